@@ -1,0 +1,170 @@
+"""Pydantic records that cross stage boundaries: Feed, Entry, Article, Claim, Source, Answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Attribute = Literal[
+    "parameters_total",
+    "parameters_active",
+    "context_window",
+    "price_input",
+    "price_output",
+    "release_date",
+    "hardware",
+    "license",
+    "benchmark",
+    "developer",
+]
+ATTRIBUTES: tuple[str, ...] = Attribute.__args__  # type: ignore[attr-defined]
+NUMERIC_ATTRIBUTES = frozenset(
+    {"parameters_total", "parameters_active", "context_window", "price_input", "price_output", "benchmark"}
+)
+Status = Literal["stated", "expected"]
+Role = Literal["training", "inference", "unspecified"]
+ClaimValue = int | float | str
+
+
+class Feed(BaseModel):
+    """One feed of feeds.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    url: str
+    tags: list[str] = Field(default_factory=list)
+    enabled: bool = True
+
+
+class Entry(BaseModel):
+    """One item of a parsed feed, before its page is fetched."""
+
+    feed_url: str
+    guid: str
+    link: str | None = None
+    title: str = ""
+    published: datetime | None = None
+    content: str = ""  # the feed's own text (summary or content), a fallback when the page fails
+
+
+class Article(BaseModel):
+    """The main text of one article and where it came from."""
+
+    id: int | None = None
+    url: str
+    canonical_url: str
+    title: str = ""
+    source: str = ""  # site or feed name, for citations
+    feed_url: str | None = None
+    guid: str | None = None
+    published: datetime | None = None
+    text: str
+    content_hash: str = ""
+    story_id: int | None = None  # articles of one syndicated story share it
+
+
+class Claim(BaseModel):
+    """One fact an article states about one named model, with its exact source span."""
+
+    model: str
+    attribute: Attribute
+    value: ClaimValue
+    name: str | None = None  # benchmark name
+    role: Role | None = None  # hardware role
+    status: Status = "stated"
+    evidence: str
+    start: int
+    end: int
+    id: int | None = None
+    article_id: int | None = None
+
+    def jsonable(self) -> dict[str, object]:
+        """The claim as the eval kit's JSONL expects it (no None fields, integral numbers as ints)."""
+        out: dict[str, object] = {
+            "model": self.model,
+            "attribute": self.attribute,
+            "value": _plain(self.value),
+        }
+        if self.name is not None:
+            out["name"] = self.name
+        if self.role is not None:
+            out["role"] = self.role
+        out.update(status=self.status, evidence=self.evidence, start=self.start, end=self.end)
+        return out
+
+
+class Source(BaseModel):
+    """A citation: the article and the sentence that backs an answer."""
+
+    title: str
+    url: str
+    published: str | None = None
+    evidence: str
+    source: str = ""
+    claim_id: int | None = None
+    article_id: int | None = None
+
+
+class Answer(BaseModel):
+    """One (model, attribute[, name]) answer with its support and disagreements."""
+
+    model: str
+    attribute: Attribute
+    value: ClaimValue
+    name: str | None = None
+    role: Role | None = None
+    status: Status = "stated"
+    support: int = 1  # distinct sources (a syndicated story counts once)
+    conflict: bool = False
+    others: list[Answer] = Field(default_factory=list)  # the other values when sources disagree
+    sources: list[Source] = Field(default_factory=list)
+    score: float = 0.0
+
+    def jsonable(self) -> dict[str, object]:
+        """The answer as `tracker ask --json` prints it."""
+        return {
+            "model": self.model,
+            "attribute": self.attribute,
+            "value": _plain(self.value),
+            "name": self.name,
+            "role": self.role,
+            "status": self.status,
+            "support": self.support,
+            "conflict": self.conflict,
+            "others": [
+                {"value": _plain(o.value), "status": o.status, "support": o.support} for o in self.others
+            ],
+            "sources": [s.model_dump(include={"title", "url", "published", "evidence"}) for s in self.sources],
+        }
+
+
+def _plain(value: ClaimValue) -> ClaimValue:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
+        return int(value)
+    return value
+
+
+class CitedClaim(BaseModel):
+    """A stored claim joined with the article it came from (what ask / digest / conflicts consume)."""
+
+    claim: Claim
+    article_id: int
+    story_id: int
+    title: str
+    url: str
+    source: str = ""
+    published: datetime | None = None
+
+    def as_source(self) -> Source:
+        return Source(
+            title=self.title,
+            url=self.url,
+            published=self.published.date().isoformat() if self.published else None,
+            evidence=self.claim.evidence,
+            source=self.source,
+            claim_id=self.claim.id,
+            article_id=self.article_id,
+        )

@@ -1,0 +1,440 @@
+"""The SQLite store: the source of truth, and the only module that speaks SQL.
+
+Schema changes are an append-only list of named migrations (MIGRATIONS); `user_version` counts how many
+have been applied. WAL mode and a busy timeout let `ask` read while `ingest` writes; every article is
+committed together with its claims or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import StoreError
+from .models import Article, CitedClaim, Claim, ClaimValue
+
+BUSY_TIMEOUT_MS = 30_000
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "001_initial",
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE feeds (
+            url TEXT PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT '',
+            etag TEXT,
+            last_modified TEXT,
+            last_checked TEXT,
+            last_success TEXT,
+            last_new TEXT,
+            consecutive_errors INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            retry_after TEXT,
+            entries_seen INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            canonical_url TEXT NOT NULL UNIQUE,
+            guid TEXT,
+            feed_url TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            published TEXT,
+            fetched TEXT NOT NULL,
+            text TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            story_id INTEGER
+        );
+        CREATE INDEX articles_guid ON articles (feed_url, guid);
+        CREATE INDEX articles_hash ON articles (content_hash);
+        CREATE INDEX articles_published ON articles (published);
+        CREATE TABLE claims (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            attribute TEXT NOT NULL,
+            value TEXT NOT NULL,          -- JSON, so 1.6e12 stays a number and 'MIT' a string
+            value_num REAL,
+            name TEXT,
+            role TEXT,
+            status TEXT NOT NULL DEFAULT 'stated',
+            evidence TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL
+        );
+        CREATE INDEX claims_model_attr ON claims (model, attribute);
+        CREATE INDEX claims_article ON claims (article_id);
+        CREATE TABLE models (
+            name TEXT PRIMARY KEY,
+            developer TEXT,
+            first_seen TEXT
+        );
+        CREATE TABLE aliases (
+            alias TEXT PRIMARY KEY,       -- normalized: lower-case alphanumerics
+            model TEXT NOT NULL REFERENCES models (name)
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            finished TEXT,
+            feeds_ok INTEGER NOT NULL DEFAULT 0,
+            feeds_failed INTEGER NOT NULL DEFAULT 0,
+            articles_new INTEGER NOT NULL DEFAULT 0,
+            claims_new INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE VIRTUAL TABLE claims_fts USING fts5 (
+            model, attribute, name, evidence, content='claims', content_rowid='id',
+            tokenize="unicode61 tokenchars '.-'"
+        );
+        CREATE TRIGGER claims_ai AFTER INSERT ON claims BEGIN
+            INSERT INTO claims_fts (rowid, model, attribute, name, evidence)
+            VALUES (new.id, new.model, new.attribute, coalesce(new.name, ''), new.evidence);
+        END;
+        CREATE TRIGGER claims_ad AFTER DELETE ON claims BEGIN
+            INSERT INTO claims_fts (claims_fts, rowid, model, attribute, name, evidence)
+            VALUES ('delete', old.id, old.model, old.attribute, coalesce(old.name, ''), old.evidence);
+        END;
+        """,
+    ),
+]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _from_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def alias_key(name: str) -> str:
+    """How aliases are compared: lower-case alphanumerics only."""
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+class Store:
+    """A connection to tracker.db with the queries the stages need."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        try:
+            if readonly:
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: {exc}") from None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations this file has not seen yet; return their names."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path}: schema version {version} is newer than this tracker knows")
+        applied = []
+        for number, (name, sql) in enumerate(MIGRATIONS[version:], start=version + 1):
+            # executescript commits first, so the DDL and the version bump share one explicit transaction.
+            self.db.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+            applied.append(name)
+        return applied
+
+    def integrity_ok(self) -> bool:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    # -- meta --------------------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- feeds -------------------------------------------------------------------------------------
+    FEED_FIELDS = (
+        "name", "etag", "last_modified", "last_checked", "last_success", "last_new",
+        "consecutive_errors", "last_error", "retry_after", "entries_seen",
+    )
+
+    def feed_state(self, url: str) -> dict[str, Any]:
+        """The stored HTTP cache and health of one feed ({} when never polled)."""
+        row = self.db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row else {}
+
+    def save_feed_state(self, url: str, **fields: Any) -> None:
+        unknown = set(fields) - set(self.FEED_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown feed fields: {sorted(unknown)}")
+        self.db.execute("INSERT OR IGNORE INTO feeds (url) VALUES (?)", (url,))
+        if fields:
+            sets = ", ".join(f"{k} = ?" for k in fields)
+            self.db.execute(f"UPDATE feeds SET {sets} WHERE url = ?", (*fields.values(), url))
+
+    def feed_states(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM feeds ORDER BY name, url")]
+
+    # -- articles ----------------------------------------------------------------------------------
+    def find_article(
+        self,
+        *,
+        canonical_url: str | None = None,
+        guid: str | None = None,
+        feed_url: str | None = None,
+        content_hash: str | None = None,
+    ) -> int | None:
+        """Id of an article already stored under any of these keys, else None."""
+        if canonical_url:
+            row = self.db.execute("SELECT id FROM articles WHERE canonical_url = ?", (canonical_url,)).fetchone()
+            if row:
+                return int(row[0])
+        if guid and feed_url:
+            row = self.db.execute(
+                "SELECT id FROM articles WHERE feed_url = ? AND guid = ?", (feed_url, guid)
+            ).fetchone()
+            if row:
+                return int(row[0])
+        if content_hash:
+            row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+            if row:
+                return int(row[0])
+        return None
+
+    def add_article(self, article: Article, claims: Iterable[Claim]) -> tuple[int, list[int]]:
+        """Store one article with its claims in one transaction; return (article id, claim ids)."""
+        with self.transaction() as db:
+            cur = db.execute(
+                """INSERT INTO articles (url, canonical_url, guid, feed_url, title, source, published, fetched,
+                                         text, content_hash, story_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    article.url, article.canonical_url, article.guid, article.feed_url, article.title,
+                    article.source, _iso(article.published), _iso(utcnow()), article.text,
+                    article.content_hash, article.story_id,
+                ),
+            )
+            article_id = int(cur.lastrowid or 0)
+            if article.story_id is None:
+                db.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
+            claim_ids = [self._insert_claim(db, article_id, c) for c in claims]
+            published = _iso(article.published) or _iso(utcnow())
+            for c in claims:
+                db.execute(
+                    "INSERT OR IGNORE INTO models (name, first_seen) VALUES (?, ?)", (c.model, published)
+                )
+                db.execute(
+                    "INSERT OR IGNORE INTO aliases (alias, model) VALUES (?, ?)", (alias_key(c.model), c.model)
+                )
+                if c.attribute == "developer" and isinstance(c.value, str):
+                    db.execute(
+                        "UPDATE models SET developer = ? WHERE name = ? AND developer IS NULL", (c.value, c.model)
+                    )
+        return article_id, claim_ids
+
+    @staticmethod
+    def _insert_claim(db: sqlite3.Connection, article_id: int, c: Claim) -> int:
+        num = float(c.value) if isinstance(c.value, (int, float)) else None
+        cur = db.execute(
+            """INSERT INTO claims (article_id, model, attribute, value, value_num, name, role, status,
+                                   evidence, start, "end")
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (article_id, c.model, c.attribute, json.dumps(c.value), num, c.name, c.role, c.status,
+             c.evidence, c.start, c.end),
+        )
+        return int(cur.lastrowid or 0)
+
+    def article(self, article_id: int) -> Article | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return self._article(row) if row else None
+
+    def articles(self, *, since: datetime | None = None) -> list[Article]:
+        sql, args = "SELECT * FROM articles", []
+        if since is not None:
+            sql += " WHERE coalesce(published, fetched) >= ?"
+            args.append(_iso(since))
+        return [self._article(r) for r in self.db.execute(sql + " ORDER BY id", args)]
+
+    @staticmethod
+    def _article(row: sqlite3.Row) -> Article:
+        return Article(
+            id=row["id"], url=row["url"], canonical_url=row["canonical_url"], title=row["title"],
+            source=row["source"], feed_url=row["feed_url"], guid=row["guid"],
+            published=_from_iso(row["published"]), text=row["text"], content_hash=row["content_hash"],
+            story_id=row["story_id"],
+        )
+
+    # -- claims ------------------------------------------------------------------------------------
+    def cited_claims(
+        self,
+        *,
+        ids: Iterable[int] | None = None,
+        models: Iterable[str] | None = None,
+        attributes: Iterable[str] | None = None,
+        since: datetime | None = None,
+        source: str | None = None,
+    ) -> list[CitedClaim]:
+        """Claims joined with their articles, filtered; ordered by claim id."""
+        where, args = [], []
+        for column, values in (("c.id", ids), ("c.model", models), ("c.attribute", attributes)):
+            if values is not None:
+                values = list(values)
+                if not values:
+                    return []
+                where.append(f"{column} IN ({','.join('?' * len(values))})")
+                args.extend(values)
+        if since is not None:
+            where.append("coalesce(a.published, a.fetched) >= ?")
+            args.append(_iso(since))
+        if source:
+            where.append("(a.source LIKE ? OR a.url LIKE ?)")
+            args.extend([f"%{source}%", f"%{source}%"])
+        sql = """SELECT c.*, a.title, a.url, a.source, a.published, a.story_id
+                 FROM claims c JOIN articles a ON a.id = c.article_id"""
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [self._cited(r) for r in self.db.execute(sql + " ORDER BY c.id", args)]
+
+    @staticmethod
+    def _cited(row: sqlite3.Row) -> CitedClaim:
+        value: ClaimValue = json.loads(row["value"])
+        claim = Claim(
+            id=row["id"], article_id=row["article_id"], model=row["model"], attribute=row["attribute"],
+            value=value, name=row["name"], role=row["role"], status=row["status"],
+            evidence=row["evidence"], start=row["start"], end=row["end"],
+        )
+        return CitedClaim(
+            claim=claim, article_id=row["article_id"], story_id=row["story_id"] or row["article_id"],
+            title=row["title"], url=row["url"], source=row["source"], published=_from_iso(row["published"]),
+        )
+
+    def claim_texts(self, after_id: int = 0) -> list[tuple[int, str]]:
+        """(claim id, text to embed) for claims with id > after_id, in id order."""
+        rows = self.db.execute(
+            "SELECT id, model, attribute, name, evidence FROM claims WHERE id > ? ORDER BY id", (after_id,)
+        )
+        return [(r["id"], embedding_text(r["model"], r["attribute"], r["name"], r["evidence"])) for r in rows]
+
+    def max_claim_id(self) -> int:
+        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM claims").fetchone()[0])
+
+    def claim_ids(self) -> list[int]:
+        return [int(r[0]) for r in self.db.execute("SELECT id FROM claims ORDER BY id")]
+
+    def fts_search(self, query: str, limit: int = 50) -> list[tuple[int, float]]:
+        """BM25 over claim model / attribute / name / evidence: [(claim id, score)], best first."""
+        terms = [t for t in "".join(ch if ch.isalnum() or ch in ".-" else " " for ch in query).split() if t]
+        if not terms:
+            return []
+        match = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+        try:
+            rows = self.db.execute(
+                "SELECT rowid, bm25(claims_fts) AS s FROM claims_fts WHERE claims_fts MATCH ? ORDER BY s LIMIT ?",
+                (match, limit),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [(int(r[0]), -float(r[1])) for r in rows]
+
+    # -- models and aliases ------------------------------------------------------------------------
+    def add_alias(self, alias: str, model: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO models (name) VALUES (?)", (model,))
+        self.db.execute(
+            "INSERT INTO aliases (alias, model) VALUES (?, ?) ON CONFLICT (alias) DO NOTHING",
+            (alias_key(alias), model),
+        )
+
+    def resolve_alias(self, name: str) -> str | None:
+        row = self.db.execute("SELECT model FROM aliases WHERE alias = ?", (alias_key(name),)).fetchone()
+        return row[0] if row else None
+
+    def models(self) -> list[dict[str, Any]]:
+        """Canonical models with developer, first report and aliases."""
+        out = []
+        for r in self.db.execute("SELECT name, developer, first_seen FROM models ORDER BY name"):
+            aliases = [a[0] for a in self.db.execute("SELECT alias FROM aliases WHERE model = ? ORDER BY alias",
+                                                     (r["name"],))]
+            out.append({"name": r["name"], "developer": r["developer"], "first_seen": r["first_seen"],
+                        "aliases": aliases})
+        return out
+
+    def model_names(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM models ORDER BY name")]
+
+    # -- runs and counts ---------------------------------------------------------------------------
+    def start_run(self) -> int:
+        cur = self.db.execute("INSERT INTO runs (started) VALUES (?)", (_iso(utcnow()),))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, **counts: int) -> None:
+        sets = ", ".join(f"{k} = ?" for k in counts)
+        self.db.execute(
+            f"UPDATE runs SET finished = ?{', ' + sets if sets else ''} WHERE id = ?",
+            (_iso(utcnow()), *counts.values(), run_id),
+        )
+
+    def last_run(self) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM runs WHERE finished IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+        return dict(row) if row else None
+
+    def counts(self) -> dict[str, int]:
+        one = lambda sql: int(self.db.execute(sql).fetchone()[0])  # noqa: E731
+        return {
+            "articles": one("SELECT count(*) FROM articles"),
+            "claims": one("SELECT count(*) FROM claims"),
+            "models": one("SELECT count(DISTINCT model) FROM claims"),
+            "stories": one("SELECT count(DISTINCT story_id) FROM articles"),
+        }
+
+
+def embedding_text(model: str, attribute: str, name: str | None, evidence: str) -> str:
+    """The text a claim is embedded as: what it is about plus the sentence that says it."""
+    label = attribute.replace("_", " ")
+    if name:
+        label += f" {name}"
+    return f"{model} {label}: {evidence}"
