@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +103,27 @@ MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        # pipeline: entries we fetched but did not store (off-topic, empty), so a re-run skips them;
+        # and the surface form of each alias, for `tracker models`.
+        "002_pipeline_skipped",
+        """
+        CREATE TABLE skipped (
+            key TEXT PRIMARY KEY,         -- 'guid ' + feed_url + ' ' + guid, or 'url ' + canonical url
+            reason TEXT NOT NULL,
+            seen TEXT NOT NULL
+        );
+        ALTER TABLE aliases ADD COLUMN surface TEXT;
+        """,
+    ),
+    (
+        # poll/text: a 64-bit simhash of each article's text, so syndicated copies join one story.
+        "003_story_fingerprint",
+        """
+        ALTER TABLE articles ADD COLUMN fingerprint INTEGER;
+        CREATE INDEX articles_fingerprint ON articles (fingerprint);
+        """,
+    ),
 ]
 
 
@@ -122,6 +143,12 @@ def _from_iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _int64(value: int) -> int:
+    """A 64-bit unsigned fingerprint as SQLite's signed INTEGER (same bits; find_story masks them back)."""
+    value &= 0xFFFFFFFFFFFFFFFF
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
 def alias_key(name: str) -> str:
     """How aliases are compared: lower-case alphanumerics only."""
     return "".join(ch for ch in name.lower() if ch.isalnum())
@@ -135,7 +162,9 @@ class Store:
         self.readonly = readonly
         try:
             if readonly:
-                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+                self.db = sqlite3.connect(
+                    f"file:{self.path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+                )
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -193,7 +222,8 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
 
@@ -231,7 +261,9 @@ class Store:
     ) -> int | None:
         """Id of an article already stored under any of these keys, else None."""
         if canonical_url:
-            row = self.db.execute("SELECT id FROM articles WHERE canonical_url = ?", (canonical_url,)).fetchone()
+            row = self.db.execute(
+                "SELECT id FROM articles WHERE canonical_url = ?", (canonical_url,)
+            ).fetchone()
             if row:
                 return int(row[0])
         if guid and feed_url:
@@ -241,17 +273,25 @@ class Store:
             if row:
                 return int(row[0])
         if content_hash:
-            row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+            row = self.db.execute(
+                "SELECT id FROM articles WHERE content_hash = ?", (content_hash,)
+            ).fetchone()
             if row:
                 return int(row[0])
         return None
 
-    def add_article(self, article: Article, claims: Iterable[Claim]) -> tuple[int, list[int]]:
-        """Store one article with its claims in one transaction; return (article id, claim ids)."""
+    def add_article(
+        self, article: Article, claims: Iterable[Claim], *, aliases: Iterable[tuple[str, str]] = (),
+        fingerprint: int | None = None,
+    ) -> tuple[int, list[int]]:
+        """Store one article with its claims, model aliases ((surface, canonical)) and story fingerprint
+        in one transaction. Returns (article id, claim ids).
+        """
+        claims = list(claims)
         with self.transaction() as db:
             cur = db.execute(
-                """INSERT INTO articles (url, canonical_url, guid, feed_url, title, source, published, fetched,
-                                         text, content_hash, story_id)
+                """INSERT INTO articles (url, canonical_url, guid, feed_url, title, source, published,
+                                         fetched, text, content_hash, story_id)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     article.url, article.canonical_url, article.guid, article.feed_url, article.title,
@@ -262,19 +302,24 @@ class Store:
             article_id = int(cur.lastrowid or 0)
             if article.story_id is None:
                 db.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
+            if fingerprint is not None:
+                db.execute(
+                    "UPDATE articles SET fingerprint = ? WHERE id = ?", (_int64(fingerprint), article_id)
+                )
             claim_ids = [self._insert_claim(db, article_id, c) for c in claims]
             published = _iso(article.published) or _iso(utcnow())
             for c in claims:
                 db.execute(
                     "INSERT OR IGNORE INTO models (name, first_seen) VALUES (?, ?)", (c.model, published)
                 )
-                db.execute(
-                    "INSERT OR IGNORE INTO aliases (alias, model) VALUES (?, ?)", (alias_key(c.model), c.model)
-                )
+                self._insert_alias(db, c.model, c.model, published)
                 if c.attribute == "developer" and isinstance(c.value, str):
                     db.execute(
-                        "UPDATE models SET developer = ? WHERE name = ? AND developer IS NULL", (c.value, c.model)
+                        "UPDATE models SET developer = ? WHERE name = ? AND developer IS NULL",
+                        (c.value, c.model),
                     )
+            for surface, model in aliases:
+                self._insert_alias(db, surface, model, published)
         return article_id, claim_ids
 
     @staticmethod
@@ -320,14 +365,18 @@ class Store:
         source: str | None = None,
     ) -> list[CitedClaim]:
         """Claims joined with their articles, filtered; ordered by claim id."""
-        where, args = [], []
-        for column, values in (("c.id", ids), ("c.model", models), ("c.attribute", attributes)):
+        where: list[str] = []
+        args: list[Any] = []
+        filters: tuple[tuple[str, Iterable[Any] | None], ...] = (
+            ("c.id", ids), ("c.model", models), ("c.attribute", attributes)
+        )
+        for column, values in filters:
             if values is not None:
-                values = list(values)
-                if not values:
+                wanted = list(values)
+                if not wanted:
                     return []
-                where.append(f"{column} IN ({','.join('?' * len(values))})")
-                args.extend(values)
+                where.append(f"{column} IN ({','.join('?' * len(wanted))})")
+                args.extend(wanted)
         if since is not None:
             where.append("coalesce(a.published, a.fetched) >= ?")
             args.append(_iso(since))
@@ -374,7 +423,8 @@ class Store:
         match = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
         try:
             rows = self.db.execute(
-                "SELECT rowid, bm25(claims_fts) AS s FROM claims_fts WHERE claims_fts MATCH ? ORDER BY s LIMIT ?",
+                "SELECT rowid, bm25(claims_fts) AS s FROM claims_fts WHERE claims_fts MATCH ? "
+                "ORDER BY s LIMIT ?",
                 (match, limit),
             ).fetchall()
         except sqlite3.OperationalError:
@@ -383,10 +433,19 @@ class Store:
 
     # -- models and aliases ------------------------------------------------------------------------
     def add_alias(self, alias: str, model: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO models (name) VALUES (?)", (model,))
-        self.db.execute(
-            "INSERT INTO aliases (alias, model) VALUES (?, ?) ON CONFLICT (alias) DO NOTHING",
-            (alias_key(alias), model),
+        self._insert_alias(self.db, alias, model, None)
+
+    @staticmethod
+    def _insert_alias(db: sqlite3.Connection, alias: str, model: str, first_seen: str | None) -> None:
+        key = alias_key(alias)
+        if not key:
+            return
+        db.execute("INSERT OR IGNORE INTO models (name, first_seen) VALUES (?, ?)", (model, first_seen))
+        db.execute(
+            "INSERT INTO aliases (alias, model, surface) VALUES (?, ?, ?) ON CONFLICT (alias) DO "
+            "UPDATE SET surface = coalesce(aliases.surface, excluded.surface) "
+            "WHERE aliases.model = excluded.model",
+            (key, model, alias),
         )
 
     def resolve_alias(self, name: str) -> str | None:
@@ -397,8 +456,10 @@ class Store:
         """Canonical models with developer, first report and aliases."""
         out = []
         for r in self.db.execute("SELECT name, developer, first_seen FROM models ORDER BY name"):
-            aliases = [a[0] for a in self.db.execute("SELECT alias FROM aliases WHERE model = ? ORDER BY alias",
-                                                     (r["name"],))]
+            aliases = [a[0] for a in self.db.execute(
+                "SELECT DISTINCT coalesce(surface, alias) AS a FROM aliases WHERE model = ? ORDER BY a",
+                (r["name"],),
+            )]
             out.append({"name": r["name"], "developer": r["developer"], "first_seen": r["first_seen"],
                         "aliases": aliases})
         return out
@@ -419,7 +480,9 @@ class Store:
         )
 
     def last_run(self) -> dict[str, Any] | None:
-        row = self.db.execute("SELECT * FROM runs WHERE finished IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE finished IS NOT NULL ORDER BY id DESC LIMIT 1"
+        ).fetchone()
         return dict(row) if row else None
 
     def counts(self) -> dict[str, int]:
@@ -430,6 +493,189 @@ class Store:
             "models": one("SELECT count(DISTINCT model) FROM claims"),
             "stories": one("SELECT count(DISTINCT story_id) FROM articles"),
         }
+
+    # -- pipeline: what ingest has already seen ---------------------------------------------------
+    def known_keys(self) -> tuple[set[tuple[str, str]], set[str]]:
+        """Everything ingest has seen: ({(feed_url, guid)}, {canonical or page URL}), stored or skipped.
+
+        Loaded once per run so the poller's `is_known` is a pure set lookup (safe from any thread).
+        """
+        guids: set[tuple[str, str]] = set()
+        urls: set[str] = set()
+        for r in self.db.execute("SELECT feed_url, guid, url, canonical_url FROM articles"):
+            if r["feed_url"] and r["guid"]:
+                guids.add((r["feed_url"], r["guid"]))
+            urls.update((r["url"], r["canonical_url"]))
+        for (key,) in self.db.execute("SELECT key FROM skipped"):
+            kind, _, rest = key.partition(" ")
+            if kind == "guid":
+                feed_url, _, guid = rest.partition(" ")
+                guids.add((feed_url, guid))
+            elif kind == "url":
+                urls.add(rest)
+        return guids, urls
+
+    def mark_skipped(self, reason: str, *, feed_url: str | None = None, guid: str | None = None,
+                     urls: Iterable[str] = ()) -> None:
+        """Remember an entry we fetched but chose not to store (e.g. off-topic), so re-runs skip it."""
+        keys = [f"url {u}" for u in urls if u]
+        if feed_url and guid:
+            keys.append(f"guid {feed_url} {guid}")
+        now = _iso(utcnow())
+        for key in keys:
+            self.db.execute(
+                "INSERT INTO skipped (key, reason, seen) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
+                (key, reason, now),
+            )
+
+    def runs(self, limit: int = 10) -> list[dict[str, Any]]:
+        """The latest ingest runs, newest first."""
+        return [dict(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))]
+
+    # -- ask: question understanding (cheap lookups on the ask path) -----------------------------------
+    def aliases_for(self, keys: Iterable[str]) -> dict[str, str]:
+        """Alias key -> model for those of these keys that exist (primary-key lookups, cheap at any size)."""
+        keys = list(dict.fromkeys(keys))
+        out: dict[str, str] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            rows = self.db.execute(
+                f"SELECT alias, model FROM aliases WHERE alias IN ({','.join('?' * len(chunk))})", chunk
+            )
+            out.update({r[0]: r[1] for r in rows})
+        return out
+
+    def aliases_with_prefix(self, prefix: str, limit: int = 200) -> list[tuple[str, str]]:
+        """(alias key, model) whose key starts with prefix (a range scan of the alias primary key)."""
+        if not prefix:
+            return []
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        rows = self.db.execute(
+            "SELECT alias, model FROM aliases WHERE alias >= ? AND alias < ? LIMIT ?", (prefix, upper, limit)
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def model_info(self, name: str) -> dict[str, Any] | None:
+        """One canonical model with developer, first report and aliases (for `tracker summary`)."""
+        row = self.db.execute("SELECT name, developer, first_seen FROM models WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return None
+        aliases = [a[0] for a in self.db.execute(
+            "SELECT DISTINCT coalesce(surface, alias) AS a FROM aliases WHERE model = ? ORDER BY a", (name,)
+        )]
+        return {"name": row["name"], "developer": row["developer"], "first_seen": row["first_seen"],
+                "aliases": aliases}
+
+    def benchmark_names(self, models: Iterable[str]) -> list[str]:
+        """Distinct benchmark names claimed for these models (uses the (model, attribute) index)."""
+        models = list(models)
+        if not models:
+            return []
+        rows = self.db.execute(
+            f"SELECT DISTINCT name FROM claims WHERE attribute = 'benchmark' AND name IS NOT NULL "
+            f"AND model IN ({','.join('?' * len(models))})",
+            models,
+        )
+        return [r[0] for r in rows]
+
+    def phrase_in_claims(self, phrase: str) -> bool:
+        """Whether any claim's model / name / evidence contains this phrase (FTS phrase query)."""
+        terms = "".join(ch if ch.isalnum() or ch in ".-" else " " for ch in phrase).split()
+        if not terms:
+            return False
+        try:
+            row = self.db.execute(
+                "SELECT 1 FROM claims_fts WHERE claims_fts MATCH ? LIMIT 1", ('"' + " ".join(terms) + '"',)
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return False
+        return row is not None
+
+    def has_claims(self) -> bool:
+        return self.db.execute("SELECT 1 FROM claims LIMIT 1").fetchone() is not None
+
+    # -- digest: claims, articles and runs of a period ------------------------------------------------
+    # A period is [start, end) on an article's date: its publication date (fetch time when it has none),
+    # or with by="fetched" the time we stored it (what the nightly digest uses: each article once).
+    @staticmethod
+    def _date_column(by: str) -> str:
+        if by not in ("published", "fetched"):
+            raise ValueError(f"by must be 'published' or 'fetched', not {by!r}")
+        return "coalesce(a.published, a.fetched)" if by == "published" else "a.fetched"
+
+    def dated_claims(
+        self,
+        *,
+        start: datetime | None,
+        end: datetime,
+        by: str = "published",
+        models: Iterable[str] | None = None,
+    ) -> list[tuple[CitedClaim, datetime]]:
+        """Claims of articles dated in [start, end) (start None: everything before end), with that date."""
+        col = self._date_column(by)
+        where, args = [f"{col} < ?"], [_iso(end)]
+        if start is not None:
+            where.append(f"{col} >= ?")
+            args.append(_iso(start))
+        if models is not None:
+            names = sorted(set(models))
+            if not names:
+                return []
+            where.append(f"c.model IN ({','.join('?' * len(names))})")
+            args.extend(names)
+        rows = self.db.execute(
+            f"""SELECT c.*, a.title, a.url, a.source, a.published, a.story_id, {col} AS dated
+                FROM claims c JOIN articles a ON a.id = c.article_id
+                WHERE {' AND '.join(where)} ORDER BY c.id""",
+            args,
+        )
+        return [(self._cited(r), datetime.fromisoformat(r["dated"])) for r in rows]
+
+    def period_articles(
+        self, *, start: datetime, end: datetime, by: str = "published"
+    ) -> list[dict[str, Any]]:
+        """id, url, title, source, published of the articles dated in [start, end), in id order."""
+        col = self._date_column(by)
+        rows = self.db.execute(
+            f"""SELECT a.id, a.url, a.title, a.source, a.published FROM articles a
+                WHERE {col} >= ? AND {col} < ? ORDER BY a.id""",
+            (_iso(start), _iso(end)),
+        )
+        return [dict(r) for r in rows]
+
+    def period_runs(self, *, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Finished ingest runs started in [start, end), oldest first."""
+        rows = self.db.execute(
+            "SELECT * FROM runs WHERE finished IS NOT NULL AND started >= ? AND started < ? ORDER BY id",
+            (_iso(start), _iso(end)),
+        )
+        return [dict(r) for r in rows]
+
+    # -- stories (poll/text) ----------------------------------------------------------------------
+    STORY_MAX_DISTANCE = 12  # differing bits; mirrors text.SAME_STORY_BITS (a test keeps them equal)
+
+    def set_fingerprint(self, article_id: int, fingerprint: int) -> None:
+        """Record the text fingerprint (text.story_fingerprint) of a stored article."""
+        self.db.execute(
+            "UPDATE articles SET fingerprint = ? WHERE id = ?", (_int64(fingerprint), article_id)
+        )
+
+    def find_story(self, fingerprint: int, *, since_days: int = 30,
+                   max_distance: int | None = None) -> int | None:
+        """story_id of the closest article fetched in the last `since_days` whose fingerprint is within
+        `max_distance` bits of this one (a syndicated copy of the same story), else None."""
+        limit = self.STORY_MAX_DISTANCE if max_distance is None else max_distance
+        since = _iso(utcnow() - timedelta(days=since_days))
+        best: tuple[int, int] | None = None
+        rows = self.db.execute(
+            "SELECT id, story_id, fingerprint FROM articles WHERE fingerprint IS NOT NULL AND fetched >= ?",
+            (since,),
+        )
+        for r in rows:
+            distance = ((int(r["fingerprint"]) ^ fingerprint) & 0xFFFFFFFFFFFFFFFF).bit_count()
+            if distance <= limit and (best is None or distance < best[0]):
+                best = (distance, int(r["story_id"] or r["id"]))
+        return best[1] if best else None
 
 
 def embedding_text(model: str, attribute: str, name: str | None, evidence: str) -> str:

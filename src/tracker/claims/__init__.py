@@ -1,0 +1,18 @@
+"""Claim extraction: model mentions, values and the rules that tie them into Claims (pure, no I/O).
+
+    from tracker.claims import extract_claims, find_model_mentions, canonical_model_name
+"""
+
+from __future__ import annotations
+
+from .extract import extract_claims
+from .models import ModelMention, canonical_model_name, canonical_org, developer_of, find_model_mentions
+
+__all__ = [
+    "ModelMention",
+    "canonical_model_name",
+    "canonical_org",
+    "developer_of",
+    "extract_claims",
+    "find_model_mentions",
+]

@@ -1,0 +1,1086 @@
+"""Turn an article's text into grounded Claims: find values, tie each to the model it is about.
+
+Pure: no network, no database, no clock. Every claim's evidence is `text[start:end]`.
+Order of work: sentences -> model mentions -> per-attribute rules -> tables -> developer links ->
+status -> one claim per (model, attribute, value[, name]).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ..models import Claim
+from . import rules as R
+from .models import ORG_PATTERN, ModelMention, canonical_org, find_model_mentions
+from .values import (
+    iso_date,
+    magnitude,
+    month_number,
+    parse_number,
+    per_million,
+    relative_day,
+    relative_month,
+    tidy,
+)
+
+SENTENCE_SPLIT = re.compile(r"\n+|(?<=[.!?])[”\"’)]?\s+(?=[^\sa-z])|(?<=[.!?])(?=[A-Z][a-z])(?<![A-Z]\.)(?<!\d\.)")
+MAX_EVIDENCE = 220
+ROLE_RANK = {"training": 3, "inference": 2, "unspecified": 1}
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    mentions: list[ModelMention]
+
+
+@dataclass
+class Found:
+    """A value found in the text, before it becomes one Claim per model."""
+
+    attribute: str
+    value: int | float | str
+    start: int
+    end: int
+    models: list[ModelMention | str]
+    name: str | None = None
+    role: str | None = None
+    expected: bool = False
+
+
+@dataclass
+class Doc:
+    text: str
+    published: date | datetime | None
+    mentions: list[ModelMention]
+    sentences: list[Sentence]
+    main: ModelMention | None
+    blocked: list[tuple[int, int]] = field(default_factory=list)  # spans that are not values (license names...)
+    prelaunch: set[str] = field(default_factory=set)
+
+    def sentence_of(self, pos: int) -> Sentence:
+        lo, hi = 0, len(self.sentences) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.sentences[mid].start <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return self.sentences[lo]
+
+    mask: bytearray | None = None  # 1 where a mention or a blocked span covers the character
+    low: str = ""
+    region_cache: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def in_mention(self, s: int, e: int) -> bool:
+        if self.mask is None:
+            self.mask = bytearray(len(self.text) + 1)
+            for m in self.mentions:
+                self.mask[m.start:m.end] = b"\x01" * (m.end - m.start)
+            for bs, be in self.blocked:
+                self.mask[bs:be] = b"\x01" * (be - bs)
+        return any(self.mask[s:e])
+
+    def regions(self, key: str) -> list[tuple[int, int]]:
+        """Runs of sentences that contain the key pattern: where an attribute's rules are worth running."""
+        if key not in self.region_cache:
+            haystack, flags = (self.low, 0) if len(self.low) == len(self.text) else (self.text, re.IGNORECASE)
+            spans: list[tuple[int, int]] = []
+            for hit in re.compile(key, flags).finditer(haystack):
+                sent = self.sentence_of(hit.start())
+                if spans and spans[-1][1] >= sent.start - 2:
+                    spans[-1] = (spans[-1][0], max(spans[-1][1], sent.end))
+                elif not spans or sent.end > spans[-1][1]:
+                    spans.append((sent.start, sent.end))
+            self.region_cache[key] = spans
+        return self.region_cache[key]
+
+
+# Keys (on lower-cased text) that a sentence must contain for each attribute's rules to run: speed only.
+PARAM_KEY = r"\d\s?-?\s?(?:billion|trillion|b|t)\b"
+CONTEXT_KEY = r"context|token|input limit"
+PRICE_KEY = r"\$"
+DATE_KEY = r"releas|launch|unveil|introduc|announc|debut|drop|ship|roll|available|live|open-sourced"
+LICENSE_KEY = r"licen"
+DIGIT_KEY = r"\d"
+
+
+def _scan(doc: Doc, pattern: re.Pattern[str], key: str) -> list[re.Match[str]]:
+    """pattern.finditer over the regions of `key` (every rule here stays inside one sentence)."""
+    out: list[re.Match[str]] = []
+    for s, e in doc.regions(key):
+        out.extend(pattern.finditer(doc.text, s, e))
+    return out
+
+
+def extract_claims(text: str, published: date | datetime | None = None) -> list[Claim]:
+    """All claims the text states about named models, grounded, one per (model, attribute, value[, name])."""
+    doc = _prepare(text, published)
+    if not doc.mentions:
+        return []
+    found: list[Found] = []
+    found += _licenses(doc)  # first: license names block model mentions inside them ("Jamba Open Model License")
+    _drop_blocked_mentions(doc)
+    found += _parameters(doc)
+    found += _contexts(doc)
+    found += _prices(doc)
+    found += _dates(doc)
+    found += _hardware(doc)
+    found += _benchmarks(doc)
+    found += _tables(doc)
+    found += _developers(doc)
+    return _finalize(doc, found)
+
+
+# ------------------------------------------------------------------------------------------ preparation
+
+def _prepare(text: str, published: date | datetime | None) -> Doc:
+    mentions = find_model_mentions(text)
+    sentences: list[Sentence] = []
+    pos = 0
+    for m in SENTENCE_SPLIT.finditer(text):
+        if m.start() > pos:
+            sentences.append(Sentence(pos, m.start(), []))
+        pos = m.end()
+    if pos < len(text):
+        sentences.append(Sentence(pos, len(text), []))
+    if not sentences:
+        sentences.append(Sentence(0, len(text), []))
+    doc = Doc(text, published, mentions, sentences, mentions[0] if mentions else None, low=text.lower())
+    _index_mentions(doc)
+    for sent in sentences:
+        cue = R.PRELAUNCH.search(text, sent.start, sent.end)
+        if cue and sent.mentions:
+            # the model being launched: the one named right after the cue, else the last one before it
+            after = [m for m in sent.mentions if cue.end() <= m.start < cue.end() + 80]
+            before = [m for m in sent.mentions if m.end <= cue.start()]
+            target = after[0] if after else (before[-1] if before else None)
+            if target is not None:
+                doc.prelaunch.add(target.family or target.canonical)
+    return doc
+
+
+def _index_mentions(doc: Doc) -> None:
+    for sent in doc.sentences:
+        sent.mentions = []
+    for m in doc.mentions:
+        doc.sentence_of(m.start).mentions.append(m)
+
+
+def _drop_blocked_mentions(doc: Doc) -> None:
+    doc.mentions = [m for m in doc.mentions if not any(bs <= m.start and m.end <= be for bs, be in doc.blocked)]
+    doc.mask = None
+    doc.main = doc.mentions[0] if doc.mentions else None
+    _index_mentions(doc)
+
+
+def _topic(doc: Doc, pos: int) -> ModelMention | None:
+    """What "it" / an unnamed line is about: the last model that opened a sentence nearby, else the lead model."""
+    for sent in reversed(doc.sentences):
+        if sent.start >= pos:
+            continue
+        if pos - sent.start > 1200:
+            break
+        line = doc.text[sent.start:sent.end]
+        if line.lstrip().startswith("|"):
+            continue  # table rows are not the discourse topic
+        for m in sent.mentions:
+            if len(sent.mentions) == 1 and (sent.end - sent.start) - (m.end - m.start) <= 12:
+                return m  # a heading naming one model
+            lead = doc.text[sent.start:m.start]
+            if _LEAD.fullmatch(lead):
+                return m
+    return doc.main
+
+
+_LEAD = re.compile(r"\W{0,4}(?:[A-Z][\w-]*(?:\s+[\w-]+){0,3}:\s+)?(?:The\s+|the\s+)?")
+
+
+def _pick(doc: Doc, vs: int, ve: int, *, allow_topic: bool, after_first: bool = False,
+          max_gap: int = 250) -> list[ModelMention | str]:
+    """The model(s) a value at [vs, ve) is about: fan-out, coordination, nearest mention, topic."""
+    text = doc.text
+    sent = doc.sentence_of(vs)
+    ms = [m for m in sent.mentions if not (m.start <= vs < m.end)]
+    before = [m for m in ms if m.end <= vs]
+    after = [m for m in ms if m.start >= ve]
+
+    fan = _fanout(doc, sent, vs, before)
+    if fan:
+        return list(fan)
+    if not before and allow_topic and R.ANAPHOR.search(text, sent.start, vs):
+        topic = _topic(doc, vs)
+        if topic is not None:
+            return [topic]
+    if after_first and after and after[0].start - ve <= 60:
+        return [after[0]]
+    if before and vs - before[-1].end <= max_gap:
+        return list(_coordinated(text, before))
+    if after and after[0].start - ve <= max_gap:
+        return [after[0]]
+    if allow_topic:
+        topic = _topic(doc, vs)
+        if topic is not None:
+            return [topic]
+    return []
+
+
+def _fanout(doc: Doc, sent: Sentence, vs: int, before: list[ModelMention]) -> list[ModelMention | str]:
+    """"both models", "the models", "both with 1M context": one claim per variant."""
+    cue = None
+    for m in R.FANOUT.finditer(doc.text, sent.start, vs):
+        cue = m
+    if cue is None:
+        return []
+    nearest = before[-1] if before else None
+    if any(m.start >= cue.end() and m.end <= vs for m in before):
+        return []
+    group: dict[str, ModelMention] = {}
+    for m in before:
+        if m.variant and m.start >= sent.start:
+            group.setdefault(m.canonical, m)
+    families = {m.family for m in group.values()}
+    if len(group) >= 2 and len(families) == 1:
+        return list(group.values())
+    base = nearest or _topic(doc, vs)
+    if base is None:
+        return []
+    family = base.family or base.canonical
+    variants: dict[str, str] = {}
+    for m in doc.mentions:
+        if m.family == family and m.variant and m.canonical != family:
+            variants.setdefault(m.canonical, m.canonical)
+    if len(variants) >= 2:
+        return list(variants.values())
+    return []
+
+
+def _coordinated(text: str, before: list[ModelMention]) -> list[ModelMention]:
+    """The nearest mention and the ones listed with it ("Yi-6B and Yi-34B")."""
+    group = [before[-1]]
+    for prev in reversed(before[:-1]):
+        gap = text[prev.end:group[-1].start]
+        if re.fullmatch(r"\s*(?:,|and|&|or|, and|,\s*and)\s*", gap):
+            group.append(prev)
+        else:
+            break
+    return group
+
+
+def _free(doc: Doc, s: int, e: int) -> bool:
+    return not doc.in_mention(s, e)
+
+
+def _before(doc: Doc, pos: int, n: int = 24) -> str:
+    return doc.text[max(0, pos - n):pos]
+
+
+# ------------------------------------------------------------------------------------------ parameters
+
+def _parameters(doc: Doc) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+    seen: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], kind: str, *, allow_topic: bool, models: list[ModelMention | str] | None = None) -> None:
+        s, e = m.start("num"), m.end()
+        if not _free(doc, s, m.end("scale")) or any(a <= s < b for a, b in seen):
+            return
+        if R.BOUND_BEFORE.search(_before(doc, s)) or R.PER_EACH_AFTER.match(text, e) or R.RANGE_AFTER.match(text[e:e + 6]):
+            return
+        value = magnitude(m.group("num"), m.group("scale"))
+        if value < 1e8:
+            return
+        seen.append((m.start(), e))
+        targets = models if models is not None else _pick(doc, s, e, allow_topic=allow_topic)
+        if targets:
+            out.append(Found(kind, value, m.start(), e, targets))
+
+    for m in _scan(doc, R.PARAMS_ACTIVATING, PARAM_KEY):
+        add(m, "parameters_active", allow_topic=True)
+    for m in _scan(doc, R.PARAMS_ARE_ACTIVE, PARAM_KEY):
+        add(m, "parameters_active", allow_topic=True)
+    for m in _scan(doc, R.PARAMS_SIZES, PARAM_KEY):
+        base = _pick(doc, m.start(), m.end(), allow_topic=True)
+        if not base or isinstance(base[0], str):
+            continue
+        family = base[0].family or base[0].canonical
+        for n in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:billion|B)?", m.group("list")):
+            if not n.group(1):
+                continue
+            size = f"{n.group(1)}B"
+            value = magnitude(n.group(1), "B")
+            out.append(Found("parameters_total", value, m.start("list"), m.end(), [f"{family}-{size}"]))
+        seen.append((m.start(), m.end()))
+    for m in _scan(doc, R.PARAMS_LARGEST, PARAM_KEY):
+        topic = _topic(doc, m.start())
+        if topic is None:
+            continue
+        family = topic.family or topic.canonical
+        size = f"{m.group('num')}{m.group('scale').upper()}"
+        out.append(Found("parameters_total", magnitude(m.group("num"), m.group("scale")), m.start(), m.end(), [f"{family}-{size}"]))
+        seen.append((m.start(), m.end()))
+    for m in _scan(doc, R.PARAMS, PARAM_KEY):
+        kind_word = (m.group("kind") or "").lower()
+        window = text[m.end():m.end() + 30].lower()
+        if kind_word.startswith("activ") or re.match(r"^\s*(?:\([^)]*\)\s*)?(?:are\s+|is\s+)?activ", window):
+            kind = "parameters_active"
+        else:
+            kind = "parameters_total"
+        strong = bool(kind_word) or "total" in window[:12]
+        sent = doc.sentence_of(m.start())
+        pronoun = bool(R.PRONOUN_START.match(text, sent.start) or R.SUBJECTLESS_START.match(text, sent.start)
+                       or R.ANAPHOR.search(text, sent.start, m.start()))
+        add(m, kind, allow_topic=strong or pronoun)
+    for m in _scan(doc, R.PARAMS_KIND, PARAM_KEY):
+        kind = "parameters_active" if m.group("kind").lower().startswith("activ") else "parameters_total"
+        add(m, kind, allow_topic=True)
+    for m in _scan(doc, R.PARAMS_PAREN, PARAM_KEY):
+        sent = doc.sentence_of(m.start())
+        prev = [x for x in sent.mentions if x.end <= m.start()]
+        if prev and re.fullmatch(r"\s*", text[prev[-1].end:m.start()]) and not text[m.end():m.end() + 2].lstrip().startswith(":"):
+            add(m, "parameters_total", allow_topic=False, models=[prev[-1]])
+    for m in _scan(doc, R.PARAMS_MODEL, PARAM_KEY):
+        add(m, "parameters_total", allow_topic=False)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ context windows
+
+def _context_value(m: re.Match[str]) -> int | float | None:
+    try:
+        value = magnitude(m.group("num"), m.group("scale"))
+    except (ValueError, IndexError):
+        return None
+    if value < 1000 or value > 1e8:
+        return None
+    return value
+
+
+def _contexts(doc: Doc) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+    seen: list[tuple[int, int]] = []
+    context_sentences: set[int] = set()
+
+    def ok(m: re.Match[str], soft: bool = False) -> bool:
+        s, e = m.start(), m.end()
+        if any(a < e and s < b for a, b in seen) or not _free(doc, m.start("num"), m.end("num")):
+            return False
+        if R.CONTEXT_EXCLUDE_BEFORE.search(_before(doc, m.start("num"), 30)) or R.CONTEXT_EXCLUDE_AFTER.match(text, m.end()):
+            return False
+        if not soft and R.CONTEXT_BOUND.search(_before(doc, m.start("num"))):
+            return False
+        if re.match(r"\s*(?:[-–]|to)\s*\d", text[m.end("num"):m.end("num") + 6]) or re.match(r"^\s*(?:variants|versions|models)\b", text[e:e + 12]):
+            return False
+        return True
+
+    for i, pattern in enumerate([*R.CONTEXT_PATTERNS, R.CONTEXT_REQUEST]):
+        for m in _scan(doc, pattern, CONTEXT_KEY):
+            if not ok(m):
+                continue
+            value = _context_value(m)
+            if value is None:
+                continue
+            if i == 2 and not (m.group("tok") or m.group("scale") or re.match(r"\bcontext\s*(?::|\d)", m.group(0), re.I)):
+                continue
+            if i == 1 and re.search(r"\bw/\s*$", _before(doc, m.start())):
+                continue
+            sent = doc.sentence_of(m.start())
+            strong = "token" in m.group(0).lower() or "window" in m.group(0).lower() or "length" in m.group(0).lower() or i >= 2
+            pronoun = bool(R.PRONOUN_START.match(text, sent.start) or R.SUBJECTLESS_START.match(text, sent.start)
+                           or R.ANAPHOR.search(text, sent.start, sent.end))
+            anchor = m.start("num") if i in (2, 3, 4) else m.start()
+            targets = _pick(doc, anchor, m.end(), allow_topic=strong or pronoun)
+            if targets:
+                out.append(Found("context_window", value, m.start(), m.end(), targets))
+                seen.append((m.start(), m.end()))
+                context_sentences.add(sent.start)
+    for sent in doc.sentences:
+        if not re.search(r"\bcontext\b", text[sent.start:sent.end], re.I):
+            continue
+        for m in R.CONTEXT_SOFT.finditer(text, sent.start, sent.end):
+            if not ok(m, soft=True):
+                continue
+            value = _context_value(m)
+            if value is None:
+                continue
+            targets = _pick(doc, m.start("num"), m.end(), allow_topic=False)
+            if targets:
+                out.append(Found("context_window", value, m.start("num"), m.end(), targets))
+                seen.append((m.start(), m.end()))
+        if sent.start in context_sentences:
+            for m in R.CONTEXT_FOR.finditer(text, sent.start, sent.end):
+                if not ok(m):
+                    continue
+                value = _context_value(m)
+                after = [x for x in sent.mentions if x.start >= m.end() and x.start - m.end() < 40]
+                if value is not None and after:
+                    out.append(Found("context_window", value, m.start(), after[0].end, [after[0]]))
+                    seen.append((m.start(), m.end()))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ prices
+
+def _prices(doc: Doc) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+    seen: list[tuple[int, int]] = []
+
+    def add(attr: str, price: str, unit: str | None, s: int, e: int, anchor: int) -> None:
+        if R.PRICE_EXCLUDE_BEFORE.search(_before(doc, anchor, 20)):
+            return
+        try:
+            value = per_million(price, unit)
+        except ValueError:
+            return
+        sent = doc.sentence_of(s)
+        pronoun = bool(R.PRONOUN_START.match(text, sent.start) or R.ANAPHOR.search(text, sent.start, sent.end))
+        targets = _pick(doc, s, e, allow_topic=pronoun)
+        # "X is the same price as Y ($3/million ...)": the price is X's too.
+        if targets and not isinstance(targets[0], str):
+            prev = [m for m in sent.mentions if m.end <= targets[0].start]
+            if prev and re.search(r"\b(?:same\s+price\s+as|matches\s+the\s+pric\w+\s+of|same\s+pricing\s+as|priced\s+the\s+same\s+as)\b",
+                                  text[prev[-1].end:targets[0].start]):
+                targets = [*targets, prev[-1]]
+        if targets:
+            out.append(Found(attr, value, s, e, targets))
+            seen.append((s, e))
+
+    for m in _scan(doc, R.PRICE_PAIR, PRICE_KEY):
+        io = m.group("io")
+        context = text[max(0, m.start() - 300):m.start()].lower()
+        if not io and "input/output" not in context and "input and output" not in context:
+            continue
+        seen.append((m.start(), m.end()))
+        add("price_input", m.group("a"), m.group("unit"), m.start(), m.end(), m.start())
+        add("price_output", m.group("b"), m.group("unit"), m.start(), m.end(), m.start())
+    for pattern in R.PRICE_PATTERNS:
+        for m in _scan(doc, pattern, PRICE_KEY):
+            if any(a <= m.start("p") < b for a, b in seen):
+                continue
+            direction = m.group("dir").lower()
+            attr = "price_input" if direction in ("input", "prompt") else "price_output"
+            unit = m.groupdict().get("unit")
+            anchor = m.start() if text[m.start()] == "$" else m.start("p") - 1
+            add(attr, m.group("p"), unit, m.start(), m.end(), anchor)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ release dates
+
+def _dates(doc: Doc) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+    seen: list[tuple[int, int]] = []
+    candidates: list[tuple[int, int, str]] = []
+    for m in _scan(doc, R.DATE_FULL, DATE_KEY):
+        candidates.append((m.start(), m.end(), _safe_date(m.group("year"), m.group("month"), m.group("day"))))
+    for m in _scan(doc, R.DATE_DAY_FIRST, DATE_KEY):
+        candidates.append((m.start(), m.end(), _safe_date(m.group("year"), m.group("month"), m.group("day"))))
+    for m in _scan(doc, R.DATE_ISO, DATE_KEY):
+        candidates.append((m.start(), m.end(), _safe_date(m.group("year"), m.group("month"), m.group("day"), numeric=True)))
+    for m in _scan(doc, R.DATE_MONTH_YEAR, DATE_KEY):
+        candidates.append((m.start(), m.end(), _safe_date(m.group("year"), m.group("month"), None)))
+    if doc.published is not None:
+        pub_year = doc.published.year
+        for m in _scan(doc, R.DATE_MONTH_ONLY, DATE_KEY):
+            candidates.append((m.start(), m.end(), _safe_date(str(pub_year), m.group("month"), None)))
+        for m in _scan(doc, R.DATE_RELATIVE_DAY, DATE_KEY):
+            candidates.append((m.start(), m.end(), relative_day(m.group("day") or m.group("weekday"), doc.published) or ""))
+        for m in _scan(doc, R.DATE_RELATIVE_MONTH, DATE_KEY):
+            candidates.append((m.start(), m.end(), relative_month(m.group("rel"), doc.published) or ""))
+    candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    for s, e, value in candidates:
+        if not value or any(a < e and s < b for a, b in seen):
+            continue
+        seen.append((s, e))
+        sent = doc.sentence_of(s)
+        lo, hi = max(sent.start, s - 90), min(sent.end, e + 90)
+        window = text[lo:hi]
+        cue = R.RELEASE_CUE.search(window)
+        if cue is None or R.NOT_RELEASE.search(text, max(sent.start, s - 12), s):
+            continue
+        if R.NOT_RELEASE.search(text[max(sent.start, s - 40):s]) and "release" not in text[max(sent.start, s - 40):s].lower():
+            continue
+        subjectless = bool(R.SUBJECTLESS_START.match(text, sent.start))
+        pronoun = bool(R.PRONOUN_START.match(text, sent.start) or re.search(r"\b(?:it|they)\b", window))
+        targets = _pick(doc, s, e, allow_topic=subjectless or pronoun, max_gap=200)
+        if targets:
+            out.append(Found("release_date", value, s, e, targets))
+    return out
+
+
+def _safe_date(year: str, month: str, day: str | None, numeric: bool = False) -> str:
+    try:
+        mon = int(month) if numeric else month_number(month)
+        return iso_date(int(year), mon, int(day) if day else None)
+    except (ValueError, KeyError):
+        return ""
+
+
+# ------------------------------------------------------------------------------------------ hardware
+
+def _chip_name(raw: str) -> str:
+    chip = " ".join(raw.split())
+    m = re.fullmatch(r"TPU\s?(v\d[a-z]?)", chip, re.I)
+    if m:
+        return f"TPU {m.group(1).lower()}"
+    if chip.upper() == "TPUS":
+        return "TPU"
+    return chip
+
+
+def _role(doc: Doc, s: int, e: int, sent: Sentence) -> str:
+    """The role the nearest cue before the chip gives it ("trained on", "runs on", "optimized for"); else the first after."""
+    text = doc.text
+    lo, hi = max(sent.start, s - 120), min(sent.end, e + 60)
+    cues = [(m.start(), role) for pattern, role in _ROLE_CUES for m in pattern.finditer(text, lo, hi)]
+    before = [c for c in cues if c[0] < s]
+    if before:
+        return max(before)[1]
+    after = [c for c in cues if c[0] >= e]
+    return min(after)[1] if after else "unspecified"
+
+
+_ROLE_CUES = [(R.ROLE_TRAINING, "training"), (R.ROLE_INFERENCE, "inference"), (R.ROLE_UNSPECIFIED, "unspecified")]
+
+
+def _hardware(doc: Doc) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+    has_chip_family = {"Ascend": "Ascend" in text, "TPU": "TPU" in text}
+    for m in R.CHIP.finditer(text):
+        chip = _chip_name(m.group("chip"))
+        if chip.startswith("Ascend") and chip == "Ascend":
+            series = R.ASCEND_SERIES.search(text, m.end(), min(len(text), m.end() + 80))
+            if series:
+                chip = f"Ascend {series.group('num')}"
+        chips = [(chip, m.start(), m.end())]
+        tail_pos = m.end()
+        while True:
+            t = R.CHIP_TAIL.match(text, tail_pos)
+            if not t:
+                break
+            extra = t.group("chip")
+            if re.fullmatch(r"v\d[a-z]?", extra, re.I) and chip.startswith("TPU"):
+                extra = f"TPU {extra.lower()}"
+            chips.append((extra, t.start("chip"), t.end()))
+            tail_pos = t.end()
+        sent = doc.sentence_of(m.start())
+        role = _role(doc, m.start(), m.end(), sent)
+        pronoun = bool(R.PRONOUN_START.match(text, sent.start) or R.SUBJECTLESS_START.match(text, sent.start)
+                       or re.search(r"\b(?:it|the\s+(?:new\s+)?model|the\s+models)\b(?!['’]s)", text[sent.start:m.start()]))
+        targets = _pick(doc, m.start(), m.end(), allow_topic=pronoun, max_gap=300)
+        for name, s, e in chips:
+            if targets:
+                out.append(Found("hardware", name, s, e, targets, role=role))
+    # Vendor-only training statements ("trained from scratch on Huawei hardware") name the vendor's chip family.
+    for m in R.VENDOR_HW.finditer(text):
+        sent = doc.sentence_of(m.start())
+        sentence = text[sent.start:sent.end]
+        if not R.ROLE_TRAINING.search(sentence):
+            continue
+        vendor = m.group("vendor")
+        if vendor is None:
+            vm = re.search(r"\b(Huawei|Google)\b", text[sent.start:m.start()])
+            vendor = vm.group(1) if vm else None
+        if vendor is None:
+            continue
+        family = R.VENDOR_CHIP[vendor.lower()]
+        if not has_chip_family.get(family):
+            continue
+        targets = _pick(doc, m.start(), m.end(), allow_topic=False, max_gap=300)
+        if targets:
+            out.append(Found("hardware", family, m.start(), m.end(), targets, role="training"))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ license
+
+def _norm_license(raw: str) -> str | None:
+    name = " ".join(raw.replace("\u00a0", " ").split())
+    name = re.sub(r"^Licen[cs]e(?=[A-Z])", "", name)
+    low = name.lower()
+    if low == "mit":
+        return "MIT"
+    if re.fullmatch(r"apache(?:[\s-]?(?:licen[cs]e[\s,]*)?(?:version\s*)?2(?:\.0)?)?", low):
+        return "Apache-2.0"
+    m = re.fullmatch(r"(gpl|agpl)-?([23])(?:\.0)?", low)
+    if m:
+        return f"{m.group(1).upper()}-{m.group(2)}.0"
+    return name
+
+
+def _licenses(doc: Doc) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+    spans: list[tuple[int, int, str]] = []
+    for m in _scan(doc, R.LICENSE_SHORT, LICENSE_KEY):
+        name = _norm_license(m.group("lic"))
+        if name:
+            spans.append((m.start(), m.end(), name))
+    for m in _scan(doc, R.LICENSE_NAMED, LICENSE_KEY):
+        words = m.group("lic").split()
+        # drop leading words that are not part of the name ("under", "the", sentence starts)
+        while words and (R.LICENSE_VAGUE.match(words[0]) or words[0] in ("The", "A", "An", "Its", "Under")):
+            words = words[1:]
+        if not words:
+            continue
+        raw = " ".join(words)
+        if raw.lower() in ("mit", "apache") or re.fullmatch(r"(?:MIT|Apache[\s-]?2(?:\.0)?)", raw, re.I):
+            continue  # handled by LICENSE_SHORT
+        if all(R.LICENSE_VAGUE.match(w) for w in words):
+            continue
+        start = m.start("lic") + m.group("lic").find(words[0])
+        name = _norm_license(raw + " License")
+        if name:
+            spans.append((start, m.end(), name))
+    for m in _scan(doc, R.LICENSE_POSSESSIVE, LICENSE_KEY):
+        org = canonical_org(m.group("org"))
+        if org == m.group("org") and not ORG_PATTERN.fullmatch(m.group("org")):
+            continue
+        words = " ".join(w.capitalize() if "-" not in w else "-".join(p.capitalize() for p in w.split("-"))
+                         for w in m.group("words").split())
+        spans.append((m.start(), m.end(), f"{org} {words} License"))
+    spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    taken: list[tuple[int, int]] = []
+    for s, e, name in spans:
+        if any(a < e and s < b for a, b in taken):
+            continue
+        taken.append((s, e))
+        doc.blocked.append((s, e))
+        doc.mask = None
+        sent = doc.sentence_of(s)
+        if R.LICENSE_CODE.search(text[max(sent.start, s - 60):s]) and not re.search(r"weights|model", text[max(sent.start, s - 60):s]):
+            continue
+        adjective = bool(re.match(r"[\s-]*licensed\b", text[e - 8:e + 1].lower()) or text[s:e].lower().endswith("licensed"))
+        pronoun = bool(R.PRONOUN_START.match(text, sent.start) or R.SUBJECTLESS_START.match(text, sent.start)
+                       or R.ANAPHOR.search(text, sent.start, sent.end))
+        under = bool(re.search(r"\b(?:under|with|via)\s+(?:an?\s+|the\s+|its\s+)?(?:own\s+)?$", text[max(0, s - 20):s]))
+        out.append(Found("license", name, s, e, [], expected=False))
+        out[-1].models = _pick_license(doc, s, e, adjective=adjective, allow_topic=pronoun or under)
+    return [f for f in out if f.models]
+
+
+def _pick_license(doc: Doc, s: int, e: int, *, adjective: bool, allow_topic: bool) -> list[ModelMention | str]:
+    # mentions are not yet filtered for license names; ignore the ones inside this license's span
+    sent = doc.sentence_of(s)
+    saved = sent.mentions
+    sent.mentions = [m for m in saved if not (s <= m.start and m.end <= e)]
+    try:
+        return _pick(doc, s, e, allow_topic=allow_topic, after_first=adjective)
+    finally:
+        sent.mentions = saved
+
+
+# ------------------------------------------------------------------------------------------ benchmarks
+
+def _bench_name(m: re.Match[str]) -> str | None:
+    for key, value in m.groupdict().items():
+        if value is not None and key.startswith("b"):
+            name = R.BENCHMARKS[int(key[1:])][0]
+            if name in R.BENCH_CASED and value.upper() != value and not value.startswith("Math"):
+                return None
+            return name
+    return None
+
+
+def _benchmarks(doc: Doc) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+    used: list[tuple[int, int]] = []
+    bench_hits = [(m, _bench_name(m)) for m in _scan(doc, R.bench_pattern(text), DIGIT_KEY)]
+    bench_hits = [(m, n) for m, n in bench_hits if n]
+    for m, name in bench_hits:
+        assert name is not None
+        sent = doc.sentence_of(m.start())
+        score: re.Match[str] | None = None
+        s = e = 0
+        # "81% on SWE-bench Verified", "77.5 on AIME", "94th percentile on Codeforces"
+        pre = R.SCORE_ON.search(text, max(sent.start, m.start() - 60), m.start())
+        if pre and pre.end() == m.start():
+            score, s, e = pre, pre.start(), m.end()
+        else:
+            post = R.BENCH_THEN_SCORE.match(text, m.end(), min(sent.end, m.end() + 20))
+            if post:
+                score, s, e = post, m.start(), post.end()
+        if score is None:
+            continue
+        if R.SCORE_BOUND.search(_before(doc, score.start("score"), 14)) or any(a < e and s < b for a, b in used):
+            continue
+        value = tidy(parse_number(score.group("score")))
+        if not isinstance(value, (int, float)) or value > 3000:
+            continue
+        anaphor = bool(R.ANAPHOR.search(text, sent.start, s) or R.PRONOUN_START.match(text, sent.start))
+        targets = _pick(doc, s, e, allow_topic=anaphor)
+        if not targets:
+            continue
+        used.append((s, e))
+        out.append(Found("benchmark", value, s, e, targets, name=name))
+        # "..., ahead of GPT-4-Turbo at 72.05 and GPT-3.5-Turbo at 54.66": competitors in the same sentence,
+        # up to the next benchmark named
+        next_bench = min((b.start() for b, _ in bench_hits if b.start() > m.end()), default=sent.end)
+        for other in sent.mentions:
+            if other.start <= e or other in targets or other.start >= next_bench:
+                continue
+            sm = R.SCORE_VERB.match(text, other.end + 1) if text[other.end:other.end + 1] == " " else None
+            if sm and not R.SCORE_BOUND.search(_before(doc, sm.start("score"), 14)):
+                out.append(Found("benchmark", tidy(parse_number(sm.group("score"))), other.start, sm.end(), [other], name=name))
+    # A sentence that names one benchmark first ("On Kotlin-HumanEval, Codestral scored 73.75 ...")
+    for sent in doc.sentences:
+        names = [(m, n) for m, n in bench_hits if sent.start <= m.start() < sent.end]
+        if len({n for _, n in names}) != 1:
+            continue
+        bm, name = names[0]
+        it = _IT_SCORED.search(text, bm.end(), sent.end)
+        topic = _topic(doc, sent.start) if it else None
+        if it and topic is not None and not any(a < it.end() and it.start() < b for a, b in used):
+            used.append((it.start(), it.end()))
+            out.append(Found("benchmark", tidy(parse_number(it.group("score"))), bm.start(), it.end(), [topic], name=name))
+        for other in sent.mentions:
+            if other.start < bm.end():
+                continue
+            sm = R.SCORE_VERB.match(text, other.end + 1) if text[other.end:other.end + 1] == " " else None
+            if sm is None or R.SCORE_BOUND.search(_before(doc, sm.start("score"), 14)):
+                continue
+            if any(a < sm.end() and other.start < b for a, b in used):
+                continue
+            used.append((other.start, sm.end()))
+            out.append(Found("benchmark", tidy(parse_number(sm.group("score"))), other.start, sm.end(), [other], name=name))
+    out += _benchmark_blocks(doc)
+    return out
+
+
+_IT_SCORED = re.compile(
+    r"\b(?:it|the\s+model)\s+(?:scored|scores|reached|reaches|achieved|achieves|posted|posts|hit|hits|got|gets)\s+(?:an?\s+)?"
+    r"(?P<score>\d+(?:\.\d+)?)\s?%?(?!\s?(?:[BMK]\b|billion|million|tokens|x\b|times))"
+)
+_BLOCK_HEAD = re.compile(r"^[ \t]*(?P<head>[^\n:]{2,40}?)(?:\s+scores?)?\s*:[ \t]*$", re.MULTILINE)
+_BLOCK_ROW = re.compile(r"[ \t]*(?P<model>[^\n:]{2,60}?)\s*(?:\((?P<size>\d+(?:\.\d+)?[BM])\))?\s*:\s*(?P<score>\d+(?:\.\d+)?)\s*%?[ \t]*$")
+
+
+def _benchmark_blocks(doc: Doc) -> list[Found]:
+    """A benchmark name on its own line, then "Model: score" lines."""
+    text = doc.text
+    out: list[Found] = []
+    for head in _BLOCK_HEAD.finditer(text):
+        bm = R.BENCH.search(head.group("head"))
+        name = _bench_name(bm) if bm else None
+        if name is None or bm is None or bm.start() > 2:
+            continue
+        pos = head.end() + 1
+        while pos < len(text):
+            nl = text.find("\n", pos)
+            line_end = len(text) if nl < 0 else nl
+            row = _BLOCK_ROW.match(text, pos, line_end)
+            if not row:
+                break
+            ms = [x for x in doc.mentions if row.start("model") <= x.start < row.end("model")]
+            if ms:
+                model: ModelMention | str = ms[0]
+                if row.group("size"):
+                    model = f"{ms[0].family or ms[0].canonical}-{row.group('size')}"
+                out.append(Found("benchmark", tidy(parse_number(row.group("score"))), row.start("model"), row.end("score") +
+                                 (1 if text[row.end("score"):row.end("score") + 1] == "%" else 0), [model], name=name))
+            pos = line_end + 1
+    return out
+
+
+# ------------------------------------------------------------------------------------------ tables
+
+def _tables(doc: Doc) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    i = 0
+    while i < len(lines):
+        s, e = lines[i]
+        if not text[s:e].lstrip().startswith("|"):
+            i += 1
+            continue
+        block = []
+        while i < len(lines) and text[lines[i][0]:lines[i][1]].lstrip().startswith("|"):
+            block.append(lines[i])
+            i += 1
+        out += _pipe_table(doc, block)
+    out += _vertical_tables(doc)
+    return out
+
+
+_CELL_NUMBER = re.compile(r"[~$]?\d[\d,]*(?:\.\d+)?\s?(?:[BMKT]|%)?")
+
+
+def _vertical_tables(doc: Doc) -> list[Found]:
+    """Tables whose cells became one line each (scraped HTML): "Model", header cells, then rows of cells."""
+    from .models import canonical_model_name
+
+    text = doc.text
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
+    out: list[Found] = []
+    for idx, (s, e) in enumerate(lines):
+        if text[s:e].strip().lower() not in ("model", "models", "model name"):
+            continue
+        first_num = next((k for k in range(idx + 1, min(len(lines), idx + 12))
+                          if _CELL_NUMBER.fullmatch(text[lines[k][0]:lines[k][1]].strip())), None)
+        if first_num is None:
+            continue
+        ncols = first_num - 1 - idx
+        if not 2 <= ncols <= 10:
+            continue
+        header = [text[a:b].strip() for a, b in lines[idx:idx + ncols]]
+        title = text[lines[idx - 1][0]:lines[idx - 1][1]] if idx else ""
+        attrs = [_column_attr(h) for h in header]
+        for j, h in enumerate(header):
+            tb = R.BENCH.search(title)
+            if attrs[j] is None and "score" in h.lower() and tb and _bench_name(tb):
+                attrs[j] = ("benchmark", _bench_name(tb))
+        size_col = next((j for j, a in enumerate(attrs) if a and a[0] == "parameters_total"), None)
+        pos = idx + ncols
+        while pos + 1 < len(lines):
+            row = lines[pos:pos + ncols]
+            cells = [text[a:b].strip() for a, b in row]
+            if len(cells) < 2 or any(len(c) > 40 for c in cells) or _CELL_NUMBER.fullmatch(cells[0]):
+                break
+            name = cells[0] + (f" {cells[size_col]}" if size_col is not None and size_col < len(cells) else "")
+            model = canonical_model_name(name) or canonical_model_name(cells[0])
+            if model is None:
+                break
+            for j, (a, b) in enumerate(row[1:], start=1):
+                if attrs[j] is None:
+                    continue
+                found = _cell_value(attrs[j], text[a:b].strip())  # type: ignore[arg-type]
+                if found is not None:
+                    attr, extra = attrs[j]  # type: ignore[misc]
+                    out.append(Found(attr, found, row[0][0], b, [model], name=extra if attr == "benchmark" else None))
+            pos += ncols
+    return out
+
+
+def _cell_value(attr_extra: tuple[str, str | None], raw: str) -> int | float | str | None:
+    """The value of one table cell for its column's attribute, or None."""
+    attr, extra = attr_extra
+    if attr in ("parameters_total", "parameters_active"):
+        m = re.fullmatch(r"~?\s*(\d+(?:\.\d+)?)\s*(trillion|billion|T|B)\b.*", raw, re.I)
+        return magnitude(m.group(1), m.group(2)) if m else None
+    if attr == "context_window":
+        m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(M|K|k|million)?(?:\s*tokens)?", raw, re.I)
+        return magnitude(m.group(1), m.group(2)) if m else None
+    if attr in ("price_input", "price_output"):
+        m = re.fullmatch(r"\$\s?(\d+(?:\.\d+)?)", raw)
+        return per_million(m.group(1), extra or "1M") if m else None
+    if attr == "license":
+        if not re.search(r"[A-Za-z]{2,}", raw) or raw.lower() in ("proprietary", "n/a", "closed", "none", "unknown"):
+            return None
+        return _norm_license(raw)
+    if attr == "benchmark":
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%?", raw)
+        return tidy(float(m.group(1))) if m else None
+    return None
+
+
+def _cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    cells = []
+    for m in re.finditer(r"[^|]+", text[s:e]):
+        a, b = s + m.start(), s + m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        cells.append((a, b))
+    return cells
+
+
+def _column_attr(header: str) -> tuple[str, str | None] | None:
+    h = header.lower()
+    if "batch" in h or "cache" in h or "max output" in h:
+        return None
+    if "param" in h:
+        return ("parameters_active", None) if "activ" in h else ("parameters_total", None)
+    if h.strip() in ("size", "model size"):
+        return ("parameters_total", None)
+    if "context" in h:
+        return ("context_window", None)
+    if "input" in h and ("$" in h or "price" in h or "cost" in h or "/1m" in h or "per" in h):
+        return ("price_input", "1K" if re.search(r"/\s*1k|per\s+1k|thousand", h) else None)
+    if "output" in h and ("$" in h or "price" in h or "cost" in h or "/1m" in h or "per" in h):
+        return ("price_output", "1K" if re.search(r"/\s*1k|per\s+1k|thousand", h) else None)
+    if "licen" in h:
+        return ("license", None)
+    bm = R.BENCH.search(header)
+    if bm and _bench_name(bm):
+        return ("benchmark", _bench_name(bm))
+    return None
+
+
+def _pipe_table(doc: Doc, block: list[tuple[int, int]]) -> list[Found]:
+    text = doc.text
+    rows = [(s, e) for s, e in block if not re.fullmatch(r"[\s|:\-]+", text[s:e])]
+    if len(rows) < 2:
+        return []
+    header = [text[a:b] for a, b in _cells(text, *rows[0])]
+    attrs = [_column_attr(h) for h in header]
+    out: list[Found] = []
+    for s, e in rows[1:]:
+        cells = _cells(text, s, e)
+        if not cells:
+            continue
+        ms = [m for m in doc.mentions if cells[0][0] <= m.start < cells[0][1]]
+        if not ms:
+            continue
+        model = ms[0]
+        for j, (a, b) in enumerate(cells[1:], start=1):
+            if j >= len(attrs) or attrs[j] is None:
+                continue
+            attr, extra = attrs[j]  # type: ignore[misc]
+            value = _cell_value((attr, extra), text[a:b])
+            if value is None:
+                continue
+            out.append(Found(attr, value, model.start, b, [model], name=extra if attr == "benchmark" else None))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ developer
+
+def _orgs(doc: Doc, s: int, e: int) -> list[re.Match[str]]:
+    return [m for m in ORG_PATTERN.finditer(doc.text, s, e) if _free(doc, m.start(), m.end())]
+
+
+def _developers(doc: Doc) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+
+    def add(org: re.Match[str], mention: ModelMention | str, s: int, e: int) -> None:
+        out.append(Found("developer", canonical_org(org.group(0)), s, e, [mention]))
+
+    prev_orgs: list[re.Match[str]] = []
+    for sent in doc.sentences:
+        orgs = _orgs(doc, sent.start, sent.end)
+        ms = sent.mentions
+        for o in orgs:
+            # (a) "Google's Gemini 3.1 Pro", "Meta's plans for Llama 3", "DeepSeek's early V2 and V3 releases"
+            for m in ms:
+                if m.start <= o.end() or m.start - o.end() > 50:
+                    continue
+                gap = R.POSSESSIVE_GAP.match(text[o.end():m.start])
+                if gap and not R.POSSESSIVE_BAD.search(gap.group("gap")) and not _orgs(doc, o.end(), m.start):
+                    add(o, m, o.start(), m.end)
+                    last = m
+                    for nxt in ms:
+                        if nxt.start > last.end and re.fullmatch(r"\s*(?:,|and|&|, and)\s*", text[last.end:nxt.start]):
+                            add(o, nxt, o.start(), nxt.end)
+                            last = nxt
+                break
+            # (h) "Meta Llama 3", "Microsoft Phi-4"
+            for m in ms:
+                if m.start == o.end() + 1 and text[o.end()] == " ":
+                    add(o, m, o.start(), m.end)
+            # (b) "DeepSeek released R1", "TII has introduced the Falcon 180B model"
+            verb = R.DEV_VERB.search(text, o.end(), min(sent.end, o.end() + 160))
+            if verb and not _orgs(doc, o.end(), verb.start()) and not any(o.end() <= m.start < verb.start() for m in ms):
+                stop = R.DEV_STOP.search(text, verb.end(), sent.end)
+                limit = stop.start() if stop else sent.end
+                for m in ms:
+                    if verb.end() <= m.start < limit and m.start - verb.end() <= 220 and not _orgs(doc, verb.end(), m.start):
+                        add(o, m, o.start(), m.end)
+            # (c) "Llama 2 was released by Meta AI", "developed by Mosaic under its parent company Databricks"
+            prior = [m for m in ms if m.end <= o.start()]
+            if prior:
+                m = prior[-1]
+                between = text[m.end:o.start()]
+                if len(between) <= 160 and (
+                    re.search(r"\b(?:developed|released|built|created|made|introduced|launched|unveiled|trained|published)\b"
+                              r"[^.;]{0,60}?\bby\s+(?:the\s+)?(?:[\w-]+\s+){0,3}\[?$", between)
+                    or re.search(r"\bdeveloped\s+by\b[^.;]{0,40}under\s+its\s+parent\s+company\s+$", between)
+                ):
+                    add(o, m, m.start, o.end())
+                # (d) "Codestral is Mistral's first code model", "... - it remains Anthropic's cheapest model"
+                elif re.fullmatch(r"\s+(?:is|was|remains)\s+(?:still\s+|also\s+)?|\s+is\s[^.;]{0,40}\bit\s+(?:is|remains)\s+", between) and \
+                        re.match(r"(?:['’]|[^\x00-\x7f])s\b", text[o.end():o.end() + 2]):
+                    add(o, m, m.start, o.end() + 2)
+                # "Snowflake Arctic is an open ... model that Snowflake released"
+                elif re.fullmatch(r"\s+(?:is|was)\s+(?:an?|the)\s[^.;]{0,80}\bthat\s+", between) and \
+                        R.DEV_VERB.match(text, o.end() + 1):
+                    add(o, m, m.start, o.end())
+            # (e) "DeepSeek, ..., shook the market with its R1 reasoning model"
+            if orgs and o is orgs[0] and o.start() - sent.start <= 40:
+                for m in ms:
+                    if m.start > o.end() and re.search(r"\bits\s+(?:[\w-]+\s+){0,4}(?:codenamed\s+|called\s+|named\s+)?[“\"]?$",
+                                                     text[max(o.end(), m.start - 70):m.start]) and not _orgs(doc, o.end(), m.start):
+                        add(o, m, o.start(), m.end)
+        # (f) "Anthropic decided to crash the party. On June 20, 2024, they dropped Claude 3.5 Sonnet"
+        if not orgs and prev_orgs:
+            they = re.search(r"\bthey\s+(?:have\s+)?(?:dropped|released|launched|unveiled|introduced|shipped)\b", text[sent.start:sent.end])
+            if they:
+                for m in ms:
+                    if m.start > sent.start + they.end():
+                        add(prev_orgs[-1], m, prev_orgs[-1].start(), m.end)
+                        break
+        # (g) infobox "DevelopersMosaic ML and Databricks team"
+        head = R.INFOBOX_DEVELOPER.match(text, sent.start)
+        if head and doc.main is not None:
+            for o in orgs:
+                if o.start() >= head.end() and o.start() - head.end() < 60:
+                    add(o, doc.main, sent.start, o.end())
+        prev_orgs = orgs
+    return out
+
+
+# ------------------------------------------------------------------------------------------ finalize
+
+def _finalize(doc: Doc, found: list[Found]) -> list[Claim]:
+    text = doc.text
+    best: dict[tuple[str, str, str, str], Claim] = {}
+    order: list[tuple[str, str, str, str]] = []
+    for f in found:
+        for target in f.models:
+            canonical = target if isinstance(target, str) else target.canonical
+            family = target.split("-")[0] if isinstance(target, str) else (target.family or target.canonical)
+            s, e = f.start, f.end
+            if not isinstance(target, str):
+                a, b = min(s, target.start), max(e, target.end)
+                if b - a <= MAX_EVIDENCE and doc.sentence_of(a) is doc.sentence_of(b - 1):
+                    s, e = a, b
+            evidence = text[s:e]
+            status = "stated"
+            if f.attribute != "developer":
+                sent = doc.sentence_of(f.start)
+                # a hedge before the value, or right after it ("..., is set to become"), not one about something else
+                if f.expected or R.EXPECT_CUE.search(text, sent.start, min(sent.end, f.end + 30)) or family in doc.prelaunch \
+                        or canonical in doc.prelaunch:
+                    status = "expected"
+            value = f.value
+            claim = Claim(model=canonical, attribute=f.attribute, value=value, name=f.name,  # type: ignore[arg-type]
+                          role=f.role if f.attribute == "hardware" else None,  # type: ignore[arg-type]
+                          status=status, evidence=evidence, start=s, end=e)  # type: ignore[arg-type]
+            key = (canonical.lower(), f.attribute, _value_key(value), (f.name or "").lower())
+            old = best.get(key)
+            if old is None:
+                best[key] = claim
+                order.append(key)
+            elif _better(claim, old):
+                best[key] = claim
+    return [best[k] for k in order]
+
+
+def _value_key(value: int | float | str) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).lower()
+
+
+def _better(new: Claim, old: Claim) -> bool:
+    """Keep the most specific hardware role, then a stated over an expected line, then the shorter evidence."""
+    if new.attribute == "hardware" and new.role != old.role:
+        return ROLE_RANK.get(new.role or "", 0) > ROLE_RANK.get(old.role or "", 0)
+    if new.status != old.status:
+        return new.status == "stated"
+    return False

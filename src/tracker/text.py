@@ -1,0 +1,470 @@
+"""Page bytes -> article text and metadata; the relevance test; URL / content / story identities.
+
+trafilatura only ever sees bytes we downloaded, and runs in a worker process under a wall-clock limit
+(`Sandbox`): a page that makes the parser spin or balloon is abandoned (the worker is killed and
+replaced) and reported as ParseError. The same sandbox runs feedparser for `poll`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import html
+import math
+import multiprocessing
+import queue
+import re
+import threading
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from multiprocessing.connection import Connection
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pydantic import BaseModel
+
+from .errors import ParseError
+from .models import Entry
+
+MAX_HTML_BYTES = 10 * 1024 * 1024
+MAX_FALLBACK_CHARS = 2_000_000
+
+
+class PageText(BaseModel):
+    """The main text of one page and its metadata."""
+
+    url: str
+    canonical_url: str
+    title: str = ""
+    text: str = ""
+    published: datetime | None = None
+    site_name: str = ""
+
+
+# -- sandbox: time- and memory-limited work in worker processes ------------------------------------------
+
+
+def _worker_main(conn: Connection, memory_bytes: int, preload: tuple[str, ...]) -> None:
+    """Worker loop: receive (fn, args), send ("ok", result) or ("err", message)."""
+    import importlib
+    import resource
+
+    if memory_bytes:
+        # when not permitted here, the wall-clock limit still holds
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    for name in preload:
+        with contextlib.suppress(Exception):  # the task will report an import error itself
+            importlib.import_module(name)
+    conn.send(("ready", None))
+    while True:
+        try:
+            fn, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", fn(*args)))
+        except MemoryError:
+            conn.send(("err", "out of memory"))
+        except Exception as exc:  # noqa: BLE001 - any failure of untrusted input is reported, never fatal
+            conn.send(("err", f"{type(exc).__name__}: {exc}"[:500]))
+
+
+class _Worker:
+    def __init__(self, ctx: Any, memory_bytes: int, preload: tuple[str, ...]) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, memory_bytes, preload), daemon=True)
+        self.proc.start()
+        child.close()
+        self.ready = False
+
+    def wait_ready(self, timeout: float) -> None:
+        if self.ready:
+            return
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise ParseError("worker process did not start")
+        self.conn.recv()
+        self.ready = True
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+class Sandbox:
+    """A few worker processes that run picklable functions under a wall-clock limit.
+
+    `run()` is thread-safe and blocking (callers in asyncio use `asyncio.to_thread`). A call that
+    overruns its limit, dies, or exceeds the memory limit raises ParseError; its worker is killed and
+    replaced, so a pathological input costs one worker restart, never the run.
+    """
+
+    def __init__(self, workers: int = 2, *, memory_mb: int = 1536,
+                 preload: tuple[str, ...] = ("trafilatura", "feedparser")) -> None:
+        self._ctx = multiprocessing.get_context("spawn")  # safe with threads in the parent
+        self._memory = memory_mb * 1024 * 1024
+        self._preload = preload
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self.restarts = 0
+        for _ in range(max(1, workers)):
+            self._idle.put(None)  # started lazily
+
+    def run(self, fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
+        worker = self._idle.get()
+        try:
+            if worker is None:
+                worker = _Worker(self._ctx, self._memory, self._preload)
+                with self._lock:
+                    self._all.add(worker)
+            worker.wait_ready(120.0)  # start-up and imports do not count against the task's limit
+            worker.conn.send((fn, args))
+            if not worker.conn.poll(timeout):
+                raise ParseError(f"gave up after {timeout:g} s")
+            kind, payload = worker.conn.recv()
+        except ParseError:
+            self._discard(worker)
+            worker = None
+            raise
+        except (EOFError, OSError, BrokenPipeError):
+            self._discard(worker)
+            worker = None
+            raise ParseError("worker process died (memory or crash)") from None
+        finally:
+            self._idle.put(worker)
+        if kind != "ok":
+            raise ParseError(str(payload))
+        return payload
+
+    def _discard(self, worker: _Worker | None) -> None:
+        if worker is None:
+            return
+        self.restarts += 1
+        with self._lock:
+            self._all.discard(worker)
+        worker.kill()
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = list(self._all), set()
+        for worker in workers:
+            worker.kill()
+
+
+_sandbox: Sandbox | None = None
+_sandbox_lock = threading.Lock()
+
+
+def sandbox() -> Sandbox:
+    """The process-wide sandbox (two workers at most: the machine also embeds)."""
+    global _sandbox
+    with _sandbox_lock:
+        if _sandbox is None:
+            import os
+
+            _sandbox = Sandbox(workers=max(1, min(2, os.cpu_count() or 1)))
+            atexit.register(_sandbox.close)
+        return _sandbox
+
+
+# -- page extraction -------------------------------------------------------------------------------------
+
+
+def _extract_in_worker(data: bytes, url: str) -> dict[str, Any] | None:
+    """Runs in a worker: trafilatura on bytes (it never fetches anything when given content)."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        data, url=url, with_metadata=True, include_comments=False, include_tables=True,
+        include_images=False, include_links=False, deduplicate=False,
+    )
+    if doc is None:
+        return None
+    d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    return {k: d.get(k) for k in ("title", "text", "date", "sitename", "url")}
+
+
+def extract_page(data: bytes, url: str, *, timeout: float = 10.0) -> PageText:
+    """Main text and metadata of a downloaded page; ParseError when empty, invalid or too slow."""
+    if len(data) > MAX_HTML_BYTES:
+        raise ParseError(f"page of {len(data)} bytes is over the {MAX_HTML_BYTES} byte limit")
+    if not data.strip():
+        raise ParseError("empty page")
+    result = sandbox().run(_extract_in_worker, data, url, timeout=timeout)
+    if not result or not (result.get("text") or "").strip():
+        raise ParseError("no main text found")
+    own = canonical_url(url)
+    declared = result.get("url")
+    # A page may only name a canonical URL on its own host, or it could claim another site's article.
+    if isinstance(declared, str) and _same_host(declared, url):
+        own = canonical_url(declared)
+    return PageText(
+        url=url,
+        canonical_url=own,
+        title=clean_text(result.get("title") or "").strip()[:500],
+        text=clean_text(result["text"]).strip(),
+        published=_parse_date(result.get("date")),
+        site_name=clean_text(result.get("sitename") or "").strip()[:200],
+    )
+
+
+def _same_host(a: str, b: str) -> bool:
+    try:
+        pa, pb = urlsplit(a), urlsplit(b)
+    except ValueError:
+        return False
+    return pa.scheme in ("http", "https") and bool(pa.hostname) and pa.hostname == pb.hostname
+
+
+def _parse_date(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+class _TextParser(HTMLParser):
+    """HTML -> text with line breaks at block elements; script / style dropped. Linear time."""
+
+    BLOCK = frozenset({
+        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
+        "article", "blockquote", "pre", "hr", "header", "footer", "dd", "dt", "figcaption",
+    })
+    SKIP = frozenset({"script", "style", "template", "noscript", "head", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def strip_html(markup: str) -> str:
+    """Visible text of an HTML fragment, paragraphs kept as lines."""
+    markup = markup[:MAX_FALLBACK_CHARS]
+    if "<" not in markup:
+        text = html.unescape(markup)
+    else:
+        parser = _TextParser()
+        try:
+            parser.feed(markup)
+            parser.close()
+        except Exception:  # noqa: BLE001 - malformed markup: fall back to dropping tags
+            return clean_text(re.sub(r"<[^>]*>", " ", markup))
+        text = "".join(parser.parts)
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return clean_text("\n".join(line for line in lines if line))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters (terminal escapes included); keep newlines and tabs."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def page_from_entry(entry: Entry) -> PageText:
+    """The fallback when the page fails: the feed's own content (or title), HTML stripped."""
+    url = entry.link or entry.guid
+    text = strip_html(entry.content or "")
+    return PageText(
+        url=url,
+        canonical_url=canonical_url(url) if url.lower().startswith(("http://", "https://")) else url,
+        title=strip_html(entry.title or "")[:500],
+        text=text,
+        published=entry.published,
+        site_name="",
+    )
+
+
+# -- identities ------------------------------------------------------------------------------------------
+
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid", "mc_cid",
+    "mc_eid",
+    "ref", "ref_src", "ref_url", "referrer", "_hsenc", "_hsmi", "hsctatracking", "mkt_tok", "oly_anon_id",
+    "oly_enc_id", "vero_id", "vero_conv", "wickedid", "ncid", "cmpid", "sr_share", "spm", "_ga", "_gl",
+    "rss", "guccounter", "guce_referrer", "guce_referrer_sig", "s_cid", "ito", "share", "si",
+})
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "ga_")
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per page: lower-case scheme and host, no default port, fragment or tracking params,
+    sorted query. Non-URLs come back stripped."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    if not scheme or not host:
+        return url
+    if ":" in host:
+        host = f"[{host}]"
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
+    ]
+    query.sort()
+    return urlunsplit((scheme, host, parts.path or "/", urlencode(query), ""))
+
+
+def normalize_text(text: str) -> str:
+    """Case-, width- and whitespace-insensitive form of a text."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the normalized text: the same article under two URLs hashes the same."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+# -- syndication: simhash --------------------------------------------------------------------------------
+
+SAME_STORY_BITS = 12  # max differing bits; store.STORY_MAX_DISTANCE mirrors it (see the docstring below)
+_WORD = re.compile(r"\w+")
+
+
+def story_fingerprint(text: str) -> int:
+    """64-bit simhash over word 3-shingles, as a signed int (fits an SQLite INTEGER).
+
+    Near-identical texts (a syndicated copy with another byline, intro or footer) differ in few bits;
+    unrelated texts differ in about 32. Measured on the dev launch articles: a copy with a byline, a
+    footer and one paragraph dropped differs by at most 13 bits (mean 6); two different launch articles
+    by at least 19 (5th percentile 25). Hence SAME_STORY_BITS = 12.
+    """
+    words = _WORD.findall(normalize_text(text))
+    if len(words) < 3:
+        shingles = [" ".join(words)]
+    else:
+        shingles = [" ".join(words[i:i + 3]) for i in range(len(words) - 2)]
+    counts = [0] * 64
+    for shingle in set(shingles):
+        h = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
+        for bit in range(64):
+            counts[bit] += 1 if (h >> bit) & 1 else -1
+    value = sum(1 << bit for bit in range(64) if counts[bit] > 0)
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def fingerprint_distance(a: int, b: int) -> int:
+    """Differing bits of two fingerprints."""
+    return ((a ^ b) & ((1 << 64) - 1)).bit_count()
+
+
+def same_story(a: int, b: int) -> bool:
+    """True when two fingerprints are close enough to be copies of one story."""
+    return fingerprint_distance(a, b) <= SAME_STORY_BITS
+
+
+# -- relevance -------------------------------------------------------------------------------------------
+
+# A transparent score: each *distinct* cue counts once, a cue in the title counts double. An article is
+# about AI models when it has an AI cue (or names a model family), a model-spec cue, and enough weight.
+_AI_CUES = {
+    "ai": r"\bai\b|\ba\.i\.", "artificial intelligence": r"artificial intelligence",
+    "llm": r"\bllms?\b", "language model": r"language models?", "machine learning": r"machine learning",
+    "generative": r"\bgenerative\b|\bgenai\b", "chatbot": r"\bchat ?bots?\b|\bassistant model",
+    "foundation model": r"foundation models?|frontier models?", "neural": r"\bneural network",
+    "deep learning": r"deep learning", "transformer": r"\btransformer (?:model|architecture)",
+    "multimodal": r"\bmulti-?modal\b", "reasoning model": r"reasoning models?",
+    "open model": r"open[- ]weights?\b|open[- ]source models?|open models?",
+    "vision-language": r"vision[- ]language|text-to-(?:image|video|speech)|speech model",
+    "embedding model": r"embedding models?",
+}
+_FAMILY = (
+    r"\b(?:gpt-?\d|o[134](?:-mini)?\b|chatgpt|llama|mistral|mixtral|codestral|gemini|gemma|claude|qwen|"
+    r"deepseek|grok|kimi|glm-?\d|chatglm|phi-?\d|nemotron|falcon|command[- ]r|olmo|ernie|jamba|dbrx|"
+    r"granite|minimax|hunyuan|baichuan|internlm|yi-\d|stablelm|stable diffusion|sora|veo|imagen|"
+    r"dall-?e|midjourney|whisper|pixtral|devstral|magistral|smollm|starcoder|codellama|exaone|"
+    r"nova-?\d)\b"
+)
+_SPEC_CUES = {
+    "params": r"\b\d+(?:\.\d+)?\s?(?:b|m|t|billion|million|trillion)\b[- ]?(?:total |active )?param",
+    "parameters": r"\bparameters?\b", "context": r"context (?:window|length)|\bcontext of\b",
+    "tokens": r"\btokens?\b", "benchmark": r"\bbenchmarks?\b|\bleaderboard\b|\belo\b",
+    "bench names": r"\b(?:mmlu|gsm8k|humaneval|swe-?bench|gpqa|hellaswag|livecodebench|aime|mmmu|"
+                   r"arc-(?:agi|challenge)|math-500|mbpp|bigbench|chatbot arena|lmarena|ifeval|"
+                   r"terminal-bench|tau-bench|simpleqa)\b",
+    "weights": r"\bweights\b|\bcheckpoints?\b|hugging ?face", "model card": r"model card|system card",
+    "fine-tune": r"fine-?tun|post-?train|pre-?train|\brlhf\b|distill",
+    "moe": r"mixture[- ]of[- ]experts|\bmoe\b|\bexperts\b", "inference": r"\binference\b|quantiz",
+    "gpus": r"\b(?:gpus?|tpus?|h100s?|h200s?|a100s?|b200s?|gb200|nvidia|accelerators?)\b",
+    "api": r"\bapi\b|per million (?:input |output )?tokens|\bplayground\b",
+    "model release": r"(?:new|latest|open|flagship|frontier|smaller|largest|base|instruct) models?\b",
+    "license": r"apache 2\.0|\bmit licen[cs]e|open licen[cs]e|community licen[cs]e",
+}
+_LAUNCH_CUES = {
+    "launch": r"\blaunch(?:es|ed|ing)?\b", "release": r"\breleas(?:e|es|ed|ing)\b",
+    "announce": r"\bannounc(?:e|es|ed|ing)\b", "introduce": r"\bintroduc(?:e|es|ed|ing)\b",
+    "unveil": r"\bunveil(?:s|ed|ing)?\b", "available": r"\bavailable\b|\bpreview\b|\bopen-sourc",
+}
+_COMPILED = {
+    group: {name: re.compile(rx, re.IGNORECASE) for name, rx in cues.items()}
+    for group, cues in (("ai", _AI_CUES), ("spec", _SPEC_CUES), ("launch", _LAUNCH_CUES))
+}
+_FAMILY_RX = re.compile(_FAMILY, re.IGNORECASE)
+_WEIGHTS = {"ai": 2.0, "spec": 1.5, "launch": 0.5}
+RELEVANCE_THRESHOLD = 7.0
+
+
+def relevance(title: str, text: str) -> dict[str, Any]:
+    """The relevance score and the cues behind it (for debugging and `is_relevant`)."""
+    body = text[:20_000]  # the lede decides; a long page cannot accumulate cues by sheer length
+    cues: dict[str, list[str]] = {}
+    score = 0.0
+    for group, patterns in _COMPILED.items():
+        found = []
+        for name, rx in patterns.items():
+            in_title = bool(rx.search(title))
+            hits = len(rx.findall(body))
+            if in_title or hits:
+                found.append(name)
+                # repeated mentions help a little (log), the title doubles
+                score += _WEIGHTS[group] * (1 + 0.5 * math.log1p(min(hits, 20)) + (1 if in_title else 0))
+        cues[group] = found
+    families = {m.lower() for m in _FAMILY_RX.findall(title + "\n" + body)}
+    cues["family"] = sorted(families)
+    if families:
+        score += 3.0 + (3.0 if _FAMILY_RX.search(title) else 0.0) + min(len(families) - 1, 3)
+    return {"score": round(score, 2), "cues": cues}
+
+
+def is_relevant(title: str, text: str) -> bool:
+    """Keep articles about AI models (launches, specs); reject cooking, politics, sport and the like."""
+    info = relevance(title, text)
+    cues = info["cues"]
+    about_ai = bool(cues["ai"]) or bool(cues["family"])
+    about_models = len(cues["spec"]) >= 2 or (bool(cues["family"]) and len(cues["spec"]) >= 1)
+    return about_ai and about_models and info["score"] >= RELEVANCE_THRESHOLD

@@ -1,0 +1,1 @@
+"""Scripted hostile servers and behaviours (used by tests/test_hostile.py and bench/hostile.py)."""

@@ -1,0 +1,196 @@
+"""The claim extractor: golden fixture articles (our own words), grounding on the eval kit, mentions, CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tracker.claims import canonical_model_name, extract_claims, find_model_mentions
+from tracker.models import Claim
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "claims"
+PUBLISHED = date(2026, 5, 15)  # a Friday: "today", "on Tuesday", "on Friday" resolve against it
+
+
+def _key(row: dict[str, object]) -> tuple[object, ...]:
+    return (row["model"], row["attribute"], row["value"], row.get("name"), row.get("role"), row.get("status", "stated"))
+
+
+def _as_row(claim: Claim) -> dict[str, object]:
+    out = claim.jsonable()
+    return {k: out[k] for k in ("model", "attribute", "value", "name", "role", "status") if k in out}
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.txt")), ids=lambda p: p.stem)
+def test_golden_fixture(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    expected = [json.loads(line) for line in path.with_suffix(".expected.jsonl").read_text(encoding="utf-8").splitlines()]
+    got = extract_claims(text, PUBLISHED)
+    assert sorted(map(_key, map(_as_row, got)), key=repr) == sorted(map(_key, expected), key=repr)
+    for claim in got:
+        assert text[claim.start:claim.end] == claim.evidence
+
+
+def test_every_attribute_has_a_fixture() -> None:
+    seen = set()
+    for path in FIXTURES.glob("*.expected.jsonl"):
+        seen |= {json.loads(line)["attribute"] for line in path.read_text(encoding="utf-8").splitlines()}
+    from tracker.models import ATTRIBUTES
+
+    assert seen == set(ATTRIBUTES)
+
+
+@pytest.mark.parametrize("corpus", ["dev", "dev2"])
+def test_grounding_on_eval_kit(shared_dir: Path, corpus: str) -> None:
+    """text[start:end] == evidence for every claim of every article of the kit."""
+    docs = sorted((shared_dir / corpus / "docs").glob("*.txt"))
+    if not docs:
+        pytest.skip(f"no {corpus} docs")
+    total = 0
+    for doc in docs:
+        text = doc.read_text(encoding="utf-8")
+        for published in (None, PUBLISHED):
+            for claim in extract_claims(text, published):
+                assert text[claim.start:claim.end] == claim.evidence, (doc.name, claim)
+                total += 1
+    assert total > 0
+
+
+def test_one_claim_per_model_attribute_value() -> None:
+    text = ("Zeta Labs released Mistral Small 4 under the Apache 2.0 license. "
+            "Mistral Small 4 is available under the Apache 2.0 license on every cloud.")
+    claims = extract_claims(text)
+    keys = [(c.model, c.attribute, str(c.value), c.name) for c in claims]
+    assert len(keys) == len(set(keys))
+    assert ("Mistral-Small-4", "license", "Apache-2.0", None) in keys
+
+
+def test_most_specific_hardware_role_wins() -> None:
+    text = ("DeepSeek V9 is optimized for Ascend chips. DeepSeek V9 runs on Ascend clusters in production. "
+            "DeepSeek V9 was trained on Ascend hardware.")
+    hw = [c for c in extract_claims(text) if c.attribute == "hardware" and c.value == "Ascend"]
+    assert [c.role for c in hw] == ["training"]
+    assert "trained" in hw[0].evidence
+
+
+def test_both_variants_fan_out() -> None:
+    text = ("DeepSeek V9 comes in two variants, V9-Pro and V9-Flash. Both models support a 2-million-token "
+            "context window.")
+    models = {c.model for c in extract_claims(text) if c.attribute == "context_window"}
+    assert models == {"DeepSeek-V9-Pro", "DeepSeek-V9-Flash"}
+
+
+def test_relative_dates_need_the_publication_date() -> None:
+    text = "Moonshot AI released Kimi K5 today."
+    assert not [c for c in extract_claims(text) if c.attribute == "release_date"]
+    dated = [c for c in extract_claims(text, PUBLISHED) if c.attribute == "release_date"]
+    assert [(c.model, c.value) for c in dated] == [("Kimi-K5", "2026-05-15")]
+
+
+def test_expected_status_for_plans() -> None:
+    text = "Zhipu AI is expected to launch GLM-7 in June 2026, with 1.2 trillion parameters."
+    claims = {c.attribute: c for c in extract_claims(text)}
+    assert claims["release_date"].status == "expected"
+    assert claims["parameters_total"].status == "expected"
+    assert claims["developer"].status == "stated"
+
+
+def test_bounds_and_ratios_are_not_values() -> None:
+    text = ("Phi-9 scores above 90% on MMLU. Phi-9 costs sub-$0.10 per million input tokens. "
+            "Phi-9 ranges from 1B to 9B parameters.")
+    assert extract_claims(text) == []
+
+
+def test_empty_and_modelless_text() -> None:
+    assert extract_claims("") == []
+    assert extract_claims("A 70-billion-parameter model was trained on H100s for $2 per million tokens.") == []
+
+
+@pytest.mark.parametrize(
+    ("surface", "canonical"),
+    [
+        ("Llama 3.1 405B", "Llama-3.1-405B"),
+        ("llama 3.1 405b", "Llama-3.1-405B"),
+        ("GPT-4o mini", "GPT-4o-mini"),
+        ("GPT 4.1", "GPT-4.1"),
+        ("Claude 3.5 Sonnet", "Claude-3.5-Sonnet"),
+        ("Claude Opus 4", "Claude-Opus-4"),
+        ("DeepSeek V4 Pro", "DeepSeek-V4-Pro"),
+        ("V4-Pro", "DeepSeek-V4-Pro"),
+        ("Gemini-Pro-3.1", "Gemini-3.1-Pro"),
+        ("Qwen 2.5 VL", "Qwen2.5-VL"),
+        ("Kimi K2.6", "Kimi-K2.6"),
+        ("GLM-5.1", "GLM-5.1"),
+        ("Mixtral 8x7B", "Mixtral-8x7B"),
+        ("Mistral Small 3", "Mistral-Small-3"),
+        ("Falcon 180B", "Falcon-180B"),
+        ("Phi-4", "Phi-4"),
+        ("DBRX", "DBRX"),
+        ("Grok-1", "Grok-1"),
+        ("Nemotron 4 340B", "Nemotron-4-340B"),
+        ("Hunyuan-Large", "Hunyuan-Large"),
+    ],
+)
+def test_canonical_model_name(surface: str, canonical: str) -> None:
+    assert canonical_model_name(surface) == canonical
+
+
+def test_canonical_model_name_rejects_non_models() -> None:
+    assert canonical_model_name("the weather in Paris") is None
+    assert canonical_model_name("") is None
+
+
+def test_find_model_mentions_spans_and_shorthand() -> None:
+    text = "DeepSeek V4 launched in two versions. V4-Pro is the larger; the Pro version of V4 costs more."
+    mentions = find_model_mentions(text)
+    for m in mentions:
+        assert text[m.start:m.end] == m.surface
+    canon = [m.canonical for m in mentions]
+    assert canon[0] == "DeepSeek-V4"
+    assert canon.count("DeepSeek-V4-Pro") == 2
+
+
+def test_claude_naming_follows_the_vendor() -> None:
+    text = "Anthropic compared Claude 3.7 Sonnet with Claude Sonnet 4 and the older Opus 3."
+    assert [m.canonical for m in find_model_mentions(text)] == ["Claude-3.7-Sonnet", "Claude-Sonnet-4", "Claude-3-Opus"]
+
+
+# -- the CLI --------------------------------------------------------------------------------------
+
+def test_cli_extract_jsonl(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "launch-note.txt"
+    article.write_text("Mistral AI released Codestral 3 on March 4, 2026 under the Apache 2.0 license.", encoding="utf-8")
+    result = run_cli("extract", str(article), "--format", "jsonl")
+    assert result.code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {(r["doc"], r["attribute"], r["value"]) for r in rows} >= {
+        ("launch-note", "release_date", "2026-03-04"), ("launch-note", "license", "Apache-2.0")}
+    text = article.read_text(encoding="utf-8")
+    for r in rows:
+        assert text[r["start"]:r["end"]] == r["evidence"]
+
+
+def test_cli_extract_table_and_published(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "a.txt"
+    article.write_text("xAI released Grok 9 today.", encoding="utf-8")
+    result = run_cli("extract", str(article), "--published", "2026-05-15")
+    assert result.code == 0, result.stderr
+    header, *lines = result.stdout.splitlines()
+    assert header.split()[:4] == ["doc", "model", "attribute", "value"]
+    assert any("2026-05-15" in line and "Grok-9" in line for line in lines)
+
+
+def test_cli_extract_bad_path_is_usage_error(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("extract", str(tmp_path / "missing.txt"))
+    assert result.code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "missing.txt" in result.stderr
+
+
+def test_cli_extract_bad_format(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "a.txt"
+    article.write_text("Phi-4 has 14 billion parameters.", encoding="utf-8")
+    assert run_cli("extract", str(article), "--format", "xml").code == 2

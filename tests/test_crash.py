@@ -1,0 +1,60 @@
+"""kill -9 the real ingest (real store, real embedder, real FAISS index) and check that it recovers.
+
+The loop lives in bench/crash.py (which runs many more kills); here a modest count: every named crash point
+once (after an article's commit, before a feed's state is saved, before the index sync, half-way through
+writing the index file, before its rename) and a few kills at random moments.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import corpus as corpus_mod  # noqa: E402
+from crash import NAMED_POINTS, reference_run, scenario  # noqa: E402
+
+ARTICLES = 8
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, dict[str, int], float]]:
+    work = tmp_path_factory.mktemp("crash")
+    with corpus_mod.serve(ARTICLES, feeds=2) as corpus:
+        feeds = corpus.feeds_yaml(work / "feeds.yaml")
+        reference, duration = reference_run(work, feeds)
+        yield work, feeds, reference, duration
+
+
+def test_the_uninterrupted_run_stores_the_corpus(served: tuple[Path, Path, dict[str, int], float]) -> None:
+    _work, _feeds, reference, _duration = served
+    assert reference["articles"] == ARTICLES
+
+
+@pytest.mark.parametrize("point", NAMED_POINTS)
+def test_kill_at_named_point(served: tuple[Path, Path, dict[str, int], float], point: str) -> None:
+    work, feeds, reference, _duration = served
+    nth = {"after_commit": ARTICLES // 2, "before_feed_state": 2}.get(point, 1)
+    outcome = scenario(work, feeds, reference, point, crash_at=f"{point}:{nth}")
+    assert outcome.killed, f"the crash point {point} was never reached"
+    assert outcome.integrity, outcome.detail
+    assert outcome.index_ok, outcome.detail
+    assert outcome.converged, outcome.detail
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_kill_at_random_moment(served: tuple[Path, Path, dict[str, int], float], seed: int) -> None:
+    work, feeds, reference, duration = served
+    when = random.Random(seed).uniform(0.2, max(0.5, duration))
+    outcome = scenario(work, feeds, reference, f"kill at {when:.2f}s", kill_after=when)
+    assert outcome.integrity, outcome.detail
+    assert outcome.index_ok, outcome.detail
+    assert outcome.converged, outcome.detail

@@ -1,0 +1,251 @@
+"""poll: the pure state decider, golden feed parses, and polling real feeds from 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker.config import FeedsConfig
+from tracker.errors import ParseError
+from tracker.fetch import FetchResult
+from tracker.models import Entry, Feed
+from tracker.poll import (
+    BACKOFF_CAP,
+    FeedResult,
+    _parse_feed_in_worker,
+    backoff_delay,
+    entries_from_parsed,
+    is_due,
+    is_stale,
+    next_state,
+    parse_feed,
+    poll_feeds,
+)
+from tracker.store import Store
+from tracker.text import strip_html
+
+FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+BASE = "https://feeds.example.test/feed.xml"
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+# -- the decider ---------------------------------------------------------------------------------------
+
+
+def test_state_keys_are_the_store_feed_fields() -> None:
+    state = next_state({}, "ok", T0)
+    assert set(state) | {"name"} == set(Store.FEED_FIELDS)
+
+
+def test_success_records_validators_and_health() -> None:
+    stamp = "Sun, 01 Mar 2026 10:00:00 GMT"
+    state = next_state({}, "ok", T0, new_entries=3, etag='"e1"', last_modified=stamp)
+    assert state["etag"] == '"e1"' and state["last_modified"].startswith("Sun")
+    assert state["last_success"] == state["last_checked"] == state["last_new"] == T0.isoformat()
+    assert state["consecutive_errors"] == 0 and state["entries_seen"] == 3 and state["retry_after"] is None
+
+
+def test_errors_back_off_exponentially_up_to_the_cap_and_reset_on_success() -> None:
+    state: dict[str, Any] = {}
+    now = T0
+    delays = []
+    for _ in range(8):
+        state = next_state(state, "error", now, error="HTTP 500")
+        delays.append(datetime.fromisoformat(state["retry_after"]) - now)
+        now += timedelta(days=1)
+    assert delays[:3] == [timedelta(minutes=15), timedelta(minutes=30), timedelta(hours=1)]
+    assert max(delays) == BACKOFF_CAP == delays[-1]
+    assert state["consecutive_errors"] == 8 and state["last_error"] == "HTTP 500"
+    state = next_state(state, "ok", now)
+    assert state["consecutive_errors"] == 0 and state["retry_after"] is None and state["last_error"] is None
+
+
+def test_retry_after_later_than_backoff_wins() -> None:
+    later = T0 + timedelta(hours=3)
+    state = next_state({}, "error", T0, retry_after=later, error="HTTP 429")
+    assert datetime.fromisoformat(state["retry_after"]) == later
+    sooner = T0 + timedelta(minutes=1)
+    state = next_state({}, "error", T0, retry_after=sooner, error="HTTP 503")
+    assert datetime.fromisoformat(state["retry_after"]) == T0 + timedelta(minutes=15)
+
+
+def test_not_modified_keeps_validators_and_counts_nothing_new() -> None:
+    old = next_state({}, "ok", T0, new_entries=2, etag='"a"', last_modified="x")
+    state = next_state(old, "not_modified", T0 + timedelta(hours=1))
+    assert state["etag"] == '"a"' and state["last_modified"] == "x"
+    assert state["last_new"] == old["last_new"] and state["entries_seen"] == 2
+    assert state["last_success"] == (T0 + timedelta(hours=1)).isoformat()
+
+
+def test_backoff_changes_nothing_but_a_later_retry_after() -> None:
+    old = next_state({}, "error", T0, error="boom")
+    assert next_state(old, "backoff", T0 + timedelta(minutes=1)) == old
+    later = T0 + timedelta(days=1)
+    assert next_state(old, "backoff", T0, retry_after=later)["retry_after"] == later.isoformat()
+
+
+def test_is_due_and_is_stale() -> None:
+    failing = next_state({}, "error", T0, error="x")
+    assert not is_due(failing, T0 + timedelta(minutes=14))
+    assert is_due(failing, T0 + timedelta(minutes=15))
+    assert is_due({}, T0)
+    fresh = next_state({}, "ok", T0, new_entries=1)
+    quiet = next_state(fresh, "ok", T0 + timedelta(days=40))  # answered, nothing new
+    assert not is_stale(fresh, T0 + timedelta(days=29))
+    assert is_stale(quiet, T0 + timedelta(days=40))
+    day41 = T0 + timedelta(days=41)
+    assert not is_stale(next_state(quiet, "ok", day41, new_entries=1), day41)
+    assert not is_stale({}, T0)  # never polled is not stale
+
+
+@given(st.lists(st.sampled_from(["ok", "not_modified", "error", "backoff"]), max_size=30))
+def test_decider_invariants(outcomes: list[str]) -> None:
+    state: dict[str, Any] = {}
+    now = T0
+    trailing_errors = 0
+    for outcome in outcomes:
+        state = next_state(state, outcome, now, error="e")  # type: ignore[arg-type]
+        if outcome == "error":
+            trailing_errors += 1
+            until = datetime.fromisoformat(state["retry_after"])
+            assert until - now == backoff_delay(trailing_errors) <= BACKOFF_CAP
+        elif outcome in ("ok", "not_modified"):
+            trailing_errors = 0
+            assert state["retry_after"] is None
+        assert state["consecutive_errors"] == trailing_errors
+        now += timedelta(hours=7)
+
+
+# -- parsing -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(FEEDS.glob("*.xml")), ids=lambda p: p.stem)
+def test_golden_feed(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    parsed = _parse_feed_in_worker(path.read_bytes(), BASE, "application/xml")
+    entries = entries_from_parsed(BASE, BASE, parsed)
+    got = [
+        {"guid": e.guid, "link": e.link, "title": e.title,
+         "published": e.published.isoformat() if e.published else None, "text": strip_html(e.content)}
+        for e in entries
+    ]
+    assert parsed["version"] == expected["version"]
+    assert got == expected["entries"]
+
+
+def test_parse_feed_runs_in_the_sandbox_and_rejects_non_feeds(tmp_path: Path) -> None:
+    import asyncio
+
+    body = (FEEDS / "rss2_basic.xml").read_bytes()
+    entries = asyncio.run(parse_feed(FetchResult(BASE, 200, {}, body), BASE))
+    assert [e.guid for e in entries][:1] == ["halcyon-2-post"]
+    secret = tmp_path / "secret.txt"
+    secret.write_text("<rss version='2.0'><channel><item><title>LEAK</title></item></channel></rss>")
+    # bytes that look like a path must never be opened as a file (feedparser would, given raw bytes)
+    with pytest.raises(ParseError, match="not a feed"):
+        asyncio.run(parse_feed(FetchResult(BASE, 200, {}, str(secret).encode()), BASE))
+
+
+# -- polling from 127.0.0.1 ----------------------------------------------------------------------------
+
+
+def _page(title: str) -> str:
+    paragraphs = "".join(
+        f"<p>{title} is a language model with 13 billion parameters and a context window of 32,000 tokens. "
+        f"Paragraph {i} of the announcement describes its benchmark results and API prices.</p>"
+        for i in range(4)
+    )
+    return f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{paragraphs}" \
+           "</article></body></html>"
+
+
+def _rss(items: list[tuple[str, str, str]]) -> str:
+    body = "".join(
+        f"<item><guid>{g}</guid><title>{t}</title><link>{link}</link>"
+        f"<description>feed text of {t}</description><pubDate>Sun, 01 Mar 2026 10:00:00 GMT</pubDate></item>"
+        for g, t, link in items
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{body}</channel></rss>'
+
+
+@pytest.fixture
+def site(http_server: Any) -> Any:
+    srv = http_server
+    srv.add("/a1", _page("Osprey-1"))
+    srv.add("/a2", _page("Osprey-2"))
+    srv.add("/rss", _rss([("g1", "Osprey-1", srv.url("/a1")), ("g2", "Osprey-2", srv.url("/a2"))]),
+            content_type="application/rss+xml", headers={"ETag": '"rss-1"'})
+    srv.add("/broken", "<rss><channel><item>", content_type="text/html")
+    srv.add("/failing", "nope", status=500)
+    return srv
+
+
+def _config(srv: Any, *feeds: Feed) -> FeedsConfig:
+    return FeedsConfig(allow_private=[f"127.0.0.1:{srv.port}"], feeds=list(feeds))
+
+
+def test_poll_feeds_end_to_end(site: Any) -> None:
+    feeds = [
+        Feed(name="good", url=site.url("/rss")),
+        Feed(name="broken", url=site.url("/broken")),
+        Feed(name="failing", url=site.url("/failing")),
+        Feed(name="off", url=site.url("/never"), enabled=False),
+    ]
+    messages: list[str] = []
+    results = poll_feeds(_config(site, *feeds), {}, is_known=lambda e: False, now=T0,
+                         progress=messages.append)
+    by_name = {r.feed.name: r for r in results}
+    assert set(by_name) == {"good", "broken", "failing"}  # disabled feeds are not polled
+    good = by_name["good"]
+    assert good.outcome == "ok" and good.state["etag"] == '"rss-1"' and good.state["name"] == "good"
+    assert sorted(it.entry.guid for it in good.items) == ["g1", "g2"]
+    for it in good.items:
+        assert it.error is None and it.page is not None
+        assert "13 billion parameters" in it.page.text and it.page.canonical_url == it.entry.link
+    assert by_name["broken"].outcome == "error" and "parse" in (by_name["broken"].error or "")
+    assert by_name["failing"].outcome == "error" and by_name["failing"].state["consecutive_errors"] == 1
+    assert len(messages) == 3 and site.hits("/never") == 0
+
+    # second run: the stored ETag gives a 304, nothing is parsed or fetched again
+    states = {r.feed.url: r.state for r in results}
+    again = poll_feeds(_config(site, feeds[0]), states, is_known=lambda e: False, now=T0 + timedelta(hours=1))
+    assert again[0].outcome == "not_modified" and again[0].items == []
+    assert site.hits("/a1") == 1 and site.hits("/rss") == 2
+
+
+def test_known_entries_are_skipped_without_fetching_their_page(site: Any) -> None:
+    results = poll_feeds(_config(site, Feed(name="good", url=site.url("/rss"))), {},
+                         is_known=lambda e: e.guid == "g1", now=T0)
+    assert [it.entry.guid for it in results[0].items] == ["g2"]
+    assert site.hits("/a1") == 0 and site.hits("/a2") == 1
+
+
+def test_page_failure_falls_back_to_the_feed_text(http_server: Any) -> None:
+    srv = http_server
+    srv.add("/gone", "x", status=404)
+    srv.add("/rss", _rss([("g1", "Wren-3", srv.url("/gone"))]), content_type="application/rss+xml")
+    config = _config(srv, Feed(name="f", url=srv.url("/rss")))
+    results = poll_feeds(config, {}, is_known=lambda e: False, now=T0)
+    (item,) = results[0].items
+    assert item.error and "404" in item.error
+    assert item.page is not None and item.page.text == "feed text of Wren-3" and item.page.title == "Wren-3"
+
+
+def test_private_addresses_are_refused_unless_allowed(site: Any) -> None:
+    config = FeedsConfig(allow_private=False, feeds=[Feed(name="good", url=site.url("/rss"))])
+    (result,) = poll_feeds(config, {}, is_known=lambda e: False, now=T0)
+    assert result.outcome == "error" and "refused" in (result.error or "")
+    assert site.hits("/rss") == 0
+
+
+def test_feed_result_is_serialisable() -> None:
+    entry = Entry(feed_url=BASE, guid="g")
+    result = FeedResult(feed=Feed(name="n", url=BASE), outcome="ok", state=next_state({}, "ok", T0))
+    assert FeedResult.model_validate_json(result.model_dump_json()) == result
+    assert entry.guid == "g"

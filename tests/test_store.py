@@ -1,0 +1,49 @@
+"""The store: migrations, atomic article + claims, lookups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tracker.models import Article, Claim
+from tracker.store import MIGRATIONS, Store
+
+
+def _article(n: int = 1) -> Article:
+    return Article(url=f"https://example.org/{n}", canonical_url=f"https://example.org/{n}", title=f"Launch {n}",
+                   text="Acme released Zephyr-2 with 70B parameters.", content_hash=f"h{n}")
+
+
+def _claim() -> Claim:
+    return Claim(model="Acme-Zephyr-2", attribute="parameters_total", value=70_000_000_000,
+                 evidence="70B parameters", start=29, end=43)
+
+
+def test_migrations_apply_once(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    with Store(db) as store:
+        assert store.migrate() == []
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_article_and_claims_round_trip(tmp_path: Path) -> None:
+    with Store(tmp_path / "t.db") as store:
+        article_id, claim_ids = store.add_article(_article(), [_claim()])
+        cited = store.cited_claims(models=["Acme-Zephyr-2"])
+        assert [c.claim.id for c in cited] == claim_ids
+        assert cited[0].claim.value == 70_000_000_000
+        assert cited[0].story_id == article_id
+        assert store.find_article(content_hash="h1") == article_id
+        assert store.counts() == {"articles": 1, "claims": 1, "models": 1, "stories": 1}
+        assert store.fts_search("Zephyr-2 parameters")[0][0] == claim_ids[0]
+
+
+def test_failed_insert_leaves_nothing(tmp_path: Path) -> None:
+    with Store(tmp_path / "t.db") as store:
+        store.add_article(_article(), [_claim()])
+        try:  # same canonical URL: the unique constraint fails mid-transaction
+            store.add_article(_article(), [_claim(), _claim()])
+        except Exception:
+            pass
+        assert store.counts()["claims"] == 1
