@@ -249,6 +249,8 @@ def main() -> int:
             if r["n"] == n:
                 r["plain_s"] = [round(x, 3) for x in plain_times]
                 r["plain_rss_mb"] = max(plain_rss) if plain_rss else None
+        OUT.mkdir(parents=True, exist_ok=True)  # partial results, in case a later size is interrupted
+        (OUT / "ask_latency.partial.json").write_text(json.dumps(results, indent=2))
     lines = [
         "## `tracker ask` cold-process latency (bench/ask_latency.py)",
         "",

@@ -22,22 +22,51 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from tracker.claims import extract_claims  # noqa: E402
 
-MODELS = ["Llama 4 Maverick", "Qwen3-235B", "Mistral Large 3", "Gemini 2.5 Pro", "Claude Opus 4.1", "GPT-4.1 mini",
-          "DeepSeek-V3.2", "Kimi K2", "GLM-4.5", "Phi-4", "Nemotron 4 340B", "Grok 3", "Falcon 180B", "Jamba 1.5"]
-ORGS = ["Meta", "Alibaba", "Mistral AI", "Google", "Anthropic", "OpenAI", "DeepSeek", "Moonshot AI", "Zhipu AI",
-        "Microsoft", "NVIDIA", "xAI", "TII", "AI21 Labs"]
+MODELS = [
+    "Llama 4 Maverick",
+    "Qwen3-235B",
+    "Mistral Large 3",
+    "Gemini 2.5 Pro",
+    "Claude Opus 4.1",
+    "GPT-4.1 mini",
+    "DeepSeek-V3.2",
+    "Kimi K2",
+    "GLM-4.5",
+    "Phi-4",
+    "Nemotron 4 340B",
+    "Grok 3",
+    "Falcon 180B",
+    "Jamba 1.5",
+]
+ORGS = [
+    "Meta",
+    "Alibaba",
+    "Mistral AI",
+    "Google",
+    "Anthropic",
+    "OpenAI",
+    "DeepSeek",
+    "Moonshot AI",
+    "Zhipu AI",
+    "Microsoft",
+    "NVIDIA",
+    "xAI",
+    "TII",
+    "AI21 Labs",
+]
 TEMPLATES = [
     "{org} released {model} on {month} {day}, 2025, after months of testing.",
     "{model} has {p} billion total parameters, of which {a} billion are active per token.",
-    "The model supports a {c}K-token context window and costs ${pi} per million input tokens and ${po} per million output tokens.",
+    "The model supports a {c}K-token context window and costs ${pi} per million input tokens"
+    " and ${po} per million output tokens.",
     "{model} was trained on {g:,} H100 GPUs and is optimized for inference on Gaudi 3 accelerators.",
     "It is available under the Apache 2.0 license, and {model} scored {b}% on MMLU-Pro.",
     "Analysts said the launch could shift the market, although pricing details were still emerging.",
     "In a long interview, the company's chief scientist described the data pipeline and the safety review.",
     "Competitors such as {model2} responded within weeks, cutting prices and extending context lengths.",
     "The release notes mention better tool use, longer outputs and fewer refusals in multilingual settings.",
-    "According to people familiar with the plans, {org} is expected to launch a larger version later this year.",
-    "Developers on forums compared latency, throughput and quality across a dozen prompts of varying difficulty.",
+    "According to people familiar with the plans, {org} is expected to launch a larger version soon.",
+    "Developers on forums compared latency, throughput and quality across a dozen hard prompts.",
     "{org}'s {model} now leads several leaderboards, while {model2} remains popular for cheap batch jobs.",
 ]
 MONTHS = ["January", "March", "April", "June", "August", "October", "December"]
@@ -48,10 +77,18 @@ def synthetic_article(rng: random.Random, words: int) -> str:
     count = 0
     while count < words:
         sentence = rng.choice(TEMPLATES).format(
-            org=rng.choice(ORGS), model=rng.choice(MODELS), model2=rng.choice(MODELS), month=rng.choice(MONTHS),
-            day=rng.randint(1, 28), p=rng.choice([70, 236, 405, 671, 1000]), a=rng.choice([12, 22, 37, 49]),
-            c=rng.choice([32, 128, 256, 1000]), pi=rng.choice(["0.14", "1.25", "3", "15"]),
-            po=rng.choice(["0.28", "10", "15", "75"]), g=rng.choice([2048, 16384, 24576]), b=rng.choice([71.2, 81.5, 88]),
+            org=rng.choice(ORGS),
+            model=rng.choice(MODELS),
+            model2=rng.choice(MODELS),
+            month=rng.choice(MONTHS),
+            day=rng.randint(1, 28),
+            p=rng.choice([70, 236, 405, 671, 1000]),
+            a=rng.choice([12, 22, 37, 49]),
+            c=rng.choice([32, 128, 256, 1000]),
+            pi=rng.choice(["0.14", "1.25", "3", "15"]),
+            po=rng.choice(["0.28", "10", "15", "75"]),
+            g=rng.choice([2048, 16384, 24576]),
+            b=rng.choice([71.2, 81.5, 88]),
         )
         parts.append(sentence)
         count += len(sentence.split())
@@ -64,7 +101,9 @@ def dev_articles(shared: Path | None, words: int) -> list[str]:
     """Dev articles concatenated up to `words` words each (only when the eval kit is present)."""
     if shared is None:
         return []
-    docs = sorted((shared / "eval" / "dev" / "docs").glob("*.txt")) + sorted((shared / "eval" / "dev2" / "docs").glob("*.txt"))
+    docs = sorted((shared / "eval" / "dev" / "docs").glob("*.txt")) + sorted(
+        (shared / "eval" / "dev2" / "docs").glob("*.txt")
+    )
     texts = [p.read_text(encoding="utf-8") for p in docs]
     if not texts:
         return []
@@ -113,14 +152,23 @@ def main() -> int:
     print("## Claim extraction speed\n")
     print(f"One process, one core; {args.n} articles of ~{args.words} words per corpus.\n")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"Load average at start: {load:.2f} on {os.cpu_count()} CPUs (articles/s is per CPU-second; wall beside it).\n")
-    print("| corpus | articles | words/article | articles/s (CPU) | articles/s (wall) | median CPU ms/article | claims |")
+    print(
+        f"Load average at start: {load:.2f} on {os.cpu_count()} CPUs "
+        "(articles/s is per CPU-second; wall beside it).\n"
+    )
+    print(
+        "| corpus | articles | words/article | articles/s (CPU) | articles/s (wall) "
+        "| median CPU ms/article | claims |"
+    )
     print("|---|---|---|---|---|---|---|")
     worst = None
     for label, articles in rows:
         rate, wall_rate, median_ms, claims = measure(articles)
         words = statistics.mean(len(a.split()) for a in articles)
-        print(f"| {label} | {len(articles)} | {words:,.0f} | {rate:.1f} | {wall_rate:.1f} | {median_ms:.1f} | {claims} |")
+        print(
+            f"| {label} | {len(articles)} | {words:,.0f} | {rate:.1f} | {wall_rate:.1f} "
+            f"| {median_ms:.1f} | {claims} |"
+        )
         worst = rate if worst is None else min(worst, rate)
     print(f"\nclaim extraction: {worst:.1f} articles/s on one core (target >= 20)")
     return 0

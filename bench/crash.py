@@ -164,7 +164,11 @@ def main(argv: list[str] | None = None) -> int:
         reference, duration = reference_run(work, feeds)
         outcomes = [scenario(work, feeds, reference, name, **kw)  # type: ignore[arg-type]
                     for name, kw in plan(args.n, args.articles, rng, duration)]
+        control, _ = reference_run(work, feeds)  # same code at the end? (a shared tree can change under us)
     good = sum(o.consistent for o in outcomes)
+    if control != reference:
+        print(f"WARNING: an uninterrupted run at the end gave {control}, at the start {reference}: the code "
+              "changed during the benchmark; rerun it.\n")
     print(f"## Crash suite: {len(outcomes)} kills, corpus of {args.articles} articles "
           f"({reference['articles']} stored, {reference['claims']} claims; "
           f"uninterrupted run {duration:.1f}s)\n")

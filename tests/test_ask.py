@@ -194,6 +194,16 @@ def test_model_understanding_prefers_the_most_specific(question: str, models: li
     assert found == models
 
 
+def test_word_order_and_newer_versions() -> None:
+    keys = dict(KEYS, orla="Orla", vegasonnet4="Vega-Sonnet-4")
+    assert find_models("What does Vega 4 Sonnet cost?", keys)[0] == ["Vega-Sonnet-4"]
+    # Only the old "Orla" family is known: a question about Orla 3.5 must not be answered with it.
+    found, _, unknown = find_models("How big is Orla 3.5?", keys)
+    assert found == [] and unknown == ["Orla 3.5"]
+    # A single variant word names no model, even if the alias table learned it for one.
+    assert find_models("how big is the mini?", dict(KEYS, mini="Nimbus-7-Mini"))[0] == []
+
+
 def test_unknown_model_is_reported_not_replaced() -> None:
     found, _, unknown = find_models("How many parameters does Falcon-9 Ultra have?", KEYS)
     assert found == [] and unknown == ["Falcon-9 Ultra"]

@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.claims import canonical_model_name, extract_claims, find_model_mentions
 from tracker.models import Claim
@@ -16,7 +18,14 @@ PUBLISHED = date(2026, 5, 15)  # a Friday: "today", "on Tuesday", "on Friday" re
 
 
 def _key(row: dict[str, object]) -> tuple[object, ...]:
-    return (row["model"], row["attribute"], row["value"], row.get("name"), row.get("role"), row.get("status", "stated"))
+    return (
+        row["model"],
+        row["attribute"],
+        row["value"],
+        row.get("name"),
+        row.get("role"),
+        row.get("status", "stated"),
+    )
 
 
 def _as_row(claim: Claim) -> dict[str, object]:
@@ -27,11 +36,14 @@ def _as_row(claim: Claim) -> dict[str, object]:
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.txt")), ids=lambda p: p.stem)
 def test_golden_fixture(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    expected = [json.loads(line) for line in path.with_suffix(".expected.jsonl").read_text(encoding="utf-8").splitlines()]
+    expected = [
+        json.loads(line)
+        for line in path.with_suffix(".expected.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     got = extract_claims(text, PUBLISHED)
     assert sorted(map(_key, map(_as_row, got)), key=repr) == sorted(map(_key, expected), key=repr)
     for claim in got:
-        assert text[claim.start:claim.end] == claim.evidence
+        assert text[claim.start : claim.end] == claim.evidence
 
 
 def test_every_attribute_has_a_fixture() -> None:
@@ -54,14 +66,16 @@ def test_grounding_on_eval_kit(shared_dir: Path, corpus: str) -> None:
         text = doc.read_text(encoding="utf-8")
         for published in (None, PUBLISHED):
             for claim in extract_claims(text, published):
-                assert text[claim.start:claim.end] == claim.evidence, (doc.name, claim)
+                assert text[claim.start : claim.end] == claim.evidence, (doc.name, claim)
                 total += 1
     assert total > 0
 
 
 def test_one_claim_per_model_attribute_value() -> None:
-    text = ("Zeta Labs released Mistral Small 4 under the Apache 2.0 license. "
-            "Mistral Small 4 is available under the Apache 2.0 license on every cloud.")
+    text = (
+        "Zeta Labs released Mistral Small 4 under the Apache 2.0 license. "
+        "Mistral Small 4 is available under the Apache 2.0 license on every cloud."
+    )
     claims = extract_claims(text)
     keys = [(c.model, c.attribute, str(c.value), c.name) for c in claims]
     assert len(keys) == len(set(keys))
@@ -69,16 +83,20 @@ def test_one_claim_per_model_attribute_value() -> None:
 
 
 def test_most_specific_hardware_role_wins() -> None:
-    text = ("DeepSeek V9 is optimized for Ascend chips. DeepSeek V9 runs on Ascend clusters in production. "
-            "DeepSeek V9 was trained on Ascend hardware.")
+    text = (
+        "DeepSeek V9 is optimized for Ascend chips. DeepSeek V9 runs on Ascend clusters in production. "
+        "DeepSeek V9 was trained on Ascend hardware."
+    )
     hw = [c for c in extract_claims(text) if c.attribute == "hardware" and c.value == "Ascend"]
     assert [c.role for c in hw] == ["training"]
     assert "trained" in hw[0].evidence
 
 
 def test_both_variants_fan_out() -> None:
-    text = ("DeepSeek V9 comes in two variants, V9-Pro and V9-Flash. Both models support a 2-million-token "
-            "context window.")
+    text = (
+        "DeepSeek V9 comes in two variants, V9-Pro and V9-Flash. Both models support a 2-million-token "
+        "context window."
+    )
     models = {c.model for c in extract_claims(text) if c.attribute == "context_window"}
     assert models == {"DeepSeek-V9-Pro", "DeepSeek-V9-Flash"}
 
@@ -99,14 +117,18 @@ def test_expected_status_for_plans() -> None:
 
 
 def test_bounds_and_ratios_are_not_values() -> None:
-    text = ("Phi-9 scores above 90% on MMLU. Phi-9 costs sub-$0.10 per million input tokens. "
-            "Phi-9 ranges from 1B to 9B parameters.")
+    text = (
+        "Phi-9 scores above 90% on MMLU. Phi-9 costs sub-$0.10 per million input tokens. "
+        "Phi-9 ranges from 1B to 9B parameters."
+    )
     assert extract_claims(text) == []
 
 
 def test_empty_and_modelless_text() -> None:
     assert extract_claims("") == []
-    assert extract_claims("A 70-billion-parameter model was trained on H100s for $2 per million tokens.") == []
+    assert (
+        extract_claims("A 70-billion-parameter model was trained on H100s for $2 per million tokens.") == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -147,7 +169,7 @@ def test_find_model_mentions_spans_and_shorthand() -> None:
     text = "DeepSeek V4 launched in two versions. V4-Pro is the larger; the Pro version of V4 costs more."
     mentions = find_model_mentions(text)
     for m in mentions:
-        assert text[m.start:m.end] == m.surface
+        assert text[m.start : m.end] == m.surface
     canon = [m.canonical for m in mentions]
     assert canon[0] == "DeepSeek-V4"
     assert canon.count("DeepSeek-V4-Pro") == 2
@@ -155,22 +177,31 @@ def test_find_model_mentions_spans_and_shorthand() -> None:
 
 def test_claude_naming_follows_the_vendor() -> None:
     text = "Anthropic compared Claude 3.7 Sonnet with Claude Sonnet 4 and the older Opus 3."
-    assert [m.canonical for m in find_model_mentions(text)] == ["Claude-3.7-Sonnet", "Claude-Sonnet-4", "Claude-3-Opus"]
+    assert [m.canonical for m in find_model_mentions(text)] == [
+        "Claude-3.7-Sonnet",
+        "Claude-Sonnet-4",
+        "Claude-3-Opus",
+    ]
 
 
 # -- the CLI --------------------------------------------------------------------------------------
 
+
 def test_cli_extract_jsonl(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     article = tmp_path / "launch-note.txt"
-    article.write_text("Mistral AI released Codestral 3 on March 4, 2026 under the Apache 2.0 license.", encoding="utf-8")
+    article.write_text(
+        "Mistral AI released Codestral 3 on March 4, 2026 under the Apache 2.0 license.", encoding="utf-8"
+    )
     result = run_cli("extract", str(article), "--format", "jsonl")
     assert result.code == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert {(r["doc"], r["attribute"], r["value"]) for r in rows} >= {
-        ("launch-note", "release_date", "2026-03-04"), ("launch-note", "license", "Apache-2.0")}
+        ("launch-note", "release_date", "2026-03-04"),
+        ("launch-note", "license", "Apache-2.0"),
+    }
     text = article.read_text(encoding="utf-8")
     for r in rows:
-        assert text[r["start"]:r["end"]] == r["evidence"]
+        assert text[r["start"] : r["end"]] == r["evidence"]
 
 
 def test_cli_extract_table_and_published(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -194,3 +225,60 @@ def test_cli_extract_bad_format(run_cli, tmp_path: Path) -> None:  # type: ignor
     article = tmp_path / "a.txt"
     article.write_text("Phi-4 has 14 billion parameters.", encoding="utf-8")
     assert run_cli("extract", str(article), "--format", "xml").code == 2
+
+
+# -- robustness -----------------------------------------------------------------------------------
+
+_PIECES = [
+    "Llama 3.1 405B",
+    "GPT-4o",
+    "DeepSeek V3",
+    "V3-Pro",
+    " both models ",
+    "Meta's ",
+    " released ",
+    " on March 3, 2025",
+    " 1.6T parameters",
+    " (37B active)",
+    " $0.14/M input",
+    " $2/$8 per million tokens input/output",
+    " 128K context",
+    " trained on H100s",
+    " under the MIT license",
+    " scored 81% on MMLU",
+    "\n| Model | Context |\n|---|---|\n| GPT-4o | 128K |\n",
+    " today",
+    " on Friday",
+    " ",
+    ".",
+    "\n",
+    "—",
+    "’s",
+    "€",
+    "İ",
+    "\u00a0",
+    "9",
+    "$",
+    "%",
+    "(",
+    ")",
+    "|",
+]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=40), st.none() | st.dates())
+@settings(max_examples=150, deadline=None)
+def test_never_crashes_and_always_grounded(pieces: list[str], published: date | None) -> None:
+    text = "".join(pieces)
+    for claim in extract_claims(text, published):
+        assert text[claim.start : claim.end] == claim.evidence
+        assert claim.evidence
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=150, deadline=None)
+def test_arbitrary_text(text: str) -> None:
+    for claim in extract_claims(text):
+        assert text[claim.start : claim.end] == claim.evidence
+    for mention in find_model_mentions(text):
+        assert text[mention.start : mention.end] == mention.surface

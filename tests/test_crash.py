@@ -58,3 +58,15 @@ def test_kill_at_random_moment(served: tuple[Path, Path, dict[str, int], float],
     assert outcome.integrity, outcome.detail
     assert outcome.index_ok, outcome.detail
     assert outcome.converged, outcome.detail
+
+
+def test_crash_hook_fires_on_the_named_pass_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker import pipeline
+
+    pipeline._crash_hits.clear()
+    monkeypatch.setenv("TRACKER_CRASH_AT", "after_commit:3")
+    assert [pipeline.crash_due("after_commit") for _ in range(3)] == [False, False, True]
+    assert not pipeline.crash_due("before_rename")
+    monkeypatch.delenv("TRACKER_CRASH_AT")
+    assert not pipeline.crash_due("after_commit")
+    pipeline._crash_hits.clear()

@@ -487,6 +487,12 @@ def test_cli_digest_stdout_and_out(run_cli: Any, data_dir: Path, tmp_path: Path)
     # The same digest, except the chart section that only a file can carry.
     without_chart = re.sub(r"## Price vs size\n\n!\[[^\n]*\n\n", "", written)
     assert without_chart == res.stdout
+    # Another process with another hash seed writes the same bytes (nothing depends on set order).
+    again = tmp_path / "e" / "weekly.md"
+    args = ("digest", "--since", "2026-11-10", "--until", "2026-11-17", "--out", str(again))
+    assert run_cli(*args, env={"PYTHONHASHSEED": "12345"}).code == 0
+    assert again.read_bytes() == out.read_bytes()
+    assert (tmp_path / "e" / "weekly.png").read_bytes() == (tmp_path / "d" / "weekly.png").read_bytes()
     bad = run_cli("digest", "--since", "yesterday-ish")
     assert bad.code == 2 and "tracker:" in bad.stderr and "Traceback" not in bad.stderr
 

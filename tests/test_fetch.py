@@ -77,6 +77,18 @@ def test_names_are_checked_on_their_resolved_address() -> None:
     assert asyncio.run(AddressPolicy(["localhost:80"]).resolve("localhost", 80, 5.0))
 
 
+def test_only_allowed_addresses_of_a_name_are_connected_to(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    async def fake_getaddrinfo(self: object, host: str, port: int, **kwargs: object) -> list[tuple]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))
+                for ip in ("127.0.0.1", "93.184.216.34", "169.254.169.254")]
+
+    monkeypatch.setattr(asyncio.base_events.BaseEventLoop, "getaddrinfo", fake_getaddrinfo)
+    # a name that resolves to public and private addresses: we connect only to the checked public one
+    assert asyncio.run(AddressPolicy(False).resolve("mixed.example.test", 443, 5.0)) == ["93.184.216.34"]
+
+
 # -- Retry-After and decoding -----------------------------------------------------------------------------
 
 
@@ -299,3 +311,63 @@ def test_brotli_bomb_stops_at_the_cap() -> None:
 
     with pytest.raises(FetchError, match="limit"):
         _mock_get(handler, "https://feeds.example.test/", Limits(max_bytes=100_000))
+
+
+# -- TLS through the guarded backend ------------------------------------------------------------------------
+
+
+def _tls_server(tmp_path: Any, name: str, sni: list[str | None]) -> tuple[Any, int, Any]:
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate for `name` that records the SNI names
+    it is sent; returns (server, port, client context trusting the certificate)."""
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={name}",
+         "-addext", f"subjectAltName=DNS:{name}", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            body = b"hello"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(cert, key)
+    server_ctx.sni_callback = lambda _sock, server_name, _ctx: sni.append(server_name)  # type: ignore[assignment]
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = server_ctx.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    client_ctx = ssl.create_default_context(cafile=str(cert))
+    return httpd, int(httpd.server_address[1]), client_ctx
+
+
+def test_tls_verifies_and_sends_the_host_name_while_connecting_to_the_checked_ip(tmp_path: Any) -> None:
+    sni: list[str | None] = []
+    httpd, port, ctx = _tls_server(tmp_path, "localhost", sni)
+    policy = AddressPolicy([f"localhost:{port}", f"127.0.0.1:{port}"])
+    try:
+        async def run(url: str) -> FetchResult:
+            async with Fetcher(policy, ssl_context=ctx) as fetcher:
+                return await fetcher.get(url)
+
+        assert asyncio.run(run(f"https://localhost:{port}/")).body == b"hello"
+        assert sni == ["localhost"]
+        with pytest.raises(FetchError):  # the certificate names localhost, not 127.0.0.1
+            asyncio.run(run(f"https://127.0.0.1:{port}/"))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -7,11 +7,13 @@ leave a "stale" lock behind. The cron tests edit the real crontab through the re
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -189,8 +191,14 @@ def _ensure_crontab() -> str:
 
 @pytest.fixture
 def crontab() -> Iterator[Callable[..., str]]:
-    """The real crontab, saved before the test and restored after it."""
+    """The real crontab, saved before the test and restored after it.
+
+    There is one crontab per user, so test runs in parallel (several checkouts, CI) take turns: an flock
+    on a file in the temp dir serializes them.
+    """
     exe = _ensure_crontab()
+    turn = open(Path(tempfile.gettempdir()) / "tracker-crontab-test.lock", "w")  # noqa: SIM115
+    fcntl.flock(turn, fcntl.LOCK_EX)
     saved = subprocess.run([exe, "-l"], capture_output=True, text=True, check=False)
     had = saved.returncode == 0
 
@@ -205,6 +213,7 @@ def crontab() -> Iterator[Callable[..., str]]:
             subprocess.run([exe, "-"], input=saved.stdout, text=True, check=True)
         else:
             subprocess.run([exe, "-r"], capture_output=True, check=False)
+        turn.close()  # releases the flock
 
 
 OTHERS = ['MAILTO=""', "# a comment someone wrote", "15 3 * * * /bin/true  # someone else's job"]

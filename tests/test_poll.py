@@ -249,3 +249,17 @@ def test_feed_result_is_serialisable() -> None:
     result = FeedResult(feed=Feed(name="n", url=BASE), outcome="ok", state=next_state({}, "ok", T0))
     assert FeedResult.model_validate_json(result.model_dump_json()) == result
     assert entry.guid == "g"
+
+
+def test_a_feed_that_overruns_its_parse_limit_is_abandoned(http_server: Any) -> None:
+    srv = http_server
+    items = [(f"g{i}", f"Entry {i}", srv.url(f"/p{i}")) for i in range(2000)]
+    srv.add("/slow", _rss(items), content_type="application/rss+xml")
+    srv.add("/ok", _rss([("g1", "Fine", srv.url("/gone"))]), content_type="application/rss+xml")
+    feeds = [Feed(name="slow", url=srv.url("/slow")), Feed(name="ok", url=srv.url("/ok"))]
+    results = poll_feeds(_config(srv, *feeds), {}, is_known=lambda e: False, now=T0, parse_timeout=0.01)
+    slow = results[0]
+    assert slow.outcome == "error" and "gave up" in (slow.error or "")
+    # the killed worker is replaced: the next run parses normally
+    again = poll_feeds(_config(srv, feeds[1]), {}, is_known=lambda e: False, now=T0)
+    assert again[0].outcome == "ok" and [it.entry.guid for it in again[0].items] == ["g1"]

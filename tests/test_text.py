@@ -102,6 +102,9 @@ def test_sandbox_abandons_an_overrunning_call_and_recovers() -> None:
         with pytest.raises(ParseError, match="ValueError"):
             box.run(int, "not a number", timeout=30)
         assert box.run(len, b"", timeout=30) == 0  # an exception does not cost the worker
+        assert box.restarts == 1
+        box.close()
+        assert box.run(len, b"x", timeout=30) == 1  # closing kills the workers; new ones start on demand
     finally:
         box.close()
 

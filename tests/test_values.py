@@ -20,8 +20,20 @@ from tracker.claims.values import (
     unit_tokens,
 )
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
@@ -29,6 +41,7 @@ cents = st.integers(min_value=1, max_value=99_999)  # prices as whole cents: $0.
 
 
 # -- numbers ---------------------------------------------------------------------------------------
+
 
 @given(st.integers(min_value=0, max_value=10**15))
 def test_parse_number_reads_thousands_separators(n: int) -> None:
@@ -47,8 +60,13 @@ def test_parse_number_rejects_non_numbers(junk: str) -> None:
         parse_number(junk)
 
 
-@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=9),
-       st.sampled_from([("B", 10**9), ("billion", 10**9), ("T", 10**12), ("trillion", 10**12), ("M", 10**6), ("K", 10**3)]))
+@given(
+    st.integers(min_value=1, max_value=999),
+    st.integers(min_value=0, max_value=9),
+    st.sampled_from(
+        [("B", 10**9), ("billion", 10**9), ("T", 10**12), ("trillion", 10**12), ("M", 10**6), ("K", 10**3)]
+    ),
+)
 def test_magnitude_is_exact_and_integral(whole: int, tenth: int, scale: tuple[str, int]) -> None:
     word, factor = scale
     value = magnitude(f"{whole}.{tenth}", word)
@@ -62,6 +80,7 @@ def test_tidy_keeps_the_value(x: float) -> None:
 
 
 # -- prices ----------------------------------------------------------------------------------------
+
 
 @given(cents)
 def test_per_thousand_prices_are_converted_to_per_million(c: int) -> None:
@@ -90,6 +109,7 @@ def test_extracted_prices_match_the_text(c_in: int, c_out: int, unit: str) -> No
 
 
 # -- dates -----------------------------------------------------------------------------------------
+
 
 @given(dates)
 def test_iso_date_round_trip(d: date) -> None:
@@ -125,8 +145,11 @@ def test_extracted_release_dates_match_the_text(d: date, form: str) -> None:
     assert got[0].evidence in text
 
 
-@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=9),
-       st.sampled_from([("billion", 10**9), ("B", 10**9), ("trillion", 10**12), ("T", 10**12)]))
+@given(
+    st.integers(min_value=1, max_value=999),
+    st.integers(min_value=0, max_value=9),
+    st.sampled_from([("billion", 10**9), ("B", 10**9), ("trillion", 10**12), ("T", 10**12)]),
+)
 @settings(max_examples=60, deadline=None)
 def test_extracted_parameter_counts_match_the_text(whole: int, tenth: int, scale: tuple[str, int]) -> None:
     word, factor = scale

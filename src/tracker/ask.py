@@ -15,6 +15,7 @@ This path imports no torch, httpx or trafilatura: it must answer a cold process 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,7 +42,11 @@ if TYPE_CHECKING:
     from .config import Paths
 
 RRF_K = 60
+# Attributes a variant usually shares with its family (launched together, same terms); a variant without its
+# own claim may be answered with the family's, labelled as the family's. Sizes, prices and scores never.
+FAMILY_WIDE = frozenset({"release_date", "license", "developer", "context_window", "hardware"})
 CANDIDATES = 100  # per retriever, before fusion
+FTS_TERM_CAP = 20_000  # a term matching more claims than this is too common to rank by
 
 # Developer words that may prefix a model name in a question ("DeepSeek V4 Pro" or just "V4 Pro").
 DEVELOPER_WORDS = frozenset(
@@ -239,7 +244,11 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "license",
-        re.compile(r"\blicen[cs]e[ds]?\b|\bopen[- ]source\b|\bopen[- ]weights?\b|\bterms of use\b", re.I),
+        re.compile(
+            r"\blicen[cs]e[ds]?\b|\bopen[- ]source\b|\bopen[- ]weights?\b|\bterms of use\b|\bapache\b|"
+            r"\bgpl\b|\bcc[- ]by\b|\bunder (?:which|what)\b",
+            re.I,
+        ),
     ),
     (
         "developer",
@@ -390,6 +399,16 @@ def _derived_keys(model: str) -> list[str]:
     return keys
 
 
+def _reordered_keys(span: list[str]) -> list[str]:
+    """Keys of a 2-3 word span in its other orders, when it holds a number ("4 Sonnet" -> "sonnet4")."""
+    if len(span) not in (2, 3) or not any(ch.isdigit() for w in span for ch in w):
+        return []
+    if any(w.lower() in COMMON_WORDS for w in span):
+        return []
+    original = alias_key("".join(span))
+    return [k for p in itertools.permutations(span) if (k := alias_key("".join(p))) != original]
+
+
 def _ngram_keys(words: list[str], longest: int = 6) -> list[str]:
     return [
         alias_key("".join(words[i : i + n]))
@@ -410,7 +429,11 @@ def find_models(
         keys = ModelKeys(mapping=keys)
     toks = _tokens(question)
     words = [t[0] for t in toks]
-    keys.prepare(_ngram_keys(words) + [alias_key(w) + alias_key(v) for w in words for v in words])
+    keys.prepare(
+        _ngram_keys(words)
+        + [alias_key(w) + alias_key(v) for w in words for v in words]
+        + [k for i in range(len(words)) for n in (2, 3) for k in _reordered_keys(words[i : i + n])]
+    )
     found: list[tuple[int, int, str]] = []  # (start token, end token, model)
     used = [False] * len(words)
     for length in range(min(6, len(words)), 0, -1):
@@ -419,6 +442,9 @@ def find_models(
                 continue
             key = alias_key("".join(words[i : i + length]))
             model = keys.get(key)
+            if model is None and length in (2, 3):
+                # "Claude 4 Sonnet" for Claude-Sonnet-4: the same parts in another order.
+                model = next((m for k in _reordered_keys(words[i : i + length]) if (m := keys.get(k))), None)
             if model is None or (length == 1 and (key in COMMON_WORDS or key in VARIANT_WORDS)):
                 continue  # "mini" or "pro" alone names no model, whatever the alias table learned
             found.append((i, i + length, model))
@@ -581,6 +607,12 @@ def understand(
             m = _SIZE_AFTER.match(question, end)
             if m:  # "LLaMA 65B" where only "Llama" matched: the size picks a variant
                 u.detail = m.group(1)
+        unknown_names = [x for x in u.unknown if not store.phrase_in_claims(x)]
+        if not u.models and unknown_names:
+            # Words the store has never seen: perhaps a model written in a way no alias covers.
+            found, still_unknown = _canonical_fallback(unknown_names, keys)
+            u.models = found
+            u.unknown = [x for x in u.unknown if x not in unknown_names] + still_unknown
     u.attribute = attribute or find_attribute(question)
     related = _with_family(store, u.models, keys) + [c for m in u.models for c in _children(m, keys)]
     bench_names = store.benchmark_names(related) if u.models else []
@@ -599,6 +631,29 @@ def understand(
     elif _INFERENCE_CUE.search(question):
         u.role = "inference"
     return u
+
+
+def _canonical_fallback(spans: list[str], keys: ModelKeys) -> tuple[list[str], list[str]]:
+    """Unknown name-like spans through the extractor's canonicalizer ("V4 Pro" -> DeepSeek-V4-Pro).
+
+    Only on this rare path: the claims package is too slow to import for every question.
+    """
+    try:
+        from .claims import canonical_model_name
+    except ImportError:
+        return [], spans
+    models, unknown = [], []
+    for span in spans:
+        try:
+            canonical = canonical_model_name(span)
+        except Exception:  # noqa: BLE001 - a canonicalizer bug must not break ask
+            canonical = None
+        model = keys.get(alias_key(canonical)) if canonical else None
+        if model:
+            models.append(model)
+        else:
+            unknown.append(canonical or span)
+    return models, unknown
 
 
 def _with_family(store: Store, models: list[str], keys: ModelKeys) -> list[str]:
@@ -637,7 +692,17 @@ def hybrid_search(
     """Claim id -> fused score (reciprocal rank fusion of BM25 and, when an index exists, dense search)."""
     fused: dict[int, float] = {}
     # Function words only slow BM25 down (they match everything) and add nothing to the ranking.
-    terms = " ".join(w for w, _, _ in _tokens(question) if w.lower() not in STOPWORDS) or question
+    # So do the everyday words of questions ("model", "parameters", "new"): the attribute is understood
+    # separately, and at a million claims such a term alone matches a tenth of the store.
+    words = [w for w, _, _ in _tokens(question) if w.lower() not in STOPWORDS]
+    content = [w for w in words if w.lower() not in COMMON_WORDS] or words
+    # A term in more than a few percent of the claims cannot rank them and makes BM25 scan the whole list:
+    # keep only the rarer terms (the rarest one at least).
+    counts = {w: store.fts_term_count(w, FTS_TERM_CAP) for w in dict.fromkeys(content)}
+    rare = [w for w, n in counts.items() if 0 < n < FTS_TERM_CAP]
+    if not rare and counts:
+        rare = [min(counts, key=lambda w: counts[w] or FTS_TERM_CAP + 1)]
+    terms = " ".join(rare)
     for rank, (cid, _) in enumerate(store.fts_search(terms, limit=limit)):
         fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
     for rank, (cid, _) in enumerate(_dense(question, paths, limit)):
@@ -704,7 +769,7 @@ def ask(
             # The question names a model the store has nothing on: say so, never answer with another model.
             result.note = f"no claims about {', '.join(u.unknown)}"
             return result
-        facts, scores, note = _gather(question, store, paths, u, since=since, source=source)
+        facts, scores, note = _gather(question, store, paths, u, k=k, since=since, source=source)
     result.answers = _answers(facts, scores, u, k)
     notes = [n for n in (note,) if n]
     if not result.answers:
@@ -723,7 +788,14 @@ def _known_terms(store: Store, u: Understanding) -> bool:
 
 
 def _gather(
-    question: str, store: Store, paths: Paths, u: Understanding, *, since: datetime | None, source: str | None
+    question: str,
+    store: Store,
+    paths: Paths,
+    u: Understanding,
+    *,
+    k: int,
+    since: datetime | None,
+    source: str | None,
 ) -> tuple[list[Fact], dict[tuple[str, str, str], float], str | None]:
     """Claims for the understood question, reconciled; with a retrieval score per fact key."""
     attrs = [u.attribute] if u.attribute else None
@@ -733,7 +805,7 @@ def _gather(
         cited = _filter_name(
             store.cited_claims(models=u.models, attributes=attrs, since=since, source=source), u
         )
-        if not cited and u.attribute:
+        if not cited and u.attribute in FAMILY_WIDE:
             # The variant has no claim on this: fall back to its family, then to its variants, and say so.
             for m in list(u.models):
                 parent = _parent(m, keys)
@@ -744,16 +816,16 @@ def _gather(
                     if found:
                         cited += found
                         note = f"no claim about {m} itself; showing its family {parent}"
-            if not cited:
-                kids = sorted({c for m in u.models for c in _children(m, keys)})
-                if u.detail:  # only the variants of the size asked about
-                    kids = [c for c in kids if alias_key(u.detail) in alias_key(c)]
-                if kids:
-                    cited = _filter_name(
-                        store.cited_claims(models=kids, attributes=attrs, since=since, source=source), u
-                    )
-                    if cited:
-                        note = f"no claim about {', '.join(u.models)} itself; showing its variants"
+        if not cited and u.attribute:
+            kids = sorted({c for m in u.models for c in _children(m, keys)})
+            if u.detail:  # only the variants of the size asked about
+                kids = [c for c in kids if alias_key(u.detail) in alias_key(c)]
+            if kids:
+                cited = _filter_name(
+                    store.cited_claims(models=kids, attributes=attrs, since=since, source=source), u
+                )
+                if cited:
+                    note = f"no claim about {', '.join(u.models)} itself; showing its variants"
         if u.attribute:
             # Both understood: SQL alone answers; rank by question order of the models, then support.
             order = {m: i for i, m in enumerate(u.models)}
@@ -776,7 +848,12 @@ def _gather(
     cited = store.cited_claims(ids=list(fused), attributes=attrs, since=since, source=source)
     cited = _filter_name(cited, u)
     # Reconcile over every claim of the retrieved (model, attribute) pairs, so support is complete.
-    pairs = {(c.claim.model, c.claim.attribute) for c in cited}
+    best_pair: dict[tuple[str, str], float] = {}
+    for c in cited:
+        pair = (c.claim.model, str(c.claim.attribute))
+        best_pair[pair] = max(best_pair.get(pair, 0.0), fused.get(c.claim.id or -1, 0.0))
+    # Only the best few (model, attribute) pairs are reconciled in full (every claim, for true support).
+    pairs = set(sorted(best_pair, key=lambda p: -best_pair[p])[: max(2 * k, 10)])
     top_models = sorted({m for m, _ in pairs})
     top_attrs = sorted({a for _, a in pairs})
     full = (
@@ -943,6 +1020,7 @@ def render(result: AskResult) -> str:
             lines.append(f"[{n}] {safe_text(s.title) or safe_text(s.url)}{date}")
             lines.append(f"    {safe_text(s.url)}")
             lines.append(
-                f'    "{safe_text(s.evidence)}"  [{safe_text(a.model)}: {human_value(a.attribute, a.value)}]'
+                f'    "{safe_text(s.evidence)}"  '
+                f"[supports {safe_text(a.model)}: {human_value(a.attribute, a.value)}]"
             )
     return "\n".join(lines) + "\n"

@@ -321,7 +321,7 @@ def export(
 def extract(
     paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Local text files (one article each)."),
     fmt: str = typer.Option("table", "--format", "-f", help="jsonl or table."),
-    published: str | None = typer.Option(None, "--published", help="Publication date YYYY-MM-DD (for 'today')."),
+    published: str | None = typer.Option(None, "--published", help="Publication date YYYY-MM-DD ('today')."),
 ) -> None:
     """Print the claims of local article files; nothing is stored.
 
@@ -356,10 +356,10 @@ def extract(
     if fmt == "table":
         cols = ["doc", "model", "attribute", "value", "name", "role", "status", "evidence"]
         cells = [[_safe(str(r.get(c, "")))[:70 if c == "evidence" else 40] for c in cols] for r in rows]
-        widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
-        sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip() + "\n")
-        for row in cells:
-            sys.stdout.write("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
+        widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(cols)]
+        sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip() + "\n")
+        for line in cells:
+            sys.stdout.write("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() + "\n")
 
 
 # === end section: pipeline ===
@@ -384,7 +384,10 @@ def ask(
     source: str | None = typer.Option(None, "--source", help="Only articles whose source/URL contains this."),
     data_dir: str | None = typer.Option(None, "--data-dir", help="Data directory (also accepted here)."),
 ) -> None:
-    """Answer a question from the stored claims, with sources and disagreements."""
+    """Answer a question from the stored claims, with sources and disagreements.
+
+    Example: tracker ask "How many active parameters does DeepSeek V4 Pro have?" --json
+    """
     from .ask import ask as run_ask
     from .ask import parse_since, render
 
@@ -404,7 +407,10 @@ def conflicts(
     soft: bool = typer.Option(True, "--notes/--no-notes", help="Also list softer extent/framing notes."),
     data_dir: str | None = typer.Option(None, "--data-dir", help="Data directory (also accepted here)."),
 ) -> None:
-    """List where the sources disagree: value conflicts first, then extent / framing notes."""
+    """List where the sources disagree: value conflicts first, then extent / framing notes.
+
+    Example: tracker conflicts --model DeepSeek-V4 --json
+    """
     from .facts import conflicts_report, render_conflicts
 
     report = conflicts_report(_ask_paths(ctx, data_dir), model=model, soft=soft)
@@ -421,7 +427,10 @@ def summary(
     fmt: str = typer.Option("md", "--format", help="md or json."),
     data_dir: str | None = typer.Option(None, "--data-dir", help="Data directory (also accepted here)."),
 ) -> None:
-    """A model's fact sheet: every attribute with its consensus, conflicts, status and sources."""
+    """A model's fact sheet: every attribute with its consensus, conflicts, status and sources.
+
+    Example: tracker summary "Llama 3.1 405B" --format md
+    """
     from .facts import summary_json, summary_markdown
 
     if fmt not in ("md", "json"):
@@ -523,8 +532,12 @@ def cron_install(
     """
     from .nightly import cron_install as install
 
+    from .nightly import cron_daemon_running
+
     state = _state(ctx)
     sys.stdout.write(install(state.paths, state.feeds_path, at) + "\n")
+    if cron_daemon_running() is False:
+        sys.stderr.write("note: no cron daemon is running here; start it (e.g. `service cron start`)\n")
 
 
 @cron_app.command("remove")

@@ -30,7 +30,9 @@ from .store import Store
 MAX_MODEL_LINES = 25  # new models with a full fact line; the rest are named in one line
 MAX_BENCHMARK_ROWS = 30
 MAX_CHANGES = 30
+MAX_DISAGREEMENTS = 30
 MAX_CHART_POINTS = 30
+MAX_NAMED = 40  # models named (without facts) in one line
 FACT_LINE_ATTRIBUTES = (
     "developer",
     "parameters_total",
@@ -371,9 +373,9 @@ def render_digest(
     title = f"AI model digest: {_fmt_time(since)} to {_fmt_time(until)}"
     lines += [f"# {title}", ""]
     basis = "publication date" if by == "published" else "date fetched"
-    full = "%Y-%m-%d %H:%M"
+    minute = "%Y-%m-%d %H:%M"
     lines.append(
-        f"Period: from {since.strftime(full)} up to, not including, {until.strftime(full)} UTC "
+        f"Period: from {since.strftime(minute)} up to, not including, {until.strftime(minute)} UTC "
         f"(articles by {basis})."
     )
     lines.append("")
@@ -408,7 +410,9 @@ def render_digest(
     if rest:
         if with_facts:
             lines.append("")
-        lines.append("Also mentioned for the first time: " + ", ".join(md_text(m, 80) for m in rest) + ".")
+        names = ", ".join(md_text(m, 80) for m in rest[:MAX_NAMED])
+        more = f" and {len(rest) - MAX_NAMED} more" if len(rest) > MAX_NAMED else ""
+        lines.append(f"Also mentioned for the first time: {names}{more}.")
     lines.append("")
 
     # Chart: price vs size of the models of the digest.
@@ -450,7 +454,10 @@ def render_digest(
     disputed = conflicts(f for facts in now_facts.values() for f in facts.values())
     if disputed:
         lines += [f"## Disagreements ({len(disputed)})", ""]
-        for fact in disputed:
+        # The most reported disagreements, shown in the order `conflicts` gives (by model).
+        widest = sorted(disputed, key=lambda f: (-f.support, f.model, f.attribute, f.name or ""))
+        shown = {id(f) for f in widest[:MAX_DISAGREEMENTS]}
+        for fact in (f for f in disputed if id(f) in shown):
             contenders = [v for v in fact.values if v.status == "stated"] or fact.values
             stories = {sid for v in contenders for sid in v.story_ids}
             if len(stories) == 1:  # not sources disagreeing: one article gives several values (variants?)
@@ -462,6 +469,10 @@ def render_digest(
                     for v in contenders
                 )
             lines.append(f"- **{md_text(fact.model, 80)}**, {_label(fact)}: {says}")
+        if len(disputed) > MAX_DISAGREEMENTS:
+            lines.append(
+                f"- … and {len(disputed) - MAX_DISAGREEMENTS} more (`tracker conflicts` lists them all)"
+            )
         lines.append("")
 
     # Benchmark claims: the most widely reported, shown by model.

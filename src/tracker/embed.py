@@ -179,13 +179,13 @@ def _export(target: Path) -> None:
     sample = ["An example sentence to trace the graph.", "Another one, a bit longer than the first one is."]
     ids, mask = _pad([tokenizer.encode(s) for s in sample])
     with tempfile.TemporaryDirectory(dir=target, prefix=".export-") as tmpdir:
-        tmp_onnx = Path(tmpdir) / ONNX_FILE
+        raw_onnx = Path(tmpdir) / "raw.onnx"
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")  # tracer warnings about python control flow in BERT
             torch.onnx.export(
                 wrapped,
                 (torch.from_numpy(ids), torch.from_numpy(mask)),
-                str(tmp_onnx),
+                str(raw_onnx),
                 input_names=["input_ids", "attention_mask"],
                 output_names=["sentence_embedding"],
                 dynamic_axes={
@@ -201,8 +201,9 @@ def _export(target: Path) -> None:
             check = [*sample, "Short.", "A much longer sentence " * 40]
             ids, mask = _pad([tokenizer.encode(s) for s in check])
             expected = wrapped(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
-        tmp_weights = Path(tmpdir) / WEIGHTS_FILE
-        _externalize_weights(tmp_onnx, tmp_weights)
+        tmp_onnx, tmp_weights = Path(tmpdir) / ONNX_FILE, Path(tmpdir) / WEIGHTS_FILE
+        optimized = _optimize_offline(raw_onnx)
+        _externalize_weights(optimized, tmp_onnx, tmp_weights)
         for kind in ("query", "bulk"):
             session = _session(tmp_onnx, threads=1, kind=kind)
             got = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
@@ -227,11 +228,30 @@ def _export(target: Path) -> None:
     _fsync_dir(target)
 
 
-def _externalize_weights(onnx_path: Path, weights_path: Path) -> None:
-    """Move the initializers of an ONNX file to `weights_path`, each at a page-aligned offset."""
+def _optimize_offline(raw: Path) -> Path:
+    """Apply onnxruntime's hardware-independent (EXTENDED) graph fusions once, at prepare time.
+
+    The query session then starts without optimizing (ORT_DISABLE_ALL) yet runs the fused graph
+    (LayerNormalization, BiasGelu, FusedMatMul): ~30 % less time to the first vector (bench/ask_latency.py).
+    """
+    import onnxruntime as ort
+
+    out = raw.with_name("optimized.onnx")
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    opts.optimized_model_filepath = str(out)
+    opts.log_severity_level = 3
+    opts.add_session_config_entry("session.optimized_model_external_initializers_file_name", "optimized.data")
+    opts.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
+    ort.InferenceSession(str(raw), sess_options=opts, providers=["CPUExecutionProvider"])
+    return out
+
+
+def _externalize_weights(source: Path, onnx_path: Path, weights_path: Path) -> None:
+    """Write `source` to `onnx_path` with its initializers in `weights_path`, each at a page-aligned offset."""
     import onnx
 
-    model = onnx.load(str(onnx_path))
+    model = onnx.load(str(source))  # loads external data too, relative to source
     with weights_path.open("wb") as fh:
         for tensor in model.graph.initializer:
             if len(tensor.raw_data) < 1024:

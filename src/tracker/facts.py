@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 # Attributes where several values can all be true at once (a model runs on several chips; a model can be
 # built by two organizations together). Different values there are not conflicts.
+CONFLICT_BATCH = 500  # models reconciled at a time by `tracker conflicts`
 MULTI_VALUED = frozenset({"hardware", "developer"})
 NUMBER_TOLERANCE = 0.01
 CONTEXT_TOLERANCE = 0.03  # 128K is written 128000 or 131072
@@ -255,18 +256,20 @@ class _Cluster:
 
     def representative(self) -> ClaimValue:
         """The value the cluster shows: the most specific, then the one most stories use, then stated."""
+        groups: dict[str, list[CitedClaim]] = {}
+        for m in self.members:
+            groups.setdefault(repr(m.claim.value), []).append(m)
         best: tuple[int, int, int, int] | None = None
         value: ClaimValue = self.members[0].claim.value
-        for i, m in enumerate(self.members):
-            same = [x for x in self.members if x.claim.value == m.claim.value]
+        for i, same in enumerate(groups.values()):
             key = (
-                _specificity(self.attribute, m.claim.value),
+                _specificity(self.attribute, same[0].claim.value),
                 len({x.story_id for x in same}),
                 int(any(x.claim.status == "stated" for x in same)),
                 -i,
             )
             if best is None or key > best:
-                best, value = key, m.claim.value
+                best, value = key, same[0].claim.value
         return value
 
 
@@ -723,13 +726,17 @@ def conflicts_report(paths: Paths, *, model: str | None = None, soft: bool = Tru
 
     if not paths.db.exists():
         return {"conflicts": [], "notes": [], "note": "nothing ingested yet"}
+    found: list[Fact] = []
     with Store(paths.db, readonly=True) as store:
-        models = None
+        names = store.model_names()
         if model:
-            models = [store.resolve_alias(model) or model]
-        facts = reconcile(store.cited_claims(models=models))
+            canonical = store.resolve_alias(model) or model
+            names = [n for n in names if n == canonical or n.startswith(canonical + "-")]
+        # Model by model in sorted batches (a family sorts together), so memory stays bounded at any size.
+        for i in range(0, len(names), CONFLICT_BATCH):
+            found += conflicts(reconcile(store.cited_claims(models=names[i : i + CONFLICT_BATCH])), soft=soft)
         empty = not store.has_claims()
-    found = conflicts(facts, soft=soft)
+    found.sort(key=lambda f: (not f.conflict, f.model, f.attribute, f.name or ""))
     out: dict[str, object] = {
         "conflicts": [fact_json(f) for f in found if f.conflict],
         "notes": [fact_json(f) for f in found if not f.conflict],

@@ -21,6 +21,7 @@ import asyncio
 import email.utils
 import ipaddress
 import socket
+import ssl
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -340,11 +341,13 @@ class Fetcher:
 
     def __init__(self, policy: AddressPolicy | None = None, limits: Limits | None = None, *,
                  transport: httpx.AsyncBaseTransport | None = None,
+                 ssl_context: ssl.SSLContext | None = None,
                  clock: Any = None) -> None:
         self.policy = policy or AddressPolicy(False)
         self.limits = limits or Limits()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._transport = transport
+        self._ssl_context = ssl_context
         self._client: httpx.AsyncClient | None = None
         self._overall = asyncio.Semaphore(self.limits.max_connections)
         self._per_host: dict[str, asyncio.Semaphore] = {}
@@ -371,10 +374,12 @@ class Fetcher:
 
     def _make_transport(self) -> httpx.AsyncBaseTransport:
         lim = self.limits
-        transport = httpx.AsyncHTTPTransport(trust_env=False)
+        ssl_context = self._ssl_context or httpx.create_ssl_context()
+        transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False)
         # httpx does not expose httpcore's network_backend: swap in a pool built on the guarded backend.
+        # TLS still verifies the certificate against, and sends SNI for, the URL's host name.
         transport._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=ssl_context,
             max_connections=lim.max_connections,
             max_keepalive_connections=lim.max_connections,
             keepalive_expiry=5.0,

@@ -276,10 +276,11 @@ class VectorIndex:
             return False
         if ivf is not None and not force:
             trained = int(self.meta.get("trained_count") or n)
-            if n >= IVF_THRESHOLD and n <= trained * RETRAIN_GROWTH:
+            # Back to flat only well below the threshold, so deletions around it do not flip-flop.
+            if n >= IVF_THRESHOLD // 2 and n <= trained * RETRAIN_GROWTH:
                 return False
         ids, vecs = self.vectors()
-        if n < IVF_THRESHOLD:
+        if n < (IVF_THRESHOLD // 2 if ivf is not None else IVF_THRESHOLD):
             flat = self._new_flat()
             if n:
                 flat.add_with_ids(vecs, ids)

@@ -256,6 +256,25 @@ def cron_remove(paths: Paths) -> str | None:
     return ours[0] if ours else None
 
 
+def cron_daemon_running() -> bool | None:
+    """Whether a cron daemon is alive (None when /proc cannot tell): our line does nothing without one."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    for comm in proc.glob("[0-9]*/comm"):
+        try:
+            if comm.read_text(encoding="utf-8", errors="replace").strip() in (
+                "cron",
+                "crond",
+                "cronie",
+                "busybox",
+            ):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def cron_show(paths: Paths) -> CronStatus:
     """Our installed line for this data directory, if any."""
     marker = marker_for(paths)

@@ -557,7 +557,8 @@ class Store:
 
     def model_info(self, name: str) -> dict[str, Any] | None:
         """One canonical model with developer, first report and aliases (for `tracker summary`)."""
-        row = self.db.execute("SELECT name, developer, first_seen FROM models WHERE name = ?", (name,)).fetchone()
+        sql = "SELECT name, developer, first_seen FROM models WHERE name = ?"
+        row = self.db.execute(sql, (name,)).fetchone()
         if row is None:
             return None
         aliases = [a[0] for a in self.db.execute(
@@ -590,6 +591,20 @@ class Store:
         except sqlite3.OperationalError:
             return False
         return row is not None
+
+    def fts_term_count(self, term: str, cap: int) -> int:
+        """How many claims match one term, counted up to cap (cost grows with min(count, cap) only)."""
+        clean = "".join(ch if ch.isalnum() or ch in ".-" else " " for ch in term).strip()
+        if not clean:
+            return 0
+        try:
+            row = self.db.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM claims_fts WHERE claims_fts MATCH ? LIMIT ?)",
+                ('"' + clean.replace('"', "") + '"', cap),
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return 0
+        return int(row[0])
 
     def has_claims(self) -> bool:
         return self.db.execute("SELECT 1 FROM claims LIMIT 1").fetchone() is not None

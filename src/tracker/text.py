@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import html
 import math
-import multiprocessing
 import queue
 import re
 import threading
@@ -47,11 +46,22 @@ class PageText(BaseModel):
 # -- sandbox: time- and memory-limited work in worker processes ------------------------------------------
 
 
-def _worker_main(conn: Connection, memory_bytes: int, preload: tuple[str, ...]) -> None:
-    """Worker loop: receive (fn, args), send ("ok", result) or ("err", message)."""
-    import importlib
-    import resource
+def _worker_main() -> None:
+    """Worker process entry (`python -c`): pickled (fn, args) in on stdin, ("ok" | "err", ...) out on stdout.
 
+    A plain interpreter, not multiprocessing's spawn: the caller's __main__ is never re-imported, so any
+    script (guarded or not) may use the sandbox. Stray prints of libraries go to /dev/null, not the channel.
+    """
+    import importlib
+    import os
+    import resource
+    import sys
+
+    channel = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    inbox, outbox = Connection(0, writable=False), Connection(channel, readable=False)
+    memory_bytes, preload = int(sys.argv[1]), [m for m in sys.argv[2:] if m]
     if memory_bytes:
         # when not permitted here, the wall-clock limit still holds
         with contextlib.suppress(ValueError, OSError):
@@ -59,42 +69,67 @@ def _worker_main(conn: Connection, memory_bytes: int, preload: tuple[str, ...]) 
     for name in preload:
         with contextlib.suppress(Exception):  # the task will report an import error itself
             importlib.import_module(name)
-    conn.send(("ready", None))
+    outbox.send(("ready", None))
     while True:
         try:
-            fn, args = conn.recv()
+            fn, args = inbox.recv()
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", fn(*args)))
+            outbox.send(("ok", fn(*args)))
         except MemoryError:
-            conn.send(("err", "out of memory"))
+            outbox.send(("err", "out of memory"))
         except Exception as exc:  # noqa: BLE001 - any failure of untrusted input is reported, never fatal
-            conn.send(("err", f"{type(exc).__name__}: {exc}"[:500]))
+            outbox.send(("err", f"{type(exc).__name__}: {exc}"[:500]))
 
 
 class _Worker:
-    def __init__(self, ctx: Any, memory_bytes: int, preload: tuple[str, ...]) -> None:
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, memory_bytes, preload), daemon=True)
-        self.proc.start()
-        child.close()
+    def __init__(self, memory_bytes: int, preload: tuple[str, ...]) -> None:
+        import os
+        import subprocess
+        import sys
+
+        # the parent's import path, so `tracker` (and whatever module a task's function lives in) resolves
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from tracker.text import _worker_main; _worker_main()",
+             str(memory_bytes), *preload],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+            close_fds=True,
+        )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.outbox = Connection(os.dup(self.proc.stdin.fileno()), readable=False)
+        self.inbox = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
+        self.proc.stdin.close()
+        self.proc.stdout.close()
         self.ready = False
+        self.closed = False
 
     def wait_ready(self, timeout: float) -> None:
         if self.ready:
             return
-        if not self.conn.poll(timeout):
+        if not self.inbox.poll(timeout):
             self.kill()
             raise ParseError("worker process did not start")
-        self.conn.recv()
+        self.inbox.recv()
         self.ready = True
 
+    def send(self, message: Any) -> None:
+        self.outbox.send(message)
+
+    def poll(self, timeout: float) -> bool:
+        return self.inbox.poll(timeout)
+
+    def recv(self) -> Any:
+        return self.inbox.recv()
+
     def kill(self) -> None:
-        if self.proc.is_alive():
+        if self.proc.poll() is None:
             self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
+        with contextlib.suppress(Exception):
+            self.proc.wait(5)
+        self.inbox.close()
+        self.outbox.close()
 
 
 class Sandbox:
@@ -107,7 +142,6 @@ class Sandbox:
 
     def __init__(self, workers: int = 2, *, memory_mb: int = 1536,
                  preload: tuple[str, ...] = ("trafilatura", "feedparser")) -> None:
-        self._ctx = multiprocessing.get_context("spawn")  # safe with threads in the parent
         self._memory = memory_mb * 1024 * 1024
         self._preload = preload
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
@@ -119,25 +153,30 @@ class Sandbox:
 
     def run(self, fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
         worker = self._idle.get()
+        if worker is not None and worker.closed:
+            worker = None
+        healthy = False  # a worker goes back to the pool only after a clean round trip
         try:
             if worker is None:
-                worker = _Worker(self._ctx, self._memory, self._preload)
+                worker = _Worker(self._memory, self._preload)
                 with self._lock:
                     self._all.add(worker)
             worker.wait_ready(120.0)  # start-up and imports do not count against the task's limit
-            worker.conn.send((fn, args))
-            if not worker.conn.poll(timeout):
+            worker.send((fn, args))
+            if not worker.poll(timeout):
                 raise ParseError(f"gave up after {timeout:g} s")
-            kind, payload = worker.conn.recv()
+            kind, payload = worker.recv()
+            healthy = True
         except ParseError:
-            self._discard(worker)
-            worker = None
             raise
-        except (EOFError, OSError, BrokenPipeError):
-            self._discard(worker)
-            worker = None
+        except (EOFError, OSError):
             raise ParseError("worker process died (memory or crash)") from None
+        except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be unpickled
+            raise ParseError(f"worker failure: {type(exc).__name__}: {exc}") from None
         finally:
+            if not healthy:  # timed out, died, or interrupted mid-task: never reuse it
+                self._discard(worker)
+                worker = None
             self._idle.put(worker)
         if kind != "ok":
             raise ParseError(str(payload))
@@ -152,10 +191,12 @@ class Sandbox:
         worker.kill()
 
     def close(self) -> None:
+        """Kill every worker; the sandbox stays usable (workers start again on demand)."""
         with self._lock:
             workers, self._all = list(self._all), set()
         for worker in workers:
             worker.kill()
+            worker.closed = True
 
 
 _sandbox: Sandbox | None = None

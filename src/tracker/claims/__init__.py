@@ -1,6 +1,6 @@
 """Claim extraction: model mentions, values and the rules that tie them into Claims (pure, no I/O).
 
-    from tracker.claims import extract_claims, find_model_mentions, canonical_model_name
+from tracker.claims import extract_claims, find_model_mentions, canonical_model_name
 """
 
 from __future__ import annotations

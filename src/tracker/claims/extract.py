@@ -7,11 +7,14 @@ status -> one claim per (model, attribute, value[, name]).
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import cast
 
-from ..models import Claim
+from ..models import Attribute, Claim, Role, Status
 from . import rules as R
 from .models import ORG_PATTERN, ModelMention, canonical_org, find_model_mentions
 from .values import (
@@ -25,7 +28,9 @@ from .values import (
     tidy,
 )
 
-SENTENCE_SPLIT = re.compile(r"\n+|(?<=[.!?])[”\"’)]?\s+(?=[^\sa-z])|(?<=[.!?])(?=[A-Z][a-z])(?<![A-Z]\.)(?<!\d\.)")
+SENTENCE_SPLIT = re.compile(
+    r"\n+|(?<=[.!?])[”\"’)]?\s+(?=[^\sa-z])|(?<=[.!?])(?=[A-Z][a-z])(?<![A-Z]\.)(?<!\d\.)"
+)
 MAX_EVIDENCE = 220
 ROLE_RANK = {"training": 3, "inference": 2, "unspecified": 1}
 
@@ -58,19 +63,20 @@ class Doc:
     mentions: list[ModelMention]
     sentences: list[Sentence]
     main: ModelMention | None
-    blocked: list[tuple[int, int]] = field(default_factory=list)  # spans that are not values (license names...)
+    blocked: list[tuple[int, int]] = field(
+        default_factory=list
+    )  # spans that are not values (license names...)
     prelaunch: set[str] = field(default_factory=set)
 
-    def sentence_of(self, pos: int) -> Sentence:
-        lo, hi = 0, len(self.sentences) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.sentences[mid].start <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return self.sentences[lo]
+    def sentence_index(self, pos: int) -> int:
+        if len(self.starts) != len(self.sentences):
+            self.starts = [x.start for x in self.sentences]
+        return max(0, bisect.bisect_right(self.starts, pos) - 1)
 
+    def sentence_of(self, pos: int) -> Sentence:
+        return self.sentences[self.sentence_index(pos)]
+
+    starts: list[int] = field(default_factory=list)  # sentence starts, for bisect
     mask: bytearray | None = None  # 1 where a mention or a blocked span covers the character
     low: str = ""
     region_cache: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
@@ -79,7 +85,7 @@ class Doc:
         if self.mask is None:
             self.mask = bytearray(len(self.text) + 1)
             for m in self.mentions:
-                self.mask[m.start:m.end] = b"\x01" * (m.end - m.start)
+                self.mask[m.start : m.end] = b"\x01" * (m.end - m.start)
             for bs, be in self.blocked:
                 self.mask[bs:be] = b"\x01" * (be - bs)
         return any(self.mask[s:e])
@@ -87,24 +93,53 @@ class Doc:
     def regions(self, key: str) -> list[tuple[int, int]]:
         """Runs of sentences that contain the key pattern: where an attribute's rules are worth running."""
         if key not in self.region_cache:
-            haystack, flags = (self.low, 0) if len(self.low) == len(self.text) else (self.text, re.IGNORECASE)
+            same = len(self.low) == len(self.text)
+            haystack = self.low if same else self.text.lower()
+            hits: set[int] = set()  # indices of sentences holding the key
+            literals = _LITERAL_KEYS.get(key)
+            if literals is not None and len(haystack) == len(self.text):
+                for lit in literals:  # str.find is far faster than a regex alternation
+                    i = haystack.find(lit)
+                    while i >= 0:
+                        idx = self.sentence_index(i)
+                        hits.add(idx)
+                        i = haystack.find(lit, max(self.sentences[idx].end, i + 1))
+            else:
+                pattern = _key_pattern(key, not same)
+                source = self.low if same else self.text
+                pos = 0
+                while True:
+                    hit = pattern.search(source, pos)
+                    if hit is None:
+                        break
+                    idx = self.sentence_index(hit.start())
+                    hits.add(idx)
+                    pos = max(self.sentences[idx].end, hit.end())  # skip to the next sentence
             spans: list[tuple[int, int]] = []
-            for hit in re.compile(key, flags).finditer(haystack):
-                sent = self.sentence_of(hit.start())
+            for idx in sorted(hits):
+                sent = self.sentences[idx]
                 if spans and spans[-1][1] >= sent.start - 2:
                     spans[-1] = (spans[-1][0], max(spans[-1][1], sent.end))
-                elif not spans or sent.end > spans[-1][1]:
+                else:
                     spans.append((sent.start, sent.end))
             self.region_cache[key] = spans
         return self.region_cache[key]
 
 
+@functools.lru_cache(maxsize=64)
+def _key_pattern(key: str, ignore_case: bool) -> re.Pattern[str]:
+    return re.compile(key, re.IGNORECASE if ignore_case else 0)
+
+
 # Keys (on lower-cased text) that a sentence must contain for each attribute's rules to run: speed only.
-PARAM_KEY = r"\d\s?-?\s?(?:billion|trillion|b|t)\b"
+PARAM_KEY = r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))\s?-?\s?(?:billion|trillion|b|t)\b"
 CONTEXT_KEY = r"context|token|input limit"
 PRICE_KEY = r"\$"
 DATE_KEY = r"releas|launch|unveil|introduc|announc|debut|drop|ship|roll|available|live|open-sourced"
-LICENSE_KEY = r"licen"
+LICENSE_KEY = r"licen|apache|mit|gpl|cc-by|openrail|terms of use"
+_LITERAL_KEYS = {
+    k: tuple(k.replace("\\$", "$").split("|")) for k in (CONTEXT_KEY, PRICE_KEY, DATE_KEY, LICENSE_KEY)
+}
 DIGIT_KEY = r"\d"
 
 
@@ -122,7 +157,9 @@ def extract_claims(text: str, published: date | datetime | None = None) -> list[
     if not doc.mentions:
         return []
     found: list[Found] = []
-    found += _licenses(doc)  # first: license names block model mentions inside them ("Jamba Open Model License")
+    found += _licenses(
+        doc
+    )  # first: license names block model mentions inside them ("Jamba Open Model License")
     _drop_blocked_mentions(doc)
     found += _parameters(doc)
     found += _contexts(doc)
@@ -136,6 +173,7 @@ def extract_claims(text: str, published: date | datetime | None = None) -> list[
 
 
 # ------------------------------------------------------------------------------------------ preparation
+
 
 def _prepare(text: str, published: date | datetime | None) -> Doc:
     mentions = find_model_mentions(text)
@@ -171,42 +209,59 @@ def _index_mentions(doc: Doc) -> None:
 
 
 def _drop_blocked_mentions(doc: Doc) -> None:
-    doc.mentions = [m for m in doc.mentions if not any(bs <= m.start and m.end <= be for bs, be in doc.blocked)]
+    doc.mentions = [
+        m for m in doc.mentions if not any(bs <= m.start and m.end <= be for bs, be in doc.blocked)
+    ]
     doc.mask = None
     doc.main = doc.mentions[0] if doc.mentions else None
     _index_mentions(doc)
 
 
 def _topic(doc: Doc, pos: int) -> ModelMention | None:
-    """What "it" / an unnamed line is about: the last model that opened a sentence nearby, else the lead model."""
+    """What "it" or an unnamed line is about: the last model opening a nearby sentence, else the lead."""
     for sent in reversed(doc.sentences):
         if sent.start >= pos:
             continue
         if pos - sent.start > 1200:
             break
-        line = doc.text[sent.start:sent.end]
+        line = doc.text[sent.start : sent.end]
         if line.lstrip().startswith("|"):
             continue  # table rows are not the discourse topic
         for m in sent.mentions:
             if len(sent.mentions) == 1 and (sent.end - sent.start) - (m.end - m.start) <= 12:
                 return m  # a heading naming one model
-            lead = doc.text[sent.start:m.start]
-            if _LEAD.fullmatch(lead):
-                return m
+            lead = doc.text[sent.start : m.start]
+            if _LEAD.fullmatch(lead) or (len(lead) <= 40 and ORG_PATTERN.search(lead)):
+                return m  # opens the sentence, or "Mistral AI released <model>"
+            break
     return doc.main
 
 
+_COMPARED = re.compile(
+    r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|relative\s+to|against|like|such\s+as|over|beating|beats|"
+    r"outperform(?:s|ing)?|surpass(?:es|ing)?|ahead\s+of|behind|trailing|topping|edging\s+out|matching)\s+"
+    r"(?:the\s+|an?\s+)?(?:\w+['’]s\s+)?$"
+)
 _LEAD = re.compile(r"\W{0,4}(?:[A-Z][\w-]*(?:\s+[\w-]+){0,3}:\s+)?(?:The\s+|the\s+)?")
 
 
-def _pick(doc: Doc, vs: int, ve: int, *, allow_topic: bool, after_first: bool = False,
-          max_gap: int = 250) -> list[ModelMention | str]:
+def _pick(
+    doc: Doc,
+    vs: int,
+    ve: int,
+    *,
+    allow_topic: bool,
+    after_first: bool = False,
+    max_gap: int = 250,
+    allow_after: bool = True,
+) -> list[ModelMention | str]:
     """The model(s) a value at [vs, ve) is about: fan-out, coordination, nearest mention, topic."""
     text = doc.text
     sent = doc.sentence_of(vs)
     ms = [m for m in sent.mentions if not (m.start <= vs < m.end)]
-    before = [m for m in ms if m.end <= vs]
-    after = [m for m in ms if m.start >= ve]
+    # "cheaper than GPT-4 Turbo, at $5": the object of a comparison does not own the value
+    before = _not_compared(text, sent, [m for m in ms if m.end <= vs])
+    after = _not_compared(text, sent, [m for m in ms if m.start >= ve])
 
     fan = _fanout(doc, sent, vs, before)
     if fan:
@@ -219,7 +274,7 @@ def _pick(doc: Doc, vs: int, ve: int, *, allow_topic: bool, after_first: bool = 
         return [after[0]]
     if before and vs - before[-1].end <= max_gap:
         return list(_coordinated(text, before))
-    if after and after[0].start - ve <= max_gap:
+    if allow_after and after and after[0].start - ve <= max_gap:
         return [after[0]]
     if allow_topic:
         topic = _topic(doc, vs)
@@ -229,10 +284,10 @@ def _pick(doc: Doc, vs: int, ve: int, *, allow_topic: bool, after_first: bool = 
 
 
 def _fanout(doc: Doc, sent: Sentence, vs: int, before: list[ModelMention]) -> list[ModelMention | str]:
-    """"both models", "the models", "both with 1M context": one claim per variant."""
+    """Fan-out cues ("both models", "the models", "both with 1M context"): one claim per variant."""
     cue = None
-    for m in R.FANOUT.finditer(doc.text, sent.start, vs):
-        cue = m
+    for hit in R.FANOUT.finditer(doc.text, sent.start, vs):
+        cue = hit
     if cue is None:
         return []
     nearest = before[-1] if before else None
@@ -262,12 +317,35 @@ def _coordinated(text: str, before: list[ModelMention]) -> list[ModelMention]:
     """The nearest mention and the ones listed with it ("Yi-6B and Yi-34B")."""
     group = [before[-1]]
     for prev in reversed(before[:-1]):
-        gap = text[prev.end:group[-1].start]
-        if re.fullmatch(r"\s*(?:,|and|&|or|, and|,\s*and)\s*", gap):
+        gap = text[prev.end : group[-1].start]
+        if _LIST_GAP.fullmatch(gap):
             group.append(prev)
         else:
             break
     return group
+
+
+def _not_compared(text: str, sent: Sentence, ms: list[ModelMention]) -> list[ModelMention]:
+    """Drop the objects of a comparison ("outperforms Llama 2 70B and GPT-3.5"), listed ones included."""
+    out: list[ModelMention] = []
+    prev: ModelMention | None = None
+    prev_compared = False
+    for m in ms:
+        compared = bool(_COMPARED.search(text, max(sent.start, m.start - 30), m.start))
+        if (
+            not compared
+            and prev is not None
+            and prev_compared
+            and _LIST_GAP.fullmatch(text[prev.end : m.start])
+        ):
+            compared = True
+        if not compared:
+            out.append(m)
+        prev, prev_compared = m, compared
+    return out
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|and|&|or|, and|,\s*and)\s*")
 
 
 def _free(doc: Doc, s: int, e: int) -> bool:
@@ -275,21 +353,28 @@ def _free(doc: Doc, s: int, e: int) -> bool:
 
 
 def _before(doc: Doc, pos: int, n: int = 24) -> str:
-    return doc.text[max(0, pos - n):pos]
+    return doc.text[max(0, pos - n) : pos]
 
 
 # ------------------------------------------------------------------------------------------ parameters
+
 
 def _parameters(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
     seen: list[tuple[int, int]] = []
 
-    def add(m: re.Match[str], kind: str, *, allow_topic: bool, models: list[ModelMention | str] | None = None) -> None:
+    def add(
+        m: re.Match[str], kind: str, *, allow_topic: bool, models: list[ModelMention | str] | None = None
+    ) -> None:
         s, e = m.start("num"), m.end()
         if not _free(doc, s, m.end("scale")) or any(a <= s < b for a, b in seen):
             return
-        if R.BOUND_BEFORE.search(_before(doc, s)) or R.PER_EACH_AFTER.match(text, e) or R.RANGE_AFTER.match(text[e:e + 6]):
+        if (
+            R.BOUND_BEFORE.search(_before(doc, s))
+            or R.PER_EACH_AFTER.match(text, e)
+            or R.RANGE_AFTER.match(text[e : e + 6])
+        ):
             return
         value = magnitude(m.group("num"), m.group("scale"))
         if value < 1e8:
@@ -321,19 +406,30 @@ def _parameters(doc: Doc) -> list[Found]:
             continue
         family = topic.family or topic.canonical
         size = f"{m.group('num')}{m.group('scale').upper()}"
-        out.append(Found("parameters_total", magnitude(m.group("num"), m.group("scale")), m.start(), m.end(), [f"{family}-{size}"]))
+        out.append(
+            Found(
+                "parameters_total",
+                magnitude(m.group("num"), m.group("scale")),
+                m.start(),
+                m.end(),
+                [f"{family}-{size}"],
+            )
+        )
         seen.append((m.start(), m.end()))
     for m in _scan(doc, R.PARAMS, PARAM_KEY):
         kind_word = (m.group("kind") or "").lower()
-        window = text[m.end():m.end() + 30].lower()
+        window = text[m.end() : m.end() + 30].lower()
         if kind_word.startswith("activ") or re.match(r"^\s*(?:\([^)]*\)\s*)?(?:are\s+|is\s+)?activ", window):
             kind = "parameters_active"
         else:
             kind = "parameters_total"
         strong = bool(kind_word) or "total" in window[:12]
         sent = doc.sentence_of(m.start())
-        pronoun = bool(R.PRONOUN_START.match(text, sent.start) or R.SUBJECTLESS_START.match(text, sent.start)
-                       or R.ANAPHOR.search(text, sent.start, m.start()))
+        pronoun = bool(
+            R.PRONOUN_START.match(text, sent.start)
+            or R.SUBJECTLESS_START.match(text, sent.start)
+            or R.ANAPHOR.search(text, sent.start, m.start())
+        )
         add(m, kind, allow_topic=strong or pronoun)
     for m in _scan(doc, R.PARAMS_KIND, PARAM_KEY):
         kind = "parameters_active" if m.group("kind").lower().startswith("activ") else "parameters_total"
@@ -341,7 +437,11 @@ def _parameters(doc: Doc) -> list[Found]:
     for m in _scan(doc, R.PARAMS_PAREN, PARAM_KEY):
         sent = doc.sentence_of(m.start())
         prev = [x for x in sent.mentions if x.end <= m.start()]
-        if prev and re.fullmatch(r"\s*", text[prev[-1].end:m.start()]) and not text[m.end():m.end() + 2].lstrip().startswith(":"):
+        if (
+            prev
+            and re.fullmatch(r"\s*", text[prev[-1].end : m.start()])
+            and not text[m.end() : m.end() + 2].lstrip().startswith(":")
+        ):
             add(m, "parameters_total", allow_topic=False, models=[prev[-1]])
     for m in _scan(doc, R.PARAMS_MODEL, PARAM_KEY):
         add(m, "parameters_total", allow_topic=False)
@@ -349,6 +449,7 @@ def _parameters(doc: Doc) -> list[Found]:
 
 
 # ------------------------------------------------------------------------------------------ context windows
+
 
 def _context_value(m: re.Match[str]) -> int | float | None:
     try:
@@ -370,37 +471,49 @@ def _contexts(doc: Doc) -> list[Found]:
         s, e = m.start(), m.end()
         if any(a < e and s < b for a, b in seen) or not _free(doc, m.start("num"), m.end("num")):
             return False
-        if R.CONTEXT_EXCLUDE_BEFORE.search(_before(doc, m.start("num"), 30)) or R.CONTEXT_EXCLUDE_AFTER.match(text, m.end()):
+        if R.CONTEXT_EXCLUDE_BEFORE.search(_before(doc, m.start("num"), 30)) or R.CONTEXT_EXCLUDE_AFTER.match(
+            text, m.end()
+        ):
             return False
         if not soft and R.CONTEXT_BOUND.search(_before(doc, m.start("num"))):
             return False
-        if re.match(r"\s*(?:[-–]|to)\s*\d", text[m.end("num"):m.end("num") + 6]) or re.match(r"^\s*(?:variants|versions|models)\b", text[e:e + 12]):
-            return False
-        return True
+        range_after = re.match(r"\s*(?:[-–]|to)\s*\d", text[m.end("num") : m.end("num") + 6])
+        unnamed = re.match(r"\s*(?:variants|versions|models)\b", text[e : e + 12])  # "200K-token variants"
+        return not (range_after or unnamed)
 
-    for i, pattern in enumerate([*R.CONTEXT_PATTERNS, R.CONTEXT_REQUEST]):
+    for i, pattern in enumerate([*R.CONTEXT_PATTERNS, R.CONTEXT_REQUEST, R.CONTEXT_CAN]):
         for m in _scan(doc, pattern, CONTEXT_KEY):
             if not ok(m):
                 continue
             value = _context_value(m)
             if value is None:
                 continue
-            if i == 2 and not (m.group("tok") or m.group("scale") or re.match(r"\bcontext\s*(?::|\d)", m.group(0), re.I)):
+            if i == 2 and not (
+                m.group("tok") or m.group("scale") or re.match(r"\bcontext\s*(?::|\d)", m.group(0), re.I)
+            ):
                 continue
             if i == 1 and re.search(r"\bw/\s*$", _before(doc, m.start())):
                 continue
             sent = doc.sentence_of(m.start())
-            strong = "token" in m.group(0).lower() or "window" in m.group(0).lower() or "length" in m.group(0).lower() or i >= 2
-            pronoun = bool(R.PRONOUN_START.match(text, sent.start) or R.SUBJECTLESS_START.match(text, sent.start)
-                           or R.ANAPHOR.search(text, sent.start, sent.end))
-            anchor = m.start("num") if i in (2, 3, 4) else m.start()
+            strong = (
+                "token" in m.group(0).lower()
+                or "window" in m.group(0).lower()
+                or "length" in m.group(0).lower()
+                or i >= 2
+            )
+            pronoun = bool(
+                R.PRONOUN_START.match(text, sent.start)
+                or R.SUBJECTLESS_START.match(text, sent.start)
+                or R.ANAPHOR.search(text, sent.start, sent.end)
+            )
+            anchor = m.start("num") if i >= 2 else m.start()
             targets = _pick(doc, anchor, m.end(), allow_topic=strong or pronoun)
             if targets:
                 out.append(Found("context_window", value, m.start(), m.end(), targets))
                 seen.append((m.start(), m.end()))
                 context_sentences.add(sent.start)
     for sent in doc.sentences:
-        if not re.search(r"\bcontext\b", text[sent.start:sent.end], re.I):
+        if not re.search(r"\bcontext\b", text[sent.start : sent.end], re.I):
             continue
         for m in R.CONTEXT_SOFT.finditer(text, sent.start, sent.end):
             if not ok(m, soft=True):
@@ -426,6 +539,7 @@ def _contexts(doc: Doc) -> list[Found]:
 
 # ------------------------------------------------------------------------------------------ prices
 
+
 def _prices(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
@@ -434,18 +548,26 @@ def _prices(doc: Doc) -> list[Found]:
     def add(attr: str, price: str, unit: str | None, s: int, e: int, anchor: int) -> None:
         if R.PRICE_EXCLUDE_BEFORE.search(_before(doc, anchor, 20)):
             return
+        if unit is None and re.search(r"\b(?:1,000|1K|thousand)\b", text[doc.sentence_of(s).start : e + 40]):
+            unit = "1K"  # "$0.03 for output" after "$0.01 per 1,000 input tokens"
         try:
             value = per_million(price, unit)
         except ValueError:
             return
         sent = doc.sentence_of(s)
-        pronoun = bool(R.PRONOUN_START.match(text, sent.start) or R.ANAPHOR.search(text, sent.start, sent.end))
+        pronoun = bool(
+            R.PRONOUN_START.match(text, sent.start)
+            or R.SUBJECTLESS_START.match(text, sent.start)
+            or R.ANAPHOR.search(text, sent.start, sent.end)
+        )
         targets = _pick(doc, s, e, allow_topic=pronoun)
         # "X is the same price as Y ($3/million ...)": the price is X's too.
         if targets and not isinstance(targets[0], str):
             prev = [m for m in sent.mentions if m.end <= targets[0].start]
-            if prev and re.search(r"\b(?:same\s+price\s+as|matches\s+the\s+pric\w+\s+of|same\s+pricing\s+as|priced\s+the\s+same\s+as)\b",
-                                  text[prev[-1].end:targets[0].start]):
+            if prev and re.search(
+                r"\b(?:same\s+price\s+as|matches\s+the\s+pric\w+\s+of|same\s+pricing\s+as|priced\s+the\s+same\s+as)\b",
+                text[prev[-1].end : targets[0].start],
+            ):
                 targets = [*targets, prev[-1]]
         if targets:
             out.append(Found(attr, value, s, e, targets))
@@ -453,7 +575,7 @@ def _prices(doc: Doc) -> list[Found]:
 
     for m in _scan(doc, R.PRICE_PAIR, PRICE_KEY):
         io = m.group("io")
-        context = text[max(0, m.start() - 300):m.start()].lower()
+        context = text[max(0, m.start() - 300) : m.start()].lower()
         if not io and "input/output" not in context and "input and output" not in context:
             continue
         seen.append((m.start(), m.end()))
@@ -473,26 +595,35 @@ def _prices(doc: Doc) -> list[Found]:
 
 # ------------------------------------------------------------------------------------------ release dates
 
+
 def _dates(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
     seen: list[tuple[int, int]] = []
     candidates: list[tuple[int, int, str]] = []
+    weak: set[int] = set()  # dates resolved against the publication date: the cue must be close
     for m in _scan(doc, R.DATE_FULL, DATE_KEY):
         candidates.append((m.start(), m.end(), _safe_date(m.group("year"), m.group("month"), m.group("day"))))
     for m in _scan(doc, R.DATE_DAY_FIRST, DATE_KEY):
         candidates.append((m.start(), m.end(), _safe_date(m.group("year"), m.group("month"), m.group("day"))))
     for m in _scan(doc, R.DATE_ISO, DATE_KEY):
-        candidates.append((m.start(), m.end(), _safe_date(m.group("year"), m.group("month"), m.group("day"), numeric=True)))
+        candidates.append(
+            (m.start(), m.end(), _safe_date(m.group("year"), m.group("month"), m.group("day"), numeric=True))
+        )
     for m in _scan(doc, R.DATE_MONTH_YEAR, DATE_KEY):
         candidates.append((m.start(), m.end(), _safe_date(m.group("year"), m.group("month"), None)))
     if doc.published is not None:
         pub_year = doc.published.year
         for m in _scan(doc, R.DATE_MONTH_ONLY, DATE_KEY):
             candidates.append((m.start(), m.end(), _safe_date(str(pub_year), m.group("month"), None)))
+            weak.add(m.start())
         for m in _scan(doc, R.DATE_RELATIVE_DAY, DATE_KEY):
-            candidates.append((m.start(), m.end(), relative_day(m.group("day") or m.group("weekday"), doc.published) or ""))
+            weak.add(m.start())
+            candidates.append(
+                (m.start(), m.end(), relative_day(m.group("day") or m.group("weekday"), doc.published) or "")
+            )
         for m in _scan(doc, R.DATE_RELATIVE_MONTH, DATE_KEY):
+            weak.add(m.start())
             candidates.append((m.start(), m.end(), relative_month(m.group("rel"), doc.published) or ""))
     candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     for s, e, value in candidates:
@@ -500,12 +631,20 @@ def _dates(doc: Doc) -> list[Found]:
             continue
         seen.append((s, e))
         sent = doc.sentence_of(s)
-        lo, hi = max(sent.start, s - 90), min(sent.end, e + 90)
+        lo, hi = max(sent.start, s - 150), min(sent.end, e + 90)
         window = text[lo:hi]
-        cue = R.RELEASE_CUE.search(window)
-        if cue is None or R.NOT_RELEASE.search(text, max(sent.start, s - 12), s):
+        cues = list(R.RELEASE_CUE.finditer(text, lo, hi))
+        if not cues or R.NOT_RELEASE.search(text, max(sent.start, s - 12), s):
             continue
-        if R.NOT_RELEASE.search(text[max(sent.start, s - 40):s]) and "release" not in text[max(sent.start, s - 40):s].lower():
+        # the nearest cue must speak of this date: no clause break or other verb ("published") in between
+        cue = min(cues, key=lambda c: abs(c.start() - s))
+        between = text[cue.end() : s] if cue.start() < s else text[e : cue.start()]
+        if _CLAUSE_BREAK.search(between) or (s in weak and len(between) > 40):
+            continue
+        if (
+            R.NOT_RELEASE.search(text[max(sent.start, s - 40) : s])
+            and "release" not in text[max(sent.start, s - 40) : s].lower()
+        ):
             continue
         subjectless = bool(R.SUBJECTLESS_START.match(text, sent.start))
         pronoun = bool(R.PRONOUN_START.match(text, sent.start) or re.search(r"\b(?:it|they)\b", window))
@@ -513,6 +652,11 @@ def _dates(doc: Doc) -> list[Found]:
         if targets:
             out.append(Found("release_date", value, s, e, targets))
     return out
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[;—–]|\s-\s|\b(?:published|posted|came|come|updated|filed|submitted|which|who|whose|while|whereas)\b"
+)
 
 
 def _safe_date(year: str, month: str, day: str | None, numeric: bool = False) -> str:
@@ -525,6 +669,7 @@ def _safe_date(year: str, month: str, day: str | None, numeric: bool = False) ->
 
 # ------------------------------------------------------------------------------------------ hardware
 
+
 def _chip_name(raw: str) -> str:
     chip = " ".join(raw.split())
     m = re.fullmatch(r"TPU\s?(v\d[a-z]?)", chip, re.I)
@@ -536,7 +681,7 @@ def _chip_name(raw: str) -> str:
 
 
 def _role(doc: Doc, s: int, e: int, sent: Sentence) -> str:
-    """The role the nearest cue before the chip gives it ("trained on", "runs on", "optimized for"); else the first after."""
+    """Role from the nearest cue before the chip ("trained on", "runs on", "optimized for"), else after."""
     text = doc.text
     lo, hi = max(sent.start, s - 120), min(sent.end, e + 60)
     cues = [(m.start(), role) for pattern, role in _ROLE_CUES for m in pattern.finditer(text, lo, hi)]
@@ -547,7 +692,11 @@ def _role(doc: Doc, s: int, e: int, sent: Sentence) -> str:
     return min(after)[1] if after else "unspecified"
 
 
-_ROLE_CUES = [(R.ROLE_TRAINING, "training"), (R.ROLE_INFERENCE, "inference"), (R.ROLE_UNSPECIFIED, "unspecified")]
+_ROLE_CUES = [
+    (R.ROLE_TRAINING, "training"),
+    (R.ROLE_INFERENCE, "inference"),
+    (R.ROLE_UNSPECIFIED, "unspecified"),
+]
 
 
 def _hardware(doc: Doc) -> list[Found]:
@@ -573,21 +722,26 @@ def _hardware(doc: Doc) -> list[Found]:
             tail_pos = t.end()
         sent = doc.sentence_of(m.start())
         role = _role(doc, m.start(), m.end(), sent)
-        pronoun = bool(R.PRONOUN_START.match(text, sent.start) or R.SUBJECTLESS_START.match(text, sent.start)
-                       or re.search(r"\b(?:it|the\s+(?:new\s+)?model|the\s+models)\b(?!['’]s)", text[sent.start:m.start()]))
+        pronoun = bool(
+            R.PRONOUN_START.match(text, sent.start)
+            or R.SUBJECTLESS_START.match(text, sent.start)
+            or re.search(
+                r"\b(?:it|the\s+(?:new\s+)?model|the\s+models)\b(?!['’]s)", text[sent.start : m.start()]
+            )
+        )
         targets = _pick(doc, m.start(), m.end(), allow_topic=pronoun, max_gap=300)
         for name, s, e in chips:
             if targets:
                 out.append(Found("hardware", name, s, e, targets, role=role))
-    # Vendor-only training statements ("trained from scratch on Huawei hardware") name the vendor's chip family.
+    # Vendor-only training statements ("trained on Huawei hardware") name the vendor's chip family.
     for m in R.VENDOR_HW.finditer(text):
         sent = doc.sentence_of(m.start())
-        sentence = text[sent.start:sent.end]
+        sentence = text[sent.start : sent.end]
         if not R.ROLE_TRAINING.search(sentence):
             continue
         vendor = m.group("vendor")
         if vendor is None:
-            vm = re.search(r"\b(Huawei|Google)\b", text[sent.start:m.start()])
+            vm = re.search(r"\b(Huawei|Google)\b", text[sent.start : m.start()])
             vendor = vm.group(1) if vm else None
         if vendor is None:
             continue
@@ -602,12 +756,15 @@ def _hardware(doc: Doc) -> list[Found]:
 
 # ------------------------------------------------------------------------------------------ license
 
+
 def _norm_license(raw: str) -> str | None:
     name = " ".join(raw.replace("\u00a0", " ").split())
     name = re.sub(r"^Licen[cs]e(?=[A-Z])", "", name)
     low = name.lower()
     if low == "mit":
         return "MIT"
+    if re.fullmatch(r"modified\s+mit", low):
+        return "Modified MIT License"
     if re.fullmatch(r"apache(?:[\s-]?(?:licen[cs]e[\s,]*)?(?:version\s*)?2(?:\.0)?)?", low):
         return "Apache-2.0"
     m = re.fullmatch(r"(gpl|agpl)-?([23])(?:\.0)?", low)
@@ -624,6 +781,15 @@ def _licenses(doc: Doc) -> list[Found]:
         name = _norm_license(m.group("lic"))
         if name:
             spans.append((m.start(), m.end(), name))
+    for m in _scan(doc, R.LICENSE_TERMS, LICENSE_KEY):
+        words = [w for w in m.group("lic").split() if not R.LICENSE_VAGUE.match(w)]
+        if words:
+            start = m.start("lic") + m.group("lic").find(words[0])
+            spans.append((start, m.end(), " ".join(words) + " Terms of Use"))
+    for m in _scan(doc, R.LICENSE_UNDER, LICENSE_KEY):
+        name = _norm_license(m.group("lic"))
+        if name:
+            spans.append((m.start("lic"), m.end("lic"), name))
     for m in _scan(doc, R.LICENSE_NAMED, LICENSE_KEY):
         words = m.group("lic").split()
         # drop leading words that are not part of the name ("under", "the", sentence starts)
@@ -644,9 +810,11 @@ def _licenses(doc: Doc) -> list[Found]:
         org = canonical_org(m.group("org"))
         if org == m.group("org") and not ORG_PATTERN.fullmatch(m.group("org")):
             continue
-        words = " ".join(w.capitalize() if "-" not in w else "-".join(p.capitalize() for p in w.split("-"))
-                         for w in m.group("words").split())
-        spans.append((m.start(), m.end(), f"{org} {words} License"))
+        title = " ".join(
+            w.capitalize() if "-" not in w else "-".join(p.capitalize() for p in w.split("-"))
+            for w in m.group("words").split()
+        )
+        spans.append((m.start(), m.end(), f"{org} {title} License"))
     spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
     taken: list[tuple[int, int]] = []
     for s, e, name in spans:
@@ -656,29 +824,45 @@ def _licenses(doc: Doc) -> list[Found]:
         doc.blocked.append((s, e))
         doc.mask = None
         sent = doc.sentence_of(s)
-        if R.LICENSE_CODE.search(text[max(sent.start, s - 60):s]) and not re.search(r"weights|model", text[max(sent.start, s - 60):s]):
+        if R.LICENSE_CODE.search(text[max(sent.start, s - 60) : s]) and not re.search(
+            r"weights|model", text[max(sent.start, s - 60) : s]
+        ):
             continue
-        adjective = bool(re.match(r"[\s-]*licensed\b", text[e - 8:e + 1].lower()) or text[s:e].lower().endswith("licensed"))
-        pronoun = bool(R.PRONOUN_START.match(text, sent.start) or R.SUBJECTLESS_START.match(text, sent.start)
-                       or R.ANAPHOR.search(text, sent.start, sent.end))
-        under = bool(re.search(r"\b(?:under|with|via)\s+(?:an?\s+|the\s+|its\s+)?(?:own\s+)?$", text[max(0, s - 20):s]))
+        adjective = bool(
+            re.match(r"[\s-]*licensed\b", text[e - 8 : e + 1].lower())
+            or text[s:e].lower().endswith("licensed")
+        )
+        pronoun = bool(
+            R.PRONOUN_START.match(text, sent.start)
+            or R.SUBJECTLESS_START.match(text, sent.start)
+            or R.ANAPHOR.search(text, sent.start, sent.end)
+        )
+        under = bool(
+            re.search(
+                r"\b(?:under|with|via)\s+(?:an?\s+|the\s+|its\s+)?(?:own\s+)?$", text[max(0, s - 20) : s]
+            )
+        )
         out.append(Found("license", name, s, e, [], expected=False))
         out[-1].models = _pick_license(doc, s, e, adjective=adjective, allow_topic=pronoun or under)
     return [f for f in out if f.models]
 
 
-def _pick_license(doc: Doc, s: int, e: int, *, adjective: bool, allow_topic: bool) -> list[ModelMention | str]:
+def _pick_license(
+    doc: Doc, s: int, e: int, *, adjective: bool, allow_topic: bool
+) -> list[ModelMention | str]:
     # mentions are not yet filtered for license names; ignore the ones inside this license's span
     sent = doc.sentence_of(s)
     saved = sent.mentions
     sent.mentions = [m for m in saved if not (s <= m.start and m.end <= e)]
     try:
-        return _pick(doc, s, e, allow_topic=allow_topic, after_first=adjective)
+        # "under the MIT license": what came before; "the Apache-2.0-licensed Yi-1.5": what follows
+        return _pick(doc, s, e, allow_topic=allow_topic, after_first=adjective, allow_after=adjective)
     finally:
         sent.mentions = saved
 
 
 # ------------------------------------------------------------------------------------------ benchmarks
+
 
 def _bench_name(m: re.Match[str]) -> str | None:
     for key, value in m.groupdict().items():
@@ -694,7 +878,7 @@ def _benchmarks(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
     used: list[tuple[int, int]] = []
-    bench_hits = [(m, _bench_name(m)) for m in _scan(doc, R.bench_pattern(text), DIGIT_KEY)]
+    bench_hits = [(m, _bench_name(m)) for m in R.bench_matches(text, doc.low, doc.regions(DIGIT_KEY))]
     bench_hits = [(m, n) for m, n in bench_hits if n]
     for m, name in bench_hits:
         assert name is not None
@@ -711,7 +895,9 @@ def _benchmarks(doc: Doc) -> list[Found]:
                 score, s, e = post, m.start(), post.end()
         if score is None:
             continue
-        if R.SCORE_BOUND.search(_before(doc, score.start("score"), 14)) or any(a < e and s < b for a, b in used):
+        if R.SCORE_BOUND.search(_before(doc, score.start("score"), 14)) or any(
+            a < e and s < b for a, b in used
+        ):
             continue
         value = tidy(parse_number(score.group("score")))
         if not isinstance(value, (int, float)) or value > 3000:
@@ -728,9 +914,18 @@ def _benchmarks(doc: Doc) -> list[Found]:
         for other in sent.mentions:
             if other.start <= e or other in targets or other.start >= next_bench:
                 continue
-            sm = R.SCORE_VERB.match(text, other.end + 1) if text[other.end:other.end + 1] == " " else None
+            sm = R.SCORE_VERB.match(text, other.end + 1) if text[other.end : other.end + 1] == " " else None
             if sm and not R.SCORE_BOUND.search(_before(doc, sm.start("score"), 14)):
-                out.append(Found("benchmark", tidy(parse_number(sm.group("score"))), other.start, sm.end(), [other], name=name))
+                out.append(
+                    Found(
+                        "benchmark",
+                        tidy(parse_number(sm.group("score"))),
+                        other.start,
+                        sm.end(),
+                        [other],
+                        name=name,
+                    )
+                )
     # A sentence that names one benchmark first ("On Kotlin-HumanEval, Codestral scored 73.75 ...")
     for sent in doc.sentences:
         names = [(m, n) for m, n in bench_hits if sent.start <= m.start() < sent.end]
@@ -741,17 +936,35 @@ def _benchmarks(doc: Doc) -> list[Found]:
         topic = _topic(doc, sent.start) if it else None
         if it and topic is not None and not any(a < it.end() and it.start() < b for a, b in used):
             used.append((it.start(), it.end()))
-            out.append(Found("benchmark", tidy(parse_number(it.group("score"))), bm.start(), it.end(), [topic], name=name))
+            out.append(
+                Found(
+                    "benchmark",
+                    tidy(parse_number(it.group("score"))),
+                    bm.start(),
+                    it.end(),
+                    [topic],
+                    name=name,
+                )
+            )
         for other in sent.mentions:
             if other.start < bm.end():
                 continue
-            sm = R.SCORE_VERB.match(text, other.end + 1) if text[other.end:other.end + 1] == " " else None
+            sm = R.SCORE_VERB.match(text, other.end + 1) if text[other.end : other.end + 1] == " " else None
             if sm is None or R.SCORE_BOUND.search(_before(doc, sm.start("score"), 14)):
                 continue
             if any(a < sm.end() and other.start < b for a, b in used):
                 continue
             used.append((other.start, sm.end()))
-            out.append(Found("benchmark", tidy(parse_number(sm.group("score"))), other.start, sm.end(), [other], name=name))
+            out.append(
+                Found(
+                    "benchmark",
+                    tidy(parse_number(sm.group("score"))),
+                    other.start,
+                    sm.end(),
+                    [other],
+                    name=name,
+                )
+            )
     out += _benchmark_blocks(doc)
     return out
 
@@ -761,7 +974,10 @@ _IT_SCORED = re.compile(
     r"(?P<score>\d+(?:\.\d+)?)\s?%?(?!\s?(?:[BMK]\b|billion|million|tokens|x\b|times))"
 )
 _BLOCK_HEAD = re.compile(r"^[ \t]*(?P<head>[^\n:]{2,40}?)(?:\s+scores?)?\s*:[ \t]*$", re.MULTILINE)
-_BLOCK_ROW = re.compile(r"[ \t]*(?P<model>[^\n:]{2,60}?)\s*(?:\((?P<size>\d+(?:\.\d+)?[BM])\))?\s*:\s*(?P<score>\d+(?:\.\d+)?)\s*%?[ \t]*$")
+_BLOCK_ROW = re.compile(
+    r"[ \t]*(?P<model>[^\n:]{2,60}?)\s*(?:\((?P<size>\d+(?:\.\d+)?[BM])\))?"
+    r"\s*:\s*(?P<score>\d+(?:\.\d+)?)\s*%?[ \t]*$"
+)
 
 
 def _benchmark_blocks(doc: Doc) -> list[Found]:
@@ -785,13 +1001,22 @@ def _benchmark_blocks(doc: Doc) -> list[Found]:
                 model: ModelMention | str = ms[0]
                 if row.group("size"):
                     model = f"{ms[0].family or ms[0].canonical}-{row.group('size')}"
-                out.append(Found("benchmark", tidy(parse_number(row.group("score"))), row.start("model"), row.end("score") +
-                                 (1 if text[row.end("score"):row.end("score") + 1] == "%" else 0), [model], name=name))
+                out.append(
+                    Found(
+                        "benchmark",
+                        tidy(parse_number(row.group("score"))),
+                        row.start("model"),
+                        row.end("score") + (1 if text[row.end("score") : row.end("score") + 1] == "%" else 0),
+                        [model],
+                        name=name,
+                    )
+                )
             pos = line_end + 1
     return out
 
 
 # ------------------------------------------------------------------------------------------ tables
+
 
 def _tables(doc: Doc) -> list[Found]:
     text = doc.text
@@ -808,7 +1033,7 @@ def _tables(doc: Doc) -> list[Found]:
             i += 1
             continue
         block = []
-        while i < len(lines) and text[lines[i][0]:lines[i][1]].lstrip().startswith("|"):
+        while i < len(lines) and text[lines[i][0] : lines[i][1]].lstrip().startswith("|"):
             block.append(lines[i])
             i += 1
         out += _pipe_table(doc, block)
@@ -829,15 +1054,21 @@ def _vertical_tables(doc: Doc) -> list[Found]:
     for idx, (s, e) in enumerate(lines):
         if text[s:e].strip().lower() not in ("model", "models", "model name"):
             continue
-        first_num = next((k for k in range(idx + 1, min(len(lines), idx + 12))
-                          if _CELL_NUMBER.fullmatch(text[lines[k][0]:lines[k][1]].strip())), None)
+        first_num = next(
+            (
+                k
+                for k in range(idx + 1, min(len(lines), idx + 12))
+                if _CELL_NUMBER.fullmatch(text[lines[k][0] : lines[k][1]].strip())
+            ),
+            None,
+        )
         if first_num is None:
             continue
         ncols = first_num - 1 - idx
         if not 2 <= ncols <= 10:
             continue
-        header = [text[a:b].strip() for a, b in lines[idx:idx + ncols]]
-        title = text[lines[idx - 1][0]:lines[idx - 1][1]] if idx else ""
+        header = [text[a:b].strip() for a, b in lines[idx : idx + ncols]]
+        title = text[lines[idx - 1][0] : lines[idx - 1][1]] if idx else ""
         attrs = [_column_attr(h) for h in header]
         for j, h in enumerate(header):
             tb = R.BENCH.search(title)
@@ -846,11 +1077,13 @@ def _vertical_tables(doc: Doc) -> list[Found]:
         size_col = next((j for j, a in enumerate(attrs) if a and a[0] == "parameters_total"), None)
         pos = idx + ncols
         while pos + 1 < len(lines):
-            row = lines[pos:pos + ncols]
+            row = lines[pos : pos + ncols]
             cells = [text[a:b].strip() for a, b in row]
             if len(cells) < 2 or any(len(c) > 40 for c in cells) or _CELL_NUMBER.fullmatch(cells[0]):
                 break
-            name = cells[0] + (f" {cells[size_col]}" if size_col is not None and size_col < len(cells) else "")
+            name = cells[0] + (
+                f" {cells[size_col]}" if size_col is not None and size_col < len(cells) else ""
+            )
             model = canonical_model_name(name) or canonical_model_name(cells[0])
             if model is None:
                 break
@@ -860,7 +1093,9 @@ def _vertical_tables(doc: Doc) -> list[Found]:
                 found = _cell_value(attrs[j], text[a:b].strip())  # type: ignore[arg-type]
                 if found is not None:
                     attr, extra = attrs[j]  # type: ignore[misc]
-                    out.append(Found(attr, found, row[0][0], b, [model], name=extra if attr == "benchmark" else None))
+                    out.append(
+                        Found(attr, found, row[0][0], b, [model], name=extra if attr == "benchmark" else None)
+                    )
             pos += ncols
     return out
 
@@ -878,12 +1113,31 @@ def _cell_value(attr_extra: tuple[str, str | None], raw: str) -> int | float | s
         m = re.fullmatch(r"\$\s?(\d+(?:\.\d+)?)", raw)
         return per_million(m.group(1), extra or "1M") if m else None
     if attr == "license":
-        if not re.search(r"[A-Za-z]{2,}", raw) or raw.lower() in ("proprietary", "n/a", "closed", "none", "unknown"):
+        if not re.search(r"[A-Za-z]{2,}", raw) or raw.lower() in (
+            "proprietary",
+            "n/a",
+            "closed",
+            "none",
+            "unknown",
+        ):
             return None
         return _norm_license(raw)
     if attr == "benchmark":
-        m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%?", raw)
+        m = re.fullmatch(r"\**(\d+(?:\.\d+)?)\s*%?\**", raw.strip())
         return tidy(float(m.group(1))) if m else None
+    if attr == "release_date":
+        return _cell_date(raw)
+    return None
+
+
+def _cell_date(raw: str) -> str | None:
+    """A table cell that is exactly one date ('2024-07-23', 'July 23, 2024', 'Jul 2024')."""
+    cell = raw.strip()
+    for pattern in (R.DATE_FULL, R.DATE_DAY_FIRST, R.DATE_ISO, R.DATE_MONTH_YEAR):
+        m = pattern.fullmatch(cell)
+        if m:
+            day = m.groupdict().get("day")
+            return _safe_date(m.group("year"), m.group("month"), day, numeric=pattern is R.DATE_ISO) or None
     return None
 
 
@@ -915,6 +1169,8 @@ def _column_attr(header: str) -> tuple[str, str | None] | None:
         return ("price_output", "1K" if re.search(r"/\s*1k|per\s+1k|thousand", h) else None)
     if "licen" in h:
         return ("license", None)
+    if re.search(r"\brelease(?:d|\s+date)?\b|\blaunch(?:ed|\s+date)?\b", h):
+        return ("release_date", None)
     bm = R.BENCH.search(header)
     if bm and _bench_name(bm):
         return ("benchmark", _bench_name(bm))
@@ -926,9 +1182,27 @@ def _pipe_table(doc: Doc, block: list[tuple[int, int]]) -> list[Found]:
     rows = [(s, e) for s, e in block if not re.fullmatch(r"[\s|:\-]+", text[s:e])]
     if len(rows) < 2:
         return []
-    header = [text[a:b] for a, b in _cells(text, *rows[0])]
+    header_cells = _cells(text, *rows[0])
+    header = [text[a:b] for a, b in header_cells]
     attrs = [_column_attr(h) for h in header]
     out: list[Found] = []
+    # Transposed tables: models across the header, one attribute (or benchmark) per row.
+    col_models = [next((m for m in doc.mentions if a <= m.start < b), None) for a, b in header_cells]
+    if sum(m is not None for m in col_models[1:]) >= 1 and col_models[0] is None:
+        for s, e in rows[1:]:
+            cells = _cells(text, s, e)
+            if len(cells) < 2:
+                continue
+            row_attr = _column_attr(text[cells[0][0] : cells[0][1]])
+            if row_attr is None:
+                continue
+            for j, (a, b) in enumerate(cells[1:], start=1):
+                model = col_models[j] if j < len(col_models) else None
+                value = _cell_value(row_attr, text[a:b]) if model is not None else None
+                if model is not None and value is not None:
+                    name = row_attr[1] if row_attr[0] == "benchmark" else None
+                    out.append(Found(row_attr[0], value, cells[0][0], b, [model], name=name))
+        return out
     for s, e in rows[1:]:
         cells = _cells(text, s, e)
         if not cells:
@@ -944,14 +1218,25 @@ def _pipe_table(doc: Doc, block: list[tuple[int, int]]) -> list[Found]:
             value = _cell_value((attr, extra), text[a:b])
             if value is None:
                 continue
-            out.append(Found(attr, value, model.start, b, [model], name=extra if attr == "benchmark" else None))
+            out.append(
+                Found(attr, value, model.start, b, [model], name=extra if attr == "benchmark" else None)
+            )
     return out
 
 
 # ------------------------------------------------------------------------------------------ developer
 
+
 def _orgs(doc: Doc, s: int, e: int) -> list[re.Match[str]]:
     return [m for m in ORG_PATTERN.finditer(doc.text, s, e) if _free(doc, m.start(), m.end())]
+
+
+def _same_developer(org: re.Match[str], mention: ModelMention) -> bool:
+    """False when the brand tables name another maker of this model ("OpenAI's o1 and DeepSeek-R1")."""
+    if mention.developer is None:
+        return True
+    a, b = canonical_org(org.group(0)).lower(), mention.developer.lower()
+    return a.split()[0] == b.split()[0]
 
 
 def _developers(doc: Doc) -> list[Found]:
@@ -970,13 +1255,16 @@ def _developers(doc: Doc) -> list[Found]:
             for m in ms:
                 if m.start <= o.end() or m.start - o.end() > 50:
                     continue
-                gap = R.POSSESSIVE_GAP.match(text[o.end():m.start])
+                gap = R.POSSESSIVE_GAP.match(text[o.end() : m.start])
                 if gap and not R.POSSESSIVE_BAD.search(gap.group("gap")) and not _orgs(doc, o.end(), m.start):
                     add(o, m, o.start(), m.end)
                     last = m
                     for nxt in ms:
-                        if nxt.start > last.end and re.fullmatch(r"\s*(?:,|and|&|, and)\s*", text[last.end:nxt.start]):
-                            add(o, nxt, o.start(), nxt.end)
+                        if nxt.start > last.end and re.fullmatch(
+                            r"\s*(?:,|and|&|, and)\s*", text[last.end : nxt.start]
+                        ):
+                            if _same_developer(o, nxt):
+                                add(o, nxt, o.start(), nxt.end)
                             last = nxt
                 break
             # (h) "Meta Llama 3", "Microsoft Phi-4"
@@ -985,40 +1273,71 @@ def _developers(doc: Doc) -> list[Found]:
                     add(o, m, o.start(), m.end)
             # (b) "DeepSeek released R1", "TII has introduced the Falcon 180B model"
             verb = R.DEV_VERB.search(text, o.end(), min(sent.end, o.end() + 160))
-            if verb and not _orgs(doc, o.end(), verb.start()) and not any(o.end() <= m.start < verb.start() for m in ms):
+            if (
+                verb
+                and not _orgs(doc, o.end(), verb.start())
+                and not any(o.end() <= m.start < verb.start() for m in ms)
+            ):
                 stop = R.DEV_STOP.search(text, verb.end(), sent.end)
                 limit = stop.start() if stop else sent.end
+                first = True
                 for m in ms:
-                    if verb.end() <= m.start < limit and m.start - verb.end() <= 220 and not _orgs(doc, verb.end(), m.start):
-                        add(o, m, o.start(), m.end)
+                    if (
+                        verb.end() <= m.start < limit
+                        and m.start - verb.end() <= 220
+                        and not _orgs(doc, verb.end(), m.start)
+                    ):
+                        if first or _same_developer(o, m):
+                            add(o, m, o.start(), m.end)
+                        first = False
             # (c) "Llama 2 was released by Meta AI", "developed by Mosaic under its parent company Databricks"
             prior = [m for m in ms if m.end <= o.start()]
             if prior:
                 m = prior[-1]
-                between = text[m.end:o.start()]
+                between = text[m.end : o.start()]
                 if len(between) <= 160 and (
-                    re.search(r"\b(?:developed|released|built|created|made|introduced|launched|unveiled|trained|published)\b"
-                              r"[^.;]{0,60}?\bby\s+(?:the\s+)?(?:[\w-]+\s+){0,3}\[?$", between)
+                    re.search(
+                        r"\b(?:developed|released|built|created|made|introduced|launched|unveiled|trained|published)\b"
+                        r"[^.;]{0,60}?\bby\s+(?:the\s+)?(?:[\w-]+\s+){0,3}\[?$",
+                        between,
+                    )
                     or re.search(r"\bdeveloped\s+by\b[^.;]{0,40}under\s+its\s+parent\s+company\s+$", between)
+                    # "Llama 3.1 from Meta", "Qwen3, the newest model family from Alibaba"
+                    or re.fullmatch(
+                        r"\s+(?:from|by)\s+|,\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,4}(?:model|models|LLM|family|series|release)\s+(?:from|by)\s+",
+                        between,
+                    )
                 ):
                     add(o, m, m.start, o.end())
                 # (d) "Codestral is Mistral's first code model", "... - it remains Anthropic's cheapest model"
-                elif re.fullmatch(r"\s+(?:is|was|remains)\s+(?:still\s+|also\s+)?|\s+is\s[^.;]{0,40}\bit\s+(?:is|remains)\s+", between) and \
-                        re.match(r"(?:['’]|[^\x00-\x7f])s\b", text[o.end():o.end() + 2]):
+                elif re.fullmatch(
+                    r"\s+(?:is|was|remains)\s+(?:still\s+|also\s+)?|\s+is\s[^.;]{0,40}\bit\s+(?:is|remains)\s+",
+                    between,
+                ) and re.match(r"(?:['’]|[^\x00-\x7f])s\b", text[o.end() : o.end() + 2]):
                     add(o, m, m.start, o.end() + 2)
                 # "Snowflake Arctic is an open ... model that Snowflake released"
-                elif re.fullmatch(r"\s+(?:is|was)\s+(?:an?|the)\s[^.;]{0,80}\bthat\s+", between) and \
-                        R.DEV_VERB.match(text, o.end() + 1):
+                elif re.fullmatch(
+                    r"\s+(?:is|was)\s+(?:an?|the)\s[^.;]{0,80}\bthat\s+", between
+                ) and R.DEV_VERB.match(text, o.end() + 1):
                     add(o, m, m.start, o.end())
             # (e) "DeepSeek, ..., shook the market with its R1 reasoning model"
             if orgs and o is orgs[0] and o.start() - sent.start <= 40:
                 for m in ms:
-                    if m.start > o.end() and re.search(r"\bits\s+(?:[\w-]+\s+){0,4}(?:codenamed\s+|called\s+|named\s+)?[“\"]?$",
-                                                     text[max(o.end(), m.start - 70):m.start]) and not _orgs(doc, o.end(), m.start):
+                    if (
+                        m.start > o.end()
+                        and re.search(
+                            r"\bits\s+(?:[\w-]+\s+){0,4}(?:codenamed\s+|called\s+|named\s+)?[“\"]?$",
+                            text[max(o.end(), m.start - 70) : m.start],
+                        )
+                        and not _orgs(doc, o.end(), m.start)
+                    ):
                         add(o, m, o.start(), m.end)
         # (f) "Anthropic decided to crash the party. On June 20, 2024, they dropped Claude 3.5 Sonnet"
         if not orgs and prev_orgs:
-            they = re.search(r"\bthey\s+(?:have\s+)?(?:dropped|released|launched|unveiled|introduced|shipped)\b", text[sent.start:sent.end])
+            they = re.search(
+                r"\bthey\s+(?:have\s+)?(?:dropped|released|launched|unveiled|introduced|shipped)\b",
+                text[sent.start : sent.end],
+            )
             if they:
                 for m in ms:
                     if m.start > sent.start + they.end():
@@ -1035,6 +1354,7 @@ def _developers(doc: Doc) -> list[Found]:
 
 
 # ------------------------------------------------------------------------------------------ finalize
+
 
 def _finalize(doc: Doc, found: list[Found]) -> list[Claim]:
     text = doc.text
@@ -1053,14 +1373,26 @@ def _finalize(doc: Doc, found: list[Found]) -> list[Claim]:
             status = "stated"
             if f.attribute != "developer":
                 sent = doc.sentence_of(f.start)
-                # a hedge before the value, or right after it ("..., is set to become"), not one about something else
-                if f.expected or R.EXPECT_CUE.search(text, sent.start, min(sent.end, f.end + 30)) or family in doc.prelaunch \
-                        or canonical in doc.prelaunch:
+                # a hedge before the value or right after it ("..., is set to become"), not a later one
+                if (
+                    f.expected
+                    or R.EXPECT_CUE.search(text, sent.start, min(sent.end, f.end + 30))
+                    or family in doc.prelaunch
+                    or canonical in doc.prelaunch
+                ):
                     status = "expected"
             value = f.value
-            claim = Claim(model=canonical, attribute=f.attribute, value=value, name=f.name,  # type: ignore[arg-type]
-                          role=f.role if f.attribute == "hardware" else None,  # type: ignore[arg-type]
-                          status=status, evidence=evidence, start=s, end=e)  # type: ignore[arg-type]
+            claim = Claim(
+                model=canonical,
+                attribute=cast(Attribute, f.attribute),
+                value=value,
+                name=f.name,
+                role=cast(Role, f.role) if f.attribute == "hardware" else None,
+                status=cast(Status, status),
+                evidence=evidence,
+                start=s,
+                end=e,
+            )
             key = (canonical.lower(), f.attribute, _value_key(value), (f.name or "").lower())
             old = best.get(key)
             if old is None:
@@ -1078,7 +1410,7 @@ def _value_key(value: int | float | str) -> str:
 
 
 def _better(new: Claim, old: Claim) -> bool:
-    """Keep the most specific hardware role, then a stated over an expected line, then the shorter evidence."""
+    """Keep the most specific hardware role, then a stated line over an expected one."""
     if new.attribute == "hardware" and new.role != old.role:
         return ROLE_RANK.get(new.role or "", 0) > ROLE_RANK.get(old.role or "", 0)
     if new.status != old.status:

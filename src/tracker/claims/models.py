@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - regex and brand tables read best one entry per line
 """Model-name recognition: find every model an article mentions and give it one canonical name.
 
 Canonical names are the developer's brand + version + variant, hyphenated (`DeepSeek-V4-Pro`,
@@ -278,14 +279,14 @@ SPECS: list[Spec] = [
         r"(?:[- ](?P<ver2>\d(?:\.\d)?)\b)?", _I), "Google", _gemini, keys=('gemini',)),
     Spec(re.compile(rf"\b(?P<b>Gemma|CodeGemma|PaliGemma)(?:[- ]?(?P<ver>\d(?:\.\d)?)\b)?(?:[- ](?P<size>{SIZE}))?", _I),
          "Google", lambda m: _simple({"gemma": "Gemma", "codegemma": "CodeGemma", "paligemma": "PaliGemma"}[m.group("b").lower()])(m), keys=('gemma',)),
-    Spec(re.compile(rf"\bPaLM(?:[- ]?(?P<ver>\d)\b)?(?:[- ](?P<var>Large|Small|Unicorn|Bison|Otter|Gecko)\b)?"), "Google",
+    Spec(re.compile(r"\bPaLM(?:[- ]?(?P<ver>\d)\b)?(?:[- ](?P<var>Large|Small|Unicorn|Bison|Otter|Gecko)\b)?"), "Google",
          _brand_ver("PaLM"), keys=('palm',)),
     Spec(re.compile(
         rf"\b(?P<b>Code ?Llama|Llama|LLaMA|LLAMA)(?:[- ]?(?P<ver>\d(?:\.\d)?)(?![\d.]*[BbMm]\b)\b)?(?:[- ](?P<size>{SIZE}))?"
         r"(?:[- ](?P<var>Chat|Instruct|Vision|Guard|Scout|Maverick|Behemoth)\b)?"), "Meta", _llama, keys=('llama',)),
     Spec(re.compile(rf"\bMistral[- ](?P<kind>{SIZE}|Small|Medium|Large|Nemo|Saba)(?:[- ](?P<ver>\d+(?:\.\d+)?)(?![\dBb]))?"),
          "Mistral AI", _mistral, keys=('mistral',)),
-    Spec(re.compile(rf"\bMixtral(?:[- ](?P<size>{SIZE}))?", _I), "Mistral AI", _simple("Mixtral"), keys=('mixtral',)),
+    Spec(re.compile(rf"\bMixtral(?:[- ](?P<size>{SIZE}))?(?:[- ](?P<var>Instruct)\b)?", _I), "Mistral AI", _simple("Mixtral"), keys=('mixtral',)),
     Spec(re.compile(r"\b(?P<b>Codestral|Ministral|Pixtral|Magistral|Devstral|Mathstral)(?:[- ](?P<var>Mamba|Large|Small|Medium|\d+B))?\b"),
          "Mistral AI", lambda m: (_join(m.group("b"), _v(m.group("var"))), m.group("b"), _v(m.group("var")) or None, None), keys=('codestral', 'ministral', 'pixtral', 'magistral', 'devstral', 'mathstral')),
     # Mistral shorthand: "Small 3", "Large 2" in an article about Mistral.
@@ -311,6 +312,9 @@ SPECS: list[Spec] = [
          "NVIDIA", _brand_ver("Nemotron"), keys=('nemotron',)),
     Spec(re.compile(r"\bGrok(?:[- ]?(?P<ver>\d(?:\.\d)?)\b)?(?:[- ](?P<var>mini|Heavy|Fast|Code)\b)?"), "xAI", _brand_ver("Grok"), keys=('grok',)),
     Spec(re.compile(rf"\bFalcon[- ]?(?:(?P<ver>\d(?:\.\d)?)[- ])?(?P<size>{SIZE})"), "TII", _simple("Falcon"), keys=('falcon',)),
+    # "Falcon 3", "Falcon 2": only in an article about language models (a Falcon 9 is a rocket)
+    Spec(re.compile(rf"\bFalcon[- ]?(?P<ver>[2-4](?:\.\d)?)\b(?![- ]?{SIZE})"), "TII", _simple("Falcon"),
+         gate=re.compile(r"\bTII\b|Technology Innovation Institute|language model|\bLLM"), keys=('falcon',)),
     Spec(re.compile(r"\bYi-(?P<x>\d+(?:\.\d+)?[Bb]\b|VL|Coder|Large|Lightning|\d\.\d)(?:-(?P<y>\d+[Bb]|Chat)\b)?"), "01.AI", _yi, keys=('yi-',)),
     Spec(re.compile(r"(?<![\w-])Yi(?![\w-])"), "01.AI", _fixed("Yi"), gate=re.compile(r"01\.AI|Yi-"), keys=('yi',)),
     Spec(re.compile(r"\bDBRX(?:[- ](?P<var>Instruct|Base)\b)?"), "Databricks", _brand_ver("DBRX"), keys=('dbrx',)),
@@ -333,6 +337,12 @@ SPECS: list[Spec] = [
     Spec(re.compile(rf"\bStarCoder(?P<ver>2)?(?:[- ](?P<size>{SIZE}))?"), None, _simple("StarCoder", ""), keys=('starcoder',)),
 ]
 
+# Gates that are plain alternatives of words are checked with `in` (much faster than a regex scan).
+_GATE_LITERALS: dict[int, tuple[str, ...]] = {
+    i: tuple(spec.gate.pattern.replace("\\.", ".").split("|"))
+    for i, spec in enumerate(SPECS)
+    if spec.gate is not None and re.fullmatch(r"(?:[A-Za-z0-9 -]|\\\.)+(?:\|(?:[A-Za-z0-9 -]|\\\.)+)*", spec.gate.pattern)
+}
 _KEY_SPECS: dict[str, list[int]] = {}
 _SCAN_SPECS: list[int] = []  # specs whose keys are single letters: scanned whole (they are gated)
 for _i, _spec in enumerate(SPECS):
@@ -355,7 +365,10 @@ SIZE_REF = re.compile(
     r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s+(?P<size>\d+(?:\.\d+)?)(?:B|[- ]billion)(?:[- ]param(?:eter)?s?)?\s+(?:model|variant|version)\b"
 )
 # A capitalized variant word used alone once the article has named the full variant: "Mini is $0.40".
-BARE_VARIANT = re.compile(r"(?P<var>Mini|Nano|Flash|Pro|Lite|Turbo)\b(?! [A-Z])")
+BARE_VARIANT = re.compile(r"(?P<var>Mini|Nano|Flash|Pro|Lite|Turbo|Opus|Sonnet|Haiku|Ultra)\b(?! [A-Z\d])")
+_GENERIC_VARIANTS = {"pro", "mini", "nano", "flash", "lite", "turbo", "max", "plus", "base", "chat", "instruct", "large",
+                     "small", "medium", "ultra", "air", "exp", "preview", "vision", "coder", "math", "omni", "super",
+                     "micro", "premier", "express", "reasoning", "thinking", "heavy", "vl", "moe"}
 _BARE_BEFORE = re.compile(r"(?:^|\n|\. |\bthe |\bThe )$")  # what may precede a bare variant word
 
 
@@ -368,7 +381,11 @@ def find_model_mentions(text: str) -> list[ModelMention]:
     def gate_ok(i: int) -> bool:
         if i not in gates:
             gate = SPECS[i].gate
-            gates[i] = gate is None or gate.search(text) is not None
+            literals = _GATE_LITERALS.get(i)
+            if literals is not None:
+                gates[i] = any(lit in text for lit in literals)
+            else:
+                gates[i] = gate is None or gate.search(text) is not None
         return gates[i]
 
     def run(i: int, start: int, end: int) -> None:
@@ -460,22 +477,37 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
     for x in mentions:
         if x.variant and x.kind == "name":
             known.setdefault(x.variant.lower(), []).append(x)
-    for m in BARE_VARIANT.finditer(text):
-        if not _BARE_BEFORE.search(text, max(0, m.start() - 4), m.start()):
-            continue
-        cands = {x.canonical: x for x in known.get(m.group("var").lower(), [])}
-        if len(cands) != 1 or not free(m.start(), m.end()):
-            continue
-        base = next(iter(cands.values()))
-        extra.append(ModelMention(base.canonical, m.group(0), m.start(), m.end(), base.family, base.developer,
-                                  base.variant, base.size, "reference"))
+    # A variant named once in full ("Llama 4 Scout") and later alone ("Scout has 17B active parameters").
+    # Distinctive words anywhere; generic ones ("Pro", "Mini") only opening a sentence or after "the".
+    distinctive = [w for w in known if w not in _GENERIC_VARIANTS and len(w) >= 4]
+    patterns = [BARE_VARIANT]
+    if distinctive:
+        patterns.append(re.compile(r"\b(?P<var>" + "|".join(re.escape(VARIANT_CASE.get(w, w.capitalize())) for w in distinctive)
+                                   + r")\b(?![- ]?\d)"))
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            word = m.group("var").lower()
+            if word in _GENERIC_VARIANTS and not _BARE_BEFORE.search(text, max(0, m.start() - 4), m.start()):
+                continue
+            cands = {x.canonical: x for x in known.get(word, [])}
+            if len(cands) != 1 or not free(m.start(), m.end()):
+                continue
+            base = next(iter(cands.values()))
+            extra.append(ModelMention(base.canonical, m.group(0), m.start(), m.end(), base.family, base.developer,
+                                      base.variant, base.size, "reference"))
+            spans.append((m.start(), m.end()))
+    size_counts: dict[str, int] = {}
     for m in SIZE_REF.finditer(text):
         size = f"{m.group('size')}B"
-        if not free(m.start(), m.end()) or len(re.findall(rf"(?<![\w.]){re.escape(m.group('size'))}\s?B\b", text)) < 2:
+        if m.group("size") not in size_counts:
+            size_counts[m.group("size")] = len(re.findall(rf"(?<![\w.]){re.escape(m.group('size'))}\s?B\b", text))
+        if not free(m.start(), m.end()) or size_counts[m.group("size")] < 2:
             continue  # only a size the article uses for its models more than once
         family = main.family or main.canonical
         if main.size:
             continue
+        if re.search(r",\s*$", text[max(0, m.start() - 3) : m.start()]) and any(x.end in (m.start() - 1, m.start() - 2) for x in mentions):
+            continue  # "Phi-4, a 14B model": apposition, a size statement about that model
         extra.append(ModelMention(f"{family}-{size}", m.group(0), m.start(), m.end(), family, main.developer, None, size,
                                   "reference"))
     if not extra:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - regex and brand tables read best one entry per line
 """The patterns, per attribute, that find a value and the words that qualify it.
 
 All regexes are compiled once at import. They are written to fail fast: bounded repeats, no nested
@@ -6,7 +7,6 @@ quantifiers over the same characters, so a 5,000-word article never backtracks b
 
 from __future__ import annotations
 
-import functools
 import re
 
 from .values import MONTH_NAMES, NUM
@@ -17,7 +17,7 @@ _I = re.IGNORECASE
 # ------------------------------------------------------------------------------------------ parameters
 # "1.6 trillion-parameter", "7.3B parameter", "480 billion total parameters", "52 billion activated parameters"
 PARAMS = re.compile(
-    rf"(?P<num>{NUM})\s?-?\s?(?P<scale>trillion|billion|million|T|B|M)\b[\s-]?"
+    rf"(?P<num>{NUM}|(?<![\w-])(?:one|two|three|four|five|six|seven|eight|nine|ten))\s?-?\s?(?P<scale>trillion|billion|million|T|B|M)\b[\s-]?"
     r"(?P<kind>(?:total|active|activated|activating)\s+)?(?:-)?param(?:eter)?s?\b",
     _I,
 )
@@ -56,8 +56,8 @@ PARAMS_LARGEST = re.compile(rf"\b(?:the\s+)?(?:largest|smallest|biggest|flagship
 
 # A bound or range in front of a number: not a value.
 BOUND_BEFORE = re.compile(
-    r"(?:\d\s*[-–]\s*|\bto\s+|\bfrom\s+|\bup\s+to\s+|\bover\s+|\bunder\s+|\bthan\s+|\babove\s+|\bbelow\s+|\bsub-\s*|\bless\s+than\s+"
-    r"|\bmore\s+than\s+|\bat\s+least\s+|\bat\s+most\s+|\bnearly\s+|\balmost\s+|\bexceeding\s+|[<>≤≥~]\s*|\+\s*)$",
+    r"(?:\d\s*[-–]\s*|\bto\s+(?:an?\s+)?|\bfrom\s+(?:an?\s+)?|\bup\s+to\s+|\bover\s+|\bunder\s+|\bthan\s+|\babove\s+|\bbelow\s+|\bsub-\s*|\bless\s+than\s+"
+    r"|\bmore\s+than\s+|\bat\s+least\s+|\bat\s+most\s+|\bexceeding\s+|[<>≤≥~]\s*|\+\s*)$",
     _I,
 )
 PER_EACH_AFTER = re.compile(r"\s*(?:parameters?\s+)?(?:each|per\s+expert|apiece)\b", _I)
@@ -67,7 +67,7 @@ RANGE_AFTER = re.compile(r"\s*(?:[-–]|to)\s*\d", _I)
 CONTEXT_PATTERNS = [
     # "1M token context windows", "1-million-token context window", "128,000-token context window", "4 million token context"
     re.compile(
-        rf"(?P<num>{NUM})\s?-?\s?(?P<scale>million|thousand|M|K|k)?[\s-]*tokens?[\s-]+(?:long[\s-])?(?:context|input)"
+        rf"(?P<num>{NUM})\s?-?\s?(?P<scale>million|thousand|M|K|k)?[\s-]*tokens?[\s-]+(?:of\s+)?(?:long[\s-])?(?:context|input)"
         r"(?:\s+(?:window|length|limit))?s?\b",
         _I,
     ),
@@ -91,10 +91,16 @@ CONTEXT_REQUEST = re.compile(
     r"(?:in|per)\s+(?:a\s+single|one|each|a|every)\s+(?:request|prompt|call|query|conversation)\b",
     _I,
 )
+# "can process up to 1 million tokens"
+CONTEXT_CAN = re.compile(
+    rf"\b(?:can|could)\s+(?:now\s+)?(?:process|handle|read|ingest|accept|take\s+in|reason\s+over|analy[sz]e)\s+up\s+to\s+"
+    rf"(?P<num>{NUM})\s?(?P<scale>million|M|K|k)?\s*tokens?\b(?!\s+(?:of\s+output|per\s+second))",
+    _I,
+)
 # In a sentence that speaks of context: "expanded to 2 million tokens", "read up to 1,048,576 tokens", "a 32,768-token variant"
 CONTEXT_SOFT = re.compile(
     rf"(?:(?:expanded|extended|increased|grown|grew|expanding|extending|boosts?|raised)\s+(?:\w+\s+)?to(?:\s+the)?|"
-    rf"(?:read|process|handle|accept|ingest|take)s?\s+(?:in\s+)?up\s+to|and\s+a)\s+(?P<num>{NUM})\s?-?\s?(?P<scale>million|M|K|k)?[\s-]*tokens?\b"
+    rf"(?:read|process|handle|accept|ingest|take)s?\s+(?:in\s+)?up\s+to|(?:handles?|supports?|offers?|accepts?)(?:\s+up\s+to)?|and\s+a)\s+(?P<num>{NUM})\s?-?\s?(?P<scale>million|M|K|k)?[\s-]*tokens?\b"
     r"(?!\s+(?:of|per)\b)",
     _I,
 )
@@ -111,10 +117,10 @@ PRICE_PATTERNS = [
     # "$0.14/M input", "$0.14 per million input tokens", "$15/million for input", "$0.01 per 1,000 input tokens"
     re.compile(rf"\$\s?(?P<p>{NUM})\s*(?:/|per)\s*(?P<unit>{UNIT})\s*(?:tokens?\s*)?(?:for\s+|of\s+)?{DIRECTION}\b", _I),
     # "$3 per million input tokens" already above; "$0.40 input, $1.60 output"
-    re.compile(rf"\$\s?(?P<p>{NUM})\s+{DIRECTION}\b", _I),
+    re.compile(rf"\$\s?(?P<p>{NUM})\s+(?:for\s+|on\s+)?{DIRECTION}\b", _I),
     # "Output tokens run $8 per million", "input costs $2 per million tokens"
     re.compile(
-        rf"\b{DIRECTION}(?:\s+tokens?)?\s+(?:costs?|runs?|is|are|at|priced\s+at|price\s+of|pricing\s+of)\s+\$\s?(?P<p>{NUM})"
+        rf"\b{DIRECTION}(?:\s+tokens?)?(?:\s+(?:costs?|runs?|is|are|at|priced\s+at|price\s+of|pricing\s+of)|\s*:)\s+\$\s?(?P<p>{NUM})"
         rf"(?:\s*(?:/|per)\s*(?P<unit>{UNIT})(?:\s*tokens?)?)?",
         _I,
     ),
@@ -174,10 +180,17 @@ LICENSE_NAMED = re.compile(
     r"(?P<lic>(?:(?:[A-Z][\w.\-]*|\d[\w.]*)\s+){1,5})(?:open[\s-]source\s+)?Licen[cs]es?\b"
 )
 LICENSE_SHORT = re.compile(
-    r"(?<![\w-])(?P<lic>MIT|Apache(?:[\s-]?2(?:\.0)?)?|GPL-?[23](?:\.0)?|AGPL-?3(?:\.0)?|BSD-?[23]-?Clause|CC[\s-]BY(?:-NC)?(?:-SA)?[\s-]?4\.0"
+    r"(?<![\w-])(?P<lic>(?:[Mm]odified\s+)?MIT|Apache(?:[\s-]?2(?:\.0)?)?|GPL-?[23](?:\.0)?|AGPL-?3(?:\.0)?|BSD-?[23]-?Clause|CC[\s-]BY(?:-NC)?(?:-SA)?[\s-]?4\.0"
     r"|OpenRAIL(?:-M)?)(?:[\s-]+licen[cs](?:e|es|ed)\b|(?=\s+open[\s-]source\s+licen[cs]e)|(?=\s+licen[cs]e))",
     _I,
 )
+# "released under Apache 2.0", "licensed under MIT", "License: Apache 2.0"
+LICENSE_UNDER = re.compile(
+    r"\b(?:under|License\s*:)\s+(?:the\s+|an?\s+)?(?P<lic>(?:[Mm]odified\s+)?MIT|Apache(?:[\s-]?2(?:\.0)?)?|GPL-?[23](?:\.0)?|AGPL-?3(?:\.0)?"
+    r"|BSD-?[23]-?Clause|CC[\s-]BY(?:-NC)?(?:-SA)?[\s-]?4\.0|OpenRAIL(?:-M)?)(?![\w-])",
+)
+# "the Gemma Terms of Use"
+LICENSE_TERMS = re.compile(r"(?P<lic>(?:[A-Z][\w.\-]*\s+){1,3})Terms\s+of\s+Use\b")
 LICENSE_POSSESSIVE = re.compile(
     r"\b(?P<org>[A-Z][\w.]*)(?:['’]s)\s+(?P<words>(?:own\s+)?(?i:(?:open|model|community|research|non-production|non-commercial|"
     r"commercial)[\s-]+){1,3})(?i:licen[cs]e)\b",
@@ -193,7 +206,7 @@ BENCHMARKS = [
     ("GPQA Diamond", r"GPQA[\s-]?Diamond"), ("GPQA", r"GPQA"), ("Kotlin-HumanEval", r"Kotlin[\s-]HumanEval"),
     ("HumanEval+", r"HumanEval\+"), ("HumanEval", r"HumanEval"), ("MBPP+", r"MBPP\+"), ("MBPP", r"MBPP"),
     ("GSM8K", r"GSM-?8K"), ("MATH-500", r"MATH[\s-]?500"), ("MATH", r"MATH\b|Math(?=\s*\((?:zero|0)-shot\))"),
-    ("AIME 2025", r"AIME\s?(?:20)?25"), ("AIME 2024", r"AIME\s?(?:20)?24"), ("AIME", r"AIME"),
+    ("AIME 2025", r"AIME\s?['’]?(?:20)?25"), ("AIME 2024", r"AIME\s?['’]?(?:20)?24"), ("AIME", r"AIME"),
     ("LiveCodeBench", r"LiveCodeBench"), ("Codeforces", r"Codeforces"), ("C-Eval", r"C-?Eval"), ("CMMLU", r"CMMLU"),
     ("AlignBench", r"AlignBench"), ("MT-Bench", r"MT-?Bench"), ("Arena-Hard", r"Arena[\s-]?Hard"),
     ("HellaSwag", r"HellaSwag"), ("ARC-Challenge", r"ARC[\s-]Challenge"), ("ARC-AGI-2", r"ARC-AGI-?2"),
@@ -210,33 +223,56 @@ BENCH = re.compile(
     r"(?<![\w-])(?:" + "|".join(f"(?P<b{i}>{pat})" for i, (_, pat) in enumerate(BENCHMARKS)) + r")(?![\w-])",
     _I,
 )
-# Lower-case words that must occur for a benchmark's pattern to be worth trying (speed: see bench_pattern).
-_BENCH_KEYS = {"C-Eval": "eval", "Humanity's Last Exam": "exam", "tau-bench": "bench", "BBH": "b", "ARC-AGI-2": "arc",
-               "Hugging Face Leaderboard": "leaderboard", "Chatbot Arena": "arena", "Aider Polyglot": "aider",
-               "MATH-500": "math", "Kotlin-HumanEval": "kotlin", "HumanEval+": "humaneval", "Terminal-Bench": "terminal"}
+# Lower-case openings of every benchmark pattern: a fast literal scan finds where BENCH.match is worth trying.
+_BENCH_OPENINGS = sorted(
+    {"swe", "mmlu", "mmmlu", "gpqa", "kotlin", "humaneval", "mbpp", "gsm", "math", "aime", "livecodebench", "codeforces",
+     "c-eval", "ceval", "cmmlu", "alignbench", "mt-bench", "mtbench", "arena", "hellaswag", "arc", "winogrande",
+     "triviaqa", "bbh", "big-bench", "drop", "ifeval", "humanity", "hle", "simpleqa", "terminal", "browsecomp", "tau",
+     "τ", "t-bench", "t2-bench", "bfcl", "mmmu", "mathvista", "docvqa", "chartqa", "cruxeval", "repobench", "longbench",
+     "ruler", "aider", "osworld", "hugging", "chatbot", "lmarena", "lmsys"},
+    key=len, reverse=True,
+)
+BENCH_OPENING = re.compile("|".join(re.escape(k) for k in _BENCH_OPENINGS))
+BENCH_OPENING_CI = re.compile(BENCH_OPENING.pattern, _I)
 
 
-@functools.lru_cache(maxsize=256)
-def _bench_subset(indices: tuple[int, ...]) -> re.Pattern[str]:
-    parts = "|".join(f"(?P<b{i}>{BENCHMARKS[i][1]})" for i in indices) or "(?!)"
-    return re.compile(r"(?<![\w-])(?:" + parts + r")(?![\w-])", _I)
+def bench_matches(text: str, low: str, regions: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """BENCH matches inside the regions, found by a literal scan of the lower-cased text (much faster)."""
+    scan, hay = (BENCH_OPENING, low) if len(low) == len(text) else (BENCH_OPENING_CI, text)
+    out: list[re.Match[str]] = []
+    for start, end in regions:
+        pos = start
+        while True:
+            hit = scan.search(hay, pos, end)
+            if hit is None:
+                break
+            m = BENCH.match(text, hit.start(), end)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+            else:
+                pos = hit.start() + 1
+    return out
 
 
-def bench_pattern(text: str) -> re.Pattern[str]:
-    """BENCH restricted to the benchmarks whose key word occurs in the text (same groups, far faster)."""
-    low = text.lower()
-    keep = tuple(i for i, (name, _) in enumerate(BENCHMARKS)
-                 if _BENCH_KEYS.get(name, re.sub(r"[^a-z0-9]", "", name.lower())[:3]) in low)
-    return _bench_subset(keep)
 # Names that need exact case ("MATH" the benchmark vs "math" the word; "DROP"; "RULER"; "HLE").
 BENCH_CASED = {"MATH", "DROP", "RULER", "BBH", "Humanity's Last Exam"}
 SCORE_ON = re.compile(
-    rf"(?P<score>{NUM})\s?(?P<pct>%|\s?percent|(?:st|nd|rd|th)\s+percentile)?(?:\s+(?:pass\s+rate|accuracy|points?|score))?"
+    rf"(?<![\w@.])(?P<score>{NUM})\s?(?P<pct>%|\s?percent|(?:st|nd|rd|th)\s+percentile)?"
+    r"(?:\s+(?:pass\s+rate|accuracy|points?|score|[Pp]ass@\d+|maj@\d+|cons@\d+|EM|F1))?"
     r"(?:\s+\([^)]{0,20}\))?\s+on\s+(?:the\s+)?$",
     _I,
 )
-BENCH_THEN_SCORE = re.compile(rf"\s*(?:score\s+)?(?:of\s+|:\s*|=\s*)?(?P<score>{NUM})\s?%?(?![\d.]*\s?(?:[BMK]\b|billion|million|tokens|x\b))", _I)
-SCORE_VERB = re.compile(rf"\b(?:scored|scores|scoring|at|achieves|achieved|reaches|reached|hits|hit|posts|posted|gets|got)\s+(?:an?\s+)?(?P<score>{NUM})\s?%?(?!\s?(?:[BMK]\b|billion|million|tokens|x\b|times))", _I)
+BENCH_THEN_SCORE = re.compile(
+    rf"\s*(?:\([^)\n]{{0,25}}\)\s*)?(?:(?:score|pass@\d+|accuracy)\s+)?(?:of\s+|:\s*|=\s*)?(?P<score>{NUM})\s?%?"
+    r"(?![\d.]*\s?(?:[BMK]\b|billion|million|tokens|x\b))",
+    _I,
+)
+SCORE_VERB = re.compile(
+    rf"\b(?:scored|scores|scoring|at|achieves|achieved|reaches|reached|hits|hit|posts|posted|gets|got)\s+(?:an?\s+)?"
+    rf"(?P<score>{NUM})\s?%?(?!\s?(?:[BMK]\b|billion|million|tokens|x\b|times))",
+    _I,
+)
 SCORE_BOUND = re.compile(r"(?:above|over|more\s+than|up\s+to|nearly|almost|around|about|under|below|at\s+least|>|<|~)\s*$", _I)
 
 # ------------------------------------------------------------------------------------------ developer
@@ -270,8 +306,10 @@ PRONOUN_START = re.compile(
     r"\W{0,4}(?:It|Its|The\s+(?:new\s+)?model|This\s+model|The\s+models|The\s+release|The\s+initial\s+version|The\s+flagship(?:\s+model)?)\b"
 )
 SUBJECTLESS_START = re.compile(
-    r"\W{0,4}(?:Trained|Pre-?trained|Released|Initial\s+release|Context|License|Licen[cs]ed|Supports?|Runs?|Optimi[sz]ed|Parameters?|"
-    r"Total\s+parameters|Active\s+parameters|Weights|With\s+(?:a|an)|Developers?)\b",
+    r"\W{0,4}(?:(?:Trained|Pre-?trained|Released|Launched|Initial\s+release|Context|License|Licen[cs]ed|Supports?|Runs?|"
+    r"Optimi[sz]ed|Parameters?|Total\s+parameters|Active\s+parameters|Weights|With\s+(?:a|an)|Developers?)\b"
+    # spec-sheet labels: only with their colon ("- Price: $0.40 per million input tokens")
+    r"|(?:Release\s+date|Launch\s+date|Availability|Price|Pricing|API\s+pric\w+|Costs?|Training\s+hardware|Hardware)\s*:)",
     _I,
 )
 ANAPHOR = re.compile(r"\b(?:[Ii]t|[Ii]ts|[Tt]he\s+(?:new\s+)?model|they)\b")
