@@ -13,9 +13,10 @@ Measured, alternately in the same run, each in a NEW process, page cache warm:
 - ours: the real CLI, `tracker --data-dir D ask QUESTION --json`;
 - plain: `import sentence_transformers`, load the model, encode the question, faiss.read_index of the same
   index file, search: what a straightforward implementation pays per question.
-Questions: one the ask module answers from SQL (model and attribute understood) and one that needs the
-dense index (no attribute word), so both retrieval paths are timed.
-Peak RSS per process from os.wait4. Cold cache: `echo 3 > /proc/sys/vm/drop_caches` when permitted,
+Questions: one the ask module answers from SQL (model and attribute understood) and one naming no model,
+which goes through hybrid retrieval (BM25 + the query embedding + the dense index), so both paths are timed.
+Peak RSS per process from /usr/bin/time (ru_maxrss survives exec, so a direct fork would report ours).
+Cold cache: `echo 3 > /proc/sys/vm/drop_caches` when permitted,
 otherwise the data files (index, SQLite, ONNX weights) are evicted with posix_fadvise(DONTNEED), which
 is reported as such.
 
@@ -28,6 +29,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -62,22 +64,28 @@ def tracker_exe() -> str:
 # -- synthetic stores ---------------------------------------------------------------------------------------
 def build_store(data_dir: Path, n: int, log: Any) -> None:
     """SQLite + index with n claims; idempotent through a marker file."""
-    marker = data_dir / f".bench-store-v{STORE_VERSION}-{n}"
-    if marker.exists():
-        return
     import shutil
 
-    from index_scale import base_vectors, claim_rows, synthetic_vectors
+    from index_scale import claim_rows
 
     from tracker.config import Paths
-    from tracker.embed import DIM, MODEL_ID
-    from tracker.index import VectorIndex, _store_uuid
+    from tracker.embed import MODEL_ID
     from tracker.models import Article, Claim
     from tracker.store import Store
 
+    marker = data_dir / f".bench-store-v{STORE_VERSION}-{n}"
+    paths = Paths(data_dir)
+    if marker.exists():
+        try:
+            fresh = json.loads((paths.index_dir / "meta.json").read_text())["model_id"] == MODEL_ID
+        except (OSError, ValueError, KeyError):
+            fresh = False
+        if not fresh:  # the store is fine; only the index must be remade for the current model id
+            with Store(paths.db) as store:
+                build_index(paths, store, log)
+        return
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
-    paths = Paths(data_dir)
     t = time.perf_counter()
     rows = claim_rows(n)
     values = {"parameters_total": 7e9, "parameters_active": 1e9, "context_window": 128000, "price_input": 0.5,
@@ -99,23 +107,42 @@ def build_store(data_dir: Path, n: int, log: Any) -> None:
                               text=text, content_hash=f"bench-{n}-{a}")
             store.add_article(article, claims)
         log(f"  store: {n:,} claims in {time.perf_counter() - t:.0f} s")
-        t = time.perf_counter()
-        base, _ = base_vectors(3000, 200, OUT)
-        ids = np.asarray(store.claim_ids(), dtype=np.int64)
-        index = VectorIndex(paths.index_dir, model_id=MODEL_ID, dim=DIM)
-        index.add(ids, synthetic_vectors(base, len(ids)))
-        index.meta["store_uuid"] = _store_uuid(store)
-        index.reshape()
-        index.save()
-        log(f"  index: {index.kind}, {index.count:,} vectors in {time.perf_counter() - t:.0f} s")
+        build_index(paths, store, log)
     finally:
         store.close()
     marker.write_text("ok")
 
 
+def build_index(paths: Any, store: Any, log: Any) -> None:
+    """The store's index through tracker.index (synthetic vectors, see the module docstring)."""
+    from index_scale import base_vectors, synthetic_vectors
+
+    from tracker.embed import DIM, MODEL_ID
+    from tracker.index import VectorIndex, _store_uuid
+
+    t = time.perf_counter()
+    base, _ = base_vectors(3000, 200, OUT)
+    ids = np.asarray(store.claim_ids(), dtype=np.int64)
+    index = VectorIndex(paths.index_dir, model_id=MODEL_ID, dim=DIM)
+    index.add(ids, synthetic_vectors(base, len(ids)))
+    index.meta["store_uuid"] = _store_uuid(store)
+    index.reshape()
+    index.save()
+    log(f"  index: {index.kind}, {index.count:,} vectors in {time.perf_counter() - t:.0f} s")
+
+
 # -- one timed process --------------------------------------------------------------------------------------
+TIME = Path("/usr/bin/time")
+
+
 def run_child(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, str]:
-    """(wall seconds, peak RSS MB, exit code, stdout) of one new process (rusage of exactly this child)."""
+    """(wall seconds, peak RSS MB, exit code, stdout) of one new process.
+
+    Peak RSS comes from /usr/bin/time (a tiny parent): ru_maxrss survives exec, so a child forked from
+    this (large) benchmark process would report our own peak, not its own.
+    """
+    rss_file = Path(tempfile.mkstemp(prefix="ask-rss-")[1])
+    full = [str(TIME), "-f", "%M", "-o", str(rss_file), *cmd] if TIME.exists() else cmd
     t = time.perf_counter()
     r, w = os.pipe()
     pid = os.fork()
@@ -125,7 +152,7 @@ def run_child(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, str
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         try:
-            os.execve(cmd[0], cmd, env)
+            os.execve(full[0], full, env)
         finally:
             os._exit(127)
     os.close(w)
@@ -138,7 +165,12 @@ def run_child(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, str
     os.close(r)
     _, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - t
-    return wall, int(usage.ru_maxrss / 1024), os.waitstatus_to_exitcode(status), b"".join(chunks).decode()
+    try:
+        rss = int(rss_file.read_text().strip().splitlines()[-1]) // 1024
+    except (OSError, ValueError, IndexError):
+        rss = int(usage.ru_maxrss / 1024)  # an upper bound (see above)
+    rss_file.unlink(missing_ok=True)
+    return wall, rss, os.waitstatus_to_exitcode(status), b"".join(chunks).decode()
 
 
 def drop_caches(files: list[Path]) -> str:
@@ -191,10 +223,15 @@ def main() -> int:
     ap.add_argument("--plain-repeats", type=int, default=0, help="plain runs per size (default: --repeats)")
     ap.add_argument("--cold", type=int, default=3, help="cold-cache runs of ours per question")
     ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "tracker-bench-stores"))
+    ap.add_argument("--build-only", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     def log(msg: str) -> None:
         sys.stderr.write(msg + "\n")
+
+    if args.build_only:
+        build_store(Path(args.cache) / f"claims-{args.build_only}", args.build_only, log)
+        return 0
 
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     env.pop("TRACKER_DATA_DIR", None)
@@ -205,7 +242,9 @@ def main() -> int:
     for n in [int(s.replace("_", "")) for s in args.sizes.split(",") if s]:
         data_dir = Path(args.cache) / f"claims-{n}"
         log(f"size {n:,}: preparing {data_dir}")
-        build_store(data_dir, n, log)
+        # Built in a child process, so this one stays small (children inherit its RSS high-water mark).
+        subprocess.run([sys.executable, __file__, "--build-only", str(n), "--cache", args.cache], check=True,
+                       env=env)
         meta = json.loads((data_dir / "index" / "meta.json").read_text())
         index_file = data_dir / "index" / meta["file"]
         questions = questions_for(data_dir)

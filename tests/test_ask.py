@@ -296,6 +296,9 @@ def test_cli_ask_empty_store(run_cli: Callable[..., object]) -> None:
     assert "Traceback" not in res.stderr  # type: ignore[attr-defined]
     res = run_cli("ask", "--json", "How big is anything?")
     assert json.loads(res.stdout)["answers"] == []  # type: ignore[attr-defined]
+    for args in (("conflicts",), ("summary", "Nimbus-7")):
+        res = run_cli(*args)
+        assert res.code == 0 and "nothing ingested yet" in res.stdout, args  # type: ignore[attr-defined]
 
 
 def test_cli_escapes_terminal_sequences(data_dir: Path, run_cli: Callable[..., object]) -> None:
@@ -320,6 +323,7 @@ def test_cli_conflicts_and_summary(paths: Paths, run_cli: Callable[..., object])
     assert "Nimbus-7-Max parameters_active" in text and "52B" in text
     md = run_cli("summary", "Nimbus Max").stdout  # type: ignore[attr-defined]
     assert md.startswith("# Nimbus-7-Max") and "1.2T" in md and "https://wire.example/b" in md
+    assert "no claims about Falcon-9" in run_cli("summary", "Falcon-9").stdout  # type: ignore[attr-defined]
     js = json.loads(run_cli("summary", "Nimbus-7-Max", "--format", "json").stdout)  # type: ignore[attr-defined]
     assert js["model"] == "Nimbus-7-Max" and any(f["conflict"] for f in js["facts"])
 
@@ -352,3 +356,47 @@ def test_ask_accuracy_on_gold_claims(split: str, shared_dir: Path, data_dir: Pat
         text=True,
     )
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+def test_family_size_is_not_passed_off_as_a_variants(data_dir: Path) -> None:
+    text = (
+        "Kestrel-2 arrives with 500 billion parameters. Kestrel-2-Max is the 500 billion parameter flagship. "
+        "Kestrel-2-Lite costs $0.05 per million input tokens. Kestrel-2 was released on 9 May 2031."
+    )
+    claims = [
+        _claim(
+            text,
+            "Kestrel-2 arrives with 500 billion parameters",
+            model="Kestrel-2",
+            attribute="parameters_total",
+            value=500e9,
+        ),
+        _claim(
+            text,
+            "Kestrel-2-Max is the 500 billion parameter flagship",
+            model="Kestrel-2-Max",
+            attribute="parameters_total",
+            value=500e9,
+        ),
+        _claim(
+            text,
+            "Kestrel-2-Lite costs $0.05 per million input tokens",
+            model="Kestrel-2-Lite",
+            attribute="price_input",
+            value=0.05,
+        ),
+        _claim(
+            text,
+            "Kestrel-2 was released on 9 May 2031",
+            model="Kestrel-2",
+            attribute="release_date",
+            value="2031-05-09",
+        ),
+    ]
+    paths = Paths(data_dir)
+    with Store(paths.db) as store:
+        store.add_article(_article("kestrel", text, day=9), claims)
+    size = ask("How many parameters does Kestrel 2 Lite have?", paths)
+    assert size.answers == [] and size.note and "Kestrel-2-Lite" in size.note
+    date = ask("When was Kestrel 2 Lite released?", paths)
+    assert (date.answers[0].model, date.answers[0].value) == ("Kestrel-2", "2031-05-09")

@@ -154,6 +154,13 @@ def test_empty_and_modelless_text() -> None:
         ("Grok-1", "Grok-1"),
         ("Nemotron 4 340B", "Nemotron-4-340B"),
         ("Hunyuan-Large", "Hunyuan-Large"),
+        ("Qwen2.5-72B-Instruct", "Qwen2.5-72B-Instruct"),
+        ("Qwen3-235B-A22B", "Qwen3-235B-A22B"),
+        ("GLM-4.5V", "GLM-4.5V"),
+        ("o3-mini", "OpenAI-o3-mini"),
+        ("DeepSeek-R1-Distill-Qwen-32B", "DeepSeek-R1-Distill-Qwen-32B"),
+        ("Llama-3.1-Nemotron-70B-Instruct", "Llama-3.1-Nemotron-70B-Instruct"),
+        ("Snowflake Arctic", "Snowflake-Arctic"),
     ],
 )
 def test_canonical_model_name(surface: str, canonical: str) -> None:
@@ -173,6 +180,23 @@ def test_find_model_mentions_spans_and_shorthand() -> None:
     canon = [m.canonical for m in mentions]
     assert canon[0] == "DeepSeek-V4"
     assert canon.count("DeepSeek-V4-Pro") == 2
+
+
+def test_size_and_variant_references_resolve_in_context() -> None:
+    text = (
+        "Meta released Llama 3.1 in three sizes. Llama 3.1 405B is the flagship. "
+        "The 405-billion-parameter model was trained on 16,000 H100 GPUs. "
+        "Meta also shipped Llama 4 Scout. Scout fits on a single H100."
+    )
+    hw = {(c.model, c.role) for c in extract_claims(text) if c.attribute == "hardware"}
+    assert hw == {("Llama-3.1-405B", "training"), ("Llama-4-Scout", "inference")}
+
+
+def test_comparison_objects_do_not_own_values() -> None:
+    text = "GPT-7 is 50% cheaper than GPT-6 Turbo, at $5 per million input tokens."
+    assert [(c.model, c.value) for c in extract_claims(text) if c.attribute == "price_input"] == [
+        ("GPT-7", 5)
+    ]
 
 
 def test_claude_naming_follows_the_vendor() -> None:

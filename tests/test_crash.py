@@ -70,3 +70,47 @@ def test_crash_hook_fires_on_the_named_pass_only(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("TRACKER_CRASH_AT")
     assert not pipeline.crash_due("after_commit")
     pipeline._crash_hits.clear()
+
+
+def test_readers_during_an_ingest_never_see_half_an_article(tmp_path: Path) -> None:
+    """While the real ingest writes, a reader polls the store: never locked, never a partial article."""
+    import os
+    import sqlite3
+    import subprocess
+    import time
+
+    from tracker.store import Store
+
+    seen: dict[int, set[int]] = {}  # article id -> claim counts observed
+    with corpus_mod.serve(ARTICLES, feeds=2, seed=11) as corpus:
+        feeds = corpus.feeds_yaml(tmp_path / "feeds.yaml")
+        data = tmp_path / "data"
+        env = dict(os.environ, TRACKER_DATA_DIR=str(data), TRACKER_FEEDS=str(feeds))
+        exe = Path(sys.executable).with_name("tracker")
+        proc = subprocess.Popen([str(exe), "ingest", "-q"], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        reads = 0
+        while proc.poll() is None:
+            if (data / "tracker.db").exists():
+                try:
+                    with Store(data / "tracker.db", readonly=True) as store:
+                        rows = store.db.execute(
+                            "SELECT a.id, count(c.id) FROM articles a "
+                            "LEFT JOIN claims c ON c.article_id = a.id GROUP BY a.id"
+                        ).fetchall()
+                    reads += 1
+                except sqlite3.OperationalError as exc:
+                    assert "locked" not in str(exc), exc
+                    rows = []  # the file exists but the schema is not there yet
+                for article_id, count in rows:
+                    seen.setdefault(article_id, set()).add(count)
+            time.sleep(0.05)
+        _, err = proc.communicate()
+        assert proc.returncode == 0, err.decode()
+    with Store(data / "tracker.db", readonly=True) as store:
+        final = dict(
+            store.db.execute("SELECT article_id, count(*) FROM claims GROUP BY article_id").fetchall()
+        )
+    assert reads > 0 and seen
+    for article_id, counts in seen.items():
+        assert counts == {final.get(article_id, 0)}, f"article {article_id} seen with {counts} claims"

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker import embed
 from tracker.embed import DIM, MODEL_ID, Embedder
@@ -86,7 +88,8 @@ def test_matches_sentence_transformers(embedder: Embedder) -> None:
         worst = int(np.argmin(cosines))
         assert cosines[worst] >= 0.999, f"{name} path: cosine {cosines[worst]:.5f} for {SENTENCES[worst]!r}"
     # a long text really is longer than the packaged tokenizer's 128 limit and is not cut at 128
-    assert len(embedder._tokenizer.encode(LONG + " " + LONG).ids) == embed.MAX_TOKENS
+    assert len(embedder.token_ids(LONG + " " + LONG)) == embed.MAX_TOKENS
+    assert len(embedder.tokenizer.encode(LONG + " " + LONG).ids) == embed.MAX_TOKENS
 
 
 def test_vectors_are_normalized_float32(embedder: Embedder) -> None:
@@ -137,3 +140,36 @@ def test_prepare_from_scratch(tmp_path: Path) -> None:
     fresh = Embedder(target)
     text = "Orbit-7 has 12B parameters"
     assert float(fresh.encode_query(text)[0] @ fresh.encode([text])[0]) > 0.9999
+
+
+ASCII_TEXT = st.lists(
+    st.one_of(
+        st.characters(min_codepoint=0, max_codepoint=127),
+        st.sampled_from(["[CLS]", "[SEP]", "[MASK]", "[PAD]", "[UNK]", "##", "GPT-4o", "1.6e12", "$0.27/1M",
+                         "unbelievably", "x" * 120, "llama-3.1-405b", " ", "\t"]),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@pytest.fixture(scope="module")
+def tokenizers_pair(embedder: Embedder) -> tuple[embed.AsciiBertTokenizer, object]:
+    return embed.AsciiBertTokenizer(embedder.directory / embed.TOKENIZER_FILE), embedder.tokenizer
+
+
+def test_ascii_tokenizer_matches_the_library_on_the_sentences(tokenizers_pair) -> None:  # type: ignore[no-untyped-def]
+    fast, library = tokenizers_pair
+    for text in [s for s in SENTENCES if s.isascii()] + [LONG * 3, "a\x00b\x07c\x7fd\te\nf\rg\x0bh\x1fi"]:
+        assert fast.encode(text) == library.encode(text).ids, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ASCII_TEXT)
+def test_ascii_tokenizer_matches_the_library(tokenizers_pair, text: str) -> None:  # type: ignore[no-untyped-def]
+    fast, library = tokenizers_pair
+    assert fast.encode(text) == library.encode(text).ids
+
+
+def test_query_path_uses_the_library_for_non_ascii(embedder: Embedder) -> None:
+    text = "Le modèle coûte 0,27 $ — 模型"
+    assert embedder.token_ids(text) == embedder.tokenizer.encode(text).ids

@@ -333,3 +333,29 @@ def test_an_entry_whose_page_failed_is_retried_next_run(
     assert http_server.hits("/p/llama-3-1-405b.html") == 1  # the stored one is not fetched again
     third = json.loads(run_cli("ingest", "--json", env=env).stdout)
     assert third["feeds"][0]["outcome"] == "not_modified"
+
+
+def test_entries_without_links_are_kept_apart_per_feed(
+    http_server: LocalServer, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    """Two feeds reuse GUID "1" for entries with no link: both are launch news, both are stored."""
+    base = http_server.url("")
+    texts = {
+        "one": "Meta released Llama 3.1 405B with 405 billion parameters and a 128K token context window. "
+               "The open-weight language model was trained on H100 GPUs.",
+        "two": "Mistral AI launched Mistral Large 2, a language model with 123 billion parameters and a "
+               "context window of 128K tokens, under the Mistral Research License.",
+    }
+    for name, text in texts.items():
+        rss = (f"<?xml version='1.0'?><rss version='2.0'><channel><title>{name}</title><item>"
+               f"<title>Model launch ({name})</title><guid isPermaLink='false'>1</guid>"
+               f"<description>{text}</description></item></channel></rss>")
+        http_server.add(f"/{name}.xml", rss, content_type="application/rss+xml")
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f'allow_private: ["127.0.0.1:{http_server.port}"]\nfeeds:\n'
+                     f"  - name: One\n    url: {base}/one.xml\n  - name: Two\n    url: {base}/two.xml\n")
+    env = {"TRACKER_FEEDS": str(feeds)}
+    first = json.loads(run_cli("ingest", "--json", env=env).stdout)
+    assert first["articles_new"] == 2, first
+    again = json.loads(run_cli("ingest", "--json", env=env).stdout)
+    assert again["articles_new"] == 0 and again["duplicates"] == 0  # known by (feed, guid), not re-judged

@@ -34,6 +34,7 @@ from .facts import (
     human_value,
     reconcile,
     safe_text,
+    values_agree,
 )
 from .models import ATTRIBUTES, Answer, CitedClaim
 from .store import Store, alias_key
@@ -436,12 +437,24 @@ def find_models(
     )
     found: list[tuple[int, int, str]] = []  # (start token, end token, model)
     used = [False] * len(words)
+    possessive = [question[end : end + 2] in ("'s", "\u2019s") for _, _, end in toks]
     for length in range(min(6, len(words)), 0, -1):
         for i in range(0, len(words) - length + 1):
             if any(used[i : i + length]):
                 continue
             key = alias_key("".join(words[i : i + length]))
             model = keys.get(key)
+            if model is None and any(possessive[i : i + length - 1]):
+                # An alias learned with its possessive inside ("DeepSeek's flagship").
+                model = keys.get(
+                    alias_key(
+                        "".join(
+                            w + ("s" if possessive[t] else "")
+                            for t, w in enumerate(words)
+                            if i <= t < i + length
+                        )
+                    )
+                )
             if model is None and length in (2, 3):
                 # "Claude 4 Sonnet" for Claude-Sonnet-4: the same parts in another order.
                 model = next((m for k in _reordered_keys(words[i : i + length]) if (m := keys.get(k))), None)
@@ -805,7 +818,7 @@ def _gather(
         cited = _filter_name(
             store.cited_claims(models=u.models, attributes=attrs, since=since, source=source), u
         )
-        if not cited and u.attribute in FAMILY_WIDE:
+        if not cited and u.attribute:
             # The variant has no claim on this: fall back to its family, then to its variants, and say so.
             for m in list(u.models):
                 parent = _parent(m, keys)
@@ -813,7 +826,9 @@ def _gather(
                     found = _filter_name(
                         store.cited_claims(models=[parent], attributes=attrs, since=since, source=source), u
                     )
-                    if found:
+                    if found and (
+                        u.attribute in FAMILY_WIDE or not _sibling_has(store, parent, m, found, keys)
+                    ):
                         cited += found
                         note = f"no claim about {m} itself; showing its family {parent}"
         if not cited and u.attribute:
@@ -829,7 +844,12 @@ def _gather(
         if u.attribute:
             # Both understood: SQL alone answers; rank by question order of the models, then support.
             order = {m: i for i, m in enumerate(u.models)}
-            scores = {_key_of(c): 1.0 / (1 + order.get(c.claim.model, len(order))) for c in cited}
+            scores: dict[tuple[str, str, str], float] = {}
+            for c in cited:
+                sc = 1.0 / (1 + order.get(c.claim.model, len(order)))
+                if u.attribute == "benchmark" and not u.name:  # which score: the words the question shares
+                    sc += 0.001 * _lexical_overlap(question, c)
+                scores[_key_of(c)] = max(scores.get(_key_of(c), 0.0), sc)
         else:
             # The model is known but not what about it: rank its facts by the words they share with the
             # question, then in fact-sheet order (no global search needed: the model's claims are few).
@@ -870,6 +890,23 @@ def _gather(
         key = _key_of(c)
         scores[key] = max(scores.get(key, 0.0), fused.get(c.claim.id or -1, 0.0))
     return reconcile(_filter_name(full, u)), scores, None
+
+
+def _sibling_has(store: Store, parent: str, model: str, found: list[CitedClaim], keys: ModelKeys) -> bool:
+    """Whether the family's value is really a sibling variant's (V4's 1.6T is V4-Pro's size, not Flash's).
+
+    Sizes, prices and scores differ between variants: the family's value stands in for a variant only when
+    no other variant claims that same value.
+    """
+    attribute = str(found[0].claim.attribute)
+    siblings = [c for c in _children(parent, keys) if c != model]
+    if not siblings:
+        return False
+    values = [f.values[0].value for f in reconcile(found) if f.values]
+    for c in store.cited_claims(models=siblings, attributes=[attribute]):
+        if any(values_agree(attribute, c.claim.value, v) for v in values):
+            return True
+    return False
 
 
 def _filter_name(cited: list[CitedClaim], u: Understanding) -> list[CitedClaim]:

@@ -379,7 +379,7 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object {question, answers}."),
     k: int = typer.Option(5, "-k", help="How many (model, attribute) answers at most."),
     model: str | None = typer.Option(None, "--model", help="Only this model (a name or alias)."),
-    attribute: str | None = typer.Option(None, "--attribute", help="Only this attribute (parameters_total...)."),
+    attribute: str | None = typer.Option(None, "--attribute", help="Only this attribute (e.g. license)."),
     since: str | None = typer.Option(None, "--since", help="Only articles since: 7d, 12h, 2w or a date."),
     source: str | None = typer.Option(None, "--source", help="Only articles whose source/URL contains this."),
     data_dir: str | None = typer.Option(None, "--data-dir", help="Data directory (also accepted here)."),

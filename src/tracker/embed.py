@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
 MAX_TOKENS = 256  # sentence_bert_config.json max_seq_length; the packaged tokenizer.json says 128
-EXPORT_VERSION = 2  # bump when the exported graph changes, so caches are rebuilt
+EXPORT_VERSION = 3  # bump when the exported graph changes, so caches are rebuilt
 ONNX_FILE = "model.onnx"
 # The weights live next to the graph, each tensor at a page-aligned offset: onnxruntime then maps them
 # from the page cache instead of parsing and copying 90 MB, which cuts session start from ~170 ms to
@@ -42,9 +43,11 @@ WEIGHTS_FILE = "model.weights"
 PAGE = 4096
 TOKENIZER_FILE = "tokenizer.json"
 META_FILE = "meta.json"  # written last: its presence with the right version marks a complete export
-# Names model, runtime, pooling and dimension; stored in the index meta, so vectors from another
-# model or export are detected and rebuilt. Readers compare it without loading the model.
-MODEL_ID = f"{MODEL_NAME}/onnx-fp32-mean-l2/v{EXPORT_VERSION}/{DIM}"
+# Names model, runtime, pooling and dimension; stored in the index meta, so vectors from another model
+# are detected and rebuilt. Readers compare it without loading the model. Bump VECTORS_VERSION only when
+# the vectors themselves change (a re-export of the same graph gives cosine > 0.99999: no re-embedding).
+VECTORS_VERSION = 1
+MODEL_ID = f"{MODEL_NAME}/onnxruntime-fp32/mean-l2/{DIM}/v{VECTORS_VERSION}"
 # Cap the tokens per batch so a batch of long texts does not allocate a huge attention tensor.
 MAX_BATCH_TOKENS = 16_384
 
@@ -177,7 +180,7 @@ def _export(target: Path) -> None:
     wrapped = _Pooled(bert).eval()
 
     sample = ["An example sentence to trace the graph.", "Another one, a bit longer than the first one is."]
-    ids, mask = _pad([tokenizer.encode(s) for s in sample])
+    ids, mask = _pad([tokenizer.encode(s).ids for s in sample])
     with tempfile.TemporaryDirectory(dir=target, prefix=".export-") as tmpdir:
         raw_onnx = Path(tmpdir) / "raw.onnx"
         with warnings.catch_warnings(), torch.no_grad():
@@ -199,7 +202,7 @@ def _export(target: Path) -> None:
             )
             # Verify the export against the torch model before publishing it.
             check = [*sample, "Short.", "A much longer sentence " * 40]
-            ids, mask = _pad([tokenizer.encode(s) for s in check])
+            ids, mask = _pad([tokenizer.encode(s).ids for s in check])
             expected = wrapped(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
         tmp_onnx, tmp_weights = Path(tmpdir) / ONNX_FILE, Path(tmpdir) / WEIGHTS_FILE
         optimized = _optimize_offline(raw_onnx)
@@ -248,7 +251,7 @@ def _optimize_offline(raw: Path) -> Path:
 
 
 def _externalize_weights(source: Path, onnx_path: Path, weights_path: Path) -> None:
-    """Write `source` to `onnx_path` with its initializers in `weights_path`, each at a page-aligned offset."""
+    """Write `source` to `onnx_path`, its initializers in `weights_path` at page-aligned offsets."""
     import onnx
 
     model = onnx.load(str(source))  # loads external data too, relative to source
@@ -285,16 +288,89 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _pad(encodings: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """Right-pad token ids to the longest encoding; return (input_ids, attention_mask) as int64."""
-    longest = max(len(e.ids) for e in encodings)
-    ids = np.zeros((len(encodings), longest), dtype=np.int64)
-    mask = np.zeros((len(encodings), longest), dtype=np.int64)
-    for row, enc in enumerate(encodings):
-        n = len(enc.ids)
-        ids[row, :n] = enc.ids
+def _pad(id_lists: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Right-pad token ids to the longest list; return (input_ids, attention_mask) as int64."""
+    longest = max(len(ids) for ids in id_lists)
+    ids = np.zeros((len(id_lists), longest), dtype=np.int64)
+    mask = np.zeros((len(id_lists), longest), dtype=np.int64)
+    for row, tokens in enumerate(id_lists):
+        n = len(tokens)
+        ids[row, :n] = tokens
         mask[row, :n] = 1
     return ids, mask
+
+
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_SPECIAL_RE = re.compile(r"(\[PAD\]|\[UNK\]|\[CLS\]|\[SEP\]|\[MASK\])")
+_ASCII_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class AsciiBertTokenizer:
+    """The uncased BERT tokenizer of tokenizer.json, in plain Python, for ASCII text only.
+
+    Why: `import tokenizers` + `Tokenizer.from_file` cost ~40-80 ms of every `tracker ask`, while a
+    question is nearly always ASCII, where BERT's normalization reduces to: drop control characters,
+    lower-case, split on whitespace and ASCII punctuation, then greedy longest-match WordPiece. Texts with
+    any non-ASCII character go to the `tokenizers` library (Unicode categories, accents, CJK).
+    tests/test_embed.py checks it against the library, token for token.
+    """
+
+    def __init__(self, tokenizer_json: Path) -> None:
+        spec = json.loads(tokenizer_json.read_text(encoding="utf-8"))
+        model, normalizer = spec.get("model") or {}, spec.get("normalizer") or {}
+        supported = (
+            model.get("type") == "WordPiece"
+            and normalizer.get("type") == "BertNormalizer"
+            and normalizer.get("lowercase") is True
+            and (spec.get("pre_tokenizer") or {}).get("type") == "BertPreTokenizer"
+        )
+        if not supported:
+            raise EmbedError(f"{tokenizer_json}: not an uncased BERT WordPiece tokenizer")
+        self.vocab: dict[str, int] = model["vocab"]
+        self.unk = self.vocab[model.get("unk_token", "[UNK]")]
+        self.prefix: str = model.get("continuing_subword_prefix", "##")
+        self.max_chars: int = int(model.get("max_input_chars_per_word", 100))
+        self.cls, self.sep = self.vocab["[CLS]"], self.vocab["[SEP]"]
+        self.max_tokens = int((spec.get("truncation") or {}).get("max_length") or MAX_TOKENS)
+
+    def encode(self, text: str) -> list[int]:
+        """[CLS] + WordPiece ids + [SEP], truncated to max_tokens; the text must be ASCII."""
+        ids: list[int] = []
+        for i, part in enumerate(_SPECIAL_RE.split(text)):
+            if i % 2:  # a literal special token: kept as is, like the library's added tokens
+                ids.append(self.vocab[part])
+                continue
+            part = _ASCII_CONTROL_RE.sub("", part).lower()
+            for word in part.split():
+                start = 0
+                for j, ch in enumerate(word):  # punctuation characters are words of their own
+                    if ch in _ASCII_PUNCT:
+                        if j > start:
+                            ids.extend(self._wordpiece(word[start:j]))
+                        ids.append(self.vocab.get(ch, self.unk))
+                        start = j + 1
+                if start < len(word):
+                    ids.extend(self._wordpiece(word[start:]))
+        return [self.cls, *ids[: self.max_tokens - 2], self.sep]
+
+    def _wordpiece(self, word: str) -> list[int]:
+        if len(word) > self.max_chars:
+            return [self.unk]
+        out: list[int] = []
+        start = 0
+        while start < len(word):
+            end = len(word)
+            while end > start:
+                piece = word[start:end] if start == 0 else self.prefix + word[start:end]
+                found = self.vocab.get(piece)
+                if found is not None:
+                    out.append(found)
+                    break
+                end -= 1
+            else:
+                return [self.unk]
+            start = end
+        return out
 
 
 def default_threads() -> int:
@@ -341,15 +417,32 @@ class Embedder:
     dim = DIM
 
     def __init__(self, cache_dir: Path | None = None, *, threads: int | None = None) -> None:
-        from tokenizers import Tokenizer
-
         directory = model_dir(cache_dir)
         if not is_prepared(directory):
             directory = prepare(directory)
         self.directory = directory
         self.threads = threads or default_threads()
-        self._tokenizer = configure_tokenizer(Tokenizer.from_file(str(directory / TOKENIZER_FILE)))
+        self._library_tokenizer: Any = None
+        self._ascii_tokenizer: AsciiBertTokenizer | None = None
         self._sessions: dict[str, onnxruntime.InferenceSession] = {}
+
+    @property
+    def tokenizer(self) -> Any:
+        """The `tokenizers` library tokenizer (bulk and non-ASCII text), loaded on first use."""
+        if self._library_tokenizer is None:
+            from tokenizers import Tokenizer
+
+            loaded = Tokenizer.from_file(str(self.directory / TOKENIZER_FILE))
+            self._library_tokenizer = configure_tokenizer(loaded)
+        return self._library_tokenizer
+
+    def token_ids(self, text: str) -> list[int]:
+        """Token ids of one text as sentence-transformers makes them (no padding, at most 256)."""
+        if text.isascii():
+            if self._ascii_tokenizer is None:
+                self._ascii_tokenizer = AsciiBertTokenizer(self.directory / TOKENIZER_FILE)
+            return self._ascii_tokenizer.encode(text)
+        return list(self.tokenizer.encode(text).ids)
 
     def _get_session(self, kind: str) -> onnxruntime.InferenceSession:
         session = self._sessions.get(kind)
@@ -363,14 +456,14 @@ class Embedder:
         """Names model, runtime, pooling and dimension: stored in the index meta, checked on load."""
         return MODEL_ID
 
-    def _run(self, encodings: Sequence[Any], kind: str) -> np.ndarray:
-        ids, mask = _pad(encodings)
+    def _run(self, id_lists: Sequence[Sequence[int]], kind: str) -> np.ndarray:
+        ids, mask = _pad(id_lists)
         out = self._get_session(kind).run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return np.ascontiguousarray(out, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
         """One text -> (1, 384): no padding at all, as sentence-transformers does for a single text."""
-        return self._run([self._tokenizer.encode(text)], "query")
+        return self._run([self.token_ids(text)], "query")
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
         """Texts -> (n, 384) float32, L2-normalized, in input order.
@@ -386,14 +479,14 @@ class Embedder:
         for i, text in enumerate(texts):
             slot[i] = unique.setdefault(text, len(unique))
         distinct = list(unique)
-        encodings = self._tokenizer.encode_batch(distinct)
-        order = sorted(range(len(distinct)), key=lambda j: len(encodings[j].ids))
+        encodings = [e.ids for e in self.tokenizer.encode_batch(distinct)]
+        order = sorted(range(len(distinct)), key=lambda j: len(encodings[j]))
         vectors = np.zeros((len(distinct), DIM), dtype=np.float32)
         start = 0
         while start < len(order):
             # Up to batch_size texts or MAX_BATCH_TOKENS padded tokens (sorted: the last is the longest).
             end = min(start + batch_size, len(order))
-            while end - start > 1 and (end - start) * len(encodings[order[end - 1]].ids) > MAX_BATCH_TOKENS:
+            while end - start > 1 and (end - start) * len(encodings[order[end - 1]]) > MAX_BATCH_TOKENS:
                 end -= 1
             chunk = order[start:end]
             vectors[chunk] = self._run([encodings[j] for j in chunk], "bulk")

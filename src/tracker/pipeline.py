@@ -271,6 +271,9 @@ def _store_page(
     guid = entry.guid if entry else None
     title = page.title or (entry.title if entry else "")
     text = page.text
+    if feed_url and not canonical.lower().startswith(("http://", "https://", "file://")):
+        # An entry with no link: its GUID is only unique within its feed, so key it by both.
+        canonical = url = f"{feed_url}#guid={guid or content_hash(text)}"
     if filter_topic and not is_relevant(title, text):
         report.off_topic += 1
         if remember_skip:  # judged on the real page: do not fetch it again
@@ -386,7 +389,7 @@ def add_documents(
                 page, site = _load_source(source, config)
             except (UsageError, FetchError, ParseError) as exc:
                 report.missing.append(source)
-                report.errors.append(f"{source}: {exc}")
+                report.errors.append(str(exc) if source in str(exc) else f"{source}: {exc}")
             else:
                 _store_page_safely(
                     store, report, page, entry=None, source=site,
@@ -416,7 +419,7 @@ def _load_source(source: str, config: FeedsConfig | None) -> tuple[PageText, str
         return page, urlsplit(source).hostname or ""
     path = Path(source).expanduser()
     if not path.is_file():
-        raise UsageError(f"no such file: {source}")
+        raise UsageError(f"{'not a file' if path.exists() else 'no such file'}: {source}")
     try:
         raw = path.read_bytes()
     except OSError as exc:

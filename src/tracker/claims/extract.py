@@ -1348,7 +1348,9 @@ def _developers(doc: Doc) -> list[Found]:
         if head and doc.main is not None:
             for o in orgs:
                 if o.start() >= head.end() and o.start() - head.end() < 60:
-                    add(o, doc.main, sent.start, o.end())
+                    # "Developed by Alibaba Cloud, Qwen2.5-Max": the model named next; an infobox: the lead
+                    named = [m for m in ms if m.start >= o.end() and m.start - o.end() <= 4]
+                    add(o, named[0] if named else doc.main, sent.start, named[0].end if named else o.end())
         prev_orgs = orgs
     return out
 
@@ -1357,10 +1359,20 @@ def _developers(doc: Doc) -> list[Found]:
 
 
 def _finalize(doc: Doc, found: list[Found]) -> list[Claim]:
+    """One Claim per (model, attribute, value[, name]): the most specific role, stated over hedged."""
     text = doc.text
-    best: dict[tuple[str, str, str, str], Claim] = {}
+    best: dict[tuple[str, str, str, str], _Line] = {}
     order: list[tuple[str, str, str, str]] = []
+    hedged: dict[tuple[int, int], bool] = {}
     for f in found:
+        status = "stated"
+        if f.attribute != "developer":
+            sent = doc.sentence_of(f.start)
+            # a hedge before the value or right after it ("..., is set to become"), not a later one
+            window = (sent.start, min(sent.end, f.end + 30))
+            if window not in hedged:
+                hedged[window] = R.EXPECT_CUE.search(text, *window) is not None
+            status = "expected" if f.expected or hedged[window] else "stated"
         for target in f.models:
             canonical = target if isinstance(target, str) else target.canonical
             family = target.split("-")[0] if isinstance(target, str) else (target.family or target.canonical)
@@ -1369,38 +1381,47 @@ def _finalize(doc: Doc, found: list[Found]) -> list[Claim]:
                 a, b = min(s, target.start), max(e, target.end)
                 if b - a <= MAX_EVIDENCE and doc.sentence_of(a) is doc.sentence_of(b - 1):
                     s, e = a, b
-            evidence = text[s:e]
-            status = "stated"
-            if f.attribute != "developer":
-                sent = doc.sentence_of(f.start)
-                # a hedge before the value or right after it ("..., is set to become"), not a later one
-                if (
-                    f.expected
-                    or R.EXPECT_CUE.search(text, sent.start, min(sent.end, f.end + 30))
-                    or family in doc.prelaunch
-                    or canonical in doc.prelaunch
-                ):
-                    status = "expected"
-            value = f.value
-            claim = Claim(
-                model=canonical,
-                attribute=cast(Attribute, f.attribute),
-                value=value,
-                name=f.name,
-                role=cast(Role, f.role) if f.attribute == "hardware" else None,
-                status=cast(Status, status),
-                evidence=evidence,
-                start=s,
-                end=e,
-            )
-            key = (canonical.lower(), f.attribute, _value_key(value), (f.name or "").lower())
+            line_status = status
+            if f.attribute != "developer" and (family in doc.prelaunch or canonical in doc.prelaunch):
+                line_status = "expected"
+            line = _Line(canonical, f, s, e, line_status)
+            key = (canonical.lower(), f.attribute, _value_key(f.value), (f.name or "").lower())
             old = best.get(key)
             if old is None:
-                best[key] = claim
+                best[key] = line
                 order.append(key)
-            elif _better(claim, old):
-                best[key] = claim
-    return [best[k] for k in order]
+            elif _better(line, old):
+                best[key] = line
+    return [best[k].claim(text) for k in order]
+
+
+@dataclass
+class _Line:
+    """A candidate claim before validation (pydantic runs once per kept line, not per candidate)."""
+
+    model: str
+    found: Found
+    start: int
+    end: int
+    status: str
+
+    @property
+    def role(self) -> str | None:
+        return self.found.role if self.found.attribute == "hardware" else None
+
+    def claim(self, text: str) -> Claim:
+        f = self.found
+        return Claim(
+            model=self.model,
+            attribute=cast(Attribute, f.attribute),
+            value=f.value,
+            name=f.name,
+            role=cast(Role, self.role),
+            status=cast(Status, self.status),
+            evidence=text[self.start : self.end],
+            start=self.start,
+            end=self.end,
+        )
 
 
 def _value_key(value: int | float | str) -> str:
@@ -1409,9 +1430,9 @@ def _value_key(value: int | float | str) -> str:
     return str(value).lower()
 
 
-def _better(new: Claim, old: Claim) -> bool:
+def _better(new: _Line, old: _Line) -> bool:
     """Keep the most specific hardware role, then a stated line over an expected one."""
-    if new.attribute == "hardware" and new.role != old.role:
+    if new.found.attribute == "hardware" and new.role != old.role:
         return ROLE_RANK.get(new.role or "", 0) > ROLE_RANK.get(old.role or "", 0)
     if new.status != old.status:
         return new.status == "stated"

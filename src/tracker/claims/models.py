@@ -110,7 +110,7 @@ class Spec:
 
 
 VER = r"\d+(?:\.\d+)?"
-SIZE = r"\d+(?:\.\d+)?[BbMm]\b|\d+x\d+[Bb]\b"
+SIZE = r"(?:\d+(?:\.\d+)?[BbMm]\b|\d+x\d+[Bb]\b)"
 _I = re.IGNORECASE
 
 
@@ -185,6 +185,10 @@ def _deepseek(m: re.Match[str]) -> Canon:
     core = re.sub(r"\s+", "-", core)
     family = f"DeepSeek-{core}"
     variants = [_v(x) for x in re.findall(r"[A-Za-z]+", m.group("tail") or "")]
+    distill = (m.groupdict().get("distill") or "").strip(" -")
+    if distill:  # "DeepSeek-R1-Distill-Qwen-32B"
+        parts = re.split(r"[- ]+", distill)
+        variants.append("-".join([parts[0].capitalize(), parts[1].capitalize(), *[_size(p) for p in parts[2:]]]))
     return _join(family, *variants), family, variants[-1] if variants else None, None
 
 
@@ -193,9 +197,10 @@ def _qwen(m: re.Match[str]) -> Canon:
     brand = {"qwen": "Qwen", "qwq": "QwQ", "qvq": "QVQ"}.get(brand.lower(), brand)
     ver = _g(m, "ver", "ver2") or ""
     family = brand + ver
-    var = _v(_g(m, "var", "var2"))
-    size = _size(_g(m, "size"))
-    return _join(family, var, size), family, var or None, size or None
+    var, var2 = _v(_g(m, "var")), _v(_g(m, "var2"))
+    size = _g(m, "size") or ""
+    size = "-".join(_size(p) for p in size.split("-"))  # "235B-A22B"
+    return _join(family, var, size, var2), family, (var2 or var) or None, size or None
 
 
 def _mistral(m: re.Match[str]) -> Canon:
@@ -223,10 +228,13 @@ def _kimi(m: re.Match[str]) -> Canon:
 
 def _glm(m: re.Match[str]) -> Canon:
     ver = m.group("ver")
-    family = f"GLM-{ver}"
-    var = m.group("var")
-    var = {"v": "V"}.get(var.lower(), _v(var)) if var else ""
-    return _join(family, var), family, var or None, None
+    brand = m.group("b")
+    family = f"{brand}{ver}" if brand == "ChatGLM" else f"GLM-{ver}"
+    var = m.group("var") or ""
+    size = _size(m.group("size"))
+    if var.upper() == "V":
+        return f"{family}V" + (f"-{size}" if size else ""), family, "V", size or None
+    return _join(family, _v(var), size), family, _v(var) or None, size or None
 
 
 def _minimax(m: re.Match[str]) -> Canon:
@@ -270,21 +278,21 @@ SPECS: list[Spec] = [
     Spec(re.compile(
         r"\bClaude[- ](?:(?P<ver>\d(?:\.\d)?)[- ](?P<tier>Opus|Sonnet|Haiku|Instant)\b"
         r"|(?P<tier2>Opus|Sonnet|Haiku)[- ](?P<ver2>\d(?:\.\d)?)\b"
-        r"|(?P<ver3>\d(?:\.\d)?)\b|(?P<tier3>Opus|Sonnet|Haiku)\b)?", _I), "Anthropic", _claude, keys=('claude',)),
+        r"|(?P<ver3>\d(?:\.\d)?)\b|(?P<tier3>Opus|Sonnet|Haiku|Instant)\b)?", _I), "Anthropic", _claude, keys=('claude',)),
     # Anthropic shorthand: "Sonnet 4", "Opus 3", "Sonnet 3.5" in an article about Claude.
     Spec(re.compile(r"\b(?:(?P<tier>Opus|Sonnet|Haiku)[- ](?P<ver>\d(?:\.\d)?)(?![\d.]\d)|(?P<ver2>\d\.\d)[- ](?P<tier2>Opus|Sonnet|Haiku)\b)"),
          "Anthropic", _claude, gate=re.compile(r"Claude|Anthropic"), keys=('opus', 'sonnet', 'haiku')),
     Spec(re.compile(
         r"\bGemini(?:[- ](?P<ver>\d(?:\.\d)?)\b)?(?:[- ](?P<tier>Pro|Flash[- ]Lite|Flash|Ultra|Nano)\b)?"
         r"(?:[- ](?P<ver2>\d(?:\.\d)?)\b)?", _I), "Google", _gemini, keys=('gemini',)),
-    Spec(re.compile(rf"\b(?P<b>Gemma|CodeGemma|PaliGemma)(?:[- ]?(?P<ver>\d(?:\.\d)?)\b)?(?:[- ](?P<size>{SIZE}))?", _I),
+    Spec(re.compile(rf"\b(?P<b>Gemma|CodeGemma|PaliGemma)(?:[- ]?(?P<ver>\d(?:\.\d)?n?)\b)?(?:[- ](?P<size>{SIZE}))?", _I),
          "Google", lambda m: _simple({"gemma": "Gemma", "codegemma": "CodeGemma", "paligemma": "PaliGemma"}[m.group("b").lower()])(m), keys=('gemma',)),
     Spec(re.compile(r"\bPaLM(?:[- ]?(?P<ver>\d)\b)?(?:[- ](?P<var>Large|Small|Unicorn|Bison|Otter|Gecko)\b)?"), "Google",
          _brand_ver("PaLM"), keys=('palm',)),
     Spec(re.compile(
         rf"\b(?P<b>Code ?Llama|Llama|LLaMA|LLAMA)(?:[- ]?(?P<ver>\d(?:\.\d)?)(?![\d.]*[BbMm]\b)\b)?(?:[- ](?P<size>{SIZE}))?"
         r"(?:[- ](?P<var>Chat|Instruct|Vision|Guard|Scout|Maverick|Behemoth)\b)?"), "Meta", _llama, keys=('llama',)),
-    Spec(re.compile(rf"\bMistral[- ](?P<kind>{SIZE}|Small|Medium|Large|Nemo|Saba)(?:[- ](?P<ver>\d+(?:\.\d+)?)(?![\dBb]))?"),
+    Spec(re.compile(rf"\bMistral[- ](?P<kind>{SIZE}|Small|Medium|Large|Nemo|NeMo|Saba)(?:[- ](?P<ver>\d+(?:\.\d+)?)(?![\dBb]))?"),
          "Mistral AI", _mistral, keys=('mistral',)),
     Spec(re.compile(rf"\bMixtral(?:[- ](?P<size>{SIZE}))?(?:[- ](?P<var>Instruct)\b)?", _I), "Mistral AI", _simple("Mixtral"), keys=('mixtral',)),
     Spec(re.compile(r"\b(?P<b>Codestral|Ministral|Pixtral|Magistral|Devstral|Mathstral)(?:[- ](?P<var>Mamba|Large|Small|Medium|\d+B))?\b"),
@@ -295,23 +303,28 @@ SPECS: list[Spec] = [
     Spec(re.compile(
         rf"\b(?P<b>(?i:Qwen|QwQ|QVQ))(?:[- ]?(?P<ver>\d(?:\.\d+)?)(?![\d.]*[Bb]\b))?"
         rf"(?:[- ](?P<var>VL|Max|Plus|Turbo|Coder|Math|Omni|Audio)\b)?(?:[- ](?P<ver2>\d\.\d)\b)?"
-        rf"(?:[- ](?P<size>{SIZE}))?(?:[- ](?P<var2>Instruct|Chat)\b)?"), "Alibaba", _qwen, keys=('qwen', 'qwq', 'qvq')),
+        rf"(?:[- ](?P<size>{SIZE}(?:-A\d+B\b)?))?(?:[- ](?P<var2>Instruct|Chat|Preview|Thinking)\b)?"), "Alibaba", _qwen, keys=('qwen', 'qwq', 'qvq')),
     Spec(re.compile(
         r"\bDeepSeek[- ]?(?P<m>V\d(?:\.\d)?|R\d|Coder(?:[- ]V\d(?:\.\d)?)?|Math|VL\d?|LLM|MoE|Prover(?:[- ]V\d(?:\.\d)?)?|Janus|OCR)\b"
-        r"(?P<tail>(?:[- ](?:Pro|Flash|Chat|Lite|Exp|Base|Instruct|Terminus|Speciale)\b)*)", _I), "DeepSeek", _deepseek, keys=('deepseek',)),
+        r"(?P<tail>(?:[- ](?:Pro|Flash|Chat|Lite|Exp|Base|Instruct|Terminus|Speciale)\b)*)(?P<distill>[- ]Distill[- ](?:Qwen|Llama)[- ]?\d+(?:\.\d+)?[Bb]\b)?", _I),
+         "DeepSeek", _deepseek, keys=('deepseek',)),
     # DeepSeek shorthand inside an article that names DeepSeek: "V4-Pro", "R1", "V3.2".
     Spec(re.compile(r"(?<![\w.$/-])(?P<m>V\d(?:\.\d)?|R\d)(?![\w.]*\d)\b(?P<tail>(?:[- ](?:Pro|Flash|Chat|Lite|Exp|Base|Instruct|Terminus)\b)*)(?![\w-])"),
          "DeepSeek", _deepseek, gate=re.compile(r"DeepSeek"), keys=('v', 'r')),
     Spec(re.compile(r"\bKimi[- ](?P<ver>[Kk]\d(?:\.\d)?)\b(?:[- ](?P<var>Thinking|Instruct|Base)\b)?"), "Moonshot AI", _kimi, keys=('kimi',)),
     Spec(re.compile(r"(?<![\w.$/-])(?P<ver>K\d\.\d|K\d)\b(?:[- ](?P<var>Thinking|Instruct|Base)\b)?(?![\w-])"), "Moonshot AI", _kimi,
          gate=re.compile(r"Kimi"), keys=('k',)),
-    Spec(re.compile(r"\b(?:Chat)?GLM[- ]?(?P<ver>\d(?:\.\d)?)\b(?:[- ]?(?P<var>V|Air|Flash|Plus|AirX)\b)?"), "Zhipu AI", _glm, keys=('glm',)),
+    Spec(re.compile(rf"\b(?P<b>(?:Chat)?GLM)[- ]?(?P<ver>\d(?:\.\d)?)(?:[- ]?(?P<var>V|AirX|Air|Flash|Plus)\b|\b)(?:[- ](?P<size>{SIZE}))?"),
+         "Zhipu AI", _glm, keys=('glm',)),
     Spec(re.compile(r"\bPhi[- ](?P<ver>\d(?:\.\d)?)\b(?:[- ](?P<var>mini|medium|small|vision|MoE|multimodal|reasoning)\b)?"),
          "Microsoft", _brand_ver("Phi"), keys=('phi',)),
     Spec(re.compile(rf"\bNemotron(?:[- ](?P<ver>\d)\b)?(?:[- ](?P<var>Nano|Super|Ultra|Mini)\b)?(?:[- ](?P<size>{SIZE}))?"),
          "NVIDIA", _brand_ver("Nemotron"), keys=('nemotron',)),
     Spec(re.compile(r"\bGrok(?:[- ]?(?P<ver>\d(?:\.\d)?)\b)?(?:[- ](?P<var>mini|Heavy|Fast|Code)\b)?"), "xAI", _brand_ver("Grok"), keys=('grok',)),
     Spec(re.compile(rf"\bFalcon[- ]?(?:(?P<ver>\d(?:\.\d)?)[- ])?(?P<size>{SIZE})"), "TII", _simple("Falcon"), keys=('falcon',)),
+    Spec(re.compile(rf"\bFalcon[- ]Mamba(?:[- ](?P<size>{SIZE}))?"), "TII", _simple("Falcon-Mamba"), keys=('falcon',)),
+    Spec(re.compile(rf"\bLlama[- ]\d(?:\.\d)?[- ]Nemotron(?:[- ](?:Nano|Super|Ultra))?(?:[- ](?:{SIZE}))?(?:[- ]Instruct\b)?"), "NVIDIA",
+         lambda m: (re.sub(r"\s+", "-", m.group(0)), "Nemotron", None, None), keys=('nemotron',)),
     # "Falcon 3", "Falcon 2": only in an article about language models (a Falcon 9 is a rocket)
     Spec(re.compile(rf"\bFalcon[- ]?(?P<ver>[2-4](?:\.\d)?)\b(?![- ]?{SIZE})"), "TII", _simple("Falcon"),
          gate=re.compile(r"\bTII\b|Technology Innovation Institute|language model|\bLLM"), keys=('falcon',)),
@@ -360,6 +373,7 @@ VARIANT_REF = re.compile(
     r"[Ii]nstruct|[Cc]hat|Coder|Vision|Air|Ultra)[”\"']?\s+(?:version|variant|model|tier|edition)\b"
     r"(?:\s+of\s+)?"
 )
+_MORE_SIZES = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*/\s*)(?P<size>\d+(?:\.\d+)?[BM])\b(?![- ]param)")
 # "A 27B model", "the 405-billion-parameter model": a size of the article's main family.
 SIZE_REF = re.compile(
     r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s+(?P<size>\d+(?:\.\d+)?)(?:B|[- ]billion)(?:[- ]param(?:eter)?s?)?\s+(?:model|variant|version)\b"
@@ -496,16 +510,31 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
             extra.append(ModelMention(base.canonical, m.group(0), m.start(), m.end(), base.family, base.developer,
                                       base.variant, base.size, "reference"))
             spans.append((m.start(), m.end()))
+    # "Llama 3 8B and 70B", "Qwen2.5 7B, 14B and 72B": further sizes listed right after a sized name
+    for x in mentions:
+        if not x.size or x.kind != "name":
+            continue
+        pos = x.end
+        while True:
+            more = _MORE_SIZES.match(text, pos)
+            if not more or not free(more.start("size"), more.end("size")):
+                break
+            size = _size(more.group("size"))
+            extra.append(ModelMention(f"{x.family}-{size}", more.group("size"), more.start("size"), more.end("size"),
+                                      x.family, x.developer, None, size, "reference"))
+            spans.append((more.start("size"), more.end("size")))
+            pos = more.end()
     size_counts: dict[str, int] = {}
     for m in SIZE_REF.finditer(text):
         size = f"{m.group('size')}B"
         if m.group("size") not in size_counts:
-            size_counts[m.group("size")] = len(re.findall(rf"(?<![\w.]){re.escape(m.group('size'))}\s?B\b", text))
+            size_counts[m.group("size")] = len(re.findall(rf"(?<![\w.]){re.escape(m.group('size'))}(?:\s?B\b|[- ]billion)", text))
         if not free(m.start(), m.end()) or size_counts[m.group("size")] < 2:
             continue  # only a size the article uses for its models more than once
         family = main.family or main.canonical
-        if main.size:
-            continue
+        sized = [x for x in mentions if x.size == size and x.kind == "name"]
+        if sized:  # "Llama 3.1 405B ... the 405-billion-parameter model"
+            family = sized[0].family or family
         if re.search(r",\s*$", text[max(0, m.start() - 3) : m.start()]) and any(x.end in (m.start() - 1, m.start() - 2) for x in mentions):
             continue  # "Phi-4, a 14B model": apposition, a size statement about that model
         extra.append(ModelMention(f"{family}-{size}", m.group(0), m.start(), m.end(), family, main.developer, None, size,
@@ -524,14 +553,15 @@ def canonical_model_name(surface: str) -> str | None:
     if not text:
         return None
     for candidate in (text, _titled(text)):
-        mentions = [m for m in find_model_mentions(candidate) if m.kind == "name"]
+        mentions = [m for m in find_model_mentions(candidate) if m.kind != "reference"]
         if mentions:
             best = max(mentions, key=lambda m: m.end - m.start)
             return best.canonical
-    for brand in ("DeepSeek", "Kimi", "Claude"):
-        mentions = find_model_mentions(f"{brand} {text}")
-        if mentions and mentions[0].start == 0 and mentions[0].end > len(brand) + 1:
-            return mentions[0].canonical
+    for brand in ("DeepSeek", "Kimi", "Claude", "OpenAI", "Mistral", "Snowflake", "Amazon"):
+        probe = f"{brand} {text}"
+        for m in find_model_mentions(probe):
+            if m.start <= len(brand) + 1 and m.end >= len(probe) - 1 and m.kind != "reference":
+                return m.canonical
     return None
 
 

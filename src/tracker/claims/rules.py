@@ -284,7 +284,10 @@ DEV_VERB = re.compile(
 )
 DEV_BY = re.compile(r"\b(?:developed|released|built|created|made|introduced|launched|unveiled|trained|published)\b[^.;]{0,50}?\bby\s+$", _I)
 DEV_STOP = re.compile(r"\b(?:than|like|such\s+as|alongside|versus|vs\.?|compared|against|outperform\w*|rival\w*|including|competitor\w*|not|since|after|before|ahead\s+of|behind|trailing|while|whereas|but|unlike|earlier|older|previous|predecessor)\b", _I)
-POSSESSIVE_GAP = re.compile(r"^(?:['’]|[^\x00-\x7f])s\s+(?P<gap>(?:[a-z][\w-]*\s+|[“\"]\s*|\d{4}\s+){0,4})$")
+POSSESSIVE_GAP = re.compile(
+    r"^(?:['’]|[^\x00-\x7f])s\s+(?P<gap>(?:[a-z][\w-]*\s+|[“\"]\s*|\d{4}\s+){0,4}"
+    r"|(?:[a-z][\w-]*\s+){0,3}(?:model|models|LLM|flagship|release|family),\s+)$"  # "Anthropic's new model, Claude 3.5 Haiku"
+)
 POSSESSIVE_BAD = re.compile(
     r"\b(?:page|pages|report|announcement|documentation|docs|lineup|platform|blog|paper|statement|website|team|says|said|lists|notes|"
     r"shows|api|service|cloud|repository|model\s+card|own\s+technical|release\s+notes|pricing|benchmark|tests?|evaluation|chips|hardware)\b",
