@@ -96,6 +96,7 @@ def check_after_crash(data_dir: Path) -> tuple[bool, bool, str]:
 
 def check_converged(data_dir: Path, reference: dict[str, int]) -> tuple[bool, str]:
     from tracker.embed import DIM, MODEL_ID
+    from tracker.errors import TrackerError
     from tracker.index import VectorIndex
     from tracker.store import Store
 
@@ -106,7 +107,10 @@ def check_converged(data_dir: Path, reference: dict[str, int]) -> tuple[bool, st
         if not store.integrity_ok():
             return False, "integrity_check failed after recovery"
         claim_ids = sorted(store.claim_ids())
-    index = VectorIndex.open(data_dir / "index", model_id=MODEL_ID, dim=DIM, strict=True)
+    try:
+        index = VectorIndex.open(data_dir / "index", model_id=MODEL_ID, dim=DIM, strict=True)
+    except TrackerError as exc:
+        return False, f"index unusable after recovery: {exc}"
     ids = sorted(index.ids().tolist())
     if ids != claim_ids:
         return False, f"index has {len(ids)} ids, SQLite {len(claim_ids)} claims"

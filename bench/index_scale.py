@@ -97,7 +97,7 @@ def claim_rows(count: int, seed: int = 7) -> list[tuple[str, str, str | None, st
         if evidence in seen:
             continue
         seen.add(evidence)
-        rows.append((m, attribute, fields["b"] if name_key else None, evidence))
+        rows.append((m, attribute, str(fields["b"]) if name_key else None, evidence))
     return rows
 
 
@@ -225,7 +225,7 @@ def run_size(n: int, base: np.ndarray, questions: np.ndarray, workdir: Path, *, 
             ivf, tuned, tuned_recall = index_mod.build_ivf(ids, vecs)
             build_s = time.perf_counter() - t
         finally:
-            index_mod.NLIST_PER_SQRT_N = saved  # type: ignore[assignment]
+            index_mod.NLIST_PER_SQRT_N = saved
         nlist = int(ivf.nlist)
         probes = sorted({p for p in (4, 8, 16, 32, 64, tuned) if p <= nlist})
         rows += measure(f"ivf{nlist}", ivf, build_s, workdir, questions, exact,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -153,11 +154,13 @@ ASCII_TEXT = st.lists(
 
 
 @pytest.fixture(scope="module")
-def tokenizers_pair(embedder: Embedder) -> tuple[embed.AsciiBertTokenizer, object]:
+def tokenizers_pair(embedder: Embedder) -> tuple[embed.AsciiBertTokenizer, Any]:
     return embed.AsciiBertTokenizer(embedder.directory / embed.TOKENIZER_FILE), embedder.tokenizer
 
 
-def test_ascii_tokenizer_matches_the_library_on_the_sentences(tokenizers_pair) -> None:  # type: ignore[no-untyped-def]
+def test_ascii_tokenizer_matches_the_library_on_the_sentences(
+    tokenizers_pair: tuple[embed.AsciiBertTokenizer, Any],
+) -> None:
     fast, library = tokenizers_pair
     for text in [s for s in SENTENCES if s.isascii()] + [LONG * 3, "a\x00b\x07c\x7fd\te\nf\rg\x0bh\x1fi"]:
         assert fast.encode(text) == library.encode(text).ids, text
@@ -165,7 +168,9 @@ def test_ascii_tokenizer_matches_the_library_on_the_sentences(tokenizers_pair) -
 
 @settings(max_examples=300, deadline=None)
 @given(text=ASCII_TEXT)
-def test_ascii_tokenizer_matches_the_library(tokenizers_pair, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_ascii_tokenizer_matches_the_library(
+    tokenizers_pair: tuple[embed.AsciiBertTokenizer, Any], text: str
+) -> None:
     fast, library = tokenizers_pair
     assert fast.encode(text) == library.encode(text).ids
 

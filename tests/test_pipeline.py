@@ -257,8 +257,8 @@ def test_add_url_obeys_allow_private(http_server: LocalServer, run_cli: Callable
     allowed = tmp_path / "allowed.yaml"
     allowed.write_text(f'allow_private: ["127.0.0.1:{http_server.port}"]\nfeeds: []\n', encoding="utf-8")
     result = run_cli("add", url, "--json", env={"TRACKER_FEEDS": str(allowed)})
-    assert result.code == 0, result.stderr
-    assert json.loads(result.stdout)["articles_new"] == 1
+    assert result.code == 0, result.stderr + result.stdout
+    assert json.loads(result.stdout)["articles_new"] == 1, result.stdout
     rows = _exported(run_cli)
     assert all(r["published"] == "2024-07-24" for r in rows)  # from the page's metadata
     assert all(r["title"] == "Mistral Large 2 lands with 123 billion parameters" for r in rows)

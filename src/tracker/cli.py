@@ -124,7 +124,7 @@ def _load_config(state: State) -> Any:
     return load_feeds(state.feeds_path)
 
 
-def _print_report(report: Any) -> None:
+def _print_report(report: Any, *, show_errors: bool = True) -> None:
     out = sys.stdout.write
     for line in report.feeds:
         marks = {"ok": "ok  ", "not_modified": "304 ", "error": "FAIL", "backoff": "wait"}
@@ -138,6 +138,10 @@ def _print_report(report: Any) -> None:
         if getattr(report, key):
             parts.append(f"{getattr(report, key)} {key.replace('_', '-')}")
     out(", ".join(parts) + f" ({report.seconds.get('total', 0.0):.1f}s)\n")
+    for error in report.errors[:5] if show_errors else []:
+        sys.stderr.write(f"  skipped {_safe(error)[:300]}\n")
+    if len(report.errors) > 5:
+        sys.stderr.write(f"  ... and {len(report.errors) - 5} more (see --json)\n")
 
 
 def _safe(text: str) -> str:
@@ -203,7 +207,7 @@ def add(
     if as_json:
         _print_json(report.model_dump(mode="json"))
     else:
-        _print_report(report)
+        _print_report(report, show_errors=False)  # the unreadable sources make the error line below
     if report.missing:
         raise UsageError(report.errors[0] if len(report.missing) == 1 else
                          f"{len(report.missing)} sources could not be read: {'; '.join(report.errors)}")

@@ -391,10 +391,13 @@ def add_documents(
                 report.missing.append(source)
                 report.errors.append(str(exc) if source in str(exc) else f"{source}: {exc}")
             else:
+                failed = report.failed_items
                 _store_page_safely(
                     store, report, page, entry=None, source=site,
                     published=when or page.published, filter_topic=False,
                 )
+                if report.failed_items > failed:  # read but not storable: the user must hear of it
+                    report.missing.append(source)
             if progress:
                 progress("articles", n, len(sources))
         store.finish_run(run_id, articles_new=report.articles_new, claims_new=report.claims_new)

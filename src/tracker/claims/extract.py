@@ -143,6 +143,23 @@ _LITERAL_KEYS = {
 DIGIT_KEY = r"\d"
 
 
+class _Spans:
+    """Character spans already used, with O(length) overlap tests (a list would make big inputs quadratic)."""
+
+    def __init__(self, size: int) -> None:
+        self._mask = bytearray(size + 1)
+
+    def append(self, span: tuple[int, int]) -> None:
+        s, e = span
+        self._mask[s:e] = b"\x01" * max(0, e - s)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        return any(self._mask[s:e])
+
+    def covers(self, pos: int) -> bool:
+        return bool(self._mask[pos])
+
+
 def _scan(doc: Doc, pattern: re.Pattern[str], key: str) -> list[re.Match[str]]:
     """pattern.finditer over the regions of `key` (every rule here stays inside one sentence)."""
     out: list[re.Match[str]] = []
@@ -187,11 +204,12 @@ def _prepare(text: str, published: date | datetime | None) -> Doc:
         sentences.append(Sentence(pos, len(text), []))
     if not sentences:
         sentences.append(Sentence(0, len(text), []))
+    sentences = _bounded(text, sentences)
     doc = Doc(text, published, mentions, sentences, mentions[0] if mentions else None, low=text.lower())
     _index_mentions(doc)
-    for sent in sentences:
-        cue = R.PRELAUNCH.search(text, sent.start, sent.end)
-        if cue and sent.mentions:
+    for cue in R.PRELAUNCH.finditer(text):  # one scan, then the sentence of each cue
+        sent = doc.sentence_of(cue.start())
+        if sent.mentions:
             # the model being launched: the one named right after the cue, else the last one before it
             after = [m for m in sent.mentions if cue.end() <= m.start < cue.end() + 80]
             before = [m for m in sent.mentions if m.end <= cue.start()]
@@ -199,6 +217,23 @@ def _prepare(text: str, published: date | datetime | None) -> Doc:
             if target is not None:
                 doc.prelaunch.add(target.family or target.canonical)
     return doc
+
+
+MAX_SENTENCE = 1500  # a "sentence" longer than this (a page without punctuation) is cut at spaces
+
+
+def _bounded(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """Cut over-long sentences so every per-sentence scan stays short (no quadratic blow-up on odd pages)."""
+    out: list[Sentence] = []
+    for sent in sentences:
+        start = sent.start
+        while sent.end - start > MAX_SENTENCE:
+            cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+            cut = cut if cut > start else start + MAX_SENTENCE
+            out.append(Sentence(start, cut, []))
+            start = cut
+        out.append(Sentence(start, sent.end, []))
+    return out
 
 
 def _index_mentions(doc: Doc) -> None:
@@ -209,9 +244,11 @@ def _index_mentions(doc: Doc) -> None:
 
 
 def _drop_blocked_mentions(doc: Doc) -> None:
-    doc.mentions = [
-        m for m in doc.mentions if not any(bs <= m.start and m.end <= be for bs, be in doc.blocked)
-    ]
+    if doc.blocked:
+        blocked = _Spans(len(doc.text))
+        for span in doc.blocked:
+            blocked.append(span)
+        doc.mentions = [m for m in doc.mentions if not blocked.covers(m.start)]
     doc.mask = None
     doc.main = doc.mentions[0] if doc.mentions else None
     _index_mentions(doc)
@@ -362,13 +399,13 @@ def _before(doc: Doc, pos: int, n: int = 24) -> str:
 def _parameters(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
-    seen: list[tuple[int, int]] = []
+    seen = _Spans(len(doc.text))
 
     def add(
         m: re.Match[str], kind: str, *, allow_topic: bool, models: list[ModelMention | str] | None = None
     ) -> None:
         s, e = m.start("num"), m.end()
-        if not _free(doc, s, m.end("scale")) or any(a <= s < b for a, b in seen):
+        if not _free(doc, s, m.end("scale")) or seen.covers(s):
             return
         if (
             R.BOUND_BEFORE.search(_before(doc, s))
@@ -464,12 +501,12 @@ def _context_value(m: re.Match[str]) -> int | float | None:
 def _contexts(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
-    seen: list[tuple[int, int]] = []
+    seen = _Spans(len(doc.text))
     context_sentences: set[int] = set()
 
     def ok(m: re.Match[str], soft: bool = False) -> bool:
         s, e = m.start(), m.end()
-        if any(a < e and s < b for a, b in seen) or not _free(doc, m.start("num"), m.end("num")):
+        if seen.overlaps(s, e) or not _free(doc, m.start("num"), m.end("num")):
             return False
         if R.CONTEXT_EXCLUDE_BEFORE.search(_before(doc, m.start("num"), 30)) or R.CONTEXT_EXCLUDE_AFTER.match(
             text, m.end()
@@ -543,7 +580,7 @@ def _contexts(doc: Doc) -> list[Found]:
 def _prices(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
-    seen: list[tuple[int, int]] = []
+    seen = _Spans(len(doc.text))
 
     def add(attr: str, price: str, unit: str | None, s: int, e: int, anchor: int) -> None:
         if R.PRICE_EXCLUDE_BEFORE.search(_before(doc, anchor, 20)):
@@ -583,7 +620,7 @@ def _prices(doc: Doc) -> list[Found]:
         add("price_output", m.group("b"), m.group("unit"), m.start(), m.end(), m.start())
     for pattern in R.PRICE_PATTERNS:
         for m in _scan(doc, pattern, PRICE_KEY):
-            if any(a <= m.start("p") < b for a, b in seen):
+            if seen.covers(m.start("p")):
                 continue
             direction = m.group("dir").lower()
             attr = "price_input" if direction in ("input", "prompt") else "price_output"
@@ -599,7 +636,7 @@ def _prices(doc: Doc) -> list[Found]:
 def _dates(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
-    seen: list[tuple[int, int]] = []
+    seen = _Spans(len(doc.text))
     candidates: list[tuple[int, int, str]] = []
     weak: set[int] = set()  # dates resolved against the publication date: the cue must be close
     for m in _scan(doc, R.DATE_FULL, DATE_KEY):
@@ -627,7 +664,7 @@ def _dates(doc: Doc) -> list[Found]:
             candidates.append((m.start(), m.end(), relative_month(m.group("rel"), doc.published) or ""))
     candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     for s, e, value in candidates:
-        if not value or any(a < e and s < b for a, b in seen):
+        if not value or seen.overlaps(s, e):
             continue
         seen.append((s, e))
         sent = doc.sentence_of(s)
@@ -816,9 +853,9 @@ def _licenses(doc: Doc) -> list[Found]:
         )
         spans.append((m.start(), m.end(), f"{org} {title} License"))
     spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
-    taken: list[tuple[int, int]] = []
+    taken = _Spans(len(doc.text))
     for s, e, name in spans:
-        if any(a < e and s < b for a, b in taken):
+        if taken.overlaps(s, e):
             continue
         taken.append((s, e))
         doc.blocked.append((s, e))
@@ -877,7 +914,7 @@ def _bench_name(m: re.Match[str]) -> str | None:
 def _benchmarks(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
-    used: list[tuple[int, int]] = []
+    used = _Spans(len(doc.text))
     bench_hits = [(m, _bench_name(m)) for m in R.bench_matches(text, doc.low, doc.regions(DIGIT_KEY))]
     bench_hits = [(m, n) for m, n in bench_hits if n]
     for m, name in bench_hits:
@@ -890,19 +927,17 @@ def _benchmarks(doc: Doc) -> list[Found]:
         if pre and pre.end() == m.start():
             score, s, e = pre, pre.start(), m.end()
         else:
-            post = R.BENCH_THEN_SCORE.match(text, m.end(), min(sent.end, m.end() + 20))
+            post = R.BENCH_THEN_SCORE.match(text, m.end(), min(sent.end, m.end() + 120))
             if post:
                 score, s, e = post, m.start(), post.end()
         if score is None:
             continue
-        if R.SCORE_BOUND.search(_before(doc, score.start("score"), 14)) or any(
-            a < e and s < b for a, b in used
-        ):
+        if R.SCORE_BOUND.search(_before(doc, score.start("score"), 14)) or used.overlaps(s, e):
             continue
         value = tidy(parse_number(score.group("score")))
         if not isinstance(value, (int, float)) or value > 3000:
             continue
-        anaphor = bool(R.ANAPHOR.search(text, sent.start, s) or R.PRONOUN_START.match(text, sent.start))
+        anaphor = bool(R.ANAPHOR.search(text, sent.start, e) or R.PRONOUN_START.match(text, sent.start))
         targets = _pick(doc, s, e, allow_topic=anaphor)
         if not targets:
             continue
@@ -927,14 +962,17 @@ def _benchmarks(doc: Doc) -> list[Found]:
                     )
                 )
     # A sentence that names one benchmark first ("On Kotlin-HumanEval, Codestral scored 73.75 ...")
-    for sent in doc.sentences:
-        names = [(m, n) for m, n in bench_hits if sent.start <= m.start() < sent.end]
+    by_sentence: dict[int, list[tuple[re.Match[str], str | None]]] = {}
+    for hit in bench_hits:
+        by_sentence.setdefault(doc.sentence_index(hit[0].start()), []).append(hit)
+    for idx, names in by_sentence.items():
+        sent = doc.sentences[idx]
         if len({n for _, n in names}) != 1:
             continue
         bm, name = names[0]
         it = _IT_SCORED.search(text, bm.end(), sent.end)
         topic = _topic(doc, sent.start) if it else None
-        if it and topic is not None and not any(a < it.end() and it.start() < b for a, b in used):
+        if it and topic is not None and not used.overlaps(it.start(), it.end()):
             used.append((it.start(), it.end()))
             out.append(
                 Found(
@@ -952,7 +990,7 @@ def _benchmarks(doc: Doc) -> list[Found]:
             sm = R.SCORE_VERB.match(text, other.end + 1) if text[other.end : other.end + 1] == " " else None
             if sm is None or R.SCORE_BOUND.search(_before(doc, sm.start("score"), 14)):
                 continue
-            if any(a < sm.end() and other.start < b for a, b in used):
+            if used.overlaps(other.start, sm.end()):
                 continue
             used.append((other.start, sm.end()))
             out.append(
@@ -1309,11 +1347,16 @@ def _developers(doc: Doc) -> list[Found]:
                     )
                 ):
                     add(o, m, m.start, o.end())
-                # (d) "Codestral is Mistral's first code model", "... - it remains Anthropic's cheapest model"
-                elif re.fullmatch(
-                    r"\s+(?:is|was|remains)\s+(?:still\s+|also\s+)?|\s+is\s[^.;]{0,40}\bit\s+(?:is|remains)\s+",
-                    between,
-                ) and re.match(r"(?:['’]|[^\x00-\x7f])s\b", text[o.end() : o.end() + 2]):
+                # (d) "Codestral is Mistral's first code model", "... - it remains Anthropic's model",
+                # "Gemini 2.5, Google's newest model" (an apposition only when the brand tables agree)
+                elif (
+                    re.fullmatch(
+                        r"\s+(?:is|was|remains)\s+(?:still\s+|also\s+)?|\s+is\s[^.;]{0,40}\bit\s+(?:is|remains)\s+|,\s+",
+                        between,
+                    )
+                    and re.match(r"(?:['’]|[^\x00-\x7f])s\b", text[o.end() : o.end() + 2])
+                    and (not between.startswith(",") or (m.developer is not None and _same_developer(o, m)))
+                ):
                     add(o, m, m.start, o.end() + 2)
                 # "Snowflake Arctic is an open ... model that Snowflake released"
                 elif re.fullmatch(
@@ -1349,7 +1392,11 @@ def _developers(doc: Doc) -> list[Found]:
             for o in orgs:
                 if o.start() >= head.end() and o.start() - head.end() < 60:
                     # "Developed by Alibaba Cloud, Qwen2.5-Max": the model named next; an infobox: the lead
-                    named = [m for m in ms if m.start >= o.end() and m.start - o.end() <= 4]
+                    named = [
+                        m
+                        for m in ms
+                        if m.start >= o.end() and m.start - o.end() <= 60 and not _orgs(doc, o.end(), m.start)
+                    ]
                     add(o, named[0] if named else doc.main, sent.start, named[0].end if named else o.end())
         prev_orgs = orgs
     return out

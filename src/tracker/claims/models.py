@@ -30,13 +30,15 @@ ORG_CANONICAL: dict[str, str] = {
     "snowflake": "Snowflake", "tii": "TII", "technology innovation institute": "TII", "baidu": "Baidu",
     "bytedance": "ByteDance", "ibm": "IBM", "apple": "Apple", "allen institute for ai": "AI2", "ai2": "AI2",
     "stability ai": "Stability AI", "reka": "Reka", "inflection": "Inflection AI", "inflection ai": "Inflection AI",
+    "stepfun": "StepFun", "baichuan": "Baichuan", "iflytek": "iFlytek", "g42": "G42", "nous research": "Nous Research",
 }
 ORG_PATTERN = re.compile(
     r"(?<![\w.])(?:Google DeepMind|DeepMind|OpenAI|Anthropic|Google|Meta AI|Meta|Facebook|Mistral AI|Mistral"
     r"|DeepSeek|Alibaba Cloud|Alibaba|Qwen [Tt]eam|xAI|Moonshot AI|Moonshot|Zhipu AI|Zhipu|Z\.ai"
     r"|Microsoft Research|Microsoft Corp\.|Microsoft|NVIDIA|Nvidia|Amazon|AWS|Cohere|AI21 Labs|AI21|01\.AI"
     r"|MiniMax|Tencent|Databricks|Mosaic ?ML|Mosaic|Snowflake|TII|Technology Innovation Institute|Baidu"
-    r"|ByteDance|IBM|Apple|Allen Institute for AI|AI2|Stability AI|Reka|Inflection AI|Inflection)(?![A-Za-z0-9_-])"
+    r"|ByteDance|IBM|Apple|Allen Institute for AI|AI2|Stability AI|Reka|Inflection AI|Inflection|StepFun|Baichuan|iFlytek"
+    r"|G42|Nous Research)(?![A-Za-z0-9_-])"
 )
 
 
@@ -347,6 +349,13 @@ SPECS: list[Spec] = [
     Spec(re.compile(r"\bOlympus\b"), "Amazon", _fixed("Olympus"), gate=re.compile(r"Amazon"), keys=('olympus',)),
     Spec(re.compile(rf"\bOLMo(?:[- ]?(?P<ver>\d)\b)?(?:[- ](?P<size>{SIZE}))?"), "AI2", _simple("OLMo"), keys=('olmo',)),
     Spec(re.compile(rf"\bGranite[- ](?P<ver>\d(?:\.\d)?)\b(?:[- ](?P<size>{SIZE}))?"), "IBM", _simple("Granite"), keys=('granite',)),
+    Spec(re.compile(r"\bDoubao(?:[- ](?P<ver>\d(?:\.\d)?)\b)?(?:[- ](?P<var>Pro|Lite|Seed|Vision|Thinking)\b)?"), "ByteDance",
+         _brand_ver("Doubao"), keys=("doubao",)),
+    Spec(re.compile(rf"\bBaichuan[- ]?(?P<ver>\d(?:\.\d)?)\b(?:[- ](?P<size>{SIZE}))?"), "Baichuan", _simple("Baichuan"),
+         keys=("baichuan",)),
+    Spec(re.compile(r"\bInflection-(?P<ver>\d(?:\.\d)?)\b"), "Inflection AI", _brand_ver("Inflection"), keys=("inflection-",)),
+    Spec(re.compile(r"\bReka[- ](?P<var>Core|Flash|Edge)\b"), "Reka", _brand_ver("Reka"), keys=("reka",)),
+    Spec(re.compile(r"\bMAI-(?P<ver>\d(?:\.\d)?)\b"), "Microsoft", _brand_ver("MAI"), keys=("mai-",)),
     Spec(re.compile(rf"\bStarCoder(?P<ver>2)?(?:[- ](?P<size>{SIZE}))?"), None, _simple("StarCoder", ""), keys=('starcoder',)),
 ]
 

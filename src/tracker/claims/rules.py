@@ -120,7 +120,7 @@ PRICE_PATTERNS = [
     re.compile(rf"\$\s?(?P<p>{NUM})\s+(?:for\s+|on\s+)?{DIRECTION}\b", _I),
     # "Output tokens run $8 per million", "input costs $2 per million tokens"
     re.compile(
-        rf"\b{DIRECTION}(?:\s+tokens?)?(?:\s+(?:costs?|runs?|is|are|at|priced\s+at|price\s+of|pricing\s+of)|\s*:)\s+\$\s?(?P<p>{NUM})"
+        rf"\b{DIRECTION}(?:\s+tokens?)?(?:\s+(?:price|pricing|cost))?(?:\s+(?:costs?|runs?|is|are|at|priced\s+at|price\s+of|pricing\s+of)|\s*:)\s+\$\s?(?P<p>{NUM})"
         rf"(?:\s*(?:/|per)\s*(?P<unit>{UNIT})(?:\s*tokens?)?)?",
         _I,
     ),
@@ -153,6 +153,7 @@ DATE_RELATIVE_MONTH = re.compile(r"\b(?:earlier\s+|later\s+)?(?P<rel>this\s+mont
 RELEASE_CUE = re.compile(
     r"\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed|ement)|"
     r"debut(?:s|ed)?|dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|made\s+(?:it\s+|them\s+)?(?:generally\s+)?available|"
+    r"became\s+(?:generally\s+)?available|(?:was|were)\s+made\s+available|"
     r"went\s+live|goes\s+live|open-sourced|Initial\s+release|Released)\b",
     _I,
 )
@@ -162,7 +163,7 @@ NOT_RELEASE = re.compile(r"\b(?:as\s+of|cut-?off|founded|updated|retrieved|revis
 CHIP = re.compile(
     r"(?<![\w-])(?P<chip>(?:H100|H200|H800|H20|A100|A800|B200|B100|GB200|GB300|V100|L40S|MI300X|MI325X|MI250X|MI355X"
     r"|Gaudi\s?[23]|Trainium\s?2?|Inferentia\s?2?|Ascend(?:\s(?:910[A-C]?|950(?:PR|DT)?|920|310)(?![\w]))?"
-    r"|TPU\s?[vV]\d[a-zA-Z]?|TPUs?|Trillium|WSE-3|M[1-5](?:\s(?:Pro|Max|Ultra))?(?=\s(?:MacBook|Mac\b|chip|Ultra))))(?:s\b|\b)",
+    r"|TPU\s?[vV]\d[a-zA-Z]?|TPUs?|Trillium|Ironwood|WSE-3|Blackwell|Hopper|Kunlun(?:\s?P800)?|Maia\s?100|MTIA|M[1-5](?:\s(?:Pro|Max|Ultra))?(?=\s(?:MacBook|Mac\b|chip|Ultra))))(?:s\b|\b)",
 )
 CHIP_TAIL = re.compile(r"\s*(?:and|,|/|or)\s*(?P<chip>v\d[a-z]?|H\d00|B\d00|GB\d00|A\d00)\b", _I)
 ASCEND_SERIES = re.compile(r"\b(?:the\s+)?(?:newer\s+|new\s+|latest\s+)?(?P<num>9[15]0[A-Z]{0,2})\s+series\b")
@@ -177,7 +178,7 @@ ROLE_INFERENCE = re.compile(
 
 # ------------------------------------------------------------------------------------------ license
 LICENSE_NAMED = re.compile(
-    r"(?P<lic>(?:(?:[A-Z][\w.\-]*|\d[\w.]*)\s+){1,5})(?:open[\s-]source\s+)?Licen[cs]es?\b"
+    r"(?P<lic>(?:(?:[A-Z][\w.\-]*|\d[\w.]*)\s+){1,5})(?:open[\s-]source\s+)?(?:Licen[cs]es?|licen[cs]es?)\b"
 )
 LICENSE_SHORT = re.compile(
     r"(?<![\w-])(?P<lic>(?:[Mm]odified\s+)?MIT|Apache(?:[\s-]?2(?:\.0)?)?|GPL-?[23](?:\.0)?|AGPL-?3(?:\.0)?|BSD-?[23]-?Clause|CC[\s-]BY(?:-NC)?(?:-SA)?[\s-]?4\.0"
@@ -220,7 +221,7 @@ BENCHMARKS = [
     ("Chatbot Arena", r"Chatbot\s+Arena|LMArena|LMSYS\s+Arena"),
 ]
 BENCH = re.compile(
-    r"(?<![\w-])(?:" + "|".join(f"(?P<b{i}>{pat})" for i, (_, pat) in enumerate(BENCHMARKS)) + r")(?![\w-])",
+    r"(?<![\w/-])(?:" + "|".join(f"(?P<b{i}>{pat})" for i, (_, pat) in enumerate(BENCHMARKS)) + r")(?![\w-])",
     _I,
 )
 # Lower-case openings of every benchmark pattern: a fast literal scan finds where BENCH.match is worth trying.
@@ -264,6 +265,8 @@ SCORE_ON = re.compile(
     _I,
 )
 BENCH_THEN_SCORE = re.compile(
+    r"(?:\]\([^)\s]{0,80}\))?"  # a Markdown link around the name: "[MMLU](/wiki/mmlu)"
+    r"(?:,?\s+(?:it|the\s+model)\s+(?:scored|scores|reached|reaches|posted|posts|achieved|achieves|got|gets)(?:\s+an?)?)?"
     rf"\s*(?:\([^)\n]{{0,25}}\)\s*)?(?:(?:score|pass@\d+|accuracy)\s+)?(?:of\s+|:\s*|=\s*)?(?P<score>{NUM})\s?%?"
     r"(?![\d.]*\s?(?:[BMK]\b|billion|million|tokens|x\b))",
     _I,
@@ -283,7 +286,7 @@ DEV_VERB = re.compile(
     _I,
 )
 DEV_BY = re.compile(r"\b(?:developed|released|built|created|made|introduced|launched|unveiled|trained|published)\b[^.;]{0,50}?\bby\s+$", _I)
-DEV_STOP = re.compile(r"\b(?:than|like|such\s+as|alongside|versus|vs\.?|compared|against|outperform\w*|rival\w*|including|competitor\w*|not|since|after|before|ahead\s+of|behind|trailing|while|whereas|but|unlike|earlier|older|previous|predecessor)\b", _I)
+DEV_STOP = re.compile(r"\b(?:than|like|such\s+as|alongside|versus|vs\.?|compared|against|outperform\w*|rival\w*|including|competitor\w*|not|since|after|before|ahead\s+of|behind|trailing|while|whereas|but|unlike|earlier|older|previous|predecessor|member\s+of|part\s+of|successor|succeeded)\b", _I)
 POSSESSIVE_GAP = re.compile(
     r"^(?:['’]|[^\x00-\x7f])s\s+(?P<gap>(?:[a-z][\w-]*\s+|[“\"]\s*|\d{4}\s+){0,4}"
     r"|(?:[a-z][\w-]*\s+){0,3}(?:model|models|LLM|flagship|release|family),\s+)$"  # "Anthropic's new model, Claude 3.5 Haiku"
@@ -293,7 +296,10 @@ POSSESSIVE_BAD = re.compile(
     r"shows|api|service|cloud|repository|model\s+card|own\s+technical|release\s+notes|pricing|benchmark|tests?|evaluation|chips|hardware)\b",
     _I,
 )
-INFOBOX_DEVELOPER = re.compile(r"^\s*Develop(?:er|ers|ed\s+by)(?:\(s\))?\s*:?\s*", re.MULTILINE)
+INFOBOX_DEVELOPER = re.compile(
+    r"^\W{0,4}(?:Develop(?:er|ers)(?:\(s\))?|(?:Developed|Built|Created|Made|Trained|Released|Launched)\s+by)\s*:?\s*",
+    re.MULTILINE,
+)
 
 # ------------------------------------------------------------------------------------------ status and reference
 EXPECT_CUE = re.compile(
@@ -302,7 +308,8 @@ EXPECT_CUE = re.compile(
     _I,
 )
 PRELAUNCH = re.compile(
-    r"\b(?:is|are)\s+(?:preparing|expected|set|poised|scheduled|slated|planning|getting\s+ready)\s+to\s+(?:launch|release|debut|unveil|ship)\b",
+    r"\b(?:(?:is|are)\s+(?:preparing|expected|set|poised|scheduled|slated|planning|getting\s+ready)\s+to\s+(?:launch|release|debut|unveil|ship)"
+    r"|code-?named|(?:is|are)\s+(?:reportedly\s+)?(?:developing|building)|plans\s+for)\b",
     _I,
 )
 PRONOUN_START = re.compile(
@@ -317,7 +324,8 @@ SUBJECTLESS_START = re.compile(
 )
 ANAPHOR = re.compile(r"\b(?:[Ii]t|[Ii]ts|[Tt]he\s+(?:new\s+)?model|they)\b")
 FANOUT = re.compile(
-    r"\b(?:both(?:\s+of\s+the\s+[\w.\- ]{0,20}?models|\s+models|\s+variants|\s+versions)?|the\s+models|all\s+(?:three|four)\s+(?:models|variants)"
+    r"\b(?:both(?:\s+of\s+the\s+[\w.\- ]{0,20}?models|\s+models|\s+variants|\s+versions)?|the\s+models|these\s+models|"
+    r"all\s+(?:three|four)\s+(?:models|variants)"
     r"|two\s+(?:distinct\s+)?(?:versions|variants|models))\b",
     _I,
 )
