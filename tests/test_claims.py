@@ -67,6 +67,7 @@ def test_grounding_on_eval_kit(shared_dir: Path, corpus: str) -> None:
         for published in (None, PUBLISHED):
             for claim in extract_claims(text, published):
                 assert text[claim.start : claim.end] == claim.evidence, (doc.name, claim)
+                assert Claim.model_validate(claim.model_dump()) == claim  # well-formed though unvalidated
                 total += 1
     assert total > 0
 
@@ -297,6 +298,7 @@ def test_never_crashes_and_always_grounded(pieces: list[str], published: date | 
     for claim in extract_claims(text, published):
         assert text[claim.start : claim.end] == claim.evidence
         assert claim.evidence
+        assert Claim.model_validate(claim.model_dump()) == claim
 
 
 @given(st.text(max_size=300))

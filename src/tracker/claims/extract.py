@@ -80,6 +80,8 @@ class Doc:
     mask: bytearray | None = None  # 1 where a mention or a blocked span covers the character
     low: str = ""
     region_cache: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    compared: dict[int, set[int]] = field(default_factory=dict)  # per sentence: starts of compared mentions
+    fanout: dict[int, list[re.Match[str]]] = field(default_factory=dict)  # per sentence: fan-out cues
 
     def in_mention(self, s: int, e: int) -> bool:
         if self.mask is None:
@@ -251,6 +253,7 @@ def _drop_blocked_mentions(doc: Doc) -> None:
         doc.mentions = [m for m in doc.mentions if not blocked.covers(m.start)]
     doc.mask = None
     doc.main = doc.mentions[0] if doc.mentions else None
+    doc.compared.clear()  # per-sentence caches were built on the mentions before this filter
     _index_mentions(doc)
 
 
@@ -297,8 +300,8 @@ def _pick(
     sent = doc.sentence_of(vs)
     ms = [m for m in sent.mentions if not (m.start <= vs < m.end)]
     # "cheaper than GPT-4 Turbo, at $5": the object of a comparison does not own the value
-    before = _not_compared(text, sent, [m for m in ms if m.end <= vs])
-    after = _not_compared(text, sent, [m for m in ms if m.start >= ve])
+    before = _not_compared(doc, sent, [m for m in ms if m.end <= vs])
+    after = _not_compared(doc, sent, [m for m in ms if m.start >= ve])
 
     fan = _fanout(doc, sent, vs, before)
     if fan:
@@ -322,9 +325,13 @@ def _pick(
 
 def _fanout(doc: Doc, sent: Sentence, vs: int, before: list[ModelMention]) -> list[ModelMention | str]:
     """Fan-out cues ("both models", "the models", "both with 1M context"): one claim per variant."""
+    cues = doc.fanout.get(sent.start)
+    if cues is None:  # once per sentence
+        cues = doc.fanout[sent.start] = list(R.FANOUT.finditer(doc.text, sent.start, sent.end))
     cue = None
-    for hit in R.FANOUT.finditer(doc.text, sent.start, vs):
-        cue = hit
+    for hit in cues:
+        if hit.end() <= vs:
+            cue = hit
     if cue is None:
         return []
     nearest = before[-1] if before else None
@@ -362,24 +369,27 @@ def _coordinated(text: str, before: list[ModelMention]) -> list[ModelMention]:
     return group
 
 
-def _not_compared(text: str, sent: Sentence, ms: list[ModelMention]) -> list[ModelMention]:
+def _not_compared(doc: Doc, sent: Sentence, ms: list[ModelMention]) -> list[ModelMention]:
     """Drop the objects of a comparison ("outperforms Llama 2 70B and GPT-3.5"), listed ones included."""
-    out: list[ModelMention] = []
-    prev: ModelMention | None = None
-    prev_compared = False
-    for m in ms:
-        compared = bool(_COMPARED.search(text, max(sent.start, m.start - 30), m.start))
-        if (
-            not compared
-            and prev is not None
-            and prev_compared
-            and _LIST_GAP.fullmatch(text[prev.end : m.start])
-        ):
-            compared = True
-        if not compared:
-            out.append(m)
-        prev, prev_compared = m, compared
-    return out
+    compared = doc.compared.get(sent.start)
+    if compared is None:  # once per sentence
+        compared = set()
+        text = doc.text
+        prev: ModelMention | None = None
+        for m in sent.mentions:
+            hit = bool(_COMPARED.search(text, max(sent.start, m.start - 30), m.start))
+            if (
+                not hit
+                and prev is not None
+                and prev.start in compared
+                and _LIST_GAP.fullmatch(text[prev.end : m.start])
+            ):
+                hit = True
+            if hit:
+                compared.add(m.start)
+            prev = m
+        doc.compared[sent.start] = compared
+    return [m for m in ms if m.start not in compared]
 
 
 _LIST_GAP = re.compile(r"\s*(?:,|and|&|or|, and|,\s*and)\s*")
@@ -1458,7 +1468,8 @@ class _Line:
 
     def claim(self, text: str) -> Claim:
         f = self.found
-        return Claim(
+        # model_construct: every field is built here from checked values (saves ~10 µs a claim)
+        return Claim.model_construct(
             model=self.model,
             attribute=cast(Attribute, f.attribute),
             value=f.value,

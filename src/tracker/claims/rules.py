@@ -285,7 +285,6 @@ DEV_VERB = re.compile(
     r"extended\s+the\s+family\s+with|expanded\s+the\s+family\s+with|added|is\s+proud\s+to\s+release)\b",
     _I,
 )
-DEV_BY = re.compile(r"\b(?:developed|released|built|created|made|introduced|launched|unveiled|trained|published)\b[^.;]{0,50}?\bby\s+$", _I)
 DEV_STOP = re.compile(r"\b(?:than|like|such\s+as|alongside|versus|vs\.?|compared|against|outperform\w*|rival\w*|including|competitor\w*|not|since|after|before|ahead\s+of|behind|trailing|while|whereas|but|unlike|earlier|older|previous|predecessor|member\s+of|part\s+of|successor|succeeded)\b", _I)
 POSSESSIVE_GAP = re.compile(
     r"^(?:['’]|[^\x00-\x7f])s\s+(?P<gap>(?:[a-z][\w-]*\s+|[“\"]\s*|\d{4}\s+){0,4}"
