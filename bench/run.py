@@ -31,6 +31,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "poll304": ([], []),
     "hostile": ([], []),
     "crash": ([], ["--n", "5"]),
+    "digest_render": (["1000"], ["100"]),
 }
 
 

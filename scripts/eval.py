@@ -3,7 +3,9 @@
     python scripts/eval.py --shared ../shared [--out docs/eval.md] [--skip-ask]
 
 For each set (dev, dev2): `tracker extract DOCS --format jsonl`, then the kit's score_claims.py
-(per-attribute table); then, for ask, a temporary data dir, `tracker add DOCS` and score_ask.py with
+(per-attribute table); then the same for our own held-out articles (tests/fixtures/heldout, one
+`tracker extract --published DATE` per article); then, for ask, a temporary data dir,
+`tracker add DOCS` and score_ask.py with
 `tracker ask --json --data-dir DIR`. Prints everything and writes a Markdown summary. When --shared
 is absent it says so and exits 0.
 """
@@ -11,6 +13,7 @@ is absent it says so and exits 0.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import subprocess
@@ -52,6 +55,32 @@ def score_claims(kit: Path, name: str, workdir: Path) -> tuple[str, str]:
             str(pred),
         ]
     )
+    text = (score.stdout + score.stderr).strip()
+    overall = next((line for line in reversed(text.splitlines()) if line.startswith("overall")), text[-200:])
+    return text, overall
+
+
+HELDOUT = ROOT / "tests" / "fixtures" / "heldout"
+
+
+def score_heldout(kit: Path, workdir: Path) -> tuple[str, str]:
+    """(score table text, overall line) for our own held-out articles, each extracted with its date."""
+    meta = json.loads((HELDOUT / "meta.json").read_text(encoding="utf-8"))
+    lines: list[str] = []
+    for doc in sorted(HELDOUT.glob("*.txt")):
+        cmd = [tracker_exe(), "extract", str(doc), "--format", "jsonl"]
+        published = meta.get(doc.stem, {}).get("published")
+        if published:
+            cmd += ["--published", published]
+        proc = run(cmd)
+        if proc.returncode != 0:
+            failed = f"tracker extract failed ({proc.returncode}): {proc.stderr.strip()[-400:]}"
+            return failed, "extract failed"
+        lines.append(proc.stdout)
+    pred = workdir / "pred_heldout.jsonl"
+    pred.write_text("".join(lines), encoding="utf-8")
+    gold = HELDOUT / "gold.jsonl"
+    score = run([sys.executable, str(kit / "score_claims.py"), "--gold", str(gold), "--pred", str(pred)])
     text = (score.stdout + score.stderr).strip()
     overall = next((line for line in reversed(text.splitlines()) if line.startswith("overall")), text[-200:])
     return text, overall
@@ -112,6 +141,22 @@ def main() -> int:
             print(f"== claims: {name}\n{table}\n")
             summary.append(f"| {name} | claims | {overall} |")
             sections += [f"## Claims: `{name}`", "", "```", table, "```", ""]
+        if (HELDOUT / "gold.jsonl").exists():
+            # third table: articles we wrote ourselves about other launches, to watch generalization
+            table, overall = score_heldout(kit, Path(tmp))
+            print(f"== claims: held-out\n{table}\n")
+            summary.append(f"| held-out, our own articles | claims | {overall} |")
+            sections += [
+                "## Claims: held-out, our own articles (`tests/fixtures/heldout`)",
+                "",
+                "Articles in our own words about launches outside the dev sets, annotated before the "
+                "extractor was run on them; each is extracted with its publication date from `meta.json`.",
+                "",
+                "```",
+                table,
+                "```",
+                "",
+            ]
         if not args.skip_ask:
             for name in SETS:
                 if not (kit / name).is_dir():

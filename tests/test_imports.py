@@ -37,3 +37,17 @@ def test_query_path_does_not_pull_heavy_modules() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
+
+
+def test_cli_start_up_stays_lean() -> None:
+    """`tracker --help` / `ask` start-up: no YAML parser (feeds only), no click package (typer vendors
+    its own), no numpy / onnxruntime / faiss (the dense side imports them in its own process)."""
+    code = (
+        "import sys, tracker.cli\n"
+        "lean = ('yaml', 'click', 'numpy', 'onnxruntime', 'faiss', 'tokenizers')\n"
+        "print(','.join(m for m in lean if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == ""
+

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 from tracker.models import Article, Claim
 from tracker.store import MIGRATIONS, Store
 
 
 def _article(n: int = 1) -> Article:
-    return Article(url=f"https://example.org/{n}", canonical_url=f"https://example.org/{n}", title=f"Launch {n}",
+    url = f"https://example.org/{n}"
+    return Article(url=url, canonical_url=url, title=f"Launch {n}",
                    text="Acme released Zephyr-2 with 70B parameters.", content_hash=f"h{n}")
 
 
@@ -42,8 +46,7 @@ def test_article_and_claims_round_trip(tmp_path: Path) -> None:
 def test_failed_insert_leaves_nothing(tmp_path: Path) -> None:
     with Store(tmp_path / "t.db") as store:
         store.add_article(_article(), [_claim()])
-        try:  # same canonical URL: the unique constraint fails mid-transaction
+        # Same canonical URL: the unique constraint fails mid-transaction, nothing of it may remain.
+        with pytest.raises(sqlite3.IntegrityError):
             store.add_article(_article(), [_claim(), _claim()])
-        except Exception:
-            pass
         assert store.counts()["claims"] == 1

@@ -15,32 +15,27 @@ This path imports no torch, httpx or trafilatura: it must answer a cold process 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from .facts import (
-    ATTRIBUTE_ORDER,
-    MULTI_VALUED,
-    Fact,
-    FactValue,
-    benchmark_key,
-    describe,
-    human_value,
-    reconcile,
-    safe_text,
-    values_agree,
-)
 from .models import ATTRIBUTES, Answer, CitedClaim
 from .store import Store, alias_key
 
 if TYPE_CHECKING:
     from .config import Paths
+    from .facts import Fact, FactValue
+
+# tracker.facts (reconciliation; its pydantic records are built at import, ~40 ms) is imported inside the
+# functions that reconcile or render: on the dense path that import then runs while the forked dense
+# search (_DenseJob) computes the query vector on the other core.
 
 RRF_K = 60
 # Attributes a variant usually shares with its family (launched together, same terms); a variant without its
@@ -288,6 +283,8 @@ _TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
 
 class AskResult(BaseModel):
     """What `tracker ask` returns: the answers best first, and a note when there is nothing to say."""
+
+    model_config = ConfigDict(defer_build=True)  # built when first used (see _prebuild_records)
 
     question: str
     answers: list[Answer] = Field(default_factory=list)
@@ -700,9 +697,17 @@ def _children(model: str, keys: ModelKeys) -> list[str]:
 
 
 def hybrid_search(
-    question: str, store: Store, paths: Paths | None, *, limit: int = CANDIDATES
+    question: str,
+    store: Store,
+    paths: Paths | None,
+    *,
+    limit: int = CANDIDATES,
+    dense: _DenseJob | None = None,
 ) -> dict[int, float]:
-    """Claim id -> fused score (reciprocal rank fusion of BM25 and, when an index exists, dense search)."""
+    """Claim id -> fused score (reciprocal rank fusion of BM25 and, when an index exists, dense search).
+
+    `dense`: the dense neighbours already being computed for this question and limit (see _DenseJob).
+    """
     fused: dict[int, float] = {}
     # Function words only slow BM25 down (they match everything) and add nothing to the ranking.
     # So do the everyday words of questions ("model", "parameters", "new"): the attribute is understood
@@ -718,7 +723,8 @@ def hybrid_search(
     terms = " ".join(rare)
     for rank, (cid, _) in enumerate(store.fts_search(terms, limit=limit)):
         fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-    for rank, (cid, _) in enumerate(_dense(question, paths, limit)):
+    neighbours = dense.result() if dense is not None else _dense(question, paths, limit)
+    for rank, (cid, _) in enumerate(neighbours):
         fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
     return fused
 
@@ -737,10 +743,132 @@ def _dense(question: str, paths: Paths | None, limit: int) -> list[tuple[int, fl
             return []
         from .embed import Embedder
 
-        vec = Embedder().encode_query(question)
+        # One thread: for one short text a second intra-op thread costs more to start and synchronize
+        # than it saves (measured ~30 vs ~50 ms CPU to the first vector, and less wall time under load).
+        vec = Embedder(threads=1).encode_query(question)
         return [(int(cid), float(score)) for cid, score in idx.search(vec, limit)]
     except Exception:  # noqa: BLE001 - a broken index degrades to lexical search, never fails the answer
         return []
+
+
+_NATIVE_POOLS = ("numpy", "onnxruntime", "faiss", "torch")
+
+
+class _DenseJob:
+    """The dense neighbours of a question, computed in a forked child while this process does the rest.
+
+    Why: the dense side of a cold `tracker ask` is mostly fixed start-up cost - importing numpy and
+    onnxruntime, starting the ONNX session, embedding the question (~150 ms) - while the SQL side
+    (BM25, importing the reconciliation code, building the answer records' validators) is another
+    ~50 ms. A child forked before either starts runs the dense side on the second core; this process
+    never imports numpy at all. The child computes exactly what `_dense` computes in-process, so answers
+    are the same; when it cannot (no fork, threads or native thread pools already running, the child
+    died), `result()` computes in-process instead.
+    Started only when the question goes to hybrid retrieval (no model named); `cancel()` (a kill) when
+    the answer is abandoned half-way (an error).
+    """
+
+    def __init__(self, question: str, paths: Paths, limit: int) -> None:
+        self.question, self.paths, self.limit = question, paths, limit
+        self.pid: int | None = None
+        self.fd: int | None = None
+
+    @classmethod
+    def start(cls, question: str, paths: Paths, limit: int = CANDIDATES) -> _DenseJob | None:
+        """Fork the child; None when there is no index (nothing to compute) or forking is not safe."""
+        import os
+        import sys
+        import threading
+
+        if os.environ.get("TRACKER_ASK_FORK", "1") == "0":
+            return None  # opt-out (and a way to time the single-process path)
+        if not paths.index_dir.is_dir() or not hasattr(os, "fork"):
+            return None
+        # Fork only from a clean process: with other threads running - Python's, or the native pools
+        # numpy (OpenBLAS) and onnxruntime start - a child may inherit a lock held by a thread it lacks.
+        if threading.active_count() != 1 or any(m in sys.modules for m in _NATIVE_POOLS):
+            return None
+        job = cls(question, paths, limit)
+        read_fd, write_fd = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            return None
+        if pid == 0:  # the child: compute, write, leave without running any of the parent's cleanup
+            code = 1
+            try:
+                os.close(read_fd)
+                # One query is a few matrix-vector products: OpenBLAS's thread pool (started when numpy
+                # is imported, spinning) only burns the CPU this process shares with its parent.
+                os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+                os.environ.setdefault("OMP_NUM_THREADS", "1")
+                payload = json.dumps(_dense(question, paths, limit)).encode()
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(write_fd, view) :]
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        job.pid, job.fd = pid, read_fd
+        return job
+
+    def result(self) -> list[tuple[int, float]]:
+        """The child's neighbours ([] when there is no usable index); computed here if the child failed."""
+        import os
+
+        if self.pid is not None:
+            _prebuild_records()  # while the child still works: validators the answer needs next
+
+        chunks = []
+        if self.fd is not None:
+            while chunk := os.read(self.fd, 65536):
+                chunks.append(chunk)
+            os.close(self.fd)
+            self.fd = None
+        code = self._reap()
+        if code == 0:
+            try:
+                return [(int(cid), float(score)) for cid, score in json.loads(b"".join(chunks))]
+            except (ValueError, TypeError):
+                pass
+        return _dense(self.question, self.paths, self.limit)
+
+    def cancel(self) -> None:
+        """Stop the child (the question did not need it) and reap it."""
+        import os
+        import signal
+
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            self._reap()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def _reap(self) -> int | None:
+        import os
+
+        if self.pid is None:
+            return None
+        pid, self.pid = self.pid, None
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            return None
+        return os.waitstatus_to_exitcode(status)
+
+
+def _prebuild_records() -> None:
+    """Build the (deferred) pydantic validators of the records an answer is made of, now rather than on
+    first use: called while a forked dense search runs, so this otherwise idle wait does the work."""
+    from .models import Claim, Source
+
+    for record in (Claim, CitedClaim, Source, Answer, AskResult):
+        record.model_rebuild()
 
 
 def _lexical_overlap(question: str, c: CitedClaim) -> float:
@@ -762,9 +890,15 @@ def ask(
     attribute: str | None = None,
     since: datetime | None = None,
     source: str | None = None,
+    parallel: bool = False,
 ) -> AskResult:
-    """Answer a question from the stored claims: best answer first, each with its sources."""
-    result = AskResult(question=question)
+    """Answer a question from the stored claims: best answer first, each with its sources.
+
+    parallel: when the question needs dense retrieval, compute it in a forked child while the SQL side
+    runs (_DenseJob); for a short-lived process such as the CLI. Answers are the same either way.
+    """
+    # Constructed without validation (question is a str): its validator is built only if ever needed.
+    result = AskResult.model_construct(question=question)
     if attribute is not None and attribute not in ATTRIBUTES:
         from .errors import UsageError
 
@@ -772,6 +906,7 @@ def ask(
     if not paths.db.exists():
         result.note = "nothing ingested yet"
         return result
+    dense: _DenseJob | None = None
     with Store(paths.db, readonly=True) as store:
         if not store.has_claims():
             result.note = "nothing ingested yet"
@@ -782,7 +917,15 @@ def ask(
             # The question names a model the store has nothing on: say so, never answer with another model.
             result.note = f"no claims about {', '.join(u.unknown)}"
             return result
-        facts, scores, note = _gather(question, store, paths, u, k=k, since=since, source=source)
+        try:
+            if parallel and not u.models:  # no model named: hybrid retrieval, which needs the dense side
+                dense = _DenseJob.start(question, paths)
+            facts, scores, note = _gather(
+                question, store, paths, u, k=k, since=since, source=source, dense=dense
+            )
+        finally:
+            if dense is not None:
+                dense.cancel()
     result.answers = _answers(facts, scores, u, k)
     notes = [n for n in (note,) if n]
     if not result.answers:
@@ -809,8 +952,11 @@ def _gather(
     k: int,
     since: datetime | None,
     source: str | None,
+    dense: _DenseJob | None = None,
 ) -> tuple[list[Fact], dict[tuple[str, str, str], float], str | None]:
     """Claims for the understood question, reconciled; with a retrieval score per fact key."""
+    from .facts import ATTRIBUTE_ORDER, reconcile
+
     attrs = [u.attribute] if u.attribute else None
     note = None
     if u.models:
@@ -862,7 +1008,7 @@ def _gather(
                 key = _key_of(c)
                 scores[key] = max(scores.get(key, 0.0), s)
         return reconcile(cited), scores, note
-    fused = hybrid_search(question, store, paths)
+    fused = hybrid_search(question, store, paths, dense=dense)
     if not fused:
         return [], {}, None
     cited = store.cited_claims(ids=list(fused), attributes=attrs, since=since, source=source)
@@ -898,6 +1044,8 @@ def _sibling_has(store: Store, parent: str, model: str, found: list[CitedClaim],
     Sizes, prices and scores differ between variants: the family's value stands in for a variant only when
     no other variant claims that same value.
     """
+    from .facts import reconcile, values_agree
+
     attribute = str(found[0].claim.attribute)
     siblings = [c for c in _children(parent, keys) if c != model]
     if not siblings:
@@ -910,6 +1058,8 @@ def _sibling_has(store: Store, parent: str, model: str, found: list[CitedClaim],
 
 
 def _filter_name(cited: list[CitedClaim], u: Understanding) -> list[CitedClaim]:
+    from .facts import benchmark_key
+
     if u.attribute != "benchmark" or not u.name:
         return cited
     want = benchmark_key(u.name)
@@ -917,11 +1067,15 @@ def _filter_name(cited: list[CitedClaim], u: Understanding) -> list[CitedClaim]:
 
 
 def _key_of(c: CitedClaim) -> tuple[str, str, str]:
+    from .facts import benchmark_key
+
     name = benchmark_key(c.claim.name) if c.claim.attribute == "benchmark" else ""
     return (c.claim.model, str(c.claim.attribute), name)
 
 
 def _fact_key(f: Fact) -> tuple[str, str, str]:
+    from .facts import benchmark_key
+
     return (f.model, f.attribute, benchmark_key(f.name) if f.attribute == "benchmark" else "")
 
 
@@ -929,6 +1083,8 @@ def _answers(
     facts: list[Fact], scores: dict[tuple[str, str, str], float], u: Understanding, k: int
 ) -> list[Answer]:
     """Facts -> answers, best first; a conflict's other values follow its main answer."""
+    from .facts import MULTI_VALUED
+
     ranked = sorted(
         (f for f in facts if f.values),
         key=lambda f: (-scores.get(_fact_key(f), 0.0), -f.values[0].support, f.model, f.attribute),
@@ -955,6 +1111,8 @@ def _answers(
 
 
 def _answer(fact: Fact, value: FactValue, others: list[FactValue], score: float) -> Answer:
+    from .facts import MULTI_VALUED
+
     return Answer(
         model=fact.model,
         attribute=fact.attribute,  # type: ignore[arg-type]
@@ -1013,6 +1171,8 @@ def _plural(n: int, word: str = "source") -> str:
 
 def headline(answer: Answer) -> str:
     """'DeepSeek-V4-Pro: 49B active parameters (2 sources); 1 source says 37B'."""
+    from .facts import MULTI_VALUED, describe, human_value, safe_text
+
     what = describe(answer.model_copy(update={"status": "stated"}), answer.attribute, answer.name)
     hedge = "expected, not confirmed; " if answer.status == "expected" else ""
     line = f"{safe_text(answer.model)}: {what} ({hedge}{_plural(answer.support)})"
@@ -1030,6 +1190,8 @@ def headline(answer: Answer) -> str:
 
 def render(result: AskResult) -> str:
     """The terminal answer: a direct line, further answers, then numbered citations."""
+    from .facts import human_value, safe_text
+
     if not result.answers:
         return (result.note or "no answer") + "\n"
     lines = [headline(result.answers[0])]

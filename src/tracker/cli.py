@@ -7,6 +7,7 @@ Heavy modules are imported inside the commands so `tracker --help` stays fast.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import sys
@@ -396,7 +397,7 @@ def ask(
     from .ask import parse_since, render
 
     result = run_ask(question, _ask_paths(ctx, data_dir), k=k, model=model, attribute=attribute,
-                     since=parse_since(since) if since else None, source=source)
+                     since=parse_since(since) if since else None, source=source, parallel=True)
     if as_json:
         _print_json(result.jsonable())
     else:
@@ -663,24 +664,9 @@ def feeds_export(ctx: typer.Context) -> None:
 
 def main() -> None:
     """Console-script entry point: run the app, turn TrackerError into a one-line message and exit code."""
-    import click
-
-    click_errors: tuple[Any, ...] = (click.ClickException,)
-    try:  # typer >= 0.2x raises its vendored click's exceptions (pipeline helper: exit 2 on bad usage)
-        from typer import _click as typer_click
-
-        click_errors += (typer_click.ClickException,)
-    except ImportError:
-        pass
     verbose = "-v" in sys.argv or "--verbose" in sys.argv
     try:
         code = app(standalone_mode=False)
-    except click_errors as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        sys.stderr.write("aborted\n")
-        sys.exit(130)
     except TrackerError as exc:
         if verbose:
             raise
@@ -688,7 +674,35 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:
+        # Usage errors and aborts come from click: typer >= 0.2x raises its vendored copy's exceptions, older
+        # typer the click package's. Their classes are looked up only here, so a normal run never imports
+        # the click package (~10 ms of every start).
+        click_errors, aborts = _click_exception_types()
+        if isinstance(exc, click_errors):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+        if isinstance(exc, aborts):
+            sys.stderr.write("aborted\n")
+            sys.exit(130)
+        raise
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _click_exception_types() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    """(ClickException classes, Abort classes) of the click copies typer may use."""
+    errors: list[type[BaseException]] = []
+    aborts: list[type[BaseException]] = []
+    for name in ("typer._click.exceptions", "typer.exceptions", "click.exceptions"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        for found, attr in ((errors, "ClickException"), (aborts, "Abort")):
+            cls = getattr(module, attr, None)
+            if isinstance(cls, type) and issubclass(cls, BaseException):
+                found.append(cls)
+    return tuple(errors), tuple(aborts)
 
 
 __all__ = ["app", "main", "UsageError"]

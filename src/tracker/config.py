@@ -6,7 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
@@ -19,7 +18,8 @@ DEFAULT_DATA_DIR = "data"
 class FeedsConfig(BaseModel):
     """The contents of feeds.yaml."""
 
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: the validator is built when a feeds file is first read, not on every CLI start.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     allow_private: bool | list[str] = False
     feeds: list[Feed] = Field(default_factory=list)
@@ -43,6 +43,8 @@ class FeedsConfig(BaseModel):
 
 def load_feeds(path: str | Path) -> FeedsConfig:
     """Read and validate feeds.yaml; raise ConfigError naming the file, field and reason."""
+    import yaml  # here, not at module level: `tracker ask` / `status` never read YAML (~15 ms)
+
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -66,6 +68,8 @@ def load_feeds(path: str | Path) -> FeedsConfig:
 
 def save_feeds(config: FeedsConfig, path: str | Path) -> None:
     """Write feeds.yaml atomically."""
+    import yaml
+
     path = Path(path)
     data = config.model_dump(mode="json")
     tmp = path.with_name(path.name + ".tmp")

@@ -181,6 +181,8 @@ class VectorIndex:
     # -- properties -----------------------------------------------------------------------------
     @property
     def kind(self) -> str:
+        if isinstance(self._index, _MappedIndex):
+            return self._index.kind
         return "ivf" if self._ivf() is not None else "flat"
 
     @property
@@ -196,6 +198,8 @@ class VectorIndex:
         return int(ids.max()) if len(ids) else 0
 
     def _ivf(self) -> Any:
+        if isinstance(self._index, _MappedIndex):
+            return None  # read-only numpy reader (load_for_query): no faiss object behind it
         faiss = _faiss()
         try:
             return faiss.extract_index_ivf(self._index)
@@ -204,6 +208,8 @@ class VectorIndex:
 
     def ids(self) -> np.ndarray:
         """Every claim id in the index (int64, unordered)."""
+        if isinstance(self._index, _MappedIndex):
+            return self._index.ids()
         faiss = _faiss()
         ivf = self._ivf()
         if ivf is None:
@@ -213,6 +219,8 @@ class VectorIndex:
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of everything stored, to re-index without re-embedding."""
+        if isinstance(self._index, _MappedIndex):
+            raise IndexError_("this index was opened read-only (load_for_query)")
         faiss = _faiss()
         ivf = self._ivf()
         if ivf is None:
@@ -642,10 +650,13 @@ def load_for_query(paths: Paths) -> VectorIndex | None:
     """
     from .embed import DIM, MODEL_ID
 
-    _faiss().omp_set_num_threads(QUERY_THREADS)
     for attempt in range(3):
         try:
-            loaded = _load(paths.index_dir, model_id=MODEL_ID, dim=DIM, verify=False, mmap=True)
+            # numpy straight from the mapped file when the layout is a known one; faiss otherwise.
+            loaded = _load_mapped(paths.index_dir, model_id=MODEL_ID, dim=DIM)
+            if loaded is None:
+                _faiss().omp_set_num_threads(QUERY_THREADS)
+                loaded = _load(paths.index_dir, model_id=MODEL_ID, dim=DIM, verify=False, mmap=True)
         except FileNotFoundError:
             return None
         except IndexError_ as exc:
@@ -657,3 +668,174 @@ def load_for_query(paths: Paths) -> VectorIndex | None:
         return VectorIndex(paths.index_dir, model_id=MODEL_ID, dim=DIM, index=loaded.index, meta=loaded.meta,
                            readonly=True)
     return None
+
+
+# -- query-only reader without faiss --------------------------------------------------------------------
+# `tracker ask` searches one vector per process. Importing faiss costs ~35-50 ms of that process (more
+# than the search itself), so the query path reads the two layouts tracker.index writes - IndexIDMap2 over
+# IndexFlatIP, and IndexIVFFlat (inner product) with ArrayInvertedLists - straight from the memory-mapped
+# file with numpy, and scores them the way faiss does (exact inner products; the nprobe nearest lists).
+# Any other or inconsistent layout (the parse must end exactly at the end of the file) falls back to faiss.
+class _Layout(ValueError):
+    """The file is not one of the layouts the numpy reader knows."""
+
+
+class _Cursor:
+    """Sequential little-endian reads over a memory-mapped faiss file (the faiss I/O format)."""
+
+    def __init__(self, buf: Any) -> None:
+        self.buf = buf
+        self.pos = 0
+        self.size = len(buf)
+
+    def take(self, n: int) -> int:
+        start = self.pos
+        if n < 0 or start + n > self.size:
+            raise _Layout("truncated")
+        self.pos = start + n
+        return start
+
+    def fourcc(self) -> bytes:
+        start = self.take(4)
+        return bytes(self.buf[start : start + 4])
+
+    def scalar(self, dtype: str) -> int:
+        size = np.dtype(dtype).itemsize
+        return int(np.frombuffer(self.buf, dtype=dtype, count=1, offset=self.take(size))[0])
+
+    def array(self, dtype: str, count: int) -> np.ndarray:
+        size = np.dtype(dtype).itemsize
+        return np.frombuffer(self.buf, dtype=dtype, count=count, offset=self.take(count * size))
+
+    def vector(self, dtype: str) -> np.ndarray:
+        """faiss WRITEVECTOR: a size_t element count, then the elements."""
+        return self.array(dtype, self.scalar("<u8"))
+
+    def header(self) -> tuple[int, int]:
+        """faiss write_index_header: (d, ntotal); only inner-product indexes are accepted."""
+        d, ntotal = self.scalar("<i4"), self.scalar("<i8")
+        self.take(16)  # two dummy idx_t
+        self.take(1)  # is_trained
+        if self.scalar("<i4") != 0:  # METRIC_INNER_PRODUCT
+            raise _Layout("not an inner-product index")
+        return d, ntotal
+
+    def flat_ip(self) -> tuple[int, np.ndarray]:
+        """An IndexFlatIP: (d, vectors as an (ntotal, d) float32 view)."""
+        if self.fourcc() != b"IxFI":
+            raise _Layout("not IndexFlatIP")
+        d, ntotal = self.header()
+        floats = self.scalar("<u8")  # WRITEXBVECTOR: the size in 4-byte units
+        if floats != ntotal * d:
+            raise _Layout("flat codes size")
+        return d, self.array("<f4", floats).reshape(ntotal, d)
+
+
+class _MappedIndex:
+    """A read-only flat or IVF inner-product index over a memory-mapped faiss file (no faiss import)."""
+
+    def __init__(self, path: Path) -> None:
+        import mmap
+
+        with path.open("rb") as fh:
+            self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)  # stays valid after unlink
+        cur = _Cursor(self._map)
+        kind = cur.fourcc()
+        self.nprobe = 1
+        self.lists: list[tuple[int, int]] = []  # IVF: (offset of codes, size) per list
+        if kind == b"IxM2":
+            self.kind = "flat"
+            self.d, self.ntotal = cur.header()
+            d, self.vectors = cur.flat_ip()
+            self.id_array = cur.vector("<i8")
+            if d != self.d or len(self.vectors) != self.ntotal or len(self.id_array) != self.ntotal:
+                raise _Layout("IDMap sizes")
+        elif kind == b"IwFl":
+            self.kind = "ivf"
+            self.d, self.ntotal = cur.header()
+            nlist, self.nprobe = cur.scalar("<u8"), cur.scalar("<u8")
+            d, self.centroids = cur.flat_ip()
+            if d != self.d or len(self.centroids) != nlist:
+                raise _Layout("quantizer")
+            if cur.scalar("<u1") != 0 or len(cur.vector("<i8")):
+                raise _Layout("direct map")  # tracker never builds one
+            if cur.fourcc() != b"ilar" or cur.scalar("<u8") != nlist or cur.scalar("<u8") != 4 * self.d:
+                raise _Layout("inverted lists")
+            list_type = cur.fourcc()
+            raw = cur.vector("<u8").astype(np.int64)
+            sizes = np.zeros(nlist, np.int64)
+            if list_type == b"full":
+                if len(raw) != nlist:
+                    raise _Layout("list sizes")
+                sizes[:] = raw
+            elif list_type == b"sprs":
+                sizes[raw[0::2]] = raw[1::2]
+            else:
+                raise _Layout("list type")
+            # One contiguous buffer: each non-empty list's codes, then its ids.
+            stride = 4 * self.d + 8
+            offsets = cur.pos + np.concatenate(([0], np.cumsum(sizes * stride)[:-1]))
+            cur.take(int(sizes.sum()) * stride)
+            self.lists = list(zip(offsets.tolist(), sizes.tolist(), strict=True))
+            if int(sizes.sum()) != self.ntotal:
+                raise _Layout("list sizes do not add up")
+        else:
+            raise _Layout(f"index type {kind!r}")
+        if cur.pos != cur.size:
+            raise _Layout("trailing bytes")
+
+    def _list(self, list_no: int) -> tuple[np.ndarray, np.ndarray]:
+        offset, size = self.lists[list_no]
+        codes = np.frombuffer(self._map, np.float32, size * self.d, offset).reshape(size, self.d)
+        ids = np.frombuffer(self._map, np.int64, size, offset + size * self.d * 4)
+        return codes, ids
+
+    def ids(self) -> np.ndarray:
+        if self.kind == "flat":
+            return self.id_array.astype(np.int64, copy=True)
+        parts = [self._list(n)[1] for n, (_, size) in enumerate(self.lists) if size]
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+    def search(self, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """faiss-style (scores, ids), shape (1, k), best first, padded with -1 ids."""
+        query = q[0]
+        if self.kind == "flat":
+            scores, ids = self.vectors @ query, self.id_array
+        else:
+            probe = _top(self.centroids @ query, min(self.nprobe, len(self.lists)))
+            parts = [self._list(int(n)) for n in probe]
+            parts = [p for p in parts if len(p[1])]
+            if parts:
+                scores = np.concatenate([codes @ query for codes, _ in parts])
+                ids = np.concatenate([i for _, i in parts])
+            else:
+                scores, ids = np.zeros(0, np.float32), np.zeros(0, np.int64)
+        best = _top(scores, min(k, len(scores)))
+        out_s = np.full((1, k), -np.inf, np.float32)
+        out_i = np.full((1, k), -1, np.int64)
+        out_s[0, : len(best)] = scores[best]
+        out_i[0, : len(best)] = ids[best]
+        return out_s, out_i
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k largest scores, best first (ties: lower position first)."""
+    if k <= 0:
+        return np.zeros(0, np.int64)
+    part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    return part[np.lexsort((part, -scores[part]))]
+
+
+def _load_mapped(index_dir: Path, *, model_id: str, dim: int) -> _Loaded | None:
+    """Meta + the numpy reader; None when the file's layout is not one it knows (use faiss then)."""
+    meta = _read_meta(index_dir)
+    path = _check_meta(meta, index_dir, model_id=model_id, dim=dim)
+    try:
+        index = _MappedIndex(path)
+    except (_Layout, OSError, ValueError):
+        return None
+    if index.d != dim or index.ntotal != meta["count"]:
+        raise IndexError_(f"{path}: holds {index.ntotal} x {index.d}, meta.json says {meta['count']} x {dim}")
+    if index.kind == "ivf":
+        index.nprobe = int(meta.get("nprobe") or min(32, len(index.lists)))
+    return _Loaded(index=index, meta=meta)

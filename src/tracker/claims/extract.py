@@ -29,7 +29,8 @@ from .values import (
 )
 
 SENTENCE_SPLIT = re.compile(
-    r"\n+|(?<=[.!?])[”\"’)]?\s+(?=[^\sa-z])|(?<=[.!?])(?=[A-Z][a-z])(?<![A-Z]\.)(?<!\d\.)"
+    # a sentence may open with a lower-case brand ("xAI did not respond", "iPhone users")
+    r"\n+|(?<=[.!?])[”\"’)]?\s+(?=[^\sa-z]|[a-z][A-Z])|(?<=[.!?])(?=[A-Z][a-z])(?<![A-Z]\.)(?<!\d\.)"
 )
 MAX_EVIDENCE = 220
 ROLE_RANK = {"training": 3, "inference": 2, "unspecified": 1}
@@ -137,7 +138,9 @@ def _key_pattern(key: str, ignore_case: bool) -> re.Pattern[str]:
 PARAM_KEY = r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))\s?-?\s?(?:billion|trillion|b|t)\b"
 CONTEXT_KEY = r"context|token|input limit"
 PRICE_KEY = r"\$"
-DATE_KEY = r"releas|launch|unveil|introduc|announc|debut|drop|ship|roll|available|live|open-sourced"
+DATE_KEY = (
+    r"releas|launch|unveil|introduc|announc|debut|drop|ship|roll|available|live|open-sourced|arrived|added"
+)
 LICENSE_KEY = r"licen|apache|mit|gpl|cc-by|openrail|terms of use"
 _LITERAL_KEYS = {
     k: tuple(k.replace("\\$", "$").split("|")) for k in (CONTEXT_KEY, PRICE_KEY, DATE_KEY, LICENSE_KEY)
@@ -279,7 +282,8 @@ def _topic(doc: Doc, pos: int) -> ModelMention | None:
 
 _COMPARED = re.compile(
     r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|relative\s+to|against|like|such\s+as|over|beating|beats|"
-    r"outperform(?:s|ing)?|surpass(?:es|ing)?|ahead\s+of|behind|trailing|topping|edging\s+out|matching)\s+"
+    r"outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|ahead\s+of|behind|trailing|trails|topping|"
+    r"edg(?:es|ed|ing)\s+out|outscor(?:es|ed|ing)|best(?:s|ed|ing)|matching|matches)\s+"
     r"(?:the\s+|an?\s+)?(?:\w+['’]s\s+)?$"
 )
 _LEAD = re.compile(r"\W{0,4}(?:[A-Z][\w-]*(?:\s+[\w-]+){0,3}:\s+)?(?:The\s+|the\s+)?")
@@ -311,11 +315,11 @@ def _pick(
         if topic is not None:
             return [topic]
     if after_first and after and after[0].start - ve <= 60:
-        return [after[0]]
+        return list(_coordinated_after(text, after))
     if before and vs - before[-1].end <= max_gap:
         return list(_coordinated(text, before))
     if allow_after and after and after[0].start - ve <= max_gap:
-        return [after[0]]
+        return list(_coordinated_after(text, after))
     if allow_topic:
         topic = _topic(doc, vs)
         if topic is not None:
@@ -332,6 +336,10 @@ def _fanout(doc: Doc, sent: Sentence, vs: int, before: list[ModelMention]) -> li
     for hit in cues:
         if hit.end() <= vs:
             cue = hit
+        elif cue is None and hit.start() > vs and re.fullmatch(
+            r"[^,;.\n]{0,25}\b(?:for|in|on|across)\s+", doc.text[vs : hit.start()]
+        ):
+            cue = hit  # "Context: 32K tokens for both models"
     if cue is None:
         return []
     nearest = before[-1] if before else None
@@ -339,7 +347,7 @@ def _fanout(doc: Doc, sent: Sentence, vs: int, before: list[ModelMention]) -> li
         return []
     group: dict[str, ModelMention] = {}
     for m in before:
-        if m.variant and m.start >= sent.start:
+        if (m.variant or m.size) and m.start >= sent.start:
             group.setdefault(m.canonical, m)
     families = {m.family for m in group.values()}
     if len(group) >= 2 and len(families) == 1:
@@ -350,10 +358,44 @@ def _fanout(doc: Doc, sent: Sentence, vs: int, before: list[ModelMention]) -> li
     family = base.family or base.canonical
     variants: dict[str, str] = {}
     for m in doc.mentions:
-        if m.family == family and m.variant and m.canonical != family:
+        # members of the family: named variants ("V4-Pro") or sizes ("Llama 3.1 405B")
+        if m.family == family and (m.variant or m.size) and m.canonical != family:
             variants.setdefault(m.canonical, m.canonical)
+    if len(variants) > 2 and re.match(r"both|the\s+pair|the\s+duo|(?:the\s+)?two\b", cue.group(0), re.I):
+        # "both" of three known variants: the two named in the sentence before, else the last two named
+        prev = [m for m in _previous_models(doc, sent) if m.canonical in variants]
+        if len(prev) == 2:
+            return list(prev)
+        named: dict[str, ModelMention] = {}
+        for m in reversed(doc.mentions):
+            if m.start < vs and m.canonical in variants and len(named) < 2:
+                named.setdefault(m.canonical, m)
+        return list(named.values()) if len(named) == 2 else []
     if len(variants) >= 2:
         return list(variants.values())
+    # "GLM-4.5 has ..., while GLM-4.5-Air has .... Both models support ...": the pair named just before
+    if not before:
+        prev = _previous_models(doc, sent)
+        if len(prev) == 2:
+            return list(prev)
+    return []
+
+
+def _previous_models(doc: Doc, sent: Sentence) -> list[ModelMention]:
+    """The distinct models (comparison objects left out) of the nearest earlier sentence of the paragraph."""
+    idx = doc.sentence_index(sent.start)
+    for back in range(1, 3):
+        if idx - back < 0:
+            break
+        prev = doc.sentences[idx - back]
+        if "\n\n" in doc.text[prev.end : sent.start] or sent.start - prev.start > 600:
+            break
+        ms = _not_compared(doc, prev, prev.mentions)
+        if ms:
+            seen: dict[str, ModelMention] = {}
+            for m in ms:
+                seen.setdefault(m.canonical, m)
+            return list(seen.values())
     return []
 
 
@@ -362,8 +404,21 @@ def _coordinated(text: str, before: list[ModelMention]) -> list[ModelMention]:
     group = [before[-1]]
     for prev in reversed(before[:-1]):
         gap = text[prev.end : group[-1].start]
+        if _FRONTED_CONTRAST.search(text, max(0, prev.start - 20), prev.start):
+            break  # "Unlike o1, R1 is released under ...": a fronted contrast, not a list
         if _LIST_GAP.fullmatch(gap):
             group.append(prev)
+        else:
+            break
+    return group
+
+
+def _coordinated_after(text: str, after: list[ModelMention]) -> list[ModelMention]:
+    """The next mention and the ones listed right after it ("released Scout and Maverick")."""
+    group = [after[0]]
+    for nxt in after[1:]:
+        if _LIST_GAP.fullmatch(text[group[-1].end : nxt.start]) and nxt.canonical != group[-1].canonical:
+            group.append(nxt)
         else:
             break
     return group
@@ -382,7 +437,7 @@ def _not_compared(doc: Doc, sent: Sentence, ms: list[ModelMention]) -> list[Mode
                 not hit
                 and prev is not None
                 and prev.start in compared
-                and _LIST_GAP.fullmatch(text[prev.end : m.start])
+                and _COMPARED_GAP.fullmatch(text[prev.end : m.start])
             ):
                 hit = True
             if hit:
@@ -393,6 +448,13 @@ def _not_compared(doc: Doc, sent: Sentence, ms: list[ModelMention]) -> list[Mode
 
 
 _LIST_GAP = re.compile(r"\s*(?:,|and|&|or|, and|,\s*and)\s*")
+_FRONTED_CONTRAST = re.compile(r"\b(?:[Uu]nlike|[Ll]ike|[Aa]s\s+with)\s+(?:\w+['’]s\s+)?$")
+_SAME_PRICE_AFTER = re.compile(
+    r"[^.;]{0,60}?,\s+(?:the\s+)?same\s+(?:list\s+)?(?:price|pricing)\s+as\s+(?:the\s+)?(?:older\s+|earlier\s+)?"
+)
+_PRICE_LEAD = re.compile(r"\b(?:[Tt]he|[Ii]ts)\s+(?:API|list\s+price|price|pricing)\b")
+# "edges out OpenAI's GPT-4o and Google's Gemini 2.0 Flash": a listed comparison object may carry its owner
+_COMPARED_GAP = re.compile(r"\s*(?:,|and|&|or|, and|,\s*and)\s*(?:[A-Z][\w.-]*['’]s\s+)?")
 
 
 def _free(doc: Doc, s: int, e: int) -> bool:
@@ -491,6 +553,9 @@ def _parameters(doc: Doc) -> list[Found]:
         ):
             add(m, "parameters_total", allow_topic=False, models=[prev[-1]])
     for m in _scan(doc, R.PARAMS_MODEL, PARAM_KEY):
+        # "runs in memory like a 4B model", "larger than a 70B model": a yardstick, not this model's size
+        if re.search(r"\b(?:like|than|as|to|of)\s+$", _before(doc, m.start(), 12)):
+            continue
         add(m, "parameters_total", allow_topic=False)
     return out
 
@@ -606,6 +671,8 @@ def _prices(doc: Doc) -> list[Found]:
             R.PRONOUN_START.match(text, sent.start)
             or R.SUBJECTLESS_START.match(text, sent.start)
             or R.ANAPHOR.search(text, sent.start, sent.end)
+            # "OpenAI launched GPT-5 .... The API charges $1.25 per 1M input tokens": the paragraph's model
+            or (not sent.mentions and _PRICE_LEAD.search(text, sent.start, s))
         )
         targets = _pick(doc, s, e, allow_topic=pronoun)
         # "X is the same price as Y ($3/million ...)": the price is X's too.
@@ -616,6 +683,10 @@ def _prices(doc: Doc) -> list[Found]:
                 text[prev[-1].end : targets[0].start],
             ):
                 targets = [*targets, prev[-1]]
+            # "X costs $3 ... and $15 ..., the same list price as Y": the price is Y's too.
+            later = [m for m in sent.mentions if m.start >= e and m not in targets]
+            if later and _SAME_PRICE_AFTER.fullmatch(text, e, later[0].start):
+                targets = [*targets, later[0]]
         if targets:
             out.append(Found(attr, value, s, e, targets))
             seen.append((s, e))
@@ -628,6 +699,13 @@ def _prices(doc: Doc) -> list[Found]:
         seen.append((m.start(), m.end()))
         add("price_input", m.group("a"), m.group("unit"), m.start(), m.end(), m.start())
         add("price_output", m.group("b"), m.group("unit"), m.start(), m.end(), m.start())
+    for m in _scan(doc, R.PRICE_RESPECTIVELY, PRICE_KEY):
+        context = text[max(0, m.start() - 300) : m.start()].lower()
+        i, o = context.rfind("input"), context.rfind("output")
+        if 0 <= i < o:  # the order the earlier prices were given in
+            seen.append((m.start(), m.end()))
+            add("price_input", m.group("a"), m.group("unit"), m.start(), m.end(), m.start())
+            add("price_output", m.group("b"), m.group("unit"), m.start(), m.end(), m.start())
     for pattern in R.PRICE_PATTERNS:
         for m in _scan(doc, pattern, PRICE_KEY):
             if seen.covers(m.start("p")):
@@ -915,7 +993,10 @@ def _bench_name(m: re.Match[str]) -> str | None:
     for key, value in m.groupdict().items():
         if value is not None and key.startswith("b"):
             name = R.BENCHMARKS[int(key[1:])][0]
-            if name in R.BENCH_CASED and value.upper() != value and not value.startswith("Math"):
+            # acronyms that are also words ("drop", "ruler", "hle") only in capitals; the spelled-out
+            # "Humanity's Last Exam" is fine in any case
+            short = len(value) <= 6
+            if name in R.BENCH_CASED and short and value.upper() != value and not value.startswith("Math"):
                 return None
             return name
     return None
@@ -998,6 +1079,8 @@ def _benchmarks(doc: Doc) -> list[Found]:
             if other.start < bm.end():
                 continue
             sm = R.SCORE_VERB.match(text, other.end + 1) if text[other.end : other.end + 1] == " " else None
+            # "On Arena Hard that puts it ahead of GPT-4o (79.3) and Claude 3.5 Sonnet (79.2)"
+            sm = sm or _PAREN_SCORE.match(text, other.end)
             if sm is None or R.SCORE_BOUND.search(_before(doc, sm.start("score"), 14)):
                 continue
             if used.overlaps(other.start, sm.end()):
@@ -1017,6 +1100,7 @@ def _benchmarks(doc: Doc) -> list[Found]:
     return out
 
 
+_PAREN_SCORE = re.compile(r"\s?\((?P<score>\d{1,2}(?:\.\d+)?|100)\s?%?\)")
 _IT_SCORED = re.compile(
     r"\b(?:it|the\s+model)\s+(?:scored|scores|reached|reaches|achieved|achieves|posted|posts|hit|hits|got|gets)\s+(?:an?\s+)?"
     r"(?P<score>\d+(?:\.\d+)?)\s?%?(?!\s?(?:[BMK]\b|billion|million|tokens|x\b|times))"
@@ -1086,6 +1170,58 @@ def _tables(doc: Doc) -> list[Found]:
             i += 1
         out += _pipe_table(doc, block)
     out += _vertical_tables(doc)
+    out += _spaced_tables(doc, lines)
+    return out
+
+
+_GAP = re.compile(r"[ \t]{2,}|\t")
+
+
+def _gap_cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Cells of a plain-text table row whose columns are separated by runs of 2+ spaces or tabs."""
+    cells, a = [], s
+    while a < e and text[a] in " \t":
+        a += 1
+    for m in _GAP.finditer(text, a, e):
+        if m.start() > a:
+            cells.append((a, m.start()))
+        a = m.end()
+    b = e
+    while b > a and text[b - 1] in " \t":
+        b -= 1
+    if b > a:
+        cells.append((a, b))
+    return cells
+
+
+def _spaced_tables(doc: Doc, lines: list[tuple[int, int]]) -> list[Found]:
+    """Plain-text tables aligned with spaces: a header line "Model  Params  Context" then one row a line."""
+    text = doc.text
+    out: list[Found] = []
+    for i, (s, e) in enumerate(lines):
+        header_cells = _gap_cells(text, s, e)
+        if len(header_cells) < 2 or "|" in text[s:e]:
+            continue
+        if not text[header_cells[0][0] : header_cells[0][1]].strip().lower().startswith("model"):
+            continue
+        attrs = [_column_attr(text[a:b]) for a, b in header_cells]
+        if not any(attrs[1:]):
+            continue
+        for rs, re_ in lines[i + 1 :]:
+            cells = _gap_cells(text, rs, re_)
+            if len(cells) != len(header_cells):
+                break
+            ms = [m for m in doc.mentions if cells[0][0] <= m.start < cells[0][1]]
+            if not ms:
+                continue
+            for j, (a, b) in enumerate(cells[1:], start=1):
+                if attrs[j] is None:
+                    continue
+                attr, extra = attrs[j]  # type: ignore[misc]
+                value = _cell_value((attr, extra), text[a:b])
+                if value is not None:
+                    name = extra if attr == "benchmark" else None
+                    out.append(Found(attr, value, ms[0].start, b, [ms[0]], name=name))
     return out
 
 
@@ -1305,6 +1441,8 @@ def _developers(doc: Doc) -> list[Found]:
                     continue
                 gap = R.POSSESSIVE_GAP.match(text[o.end() : m.start])
                 if gap and not R.POSSESSIVE_BAD.search(gap.group("gap")) and not _orgs(doc, o.end(), m.start):
+                    if not re.search(r"\d", m.canonical) and not _same_developer(o, m):
+                        break  # "NVIDIA's tuned Llama": a bare brand owned by another maker is a derivative
                     add(o, m, o.start(), m.end)
                     last = m
                     for nxt in ms:

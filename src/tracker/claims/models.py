@@ -287,7 +287,7 @@ SPECS: list[Spec] = [
     Spec(re.compile(
         r"\bGemini(?:[- ](?P<ver>\d(?:\.\d)?)\b)?(?:[- ](?P<tier>Pro|Flash[- ]Lite|Flash|Ultra|Nano)\b)?"
         r"(?:[- ](?P<ver2>\d(?:\.\d)?)\b)?", _I), "Google", _gemini, keys=('gemini',)),
-    Spec(re.compile(rf"\b(?P<b>Gemma|CodeGemma|PaliGemma)(?:[- ]?(?P<ver>\d(?:\.\d)?n?)\b)?(?:[- ](?P<size>{SIZE}))?", _I),
+    Spec(re.compile(rf"\b(?P<b>Gemma|CodeGemma|PaliGemma)(?:[- ]?(?P<ver>\d(?:\.\d)?n?)\b)?(?:[- ](?P<var>E\d+B)\b)?(?:[- ](?P<size>{SIZE}))?", _I),
          "Google", lambda m: _simple({"gemma": "Gemma", "codegemma": "CodeGemma", "paligemma": "PaliGemma"}[m.group("b").lower()])(m), keys=('gemma',)),
     Spec(re.compile(r"\bPaLM(?:[- ]?(?P<ver>\d)\b)?(?:[- ](?P<var>Large|Small|Unicorn|Bison|Otter|Gecko)\b)?"), "Google",
          _brand_ver("PaLM"), keys=('palm',)),

@@ -18,7 +18,7 @@ _I = re.IGNORECASE
 # "1.6 trillion-parameter", "7.3B parameter", "480 billion total parameters", "52 billion activated parameters"
 PARAMS = re.compile(
     rf"(?P<num>{NUM}|(?<![\w-])(?:one|two|three|four|five|six|seven|eight|nine|ten))\s?-?\s?(?P<scale>trillion|billion|million|T|B|M)\b[\s-]?"
-    r"(?P<kind>(?:total|active|activated|activating)\s+)?(?:-)?param(?:eter)?s?\b",
+    r"(?P<kind>(?:total|active|activated|activating|raw)\s+)?(?:-)?param(?:eter)?s?\b",
     _I,
 )
 # "284B total, 13B active", "12B active", "only about 17 billion active per token"
@@ -77,7 +77,8 @@ CONTEXT_PATTERNS = [
     # "Context length support up to 128K tokens", "Context1,048,576 tokens"
     re.compile(
         r"\bcontext(?:\s+(?:window|length|size))?s?\s*(?:of|to|:|is|at|up to|supports?\s+up\s+to|support\s+up\s+to|expanded\s+to|"
-        rf"extended\s+to|increased\s+to|of\s+up\s+to|limit\s+of|reaches)?\s*(?:about\s+|approximately\s+|roughly\s+|up\s+to\s+)?"
+        rf"extended\s+to|increased\s+to|of\s+up\s+to|limit\s+of|reaches)?\s*(?:an?\s+(?:modest|generous|whopping|massive|mere|huge|full)\s+)?"
+        rf"(?:about\s+|approximately\s+|roughly\s+|up\s+to\s+)?"
         rf"(?P<num>{NUM})\s?(?P<scale>million|M|K|k)?(?:[\s-]*(?P<tok>tokens?))?",
         _I,
     ),
@@ -107,7 +108,8 @@ CONTEXT_SOFT = re.compile(
 # "..., 128K for the instruct variant" continuing a context list
 CONTEXT_FOR = re.compile(rf"(?P<num>{NUM})\s?(?P<scale>M|K|k)\s+for\s+(?:the|its)\b", _I)
 CONTEXT_BOUND = re.compile(r"(?:\d\s*[-–]\s*|\bsub-\s*|\bunder\s+|\bbelow\s+|\bless\s+than\s+|\bover\s+|\bmore\s+than\s+|\babove\s+|[<>~]\s*)$", _I)
-CONTEXT_EXCLUDE_BEFORE = re.compile(r"(?:KV\s+cache|cache|output|sliding|vocabulary|\bw/)[^.\n]{0,20}$", _I)
+# "max output of 8K" but not "$15 per million output tokens, with a 200K context window"
+CONTEXT_EXCLUDE_BEFORE = re.compile(r"(?:KV\s+cache|cache|output|sliding|vocabulary|\bw/)[^.,;\n]{0,20}$", _I)
 CONTEXT_EXCLUDE_AFTER = re.compile(r"[\s-]*(?:tokens?\s+)?(?:of\s+(?:output|training|data|text)|output|vocab|per\s+second|training\s+data|word)", _I)
 
 # ------------------------------------------------------------------------------------------ prices
@@ -128,6 +130,11 @@ PRICE_PATTERNS = [
 # "$2/$8 per million tokens input/output", "Mini is $0.40/$1.60"
 PRICE_PAIR = re.compile(
     rf"\$\s?(?P<a>{NUM})\s*/\s*\$\s?(?P<b>{NUM})(?:\s*(?:per|/)\s*(?P<unit>{UNIT})(?:\s*tokens?)?)?(?P<io>\s*\(?\s*(?:input\s*/\s*output|input\s+and\s+output))?",
+    _I,
+)
+# "GPT-5 mini costs $0.25 and $2 respectively" after a sentence giving input then output prices
+PRICE_RESPECTIVELY = re.compile(
+    rf"\$\s?(?P<a>{NUM})\s+and\s+\$\s?(?P<b>{NUM})(?:\s*(?:per|/)\s*(?P<unit>{UNIT})(?:\s*tokens?)?)?,?\s+respectively\b",
     _I,
 )
 PRICE_EXCLUDE_BEFORE = re.compile(r"(?:sub-?|under\s+|below\s+|less\s+than\s+|batch\s+(?:\w+\s+)?|cached\s+(?:\w+\s+)?|[<~]\s*)$", _I)
@@ -154,7 +161,9 @@ RELEASE_CUE = re.compile(
     r"\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed|ement)|"
     r"debut(?:s|ed)?|dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|made\s+(?:it\s+|them\s+)?(?:generally\s+)?available|"
     r"became\s+(?:generally\s+)?available|(?:was|were)\s+made\s+available|"
-    r"went\s+live|goes\s+live|open-sourced|Initial\s+release|Released)\b",
+    r"went\s+live|goes\s+live|open-sourced|Initial\s+release|Released|arrived|"
+    # "Microsoft added two small models to its Phi family on Wednesday"
+    r"add(?:ed|s)\s+(?:\w+\s+){0,3}(?:new\s+)?models?)\b",
     _I,
 )
 NOT_RELEASE = re.compile(r"\b(?:as\s+of|cut-?off|founded|updated|retrieved|revised|deprecated|shut|retired|since)\b", _I)
@@ -162,7 +171,7 @@ NOT_RELEASE = re.compile(r"\b(?:as\s+of|cut-?off|founded|updated|retrieved|revis
 # ------------------------------------------------------------------------------------------ hardware
 CHIP = re.compile(
     r"(?<![\w-])(?P<chip>(?:H100|H200|H800|H20|A100|A800|B200|B100|GB200|GB300|V100|L40S|MI300X|MI325X|MI250X|MI355X"
-    r"|Gaudi\s?[23]|Trainium\s?2?|Inferentia\s?2?|Ascend(?:\s(?:910[A-C]?|950(?:PR|DT)?|920|310)(?![\w]))?"
+    r"|RTX\s?\d{4}(?:\s?Ti)?|GH200|B300|Gaudi\s?[23]|Trainium\s?2?|Inferentia\s?2?|Ascend(?:\s(?:910[A-C]?|950(?:PR|DT)?|920|310)(?![\w]))?"
     r"|TPU\s?[vV]\d[a-zA-Z]?|TPUs?|Trillium|Ironwood|WSE-3|Blackwell|Hopper|Kunlun(?:\s?P800)?|Maia\s?100|MTIA|M[1-5](?:\s(?:Pro|Max|Ultra))?(?=\s(?:MacBook|Mac\b|chip|Ultra))))(?:s\b|\b)",
 )
 CHIP_TAIL = re.compile(r"\s*(?:and|,|/|or)\s*(?P<chip>v\d[a-z]?|H\d00|B\d00|GB\d00|A\d00)\b", _I)
@@ -214,11 +223,14 @@ BENCHMARKS = [
     ("ARC-AGI", r"ARC-AGI"), ("Winogrande", r"WinoGrande"), ("TriviaQA", r"TriviaQA"), ("BBH", r"BBH|BIG-Bench\s+Hard"),
     ("DROP", r"DROP"), ("IFEval", r"IFEval"), ("Humanity's Last Exam", r"Humanity['’]s\s+Last\s+Exam|HLE"),
     ("SimpleQA", r"SimpleQA"), ("Terminal-Bench", r"Terminal[\s-]?Bench(?:\s?2(?:\.0)?)?"), ("BrowseComp", r"BrowseComp"),
-    ("tau-bench", r"[τT]au?[\s-]?(?:2[\s-])?bench|τ2?-bench"), ("BFCL", r"BFCL"), ("MMMU", r"MMMU"),
+    ("tau-bench", r"[τT]au?[\s-]?(?:2[\s-])?bench|τ2?-bench"), ("BFCL", r"BFCL"), ("MMMU-Pro", r"MMMU[\s-]?Pro"), ("MMMU", r"MMMU"),
     ("MathVista", r"MathVista"), ("DocVQA", r"DocVQA"), ("ChartQA", r"ChartQA"), ("CruxEval", r"CRUXEval"),
     ("RepoBench", r"RepoBench"), ("LongBench", r"LongBench"), ("RULER", r"RULER"), ("Aider Polyglot", r"Aider(?:\s+Polyglot)?"),
     ("OSWorld", r"OSWorld"), ("Hugging Face Leaderboard", r"Hugging\s?Face\s+(?:Open\s+LLM\s+)?Leaderboard"),
     ("Chatbot Arena", r"Chatbot\s+Arena|LMArena|LMSYS\s+Arena"),
+    ("AlpacaEval 2 LC", r"AlpacaEval\s?2(?:\.0)?\s+(?:LC|length-controlled)"), ("AlpacaEval 2", r"AlpacaEval\s?2(?:\.0)?"),
+    ("AlpacaEval", r"AlpacaEval"), ("LiveBench", r"LiveBench"), ("BigCodeBench", r"BigCodeBench"), ("HMMT", r"HMMT"),
+    ("MGSM", r"MGSM"), ("WildBench", r"WildBench"), ("SciCode", r"SciCode"), ("Video-MME", r"Video-?MME"),
 ]
 BENCH = re.compile(
     r"(?<![\w/-])(?:" + "|".join(f"(?P<b{i}>{pat})" for i, (_, pat) in enumerate(BENCHMARKS)) + r")(?![\w-])",
@@ -230,7 +242,8 @@ _BENCH_OPENINGS = sorted(
      "c-eval", "ceval", "cmmlu", "alignbench", "mt-bench", "mtbench", "arena", "hellaswag", "arc", "winogrande",
      "triviaqa", "bbh", "big-bench", "drop", "ifeval", "humanity", "hle", "simpleqa", "terminal", "browsecomp", "tau",
      "τ", "t-bench", "t2-bench", "bfcl", "mmmu", "mathvista", "docvqa", "chartqa", "cruxeval", "repobench", "longbench",
-     "ruler", "aider", "osworld", "hugging", "chatbot", "lmarena", "lmsys"},
+     "ruler", "aider", "osworld", "hugging", "chatbot", "lmarena", "lmsys", "alpacaeval", "livebench", "bigcodebench",
+     "hmmt", "mgsm", "wildbench", "scicode", "video-mme", "videomme"},
     key=len, reverse=True,
 )
 BENCH_OPENING = re.compile("|".join(re.escape(k) for k in _BENCH_OPENINGS))
@@ -282,7 +295,8 @@ SCORE_BOUND = re.compile(r"(?:above|over|more\s+than|up\s+to|nearly|almost|aroun
 DEV_VERB = re.compile(
     r"\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed)|debut(?:s|ed)?|"
     r"dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|open-sourced|built|builds|develop(?:s|ed)|created|trained|unveil|"
-    r"extended\s+the\s+family\s+with|expanded\s+the\s+family\s+with|added|is\s+proud\s+to\s+release)\b",
+    r"extended\s+the\s+family\s+with|expanded\s+the\s+family\s+with|added|is\s+proud\s+to\s+release|"
+    r"made\s+(?:[\w.-]+\s+){1,4}?(?:generally\s+|publicly\s+|widely\s+)?available)\b",
     _I,
 )
 DEV_STOP = re.compile(r"\b(?:than|like|such\s+as|alongside|versus|vs\.?|compared|against|outperform\w*|rival\w*|including|competitor\w*|not|since|after|before|ahead\s+of|behind|trailing|while|whereas|but|unlike|earlier|older|previous|predecessor|member\s+of|part\s+of|successor|succeeded)\b", _I)
@@ -318,13 +332,14 @@ SUBJECTLESS_START = re.compile(
     r"\W{0,4}(?:(?:Trained|Pre-?trained|Released|Launched|Initial\s+release|Context|License|Licen[cs]ed|Supports?|Runs?|"
     r"Optimi[sz]ed|Parameters?|Total\s+parameters|Active\s+parameters|Weights|With\s+(?:a|an)|Developers?)\b"
     # spec-sheet labels: only with their colon ("- Price: $0.40 per million input tokens")
-    r"|(?:Release\s+date|Launch\s+date|Availability|Price|Pricing|API\s+pric\w+|Costs?|Training\s+hardware|Hardware)\s*:)",
+    r"|(?:Release\s+date|Launch\s+date|Availability|Price|Pricing|API\s+pric\w+|Costs?|Training\s+hardware|Hardware|"
+    r"(?:Input|Output|Prompt|Completion)(?:\s+tokens?)?(?:\s+(?:price|pricing|cost))?|Context(?:\s+window)?)\s*:)",
     _I,
 )
 ANAPHOR = re.compile(r"\b(?:[Ii]t|[Ii]ts|[Tt]he\s+(?:new\s+)?model|they)\b")
 FANOUT = re.compile(
     r"\b(?:both(?:\s+of\s+the\s+[\w.\- ]{0,20}?models|\s+models|\s+variants|\s+versions)?|the\s+models|these\s+models|"
-    r"all\s+(?:three|four)\s+(?:models|variants)"
+    r"all\s+(?:three|four)\s+(?:models|variants)|the\s+pair|the\s+duo|the\s+two\s+(?:models|variants|versions)"
     r"|two\s+(?:distinct\s+)?(?:versions|variants|models))\b",
     _I,
 )
