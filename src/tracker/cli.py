@@ -535,9 +535,8 @@ def cron_install(
 
     Example: tracker --data-dir ~/tracker-data cron install --at 05:30
     """
-    from .nightly import cron_install as install
-
     from .nightly import cron_daemon_running
+    from .nightly import cron_install as install
 
     state = _state(ctx)
     sys.stdout.write(install(state.paths, state.feeds_path, at) + "\n")

@@ -11,7 +11,9 @@ commit point: a kill at any instant leaves a meta.json that names a complete fil
 fails is reported (`needs_rebuild`) and `sync()` rebuilds it from the store.
 
 Readers (`load_for_query`, the `tracker ask` path) skip the checksum - hashing 1.5 GB costs more than
-the whole query budget - and memory-map the file, so loading costs milliseconds at any size.
+the whole query budget - and memory-map the file, so loading costs milliseconds at any size. They read the
+layouts this module writes (flat, IVFFlat) with numpy, without importing faiss (~35-50 ms per process);
+see `_MappedIndex`. Anything else goes through faiss.
 
 faiss is imported inside functions so importing this module stays cheap (numpy only).
 """
