@@ -304,9 +304,6 @@ def export(
 
     Example: tracker export --format csv --out claims.csv
     """
-    import os
-    import tempfile
-
     from .pipeline import export_claims
 
     if fmt not in ("csv", "jsonl"):
@@ -316,10 +313,9 @@ def export(
         for line in lines:
             sys.stdout.write(line)
         return
-    fd, tmp = tempfile.mkstemp(dir=out.parent if str(out.parent) else ".", prefix=f".{out.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        fh.writelines(lines)
-    os.replace(tmp, out)
+    from .fileio import atomic_write_text
+
+    atomic_write_text(out, "".join(lines))
 
 
 @app.command()

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .fileio import atomic_write_text
 from .models import Feed
 
 DEFAULT_FEEDS = "feeds.yaml"
@@ -72,9 +73,7 @@ def save_feeds(config: FeedsConfig, path: str | Path) -> None:
 
     path = Path(path)
     data = config.model_dump(mode="json")
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
 @dataclass(frozen=True)

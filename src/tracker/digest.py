@@ -11,7 +11,6 @@ only http(s) URLs ever become links: no raw HTML, no `javascript:` links, no ter
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -24,6 +23,7 @@ from urllib.parse import quote, urlsplit
 
 from .errors import UsageError
 from .facts import Fact, FactValue, conflicts, reconcile, values_agree
+from .fileio import atomic_write_bytes
 from .models import CitedClaim, ClaimValue, Source
 from .store import Store
 
@@ -421,7 +421,7 @@ def render_digest(
     chart_path = None
     if chart_png is not None and out_dir is not None:
         chart_path = out_dir / chart_name
-        _atomic_write(chart_path, chart_png)
+        atomic_write_bytes(chart_path, chart_png)
         lines += ["## Price vs size", ""]
         lines.append(
             f"![Input price per 1M tokens vs total parameters, {len(points)} models]({quote(chart_name)})"
@@ -585,25 +585,6 @@ def _chart(
 
 
 # -- writing ----------------------------------------------------------------------------------------------
-def _atomic_write(path: Path, data: bytes) -> None:
-    """tmp file + fsync + rename, so a reader never sees half a digest."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    try:  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def write_digest(
     store: Store, *, since: datetime, until: datetime, out: Path, by: str = "published"
 ) -> Digest:
@@ -615,7 +596,7 @@ def write_digest(
         stale = out.parent / chart_name
         if stale.exists():  # a chart from an earlier render of this file would now be misleading
             stale.unlink()
-    _atomic_write(out, digest.markdown.encode("utf-8"))
+    atomic_write_bytes(out, digest.markdown.encode("utf-8"))
     return digest
 
 

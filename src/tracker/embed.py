@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import TrackerError
+from .fileio import atomic_write_bytes, fsync_dir
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -95,20 +96,6 @@ def is_prepared(cache_dir: Path | None = None) -> bool:
         and (target / WEIGHTS_FILE).is_file()
         and (target / TOKENIZER_FILE).is_file()
     )
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp makes 0600; the cache may be shared by users of one install
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def configure_tokenizer(tokenizer: Any) -> Any:
@@ -218,7 +205,7 @@ def _export(target: Path) -> None:
         for tmp_file in (tmp_weights, tmp_onnx):
             os.chmod(tmp_file, 0o644)
             os.replace(tmp_file, target / tmp_file.name)
-    _atomic_write_bytes(target / TOKENIZER_FILE, tokenizer.to_str().encode("utf-8"))
+    atomic_write_bytes(target / TOKENIZER_FILE, tokenizer.to_str().encode("utf-8"))
     meta = {
         "model": MODEL_NAME,
         "dim": DIM,
@@ -228,8 +215,8 @@ def _export(target: Path) -> None:
         "torch": torch.__version__,
         "opset": 17,
     }
-    _atomic_write_bytes(target / META_FILE, json.dumps(meta, indent=2).encode("utf-8"))
-    _fsync_dir(target)
+    atomic_write_bytes(target / META_FILE, json.dumps(meta, indent=2).encode("utf-8"))
+    fsync_dir(target)
 
 
 def _optimize_offline(raw: Path) -> Path:
@@ -279,14 +266,6 @@ def _externalize_weights(source: Path, onnx_path: Path, weights_path: Path) -> N
         fh.write(model.SerializeToString())
         fh.flush()
         os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _pad(id_lists: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -376,7 +355,7 @@ class AsciiBertTokenizer:
             "max_chars": self.max_chars, "cls": self.cls, "sep": self.sep, "max_tokens": self.max_tokens,
         }
         with contextlib.suppress(OSError):
-            _atomic_write_bytes(
+            atomic_write_bytes(
                 tokenizer_json.with_name(ASCII_VOCAB_FILE),
                 (json.dumps(head) + "\n" + "\n".join(tokens)).encode("utf-8"),
             )

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from .errors import IndexError_
+from .fileio import atomic_write_bytes, fsync_dir
 
 if TYPE_CHECKING:
     from .config import Paths
@@ -95,14 +96,6 @@ def _faiss() -> Any:
     import faiss
 
     return faiss
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _sha256(path: Path) -> str:
@@ -341,8 +334,8 @@ class VectorIndex:
                 meta[key] = self.meta[key]
         if ivf is not None:
             meta["nlist"] = int(ivf.nlist)
-        _write_json_atomic(self.index_dir / META_FILE, meta)
-        _fsync_dir(self.index_dir)
+        atomic_write_bytes(self.index_dir / META_FILE, json.dumps(meta, indent=2).encode("utf-8"))
+        fsync_dir(self.index_dir)
         self.meta = meta
         self.needs_rebuild = False
         self.problem = None
@@ -516,19 +509,6 @@ def tune_nprobe(
 
 
 # -- files ------------------------------------------------------------------------------------------
-def _write_json_atomic(path: Path, obj: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(obj, fh, indent=2)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def _remove_stale(index_dir: Path, *, keep: str, old: str | None) -> None:
     """Delete index generations other than `keep`, and temp files of writers that were killed."""
     for path in index_dir.iterdir():
