@@ -31,6 +31,7 @@ from .store import Store, alias_key
 
 if TYPE_CHECKING:
     from .config import Paths
+    from .embed import Embedder
     from .facts import Fact, FactValue
 
 # tracker.facts (reconciliation; its pydantic records are built at import, ~40 ms) is imported inside the
@@ -729,8 +730,12 @@ def hybrid_search(
     return fused
 
 
-def _dense(question: str, paths: Paths | None, limit: int) -> list[tuple[int, float]]:
-    """Dense neighbours from the FAISS index; [] when the index (or its runtime) is missing."""
+def _dense(
+    question: str, paths: Paths | None, limit: int, *, embedder: Embedder | None = None
+) -> list[tuple[int, float]]:
+    """Dense neighbours from the FAISS index; [] when the index (or its runtime) is missing.
+
+    `embedder`: an already started query encoder (the warm child of launch.py), else one is made here."""
     if paths is None or not paths.index_dir.is_dir():
         return []  # no index yet: lexical only, without paying for numpy / faiss imports
     try:
@@ -745,7 +750,7 @@ def _dense(question: str, paths: Paths | None, limit: int) -> list[tuple[int, fl
 
         # One thread: for one short text a second intra-op thread costs more to start and synchronize
         # than it saves (measured ~30 vs ~50 ms CPU to the first vector, and less wall time under load).
-        vec = Embedder(threads=1).encode_query(question)
+        vec = (embedder or Embedder(threads=1)).encode_query(question)
         return [(int(cid), float(score)) for cid, score in idx.search(vec, limit)]
     except Exception:  # noqa: BLE001 - a broken index degrades to lexical search, never fails the answer
         return []
@@ -782,6 +787,13 @@ class _DenseJob:
 
         if os.environ.get("TRACKER_ASK_FORK", "1") == "0":
             return None  # opt-out (and a way to time the single-process path)
+        from . import launch
+
+        handed = launch.submit(question, paths.data_dir, limit)  # the child forked at start-up, if any
+        if handed is not None:
+            job = cls(question, paths, limit)
+            job.pid, job.fd = handed
+            return job
         if not paths.index_dir.is_dir() or not hasattr(os, "fork"):
             return None
         # Fork only from a clean process: with other threads running - Python's, or the native pools
