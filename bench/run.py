@@ -23,15 +23,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # name -> (full-size args, quick args)
 BENCHES: dict[str, tuple[list[str], list[str]]] = {
-    "claims_speed": ([], ["--n", "20"]),
+    # Robustness and throughput first; the latency-sensitive ones last, on a machine that has settled.
+    "hostile": ([], []),
+    "poll304": ([], []),
+    "crash": ([], ["--n", "5"]),
+    "ingest_throughput": ([], ["--n", "50"]),
     "embed_speed": ([], ["--n", "500"]),
     "index_scale": ([], ["--sizes", "10000"]),
-    "ask_latency": ([], ["--sizes", "10000"]),
-    "ingest_throughput": ([], ["--n", "50"]),
-    "poll304": ([], []),
-    "hostile": ([], []),
-    "crash": ([], ["--n", "5"]),
     "digest_render": (["1000"], ["100"]),
+    "claims_speed": ([], ["--n", "20"]),
+    "ask_latency": ([], ["--sizes", "10000"]),
 }
 
 
@@ -51,7 +52,7 @@ def main() -> int:
     for name in names:
         script = ROOT / "bench" / f"{name}.py"
         if not script.exists():
-            sections.append(f"## {name}\n\n_not present: bench/{name}.py_\n")
+            sections.append(_section(name, f"_not present: bench/{name}.py_"))
             failed.append(name)
             continue
         extra = BENCHES[name][1] if args.quick else BENCHES[name][0]
@@ -66,7 +67,7 @@ def main() -> int:
             failed.append(name)
             tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
             body += f"\n\n**exit {proc.returncode}**\n\n```\n{tail}\n```"
-        sections.append(f"## {name}\n\nCommand: `{shown}` ({took:.0f} s)\n\n{body}\n")
+        sections.append(_section(name, f"Command: `{shown}` ({took:.0f} s)\n\n{body}"))
         print(body, file=sys.stderr, flush=True)
     header = (
         "# Benchmarks\n\n"
@@ -76,21 +77,32 @@ def main() -> int:
     )
     out = Path(args.out)
     if args.only and out.exists():
-        # Partial run: replace only the sections that ran, keep the others.
-        old = out.read_text(encoding="utf-8")
-        kept = [s for s in _split_sections(old) if s.split("\n", 1)[0][3:].strip() not in names]
-        sections = kept + sections
-        sections.sort(key=lambda s: list(BENCHES).index(s.split("\n", 1)[0][3:].strip())
-                      if s.split("\n", 1)[0][3:].strip() in BENCHES else 99)
+        # Partial run: replace only the sections that ran, keep the others, in the usual order.
+        kept = _split_sections(out.read_text(encoding="utf-8"))
+        kept.update({name: text for name, text in zip(names, sections, strict=True)})
+        sections = [kept[n] for n in BENCHES if n in kept]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
     print(f"wrote {out}", file=sys.stderr)
     return 1 if failed else 0
 
 
-def _split_sections(text: str) -> list[str]:
-    parts = text.split("\n## ")
-    return ["## " + p.rstrip() + "\n" for p in parts[1:]]
+MARK = "<!-- bench: {} -->"
+
+
+def _section(name: str, body: str) -> str:
+    """One benchmark's output, fenced by a marker (its own Markdown has headings of any level)."""
+    return f"{MARK.format(name)}\n## {name}\n\n{body.rstrip()}\n"
+
+
+def _split_sections(text: str) -> dict[str, str]:
+    """The sections of an earlier docs/benchmarks.md, by benchmark name."""
+    found: dict[str, str] = {}
+    parts = text.split("<!-- bench: ")
+    for part in parts[1:]:
+        name, _, rest = part.partition(" -->\n")
+        found[name] = MARK.format(name) + "\n" + rest.rstrip() + "\n"
+    return found
 
 
 def _mem_gib() -> float:
