@@ -286,6 +286,14 @@ _COMPARED = re.compile(
     r"edg(?:es|ed|ing)\s+out|outscor(?:es|ed|ing)|best(?:s|ed|ing)|matching|matches)\s+"
     r"(?:the\s+|an?\s+)?(?:\w+['’]s\s+)?$"
 )
+# "128K tokens, a step up from the 8K tokens of the previous Llama 3": the model after the comparison's
+# own value is a comparison object; it owns that value, not the subject's
+_COMPARED_VALUE = re.compile(
+    r"\b(?:up\s+from|down\s+from|compared\s+(?:with|to)|versus|vs\.?|than|relative\s+to)\s+(?:the\s+|an?\s+)?"
+    r"[$€£]?\d[\d.,]*\s?(?:[KkMmBb%]\b|[a-z]+\b)?(?:\s+[a-z]+){0,3}\s+(?:of|for|in|on|with|from)\s+"
+    r"(?:the\s+|its\s+|an?\s+)?(?:\w+['’]s\s+)?(?:(?:previous|prior|earlier|older|original|last|first|predecessor|"
+    r"outgoing)\s+)?$"
+)
 _LEAD = re.compile(r"\W{0,4}(?:[A-Z][\w-]*(?:\s+[\w-]+){0,3}:\s+)?(?:The\s+|the\s+)?")
 
 
@@ -307,6 +315,9 @@ def _pick(
     before = _not_compared(doc, sent, [m for m in ms if m.end <= vs])
     after = _not_compared(doc, sent, [m for m in ms if m.start >= ve])
 
+    owner = _comparison_object(doc, sent, vs, ve)
+    if owner is not None:  # "..., up from the 8K tokens of Llama 3": the comparison's own value
+        return [owner]
     fan = _fanout(doc, sent, vs, before)
     if fan:
         return list(fan)
@@ -325,6 +336,25 @@ def _pick(
         if topic is not None:
             return [topic]
     return []
+
+
+_COMPARED_MARK = re.compile(
+    r"\b(?:up\s+from|down\s+from|compared\s+(?:with|to)|versus|vs\.?|than|relative\s+to)\s+(?:the\s+|an?\s+)?[$€£]?$"
+)
+
+
+def _comparison_object(doc: Doc, sent: Sentence, vs: int, ve: int) -> ModelMention | None:
+    """The model a value inside a comparison clause is about ("versus $10 per million tokens for GPT-4o")."""
+    text = doc.text
+    mark = _COMPARED_MARK.search(text, max(sent.start, vs - 40), vs)
+    if mark is None:
+        return None
+    for m in sent.mentions:
+        if m.start >= ve:
+            if m.start - ve <= 60 and _COMPARED_VALUE.match(text[mark.start() : m.start]):
+                return m
+            return None
+    return None
 
 
 def _fanout(doc: Doc, sent: Sentence, vs: int, before: list[ModelMention]) -> list[ModelMention | str]:
@@ -432,7 +462,9 @@ def _not_compared(doc: Doc, sent: Sentence, ms: list[ModelMention]) -> list[Mode
         text = doc.text
         prev: ModelMention | None = None
         for m in sent.mentions:
-            hit = bool(_COMPARED.search(text, max(sent.start, m.start - 30), m.start))
+            hit = bool(_COMPARED.search(text, max(sent.start, m.start - 30), m.start)) or bool(
+                _COMPARED_VALUE.search(text, max(sent.start, m.start - 90), m.start)
+            )
             if (
                 not hit
                 and prev is not None
@@ -898,6 +930,10 @@ def _norm_license(raw: str) -> str | None:
     return name
 
 
+# words that qualify a license without naming it
+_LICENSE_FILLER = {"own"}
+
+
 def _licenses(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
@@ -938,6 +974,8 @@ def _licenses(doc: Doc) -> list[Found]:
         title = " ".join(
             w.capitalize() if "-" not in w else "-".join(p.capitalize() for p in w.split("-"))
             for w in m.group("words").split()
+            # "DeepSeek's own model license" is the DeepSeek Model License
+            if w.lower() not in _LICENSE_FILLER
         )
         spans.append((m.start(), m.end(), f"{org} {title} License"))
     spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))

@@ -387,6 +387,10 @@ _MORE_SIZES = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*/\s*)
 SIZE_REF = re.compile(
     r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s+(?P<size>\d+(?:\.\d+)?)(?:B|[- ]billion)(?:[- ]param(?:eter)?s?)?\s+(?:model|variant|version)\b"
 )
+SIZE_LIST_REF = re.compile(
+    r"\b(?:alongside|along\s+with|as\s+well\s+as|plus|with)\s+(?:(?:refreshed|updated|new|smaller|upgraded|improved)\s+)?"
+    r"(?P<sizes>\d+(?:\.\d+)?B(?:\s*,\s*\d+(?:\.\d+)?B)*,?\s+and\s+\d+(?:\.\d+)?B)\s+(?:versions|variants|models|siblings)\b"
+)
 # A capitalized variant word used alone once the article has named the full variant: "Mini is $0.40".
 BARE_VARIANT = re.compile(r"(?P<var>Mini|Nano|Flash|Pro|Lite|Turbo|Opus|Sonnet|Haiku|Ultra)\b(?! [A-Z\d])")
 _GENERIC_VARIANTS = {"pro", "mini", "nano", "flash", "lite", "turbo", "max", "plus", "base", "chat", "instruct", "large",
@@ -533,6 +537,20 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
                                       x.family, x.developer, None, size, "reference"))
             spans.append((more.start("size"), more.end("size")))
             pos = more.end()
+    # "Llama 3.1 405B ... alongside refreshed 8B and 70B versions": sibling sizes of the sized model named just before
+    for m in SIZE_LIST_REF.finditer(text):
+        prior = [x for x in mentions if x.size and x.kind == "name" and x.end <= m.start() and m.start() - x.end <= 300]
+        if not prior:
+            continue
+        base = prior[-1]
+        for sm in re.finditer(r"\d+(?:\.\d+)?B\b", m.group("sizes")):
+            s, e = m.start("sizes") + sm.start(), m.start("sizes") + sm.end()
+            size = _size(sm.group(0))
+            if not free(s, e) or size == base.size:
+                continue
+            extra.append(ModelMention(f"{base.family}-{size}", sm.group(0), s, e, base.family, base.developer, None, size,
+                                      "reference"))
+            spans.append((s, e))
     size_counts: dict[str, int] = {}
     for m in SIZE_REF.finditer(text):
         size = f"{m.group('size')}B"
