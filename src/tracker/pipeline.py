@@ -73,9 +73,6 @@ def crash_point(name: str) -> None:
         os._exit(137)
 
 
-_crash_point = crash_point  # the name other modules were told about
-
-
 # -- reports ------------------------------------------------------------------------------------------
 class FeedLine(BaseModel):
     """What happened to one feed in one run."""

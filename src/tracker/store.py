@@ -233,11 +233,6 @@ class Store:
         "consecutive_errors", "last_error", "retry_after", "entries_seen",
     )
 
-    def feed_state(self, url: str) -> dict[str, Any]:
-        """The stored HTTP cache and health of one feed ({} when never polled)."""
-        row = self.db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
-        return dict(row) if row else {}
-
     def save_feed_state(self, url: str, **fields: Any) -> None:
         unknown = set(fields) - set(self.FEED_FIELDS)
         if unknown:
@@ -408,9 +403,6 @@ class Store:
             "SELECT id, model, attribute, name, evidence FROM claims WHERE id > ? ORDER BY id", (after_id,)
         )
         return [(r["id"], embedding_text(r["model"], r["attribute"], r["name"], r["evidence"])) for r in rows]
-
-    def max_claim_id(self) -> int:
-        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM claims").fetchone()[0])
 
     def claim_ids(self) -> list[int]:
         return [int(r[0]) for r in self.db.execute("SELECT id FROM claims ORDER BY id")]
@@ -668,12 +660,6 @@ class Store:
 
     # -- stories (poll/text) ----------------------------------------------------------------------
     STORY_MAX_DISTANCE = 12  # differing bits; mirrors text.SAME_STORY_BITS (a test keeps them equal)
-
-    def set_fingerprint(self, article_id: int, fingerprint: int) -> None:
-        """Record the text fingerprint (text.story_fingerprint) of a stored article."""
-        self.db.execute(
-            "UPDATE articles SET fingerprint = ? WHERE id = ?", (_int64(fingerprint), article_id)
-        )
 
     def find_story(self, fingerprint: int, *, since_days: int = 30,
                    max_distance: int | None = None) -> int | None:
