@@ -142,9 +142,10 @@ def test_empty_and_modelless_text() -> None:
         ("Claude 3.5 Sonnet", "Claude-3.5-Sonnet"),
         ("Claude Opus 4", "Claude-Opus-4"),
         ("DeepSeek V4 Pro", "DeepSeek-V4-Pro"),
-        ("V4-Pro", "DeepSeek-V4-Pro"),
-        ("Gemini-Pro-3.1", "Gemini-3.1-Pro"),
-        ("Qwen 2.5 VL", "Qwen2.5-VL"),
+        # the text's own order and pieces, hyphenated; no brand gets a spelling of its own
+        ("V4-Pro", "V4-Pro"),
+        ("Gemini-Pro-3.1", "Gemini-Pro-3.1"),
+        ("Qwen 2.5 VL", "Qwen-2.5-VL"),
         ("Kimi K2.6", "Kimi-K2.6"),
         ("GLM-5.1", "GLM-5.1"),
         ("Mixtral 8x7B", "Mixtral-8x7B"),
@@ -158,10 +159,17 @@ def test_empty_and_modelless_text() -> None:
         ("Qwen2.5-72B-Instruct", "Qwen2.5-72B-Instruct"),
         ("Qwen3-235B-A22B", "Qwen3-235B-A22B"),
         ("GLM-4.5V", "GLM-4.5V"),
-        ("o3-mini", "OpenAI-o3-mini"),
+        ("o3-mini", "o3-mini"),
         ("DeepSeek-R1-Distill-Qwen-32B", "DeepSeek-R1-Distill-Qwen-32B"),
         ("Llama-3.1-Nemotron-70B-Instruct", "Llama-3.1-Nemotron-70B-Instruct"),
-        ("Snowflake Arctic", "Snowflake-Arctic"),
+        ("Snowflake Arctic", "Arctic"),
+        ("Zephyr-9", "Zephyr-9"),
+        ("Aurora 2 Pro", "Aurora-2-Pro"),
+        ("Vorket 3.1 405B", "Vorket-3.1-405B"),
+        ("Kestrel-V3", "Kestrel-V3"),
+        ("qux-oss-120b", "qux-oss-120b"),
+        ("Xylo-8x7B", "Xylo-8x7B"),
+        ("Nimbus 235B-A22B", "Nimbus-235B-A22B"),
     ],
 )
 def test_canonical_model_name(surface: str, canonical: str) -> None:
@@ -200,13 +208,51 @@ def test_comparison_objects_do_not_own_values() -> None:
     ]
 
 
-def test_claude_naming_follows_the_vendor() -> None:
-    text = "Anthropic compared Claude 3.7 Sonnet with Claude Sonnet 4 and the older Opus 3."
-    assert [m.canonical for m in find_model_mentions(text)] == [
+def test_shorthand_takes_the_brand_and_order_of_the_article() -> None:
+    """'Sonnet 4' takes the brand of a full name in the article; 'Opus 3' after 'Claude 3 Opus', its order."""
+    text = (
+        "Anthropic compared Claude 3.7 Sonnet and Claude 3 Opus with Claude Sonnet 4. Opus 3 and Sonnet 4 lag."
+    )
+    names = [m.canonical for m in find_model_mentions(text)]
+    assert names == [
         "Claude-3.7-Sonnet",
+        "Claude-3-Opus",
         "Claude-Sonnet-4",
         "Claude-3-Opus",
+        "Claude-Sonnet-4",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acme AI released Zephyr-9, a 70 billion parameter language model, on March 3, 2026.",
+        "Quillon Labs released Zephyr-9, a 70 billion parameter language model, on March 3, 2026.",
+        "The Tarnwick Institute released Zephyr-9, a 70 billion parameter language model, on March 3, 2026.",
+    ],
+)
+def test_unknown_model_by_unknown_lab(text: str) -> None:
+    """No catalog: a launch by a lab and a brand never seen is read from how the sentence is written."""
+    got = {(c.model, c.attribute, c.value) for c in extract_claims(text)}
+    org = text.split(" released")[0].removeprefix("The ")
+    assert got == {
+        ("Zephyr-9", "parameters_total", 70_000_000_000),
+        ("Zephyr-9", "release_date", "2026-03-03"),
+        ("Zephyr-9", "developer", org),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Pixel 9 phone ships with a Tensor G4 chip and 12 GB of memory, Google said on March 3, 2026.",
+        "ChatGPT Pro costs $200 per month, and Windows 11 users in Berlin can install the app.",
+        "Table 2 compares the 2024 budget with Section 3 of the report; Figure 4 shows a 70 billion gap.",
+        "Ivan Petrov scored 86.5% on the exam in Chapter 7 of his 2025 book.",
+    ],
+)
+def test_things_that_are_not_models(text: str) -> None:
+    assert [m.canonical for m in find_model_mentions(text)] == []
 
 
 # -- the CLI --------------------------------------------------------------------------------------

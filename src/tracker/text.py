@@ -444,13 +444,6 @@ _AI_CUES = {
     "vision-language": r"vision[- ]language|text-to-(?:image|video|speech)|speech model",
     "embedding model": r"embedding models?",
 }
-_FAMILY = (
-    r"\b(?:gpt-?\d|o[134](?:-mini)?\b|chatgpt|llama|mistral|mixtral|codestral|gemini|gemma|claude|qwen|"
-    r"deepseek|grok|kimi|glm-?\d|chatglm|phi-?\d|nemotron|falcon|command[- ]r|olmo|ernie|jamba|dbrx|"
-    r"granite|minimax|hunyuan|baichuan|internlm|yi-\d|stablelm|stable diffusion|sora|veo|imagen|"
-    r"dall-?e|midjourney|whisper|pixtral|devstral|magistral|smollm|starcoder|codellama|exaone|"
-    r"nova-?\d)\b"
-)
 _SPEC_CUES = {
     "params": r"\b\d+(?:\.\d+)?\s?(?:b|m|t|billion|million|trillion)\b[- ]?(?:total |active )?param",
     "parameters": r"\bparameters?\b", "context": r"context (?:window|length)|\bcontext of\b",
@@ -475,9 +468,16 @@ _COMPILED = {
     group: {name: re.compile(rx, re.IGNORECASE) for name, rx in cues.items()}
     for group, cues in (("ai", _AI_CUES), ("spec", _SPEC_CUES), ("launch", _LAUNCH_CUES))
 }
-_FAMILY_RX = re.compile(_FAMILY, re.IGNORECASE)
 _WEIGHTS = {"ai": 2.0, "spec": 1.5, "launch": 0.5}
 RELEVANCE_THRESHOLD = 7.0
+
+
+def _model_families(text: str) -> set[str]:
+    """Model families the text names, found by the shape of their names (no list of known brands)."""
+    from .claims import find_model_mentions  # the name recognizer is the claims stage's; loaded on first use
+
+    mentions = [m for m in find_model_mentions(text) if m.kind != "reference"]
+    return {m.family.lower() or m.canonical.lower() for m in mentions}
 
 
 def relevance(title: str, text: str) -> dict[str, Any]:
@@ -495,10 +495,11 @@ def relevance(title: str, text: str) -> dict[str, Any]:
                 # repeated mentions help a little (log), the title doubles
                 score += _WEIGHTS[group] * (1 + 0.5 * math.log1p(min(hits, 20)) + (1 if in_title else 0))
         cues[group] = found
-    families = {m.lower() for m in _FAMILY_RX.findall(title + "\n" + body)}
+    families = _model_families(body)
     cues["family"] = sorted(families)
     if families:
-        score += 3.0 + (3.0 if _FAMILY_RX.search(title) else 0.0) + min(len(families) - 1, 3)
+        in_title = bool(_model_families(title))
+        score += 3.0 + (3.0 if in_title else 0.0) + min(len(families) - 1, 3)
     return {"score": round(score, 2), "cues": cues}
 
 

@@ -6,13 +6,13 @@ from tracker.claims import extract_claims, find_model_mentions, canonical_model_
 from __future__ import annotations
 
 from .extract import extract_claims
-from .models import ModelMention, canonical_model_name, canonical_org, developer_of, find_model_mentions
+from .models import ModelMention, canonical_model_name, find_model_mentions
+from .orgs import canonical_org
 
 __all__ = [
     "ModelMention",
     "canonical_model_name",
     "canonical_org",
-    "developer_of",
     "extract_claims",
     "find_model_mentions",
 ]

@@ -16,7 +16,8 @@ from typing import cast
 
 from ..models import Attribute, Claim, Role, Status
 from . import rules as R
-from .models import ORG_PATTERN, ModelMention, canonical_org, find_model_mentions
+from .models import ModelMention, find_model_mentions
+from .orgs import OrgSpan, canonical_org, find_orgs
 from .values import (
     iso_date,
     magnitude,
@@ -67,6 +68,8 @@ class Doc:
     blocked: list[tuple[int, int]] = field(
         default_factory=list
     )  # spans that are not values (license names...)
+    orgs: list[OrgSpan] = field(default_factory=list)  # organisations, in text order
+    org_starts: list[int] = field(default_factory=list)
     prelaunch: set[str] = field(default_factory=set)
 
     def sentence_index(self, pos: int) -> int:
@@ -190,6 +193,7 @@ def extract_claims(text: str, published: date | datetime | None = None) -> list[
     found += _hardware(doc)
     found += _benchmarks(doc)
     found += _tables(doc)
+    found += _key_values(doc)
     found += _developers(doc)
     return _finalize(doc, found)
 
@@ -211,6 +215,11 @@ def _prepare(text: str, published: date | datetime | None) -> Doc:
         sentences.append(Sentence(0, len(text), []))
     sentences = _bounded(text, sentences)
     doc = Doc(text, published, mentions, sentences, mentions[0] if mentions else None, low=text.lower())
+    covered = bytearray(len(text) + 1)
+    for mention in mentions:
+        covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+    doc.orgs = find_orgs(text, covered)
+    doc.org_starts = [o.start() for o in doc.orgs]
     _index_mentions(doc)
     for cue in R.PRELAUNCH.finditer(text):  # one scan, then the sentence of each cue
         sent = doc.sentence_of(cue.start())
@@ -274,7 +283,7 @@ def _topic(doc: Doc, pos: int) -> ModelMention | None:
             if len(sent.mentions) == 1 and (sent.end - sent.start) - (m.end - m.start) <= 12:
                 return m  # a heading naming one model
             lead = doc.text[sent.start : m.start]
-            if _LEAD.fullmatch(lead) or (len(lead) <= 40 and ORG_PATTERN.search(lead)):
+            if _LEAD.fullmatch(lead) or (len(lead) <= 40 and _orgs(doc, sent.start, m.start)):
                 return m  # opens the sentence, or "Mistral AI released <model>"
             break
     return doc.main
@@ -969,7 +978,7 @@ def _licenses(doc: Doc) -> list[Found]:
             spans.append((start, m.end(), name))
     for m in _scan(doc, R.LICENSE_POSSESSIVE, LICENSE_KEY):
         org = canonical_org(m.group("org"))
-        if org == m.group("org") and not ORG_PATTERN.fullmatch(m.group("org")):
+        if not any(o.start() == m.start("org") for o in _orgs(doc, m.start("org"), m.end("org"))):
             continue
         title = " ".join(
             w.capitalize() if "-" not in w else "-".join(p.capitalize() for p in w.split("-"))
@@ -1449,11 +1458,18 @@ def _pipe_table(doc: Doc, block: list[tuple[int, int]]) -> list[Found]:
 # ------------------------------------------------------------------------------------------ developer
 
 
-def _orgs(doc: Doc, s: int, e: int) -> list[re.Match[str]]:
-    return [m for m in ORG_PATTERN.finditer(doc.text, s, e) if _free(doc, m.start(), m.end())]
+def _orgs(doc: Doc, s: int, e: int) -> list[OrgSpan]:
+    i = bisect.bisect_left(doc.org_starts, s)
+    out: list[OrgSpan] = []
+    while i < len(doc.orgs) and doc.orgs[i].start() < e:
+        o = doc.orgs[i]
+        if o.end() <= e and _free(doc, o.start(), o.end()):
+            out.append(o)
+        i += 1
+    return out
 
 
-def _same_developer(org: re.Match[str], mention: ModelMention) -> bool:
+def _same_developer(org: OrgSpan, mention: ModelMention) -> bool:
     """False when the brand tables name another maker of this model ("OpenAI's o1 and DeepSeek-R1")."""
     if mention.developer is None:
         return True
@@ -1465,10 +1481,10 @@ def _developers(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
 
-    def add(org: re.Match[str], mention: ModelMention | str, s: int, e: int) -> None:
+    def add(org: OrgSpan, mention: ModelMention | str, s: int, e: int) -> None:
         out.append(Found("developer", canonical_org(org.group(0)), s, e, [mention]))
 
-    prev_orgs: list[re.Match[str]] = []
+    prev_orgs: list[OrgSpan] = []
     for sent in doc.sentences:
         orgs = _orgs(doc, sent.start, sent.end)
         ms = sent.mentions
@@ -1671,3 +1687,149 @@ def _better(new: _Line, old: _Line) -> bool:
     if new.status != old.status:
         return new.status == "stated"
     return False
+
+
+# ruff: noqa: E501 - the key-value patterns below read best one per line
+# ------------------------------------------------------------------------------------------ key-value structures
+
+# "Context window: 128K tokens", "- **AIME 2025**: 94.6%", "| Input | $0.30 |": one fact per line about the section's model
+_KV_LINE = re.compile(
+    r"^[ \t]*(?:[-*•+]\s+)?(?:\*\*|__)?(?P<key>[^:|\n*_]{2,60}?)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?[ \t]*(?P<val>[^\n]{1,160})$",
+    re.MULTILINE,
+)
+_KV_PIPE = re.compile(r"^[ \t]*\|\s*(?P<key>[^|\n]{2,60}?)\s*\|\s*(?P<val>[^|\n]{1,160}?)\s*\|[ \t]*$", re.MULTILINE)
+_HEADING = re.compile(r"^(?:#{1,6}[ \t]+[^\n]+|\*\*[^*\n]{2,80}\*\*[ \t]*:?)$", re.MULTILINE)
+# Keys that are labels, not benchmark names
+_NOT_BENCH_KEY = re.compile(
+    r"\b(?:price|pricing|cost|input|output|context|token|release|launch|date|license|licen[cs]e|param|size|developer|"
+    r"provider|creator|family|version|type|id|modalit|cutoff|speed|latency|throughput|rate|limit|average|overall|"
+    r"total|score|rank|elo|votes|users|downloads|memory|vram|gpu|hardware|status|availability|open|weights|"
+    r"architecture|layers|experts|vocab|languages?|year|org|company|lab|country|website|paper|blog|discount|"
+    r"share|growth|revenue|valuation|funding|employees|founded|headquarters|ceo|updated|last|published|author|"
+    r"views|likes|stars|forks|citations|page|time|duration|length|posted|read)\b",
+    re.IGNORECASE,
+)
+_BENCH_KEY = re.compile(r"[A-Z][\w.+-]*(?:[ -][\w.+-]+){0,4}")
+_KV_SCORE = re.compile(r"\**(?P<score>\d{1,4}(?:\.\d+)?)\s?(?P<pct>%|percent)?")
+
+
+def _section_subject(doc: Doc, pos: int) -> ModelMention | None:
+    """The model a line of a spec sheet is about: the nearest heading naming one, else the article's model."""
+    text = doc.text
+    saw_heading = False
+    for h in reversed(list(_HEADING.finditer(text, 0, pos))):
+        ms = [m for m in doc.sentence_of(h.start()).mentions if h.start() <= m.start < h.end()]
+        if ms:
+            return ms[0]
+        saw_heading = True
+        if pos - h.start() > 4000:
+            break
+    if saw_heading:
+        return doc.main
+    return _topic(doc, pos)
+
+
+def _kv_value(attr: str, extra: str | None, val: str) -> tuple[int | float | str, int] | None:
+    """The value of a "key: value" pair for its attribute, and where it ends inside `val`."""
+    if attr in ("parameters_total", "parameters_active"):
+        m = re.match(r"~?\s*(\d+(?:\.\d+)?)\s*(trillion|billion|T|B)\b", val, re.I)
+        return (magnitude(m.group(1), m.group(2)), m.end()) if m else None
+    if attr == "context_window":
+        m = re.match(r"~?\s*(\d[\d,]*(?:\.\d+)?)\s*(M|K|k|million)?(?:\s*tokens?)?\b", val, re.I)
+        if not m:
+            return None
+        value = magnitude(m.group(1), m.group(2))
+        return (value, m.end()) if 1000 <= value <= 1e8 else None
+    if attr in ("price_input", "price_output"):
+        m = re.match(r"\$\s?(\d+(?:\.\d+)?)(?:\s*(?:/|per)\s*(?:1\s?)?(?P<unit>K|M|MTok|million|thousand)\b)?", val, re.I)
+        if not m:
+            return None
+        unit = extra or ("1K" if (m.group("unit") or "").lower() in ("k", "thousand") else "1M")
+        return per_million(m.group(1), unit), m.end()
+    if attr == "release_date":
+        for pattern in (R.DATE_FULL, R.DATE_DAY_FIRST, R.DATE_ISO, R.DATE_MONTH_YEAR):
+            m = pattern.match(val)
+            if m:
+                day = m.groupdict().get("day")
+                iso = _safe_date(m.group("year"), m.group("month"), day, numeric=pattern is R.DATE_ISO)
+                return (iso, m.end()) if iso else None
+        return None
+    if attr == "license":
+        m = R.LICENSE_SHORT.match(val + " license") or re.match(r"(?:MIT|Apache[\s-]?2(?:\.0)?)\b", val)
+        if m:
+            name = _norm_license(m.group("lic") if "lic" in m.groupdict() else m.group(0))
+            return (name, min(len(val), m.end())) if name else None
+        m = re.match(r"[A-Z][\w.\- ]{2,40}?(?:License|Licence|Terms of Use)\b", val)
+        return (m.group(0), m.end()) if m else None
+    if attr == "benchmark":
+        m = _KV_SCORE.match(val)
+        if not m or (m.group("pct") is None and "." not in m.group("score") and len(val.strip()) > len(m.group(0)) + 12):
+            return None
+        value = tidy(float(m.group("score")))
+        return (value, m.end()) if value <= 3000 else None
+    return None
+
+
+def _key_attr(key: str, val: str) -> tuple[str, str | None] | None:
+    attr = _column_attr(key)
+    low = key.lower().strip()
+    if attr is None and val.lstrip().startswith("$") and re.fullmatch(r"(?:input|output|prompt|completion)(?:\s+tokens?)?", low):
+        return ("price_input" if low.startswith(("input", "prompt")) else "price_output", None)
+    if attr is None and re.fullmatch(r"(?:total\s+)?context(?:\s+(?:window|length|size))?|max(?:imum)?\s+context.*", low):
+        return ("context_window", None)
+    return attr
+
+
+def _key_values(doc: Doc) -> list[Found]:
+    """Facts written as "key: value" lines or two-cell table rows."""
+    text = doc.text
+    out: list[Found] = []
+    pairs = [(m, "line") for m in _KV_LINE.finditer(text)] + [(m, "pipe") for m in _KV_PIPE.finditer(text)]
+    for m, _kind in pairs:
+        key, val = m.group("key").strip(), m.group("val")
+        if not key or re.fullmatch(r"[\s\-:|]+", val):
+            continue
+        ks, ke = m.start("key"), m.end("key")
+        in_key = [x for x in doc.mentions if ks <= x.start < ke]
+        bench_name: str | None = None
+        attr_extra = _key_attr(key, val)
+        if in_key:
+            rest = text[in_key[0].end : ke]
+            bm = R.BENCH.search(rest)
+            if bm and _bench_name(bm):
+                attr_extra = ("benchmark", _bench_name(bm))
+        if attr_extra is None:
+            bm = R.BENCH.match(key)
+            if bm and _bench_name(bm) and bm.end() >= len(key) - 14:
+                bench_name = _bench_name(bm)
+                tail = re.match(r"\s+(v\d+(?:\.\d+)?)\b", key[bm.end() :])
+                bench_name = f"{bench_name} {tail.group(1)}" if tail and bench_name else bench_name
+            elif (
+                _BENCH_KEY.fullmatch(key)
+                and not _NOT_BENCH_KEY.search(key)
+                and not in_key
+                and len(key) <= 40
+                and not doc.in_mention(ks, ke)
+            ):
+                bench_name = re.sub(r"\s*\([^)]*\)\s*$", "", key).strip()
+            if bench_name:
+                attr_extra = ("benchmark", bench_name)
+        if attr_extra is None:
+            continue
+        attr, extra = attr_extra
+        vs = m.start("val")
+        found = _kv_value(attr, extra if attr != "benchmark" else None, val)
+        if found is None:
+            continue
+        value, vlen = found
+        if attr == "benchmark":
+            bench_name = extra if (in_key and extra) or bench_name is None else bench_name
+            if isinstance(value, int) and 1900 <= value <= 2100:
+                continue  # a year
+        if doc.in_mention(vs, vs + vlen) and attr == "license":
+            continue
+        model = in_key[0] if in_key else _section_subject(doc, m.start())
+        if model is None:
+            continue
+        out.append(Found(attr, value, ks, vs + vlen, [model], name=bench_name if attr == "benchmark" else None))
+    return out

@@ -11,42 +11,10 @@ The tables are about developers and brands in general, never about particular ar
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-# ---------------------------------------------------------------------------------------------
-# Developers: the organization names articles use, and the value we store for each.
-
-ORG_CANONICAL: dict[str, str] = {
-    "openai": "OpenAI", "anthropic": "Anthropic", "google": "Google", "google deepmind": "Google DeepMind",
-    "deepmind": "Google DeepMind", "meta": "Meta", "meta ai": "Meta", "facebook": "Meta",
-    "mistral": "Mistral AI", "mistral ai": "Mistral AI", "deepseek": "DeepSeek", "alibaba": "Alibaba",
-    "alibaba cloud": "Alibaba", "qwen team": "Alibaba", "xai": "xAI", "moonshot": "Moonshot AI",
-    "moonshot ai": "Moonshot AI", "zhipu": "Zhipu AI", "zhipu ai": "Zhipu AI", "z.ai": "Zhipu AI",
-    "microsoft": "Microsoft", "microsoft corp.": "Microsoft", "microsoft research": "Microsoft",
-    "nvidia": "NVIDIA", "amazon": "Amazon", "aws": "Amazon", "cohere": "Cohere", "ai21": "AI21 Labs",
-    "ai21 labs": "AI21 Labs", "01.ai": "01.AI", "minimax": "MiniMax", "tencent": "Tencent",
-    "databricks": "Databricks", "mosaic": "MosaicML", "mosaicml": "MosaicML", "mosaic ml": "MosaicML",
-    "snowflake": "Snowflake", "tii": "TII", "technology innovation institute": "TII", "baidu": "Baidu",
-    "bytedance": "ByteDance", "ibm": "IBM", "apple": "Apple", "allen institute for ai": "AI2", "ai2": "AI2",
-    "stability ai": "Stability AI", "reka": "Reka", "inflection": "Inflection AI", "inflection ai": "Inflection AI",
-    "stepfun": "StepFun", "baichuan": "Baichuan", "iflytek": "iFlytek", "g42": "G42", "nous research": "Nous Research",
-}
-ORG_PATTERN = re.compile(
-    r"(?<![\w.])(?:Google DeepMind|DeepMind|OpenAI|Anthropic|Google|Meta AI|Meta|Facebook|Mistral AI|Mistral"
-    r"|DeepSeek|Alibaba Cloud|Alibaba|Qwen [Tt]eam|xAI|Moonshot AI|Moonshot|Zhipu AI|Zhipu|Z\.ai"
-    r"|Microsoft Research|Microsoft Corp\.|Microsoft|NVIDIA|Nvidia|Amazon|AWS|Cohere|AI21 Labs|AI21|01\.AI"
-    r"|MiniMax|Tencent|Databricks|Mosaic ?ML|Mosaic|Snowflake|TII|Technology Innovation Institute|Baidu"
-    r"|ByteDance|IBM|Apple|Allen Institute for AI|AI2|Stability AI|Reka|Inflection AI|Inflection|StepFun|Baichuan|iFlytek"
-    r"|G42|Nous Research)(?![A-Za-z0-9_-])"
-)
-
-
-def canonical_org(surface: str) -> str:
-    """'Meta AI' -> 'Meta', 'Mosaic ML' -> 'MosaicML'; unknown names are returned as written."""
-    key = " ".join(surface.split()).lower()
-    return ORG_CANONICAL.get(key, surface.strip())
-
+from . import names
+from . import rules as R
 
 # ---------------------------------------------------------------------------------------------
 # Mentions
@@ -96,286 +64,6 @@ def _join(*parts: str | None) -> str:
     return "-".join(p for p in parts if p)
 
 
-Canon = tuple[str, str, str | None, str | None]  # canonical, family, variant, size
-Builder = Callable[[re.Match[str]], Canon]
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One family of model names: a pattern, who builds it, how to spell the canonical name."""
-
-    pattern: re.Pattern[str]
-    developer: str | None
-    build: Builder
-    gate: re.Pattern[str] | None = None  # the article must match this for the pattern to apply
-    keys: tuple[str, ...] = ()  # lower-case words one of which the text must contain (a cheap pre-check)
-
-
-VER = r"\d+(?:\.\d+)?"
-SIZE = r"(?:\d+(?:\.\d+)?[BbMm]\b|\d+x\d+[Bb]\b)"
-_I = re.IGNORECASE
-
-
-def _g(m: re.Match[str], *names: str) -> str | None:
-    for name in names:
-        try:
-            value = m.group(name)
-        except IndexError:
-            continue
-        if value:
-            return value
-    return None
-
-
-def _gpt(m: re.Match[str]) -> Canon:
-    ver = m.group("ver") + (m.group("o") or "")
-    variants = [_v(x) for x in re.findall(r"turbo|mini|nano|pro|preview|\d{4}", m.group("tail") or "", _I)]
-    family = f"GPT-{ver}"
-    return _join(family, *variants), family, variants[-1] if variants else None, None
-
-
-def _o_series(m: re.Match[str]) -> Canon:
-    name = f"o{m.group('ver')}"
-    var = _v(m.group("var"))
-    return _join("OpenAI", name, var), f"OpenAI-{name}", var or None, None
-
-
-def _claude(m: re.Match[str]) -> Canon:
-    ver = _g(m, "ver", "ver2", "ver3")
-    tier = _v(_g(m, "tier", "tier2", "tier3"))
-    if ver and tier:
-        major = float(ver)
-        canonical = f"Claude-{tier}-{ver}" if major >= 4 else f"Claude-{ver}-{tier}"
-        return canonical, f"Claude-{ver}", tier, None
-    if ver:
-        return f"Claude-{ver}", f"Claude-{ver}", None, None
-    if tier:
-        return f"Claude-{tier}", "Claude", tier, None
-    return "Claude", "Claude", None, None
-
-
-def _gemini(m: re.Match[str]) -> Canon:
-    ver = _g(m, "ver", "ver2")
-    tier = _v(m.group("tier"))
-    family = _join("Gemini", ver)
-    return _join(family, tier), family, tier or None, None
-
-
-def _simple(brand: str, joiner: str = "-") -> Builder:
-    """Brand + optional version + variants + size, e.g. Gemma-3-27B, Llama-3.1-405B-Instruct."""
-
-    def build(m: re.Match[str]) -> Canon:
-        ver = _g(m, "ver")
-        family = brand + (joiner + ver if ver else "")
-        size = _size(_g(m, "size"))
-        var = _v(_g(m, "var"))
-        return _join(family, size, var), family, var or None, size or None
-
-    return build
-
-
-def _fixed(name: str) -> Builder:
-    def build(m: re.Match[str]) -> Canon:
-        return name, name, None, None
-
-    return build
-
-
-def _deepseek(m: re.Match[str]) -> Canon:
-    core = m.group("m")
-    core = core[0].upper() + core[1:]
-    core = re.sub(r"\s+", "-", core)
-    family = f"DeepSeek-{core}"
-    variants = [_v(x) for x in re.findall(r"[A-Za-z]+", m.group("tail") or "")]
-    distill = (m.groupdict().get("distill") or "").strip(" -")
-    if distill:  # "DeepSeek-R1-Distill-Qwen-32B"
-        parts = re.split(r"[- ]+", distill)
-        variants.append("-".join([parts[0].capitalize(), parts[1].capitalize(), *[_size(p) for p in parts[2:]]]))
-    return _join(family, *variants), family, variants[-1] if variants else None, None
-
-
-def _qwen(m: re.Match[str]) -> Canon:
-    brand = m.group("b")
-    brand = {"qwen": "Qwen", "qwq": "QwQ", "qvq": "QVQ"}.get(brand.lower(), brand)
-    ver = _g(m, "ver", "ver2") or ""
-    family = brand + ver
-    var, var2 = _v(_g(m, "var")), _v(_g(m, "var2"))
-    size = _g(m, "size") or ""
-    size = "-".join(_size(p) for p in size.split("-"))  # "235B-A22B"
-    return _join(family, var, size, var2), family, (var2 or var) or None, size or None
-
-
-def _mistral(m: re.Match[str]) -> Canon:
-    kind = m.group("kind")
-    ver = _g(m, "ver")
-    if re.fullmatch(SIZE, kind):
-        size = _size(kind)
-        return f"Mistral-{size}", "Mistral", None, size
-    tier = _v(kind)
-    family = _join("Mistral", tier, ver)
-    return family, family, None, None
-
-
-def _llama(m: re.Match[str]) -> Canon:
-    brand = "Code-Llama" if m.group("b").lower().startswith("code") else "Llama"
-    return _simple(brand)(m)
-
-
-def _kimi(m: re.Match[str]) -> Canon:
-    ver = m.group("ver")
-    var = _v(m.group("var"))
-    family = f"Kimi-{ver}"
-    return _join(family, var), family, var or None, None
-
-
-def _glm(m: re.Match[str]) -> Canon:
-    ver = m.group("ver")
-    brand = m.group("b")
-    family = f"{brand}{ver}" if brand == "ChatGLM" else f"GLM-{ver}"
-    var = m.group("var") or ""
-    size = _size(m.group("size"))
-    if var.upper() == "V":
-        return f"{family}V" + (f"-{size}" if size else ""), family, "V", size or None
-    return _join(family, _v(var), size), family, _v(var) or None, size or None
-
-
-def _minimax(m: re.Match[str]) -> Canon:
-    x = m.group("x")
-    name = f"MiniMax-{x}"
-    family = "MiniMax-01" if x.endswith("01") else name
-    return name, family, None, None
-
-
-def _hunyuan(m: re.Match[str]) -> Canon:
-    x = _v(m.group("x"))
-    family = _join("Hunyuan", x)
-    var = _v(m.group("var"))
-    return _join(family, var), family, var or None, None
-
-
-def _yi(m: re.Match[str]) -> Canon:
-    x, y = m.group("x"), m.group("y")
-    x = _size(x) if re.fullmatch(SIZE, x) else _v(x)
-    name = _join("Yi", x, _size(y) if y and re.fullmatch(SIZE, y) else _v(y))
-    return name, "Yi", None, None
-
-
-def _brand_ver(brand: str) -> Builder:
-    def build(m: re.Match[str]) -> Canon:
-        ver = _g(m, "ver")
-        family = _join(brand, ver)
-        var = _v(_g(m, "var"))
-        size = _size(_g(m, "size"))
-        return _join(family, var, size), family, var or None, size or None
-
-    return build
-
-
-SPECS: list[Spec] = [
-    Spec(re.compile(r"(?<![\w-])GPT[- ]?(?P<ver>\d(?:\.\d+)?)(?P<o>o)?(?P<tail>(?:[- ](?:Turbo|mini|nano|Pro|preview|\d{4}(?=-preview)|\d{4}-preview)\b)*)", _I), "OpenAI", _gpt, keys=('gpt',)),
-    Spec(re.compile(r"(?<![\w-])gpt-oss-(?P<size>\d+b)\b", _I), "OpenAI",
-         lambda m: (f"gpt-oss-{m.group('size').lower()}", "gpt-oss", None, m.group("size").lower()), keys=('gpt-oss',)),
-    Spec(re.compile(r"(?<![\w.-])o(?P<ver>[1-9])(?:-(?P<var>mini|pro|preview))?(?![\w.])"), "OpenAI", _o_series,
-         gate=re.compile(r"OpenAI|ChatGPT|GPT"), keys=('o1', 'o2', 'o3', 'o4', 'o5', 'o6', 'o7', 'o8', 'o9')),
-    Spec(re.compile(
-        r"\bClaude[- ](?:(?P<ver>\d(?:\.\d)?)[- ](?P<tier>Opus|Sonnet|Haiku|Instant)\b"
-        r"|(?P<tier2>Opus|Sonnet|Haiku)[- ](?P<ver2>\d(?:\.\d)?)\b"
-        r"|(?P<ver3>\d(?:\.\d)?)\b|(?P<tier3>Opus|Sonnet|Haiku|Instant)\b)?", _I), "Anthropic", _claude, keys=('claude',)),
-    # Anthropic shorthand: "Sonnet 4", "Opus 3", "Sonnet 3.5" in an article about Claude.
-    Spec(re.compile(r"\b(?:(?P<tier>Opus|Sonnet|Haiku)[- ](?P<ver>\d(?:\.\d)?)(?![\d.]\d)|(?P<ver2>\d\.\d)[- ](?P<tier2>Opus|Sonnet|Haiku)\b)"),
-         "Anthropic", _claude, gate=re.compile(r"Claude|Anthropic"), keys=('opus', 'sonnet', 'haiku')),
-    Spec(re.compile(
-        r"\bGemini(?:[- ](?P<ver>\d(?:\.\d)?)\b)?(?:[- ](?P<tier>Pro|Flash[- ]Lite|Flash|Ultra|Nano)\b)?"
-        r"(?:[- ](?P<ver2>\d(?:\.\d)?)\b)?", _I), "Google", _gemini, keys=('gemini',)),
-    Spec(re.compile(rf"\b(?P<b>Gemma|CodeGemma|PaliGemma)(?:[- ]?(?P<ver>\d(?:\.\d)?n?)\b)?(?:[- ](?P<var>E\d+B)\b)?(?:[- ](?P<size>{SIZE}))?", _I),
-         "Google", lambda m: _simple({"gemma": "Gemma", "codegemma": "CodeGemma", "paligemma": "PaliGemma"}[m.group("b").lower()])(m), keys=('gemma',)),
-    Spec(re.compile(r"\bPaLM(?:[- ]?(?P<ver>\d)\b)?(?:[- ](?P<var>Large|Small|Unicorn|Bison|Otter|Gecko)\b)?"), "Google",
-         _brand_ver("PaLM"), keys=('palm',)),
-    Spec(re.compile(
-        rf"\b(?P<b>Code ?Llama|Llama|LLaMA|LLAMA)(?:[- ]?(?P<ver>\d(?:\.\d)?)(?![\d.]*[BbMm]\b)\b)?(?:[- ](?P<size>{SIZE}))?"
-        r"(?:[- ](?P<var>Chat|Instruct|Vision|Guard|Scout|Maverick|Behemoth)\b)?"), "Meta", _llama, keys=('llama',)),
-    Spec(re.compile(rf"\bMistral[- ](?P<kind>{SIZE}|Small|Medium|Large|Nemo|NeMo|Saba)(?:[- ](?P<ver>\d+(?:\.\d+)?)(?![\dBb]))?"),
-         "Mistral AI", _mistral, keys=('mistral',)),
-    Spec(re.compile(rf"\bMixtral(?:[- ](?P<size>{SIZE}))?(?:[- ](?P<var>Instruct)\b)?", _I), "Mistral AI", _simple("Mixtral"), keys=('mixtral',)),
-    Spec(re.compile(r"\b(?P<b>Codestral|Ministral|Pixtral|Magistral|Devstral|Mathstral)(?:[- ](?P<var>Mamba|Large|Small|Medium|\d+B))?\b"),
-         "Mistral AI", lambda m: (_join(m.group("b"), _v(m.group("var"))), m.group("b"), _v(m.group("var")) or None, None), keys=('codestral', 'ministral', 'pixtral', 'magistral', 'devstral', 'mathstral')),
-    # Mistral shorthand: "Small 3", "Large 2" in an article about Mistral.
-    Spec(re.compile(r"(?:(?<=[Rr]elease[sd] )|(?<=[Rr]elease ))(?P<kind>Small|Medium|Large) (?P<ver>\d(?:\.\d)?)\b"),
-         "Mistral AI", _mistral, gate=re.compile(r"Mistral"), keys=('small', 'medium', 'large')),
-    Spec(re.compile(
-        rf"\b(?P<b>(?i:Qwen|QwQ|QVQ))(?:[- ]?(?P<ver>\d(?:\.\d+)?)(?![\d.]*[Bb]\b))?"
-        rf"(?:[- ](?P<var>VL|Max|Plus|Turbo|Coder|Math|Omni|Audio)\b)?(?:[- ](?P<ver2>\d\.\d)\b)?"
-        rf"(?:[- ](?P<size>{SIZE}(?:-A\d+B\b)?))?(?:[- ](?P<var2>Instruct|Chat|Preview|Thinking)\b)?"), "Alibaba", _qwen, keys=('qwen', 'qwq', 'qvq')),
-    Spec(re.compile(
-        r"\bDeepSeek[- ]?(?P<m>V\d(?:\.\d)?|R\d|Coder(?:[- ]V\d(?:\.\d)?)?|Math|VL\d?|LLM|MoE|Prover(?:[- ]V\d(?:\.\d)?)?|Janus|OCR)\b"
-        r"(?P<tail>(?:[- ](?:Pro|Flash|Chat|Lite|Exp|Base|Instruct|Terminus|Speciale)\b)*)(?P<distill>[- ]Distill[- ](?:Qwen|Llama)[- ]?\d+(?:\.\d+)?[Bb]\b)?", _I),
-         "DeepSeek", _deepseek, keys=('deepseek',)),
-    # DeepSeek shorthand inside an article that names DeepSeek: "V4-Pro", "R1", "V3.2".
-    Spec(re.compile(r"(?<![\w.$/-])(?P<m>V\d(?:\.\d)?|R\d)(?![\w.]*\d)\b(?P<tail>(?:[- ](?:Pro|Flash|Chat|Lite|Exp|Base|Instruct|Terminus)\b)*)(?![\w-])"),
-         "DeepSeek", _deepseek, gate=re.compile(r"DeepSeek"), keys=('v', 'r')),
-    Spec(re.compile(r"\bKimi[- ](?P<ver>[Kk]\d(?:\.\d)?)\b(?:[- ](?P<var>Thinking|Instruct|Base)\b)?"), "Moonshot AI", _kimi, keys=('kimi',)),
-    Spec(re.compile(r"(?<![\w.$/-])(?P<ver>K\d\.\d|K\d)\b(?:[- ](?P<var>Thinking|Instruct|Base)\b)?(?![\w-])"), "Moonshot AI", _kimi,
-         gate=re.compile(r"Kimi"), keys=('k',)),
-    Spec(re.compile(rf"\b(?P<b>(?:Chat)?GLM)[- ]?(?P<ver>\d(?:\.\d)?)(?:[- ]?(?P<var>V|AirX|Air|Flash|Plus)\b|\b)(?:[- ](?P<size>{SIZE}))?"),
-         "Zhipu AI", _glm, keys=('glm',)),
-    Spec(re.compile(r"\bPhi[- ](?P<ver>\d(?:\.\d)?)\b(?:[- ](?P<var>mini|medium|small|vision|MoE|multimodal|reasoning)\b)?"),
-         "Microsoft", _brand_ver("Phi"), keys=('phi',)),
-    Spec(re.compile(rf"\bNemotron(?:[- ](?P<ver>\d)\b)?(?:[- ](?P<var>Nano|Super|Ultra|Mini)\b)?(?:[- ](?P<size>{SIZE}))?"),
-         "NVIDIA", _brand_ver("Nemotron"), keys=('nemotron',)),
-    Spec(re.compile(r"\bGrok(?:[- ]?(?P<ver>\d(?:\.\d)?)\b)?(?:[- ](?P<var>mini|Heavy|Fast|Code)\b)?"), "xAI", _brand_ver("Grok"), keys=('grok',)),
-    Spec(re.compile(rf"\bFalcon[- ]?(?:(?P<ver>\d(?:\.\d)?)[- ])?(?P<size>{SIZE})"), "TII", _simple("Falcon"), keys=('falcon',)),
-    Spec(re.compile(rf"\bFalcon[- ]Mamba(?:[- ](?P<size>{SIZE}))?"), "TII", _simple("Falcon-Mamba"), keys=('falcon',)),
-    Spec(re.compile(rf"\bLlama[- ]\d(?:\.\d)?[- ]Nemotron(?:[- ](?:Nano|Super|Ultra))?(?:[- ](?:{SIZE}))?(?:[- ]Instruct\b)?"), "NVIDIA",
-         lambda m: (re.sub(r"\s+", "-", m.group(0)), "Nemotron", None, None), keys=('nemotron',)),
-    # "Falcon 3", "Falcon 2": only in an article about language models (a Falcon 9 is a rocket)
-    Spec(re.compile(rf"\bFalcon[- ]?(?P<ver>[2-4](?:\.\d)?)\b(?![- ]?{SIZE})"), "TII", _simple("Falcon"),
-         gate=re.compile(r"\bTII\b|Technology Innovation Institute|language model|\bLLM"), keys=('falcon',)),
-    Spec(re.compile(r"\bYi-(?P<x>\d+(?:\.\d+)?[Bb]\b|VL|Coder|Large|Lightning|\d\.\d)(?:-(?P<y>\d+[Bb]|Chat)\b)?"), "01.AI", _yi, keys=('yi-',)),
-    Spec(re.compile(r"(?<![\w-])Yi(?![\w-])"), "01.AI", _fixed("Yi"), gate=re.compile(r"01\.AI|Yi-"), keys=('yi',)),
-    Spec(re.compile(r"\bDBRX(?:[- ](?P<var>Instruct|Base)\b)?"), "Databricks", _brand_ver("DBRX"), keys=('dbrx',)),
-    Spec(re.compile(r"\bJamba(?:[- ](?P<ver>\d(?:\.\d)?)\b)?(?:[- ](?P<var>Mini|Large|Instruct)\b)?"), "AI21 Labs", _brand_ver("Jamba"), keys=('jamba',)),
-    Spec(re.compile(r"\bSnowflake[- ]Arctic\b|(?<![\w-])Arctic(?![\w-])"), "Snowflake", _fixed("Snowflake-Arctic"),
-         gate=re.compile(r"Snowflake"), keys=('arctic',)),
-    Spec(re.compile(r"\bMiniMax[- ](?P<x>Text-01|VL-01|01|M1|M2(?:\.\d)?|abab\d(?:\.\d)?)\b"), "MiniMax", _minimax, keys=('minimax',)),
-    Spec(re.compile(r"\bHunyuan(?:[- ](?P<x>Large|Turbo|T1|Lite|Pro|Standard|A\d+B)\b)?(?:[- ](?P<var>Instruct)\b)?"),
-         "Tencent", _hunyuan, keys=('hunyuan',)),
-    Spec(re.compile(r"\bERNIE(?:[- ](?:Bot|X))?(?:[- ]?(?P<ver>\d(?:\.\d)?)\b)?(?:[- ](?P<var>Turbo|Speed|Lite)\b)?"), "Baidu",
-         _brand_ver("ERNIE"), keys=('ernie',)),
-    Spec(re.compile(r"\bCommand[- ](?P<x>R\+|R7B|R|A|Light)(?![\w+])"), "Cohere",
-         lambda m: (f"Command-{m.group('x')}", "Command", None, None), keys=('command',)),
-    Spec(re.compile(r"\bAya(?:[- ](?P<var>Expanse|Vision|23|101)\b)?"), "Cohere", _brand_ver("Aya"), keys=('aya',)),
-    Spec(re.compile(r"\b(?:Amazon[- ])?Nova[- ](?P<var>Pro|Lite|Micro|Premier)\b"), "Amazon",
-         lambda m: (f"Nova-{m.group('var')}", "Nova", m.group("var"), None), keys=('nova',)),
-    Spec(re.compile(r"\bOlympus\b"), "Amazon", _fixed("Olympus"), gate=re.compile(r"Amazon"), keys=('olympus',)),
-    Spec(re.compile(rf"\bOLMo(?:[- ]?(?P<ver>\d)\b)?(?:[- ](?P<size>{SIZE}))?"), "AI2", _simple("OLMo"), keys=('olmo',)),
-    Spec(re.compile(rf"\bGranite[- ](?P<ver>\d(?:\.\d)?)\b(?:[- ](?P<size>{SIZE}))?"), "IBM", _simple("Granite"), keys=('granite',)),
-    Spec(re.compile(r"\bDoubao(?:[- ](?P<ver>\d(?:\.\d)?)\b)?(?:[- ](?P<var>Pro|Lite|Seed|Vision|Thinking)\b)?"), "ByteDance",
-         _brand_ver("Doubao"), keys=("doubao",)),
-    Spec(re.compile(rf"\bBaichuan[- ]?(?P<ver>\d(?:\.\d)?)\b(?:[- ](?P<size>{SIZE}))?"), "Baichuan", _simple("Baichuan"),
-         keys=("baichuan",)),
-    Spec(re.compile(r"\bInflection-(?P<ver>\d(?:\.\d)?)\b"), "Inflection AI", _brand_ver("Inflection"), keys=("inflection-",)),
-    Spec(re.compile(r"\bReka[- ](?P<var>Core|Flash|Edge)\b"), "Reka", _brand_ver("Reka"), keys=("reka",)),
-    Spec(re.compile(r"\bMAI-(?P<ver>\d(?:\.\d)?)\b"), "Microsoft", _brand_ver("MAI"), keys=("mai-",)),
-    Spec(re.compile(rf"\bStarCoder(?P<ver>2)?(?:[- ](?P<size>{SIZE}))?"), None, _simple("StarCoder", ""), keys=('starcoder',)),
-]
-
-# Gates that are plain alternatives of words are checked with `in` (much faster than a regex scan).
-_GATE_LITERALS: dict[int, tuple[str, ...]] = {
-    i: tuple(spec.gate.pattern.replace("\\.", ".").split("|"))
-    for i, spec in enumerate(SPECS)
-    if spec.gate is not None and re.fullmatch(r"(?:[A-Za-z0-9 -]|\\\.)+(?:\|(?:[A-Za-z0-9 -]|\\\.)+)*", spec.gate.pattern)
-}
-_KEY_SPECS: dict[str, list[int]] = {}
-_SCAN_SPECS: list[int] = []  # specs whose keys are single letters: scanned whole (they are gated)
-for _i, _spec in enumerate(SPECS):
-    if not _spec.keys or any(len(k) < 2 for k in _spec.keys):
-        _SCAN_SPECS.append(_i)
-        continue
-    for _k in _spec.keys:
-        _KEY_SPECS.setdefault(_k, []).append(_i)
-_TRIGGER = re.compile("|".join(re.escape(k) for k in sorted(_KEY_SPECS, key=len, reverse=True)), re.IGNORECASE)
-_TRIGGER_LOW = re.compile("|".join(re.escape(k) for k in sorted(_KEY_SPECS, key=len, reverse=True)))  # on lower-cased text
-
 # "the Pro version of V4", "the instruct variant", "a “Flash” version", "The chat version".
 VARIANT_REF = re.compile(
     r"\b(?:[Tt]he|[Aa]|[Ii]ts|[Aa]n)\s+(?:new\s+|lighter\s+|larger\s+|smaller\s+)?[“\"']?(?P<var>Pro|Flash|Lite|Mini|Nano|Max|Plus|Turbo|"
@@ -401,47 +89,182 @@ _BARE_BEFORE = re.compile(r"(?:^|\n|\. |\bthe |\bThe )$")  # what may precede a 
 
 def find_model_mentions(text: str) -> list[ModelMention]:
     """Every model the text names, in order, each with its canonical name and exact span."""
-    found: list[ModelMention] = []
-    seen: set[tuple[int, int, int]] = set()
-    gates: dict[int, bool] = {}
+    mentions = [m for m in discover_mentions(text) if not _PRODUCT_AFTER.match(text, m.end)]
+    return _add_references(text, _resolve_overlaps(mentions))
 
-    def gate_ok(i: int) -> bool:
-        if i not in gates:
-            gate = SPECS[i].gate
-            literals = _GATE_LITERALS.get(i)
-            if literals is not None:
-                gates[i] = any(lit in text for lit in literals)
-            else:
-                gates[i] = gate is None or gate.search(text) is not None
-        return gates[i]
 
-    def run(i: int, start: int, end: int) -> None:
-        spec = SPECS[i]
-        for m in spec.pattern.finditer(text, start, end):
-            if m.end() == m.start() or (i, m.start(), m.end()) in seen:
+# A bare brand word used as a model: "Devstral is an agentic coding model", "released Codestral", "the Jamba model".
+_BARE_MODEL_AFTER = re.compile(
+    r"(?:\s*\([^)]{0,40}\))?(?:,\s+|\s+(?:is|was|remains|became)\s+)(?:an?|the|its|their|our|[A-Z][\w.-]*['’]s)\s+(?:[\w.-]+\s+){0,6}?"
+    r"(?:model|models|LLM|language\s+model|family|series|release)\b"
+    r"|\s+(?:model|LLM|weights|checkpoints?)\b(?!\s+(?:of|for)\b)"
+)
+_BARE_MODEL_BEFORE = re.compile(
+    r"(?:\b(?:released|launched|unveiled|introduced|open-sourced|announced|debuted|shipped|called|named|dubbed|"
+    r"codenamed)\s+(?:its\s+|the\s+|a\s+|their\s+)?(?:new\s+)?|\b(?:Model|Name)\s*:\s*"
+    r"|\b(?:model|LLM|codenamed|called|named|dubbed)[,:]?\s+[“\"]?)$"
+)
+# The brand used as an organisation: "Mistral's", "DeepSeek released", "by Mistral", "Mistral AI".
+_ORG_USE_AFTER = re.compile(
+    r"(?:,\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,6}?(?:company|lab|laboratory|startup|start-up|firm|developer|maker|giant|unicorn|"
+    r"group|team|provider|vendor)\b|\s+(?:AI|Labs?|Research|Inc\.?|Corp\.?|Technologies|Cloud|team)\b|\s+(?:has\s+|have\s+|had\s+|also\s+|today\s+|officially\s+)*"
+    r"(?:released|launched|unveiled|introduced|announced|open-sourced|debuted|shipped|said|says|claims|built|developed|"
+    r"trained|published|releases|launches|unveils|introduces|announces|open-sources|debuts|ships|is\s+releasing)\b)"
+)
+_NAME_PART_AFTER = re.compile(r"[\s-](?:v?\d|[A-Z]\d|(?i:pro|flash|mini|nano|ultra|lite|turbo|large|small|medium)\b)")
+_ORG_USE_BEFORE = re.compile(r"\b(?:by|from)\s+(?:the\s+)?$")
+
+
+def discover_mentions(text: str) -> list[ModelMention]:
+    """Model mentions found by shape and use, with no catalog (see names.py)."""
+    blocked = bytearray(len(text) + 1)
+    for m in R.CHIP.finditer(text):
+        blocked[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    for m in R.bench_matches(text, text.lower(), [(0, len(text))]):
+        blocked[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    cands = names.scan_names(text, blocked)
+    if not cands:
+        return []
+    lower_words = _plain_lower_words(text)
+
+    def brand_ok(word: str) -> bool:
+        low = word.lower()
+        if low in names.KNOWN_BRANDS:
+            return True
+        if low in names.NOT_BRANDS or low in lower_words or (low.endswith("s") and low[:-1] in names.NOT_BRANDS):
+            return False
+        return len(word) >= 2 or low == "o"
+
+    shorthand: list[names.NameParts] = []
+    strong: set[str] = set()  # brands the article writes with a version, size or code attached
+    kept: list[names.NameParts] = []
+    for c in cands:
+        brand = c.parts[0]
+        low = brand.lower()
+        numeric = any(k in ("ver", "size", "moe", "code") for k in c.kinds[1:])
+        years = [p for p, k in zip(c.parts[1:], c.kinds[1:], strict=False) if k in ("ver", "size", "moe", "code")]
+        if years and all(re.fullmatch(r"(?:19|20)\d\d", p) for p in years):
+            continue  # "late-2024", "Q3 2025": a date, not a name
+        if low in names.VARIANT_WORDS or re.fullmatch(r"[A-Z]\d+(?:\.\d+)*[A-Za-z]?", brand):
+            if numeric or len(c.parts) > 1 or re.fullmatch(r"[A-Z]\d+(?:\.\d+)*", brand):
+                shorthand.append(c)
+            continue
+        if not brand_ok(brand):
+            continue
+        sized = any(k in ("size", "moe") for k in c.kinds[1:])
+        both = numeric and any(k == "variant" for k in c.kinds[1:])
+        if numeric and (c.joined or sized or len(c.parts) == 1 or both or not brand[1:].islower() or _sentence_has(text, c.start, names.MODEL_NOUN)):
+            strong.add(low)
+        kept.append(c)
+    org_used = {low for low in strong | {c.parts[0].lower() for c in kept} if _used_as_org(text, low)}
+
+    out: list[ModelMention] = []
+    for c in kept:
+        brand = c.parts[0]
+        low = brand.lower()
+        numeric = any(k in ("ver", "size", "moe", "code") for k in c.kinds[1:]) or bool(re.fullmatch(r"[a-z]{1,2}\d+", brand))
+        variant = any(k == "variant" for k in c.kinds[1:])
+        plain_words = not numeric and any(k == "word" for k in c.kinds[1:])
+        if numeric:
+            if low not in strong and low not in names.KNOWN_BRANDS:
                 continue
-            seen.add((i, m.start(), m.end()))
-            canonical, family, variant, size = spec.build(m)
-            kind = "name" if spec.gate is None else "shorthand"
-            found.append(ModelMention(canonical, m.group(0), m.start(), m.end(), family, spec.developer, variant, size, kind))
+        elif plain_words:
+            continue  # "Mixture-of-Experts", "High-Flyer": capitalised words, not a name
+        elif variant:
+            if low not in strong and low not in names.KNOWN_BRANDS and (
+                low in org_used or not _sentence_has(text, c.start, names.MODEL_NOUN)
+            ):
+                continue
+        else:  # a bare brand word
+            if low in org_used or _ORG_USE_AFTER.match(text, c.end):
+                continue
+            if re.match(r"['’]s\b", text[c.end : c.end + 2]) and low not in strong:
+                continue
+            if low not in strong and not (
+                _BARE_MODEL_AFTER.match(text, c.end) or _BARE_MODEL_BEFORE.search(text, max(0, c.start - 40), c.start)
+            ):
+                continue
+        out.append(_mention(text, c, ()))
+    by_piece: dict[str, str] = {}  # an inner piece of a full name -> that name's brand ("Sonnet" -> "Claude")
+    for c in kept:
+        if c.parts[0].lower() in strong or c.parts[0].lower() in names.KNOWN_BRANDS:
+            for piece in c.parts[1:]:
+                by_piece.setdefault(piece.lower(), c.parts[0])
+    code_brands = [c.parts[0] for c in kept if any(k == "code" for k in c.kinds[1:2])]
+    full_by_pieces: dict[frozenset[str], names.NameParts] = {}
+    for c in kept:
+        if len(c.parts) > 2:
+            full_by_pieces.setdefault(frozenset(p.lower() for p in c.parts[1:]), c)
+    for c in shorthand:
+        same = full_by_pieces.get(frozenset(p.lower() for p in c.parts))
+        if same is not None and len(same.parts) == len(c.parts) + 1:  # "Sonnet 3.7" after "Claude 3.7 Sonnet"
+            full = _mention(text, same, ())
+            out.append(
+                ModelMention(full.canonical, text[c.start : c.end], c.start, c.end, full.family, None, full.variant,
+                             full.size, "shorthand")
+            )
+            continue
+        owner = by_piece.get(c.parts[0].lower())
+        if owner is None and re.fullmatch(r"[A-Z]\d+(?:\.\d+)*[A-Za-z]?", c.parts[0]):
+            letter = c.parts[0][0]
+            owners = [b for b in code_brands if any(
+                p.startswith(letter) for x in kept if x.parts[0] == b for p in x.parts[1:2])]
+            # "R1" in an article about "DeepSeek-V3": the brand the article writes with codes most often
+            pool = owners or code_brands
+            owner = max(set(pool), key=pool.count) if pool else None
+        if owner is None:
+            continue
+        out.append(_mention(text, c, (owner,)))
+    out.sort(key=lambda m: m.start)
+    return out
 
-    # Speed: one scan for brand words, then each family's pattern only in a small window around a hit.
-    low = text.lower()
-    trigger, haystack = (_TRIGGER_LOW, low) if len(low) == len(text) else (_TRIGGER, text)
-    for hit in trigger.finditer(haystack):
-        for i in _KEY_SPECS.get(hit.group(0).lower(), ()):
-            if gate_ok(i):
-                run(i, max(0, hit.start() - 16), min(len(text), hit.end() + 100))
-    for i in _SCAN_SPECS:
-        if gate_ok(i):
-            run(i, 0, len(text))
-    mentions = [m for m in _resolve_overlaps(found) if not _PRODUCT_AFTER.match(text, m.end)]
-    mentions = _add_references(text, mentions)
-    return mentions
+
+def _mention(text: str, c: names.NameParts, prefix: tuple[str, ...]) -> ModelMention:
+    surface = text[c.start : c.end]
+    body = re.sub(r"[\s\u00a0]+", "-", surface)
+    canonical = "-".join([*prefix, body])
+    pieces = canonical.split("-")
+    family = [pieces[0]]
+    for piece in pieces[1:]:
+        if not re.fullmatch(r"v?\d+(?:\.\d+)*[a-z]?|[A-Z]\d+(?:\.\d+)*", piece):
+            break
+        family.append(piece)
+    size = next((p for p, k in zip(c.parts, c.kinds, strict=False) if k == "size"), None)
+    variant = next((p for p, k in reversed(list(zip(c.parts, c.kinds, strict=False))) if k in ("variant", "code")), None)
+    if variant is None and not size:
+        variant = next((p for p, k in zip(c.parts, c.kinds, strict=False) if k == "moe"), None)  # "Gemma 3n E2B"
+    return ModelMention(canonical, surface, c.start, c.end, "-".join(family), None, _v(variant) if variant else None,
+                        _size(size) if size else None, "shorthand" if prefix else "name")
+
+
+def _plain_lower_words(text: str) -> set[str]:
+    """Words the text also uses in lower case mid-sentence: ordinary words, not brands ("step", "table")."""
+    return {m.group(1) for m in re.finditer(r"(?<=[a-z,] )([a-z]{3,})(?=[\s,.;:])", text)}
+
+
+def _sentence_has(text: str, pos: int, pattern: re.Pattern[str]) -> bool:
+    lo = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), pos - 200)
+    hi_dot = text.find(". ", pos)
+    hi_nl = text.find("\n", pos)
+    hi = min(x for x in (hi_dot, hi_nl, pos + 200, len(text)) if x >= 0)
+    return pattern.search(text, max(0, lo), hi) is not None
+
+
+def _used_as_org(text: str, low: str) -> bool:
+    """The brand word is used as an organisation somewhere in the text ("Mistral released", "by Mistral")."""
+    for m in re.finditer(rf"(?<![\w.-]){re.escape(low)}(?![\w-])", text, re.IGNORECASE):
+        if _NAME_PART_AFTER.match(text, m.end()):
+            continue  # "from Gemini 1.5": the brand of a name, not the organisation
+        if _ORG_USE_AFTER.match(text, m.end()) or _ORG_USE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            return True
+    return False
 
 
 # "the Gemini API", "the Claude app": a product around the model, not a statement about one model.
-_PRODUCT_AFTER = re.compile(r"\s(?:API|APIs|app|apps|Studio|platform|website|chatbot|assistant|Code\b|CLI|[Tt]eam|[Ll]ab)\b")
+_PRODUCT_AFTER = re.compile(
+    r"\s(?:API|APIs|app|apps|Studio|platform|website|chatbot|assistant|Code\b|CLI|[Tt]eam|[Ll]ab|cluster|supercomputer|"
+    r"data\s+cent(?:er|re)|chips?\b|processors?\b|phones?\b|smartphones?\b|laptops?\b|robots?\b|cars?\b|rocket)\b"
+)
 
 
 def _resolve_overlaps(found: list[ModelMention]) -> list[ModelMention]:
@@ -488,7 +311,8 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
         if base is None:
             continue
         family = base.family or base.canonical
-        if base.family.startswith("Claude") or family.lower().endswith(var.lower()):
+        stem = base.canonical if not base.size else family  # "Hunyuan-Large" -> "Hunyuan-Large-Instruct"
+        if stem.lower().endswith(var.lower()) or var.lower() in stem.lower().split("-"):
             continue
         end = m.end() if base.start != m.end() else base.end
         if base.start == m.end():
@@ -497,7 +321,7 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
             end = m.end() - (len(m.group(0)) - len(m.group(0).rstrip()))
             if m.group(0).rstrip().endswith("of"):
                 end = m.start() + m.group(0).rstrip().rfind(" of")
-        canonical = _join(family, var)
+        canonical = _join(stem, var)
         extra.append(ModelMention(canonical, text[m.start("var"):end], m.start("var"), end, family, base.developer, var,
                                   None, "reference"))
     known: dict[str, list[ModelMention]] = {}
@@ -573,22 +397,16 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
 
 
 def canonical_model_name(surface: str) -> str | None:
-    """The canonical name of one model name as a user or article writes it ('llama 3.1 405b'), else None.
-
-    Shorthand that needs an article's context ("V4-Pro") is tried with its usual brand."""
+    """The canonical name of one model name as a user or article writes it ('llama 3.1 405b'), else None."""
     text = " ".join(surface.split())
     if not text:
         return None
     for candidate in (text, _titled(text)):
-        mentions = [m for m in find_model_mentions(candidate) if m.kind != "reference"]
-        if mentions:
-            best = max(mentions, key=lambda m: m.end - m.start)
-            return best.canonical
-    for brand in ("DeepSeek", "Kimi", "Claude", "OpenAI", "Mistral", "Snowflake", "Amazon"):
-        probe = f"{brand} {text}"
-        for m in find_model_mentions(probe):
-            if m.start <= len(brand) + 1 and m.end >= len(probe) - 1 and m.kind != "reference":
-                return m.canonical
+        found = [c for c in names.scan_names(candidate) if len(c.parts) > 1 or c.parts[0].lower() in names.KNOWN_BRANDS]
+        found = [c for c in found if c.parts[0].lower() not in names.NOT_BRANDS]
+        if found:
+            best = max(found, key=lambda c: c.end - c.start)
+            return _mention(candidate, best, ()).canonical
     return None
 
 
@@ -605,14 +423,3 @@ def _titled(text: str) -> str:
         else:
             out.append(word)
     return " ".join(out)
-
-
-def developer_of(canonical: str) -> str | None:
-    """The usual developer of a canonical model name, from the brand tables (None when unknown)."""
-    for spec in SPECS:
-        if spec.developer is None:
-            continue
-        m = spec.pattern.match(canonical.replace("-", " ")) or spec.pattern.match(canonical)
-        if m and m.end() > 0:
-            return spec.developer
-    return None

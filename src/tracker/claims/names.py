@@ -1,0 +1,782 @@
+# ruff: noqa: E501 - vocabulary tables and regexes read best one entry per line
+"""Open-vocabulary model names: find model mentions from the shape of a name and how the text uses it.
+
+No catalog gates recognition. A name is a brand word followed by name parts (versions, sizes, codes
+such as "V3" or "A22B", variant words such as "Pro" or "mini", snapshots such as "0528"), joined by
+hyphens, spaces or nothing: "Zephyr-9", "Aurora 2 Pro", "Vorket 3.1 405B", "Kestrel-V3",
+"qux-oss-120b", "Xylo-8x7B", "Nimbus 235B-A22B". The canonical name is those parts in the text's
+order, hyphenated. A bare brand word ("Devstral") is a model only where the text treats it as one.
+Shorthand ("Sonnet 4", "V4-Pro") takes the brand of a full name in the same article that contains it.
+
+The vocabulary tables (variant words, words that are not brands, product names) are about language,
+never about particular models; `KNOWN_BRANDS` is a prior that lets an ordinary English word
+("Command", "Granite") be a brand, never a gate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words that name a variant of a model, not a brand (lower case).
+VARIANT_WORDS = frozenset(
+    [
+        "pro",
+        "flash",
+        "lite",
+        "mini",
+        "nano",
+        "turbo",
+        "chat",
+        "instruct",
+        "base",
+        "large",
+        "small",
+        "medium",
+        "ultra",
+        "max",
+        "plus",
+        "vl",
+        "coder",
+        "vision",
+        "air",
+        "airx",
+        "exp",
+        "preview",
+        "opus",
+        "sonnet",
+        "haiku",
+        "instant",
+        "thinking",
+        "heavy",
+        "omni",
+        "math",
+        "reasoning",
+        "moe",
+        "scout",
+        "maverick",
+        "behemoth",
+        "guard",
+        "super",
+        "micro",
+        "premier",
+        "express",
+        "expanse",
+        "lightning",
+        "fast",
+        "edge",
+        "core",
+        "distill",
+        "terminus",
+        "speciale",
+        "experimental",
+        "audio",
+        "multimodal",
+        "nemo",
+        "mamba",
+        "it",
+        "hf",
+        "oss",
+        "latest",
+        "online",
+        "reasoner",
+        "deep",
+        "research",
+        "long",
+        "short",
+        "think",
+        "fp8",
+        "gguf",
+        "awq",
+        "mlx",
+    ]
+)
+# Variant words that may follow a name as a separate word ("Gemini 2.5 Pro"); the rest only inside a hyphenated name.
+_SPACED_VARIANTS = frozenset(
+    [
+        "pro",
+        "flash",
+        "lite",
+        "mini",
+        "nano",
+        "turbo",
+        "chat",
+        "instruct",
+        "base",
+        "large",
+        "small",
+        "medium",
+        "ultra",
+        "max",
+        "plus",
+        "vl",
+        "coder",
+        "vision",
+        "air",
+        "exp",
+        "preview",
+        "opus",
+        "sonnet",
+        "haiku",
+        "instant",
+        "thinking",
+        "heavy",
+        "omni",
+        "math",
+        "reasoning",
+        "moe",
+        "scout",
+        "maverick",
+        "behemoth",
+        "super",
+        "micro",
+        "premier",
+        "express",
+        "expanse",
+        "lightning",
+        "fast",
+        "edge",
+        "core",
+        "distill",
+        "terminus",
+        "speciale",
+        "experimental",
+        "audio",
+        "nemo",
+        "mamba",
+    ]
+)
+# Capitalised words that are never a model's brand word (lower case): calendar, document furniture, common
+# sentence openers, units, places and products that are not models.
+NOT_BRANDS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+        "h1",
+        "h2",
+        "table",
+        "figure",
+        "fig",
+        "section",
+        "chapter",
+        "page",
+        "part",
+        "step",
+        "phase",
+        "stage",
+        "level",
+        "round",
+        "version",
+        "release",
+        "update",
+        "edition",
+        "series",
+        "season",
+        "episode",
+        "volume",
+        "vol",
+        "issue",
+        "no",
+        "number",
+        "item",
+        "note",
+        "appendix",
+        "article",
+        "tier",
+        "gen",
+        "generation",
+        "type",
+        "class",
+        "grade",
+        "group",
+        "team",
+        "day",
+        "week",
+        "month",
+        "year",
+        "years",
+        "top",
+        "rank",
+        "box",
+        "line",
+        "row",
+        "column",
+        "slide",
+        "exhibit",
+        "act",
+        "title",
+        "rule",
+        "option",
+        "plan",
+        "route",
+        "model",
+        "models",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "our",
+        "their",
+        "his",
+        "her",
+        "we",
+        "you",
+        "they",
+        "i",
+        "in",
+        "on",
+        "at",
+        "of",
+        "for",
+        "to",
+        "from",
+        "by",
+        "with",
+        "as",
+        "and",
+        "or",
+        "but",
+        "if",
+        "when",
+        "while",
+        "after",
+        "before",
+        "since",
+        "until",
+        "during",
+        "about",
+        "over",
+        "under",
+        "into",
+        "onto",
+        "up",
+        "down",
+        "out",
+        "new",
+        "old",
+        "next",
+        "last",
+        "first",
+        "second",
+        "third",
+        "final",
+        "more",
+        "most",
+        "less",
+        "few",
+        "many",
+        "all",
+        "both",
+        "each",
+        "every",
+        "some",
+        "any",
+        "no",
+        "not",
+        "only",
+        "also",
+        "just",
+        "even",
+        "still",
+        "according",
+        "compared",
+        "including",
+        "unlike",
+        "like",
+        "than",
+        "versus",
+        "vs",
+        "per",
+        "via",
+        "see",
+        "read",
+        "learn",
+        "click",
+        "sign",
+        "get",
+        "try",
+        "use",
+        "run",
+        "meet",
+        "windows",
+        "android",
+        "ios",
+        "macos",
+        "linux",
+        "ubuntu",
+        "python",
+        "java",
+        "javascript",
+        "node",
+        "php",
+        "ruby",
+        "rust",
+        "go",
+        "swift",
+        "kotlin",
+        "html",
+        "css",
+        "sql",
+        "json",
+        "iphone",
+        "ipad",
+        "pixel",
+        "galaxy",
+        "macbook",
+        "mac",
+        "xbox",
+        "playstation",
+        "switch",
+        "tesla",
+        "covid",
+        "web",
+        "wi",
+        "usb",
+        "bluetooth",
+        "lte",
+        "hdmi",
+        "chatgpt",
+        "copilot",
+        "bard",
+        "siri",
+        "alexa",
+        "cortana",
+        "perplexity",
+        "cursor",
+        "claude.ai",
+        "gpts",
+        "mmlu",
+        "gsm8k",
+        "humaneval",
+        "gpqa",
+        "aime",
+        "math",
+        "hle",
+        "mbpp",
+        "arena",
+        "livebench",
+        "nvidia",
+        "amd",
+        "intel",
+        "huawei",
+        "tpu",
+        "gpu",
+        "cpu",
+        "npu",
+        "ascend",
+        "rtx",
+        "h100",
+        "a100",
+        "h800",
+        "h200",
+        "b200",
+        "usd",
+        "eur",
+        "gbp",
+        "inc",
+        "corp",
+        "ltd",
+        "llc",
+        "co",
+        "openai",
+        "api",
+        "sdk",
+        "cli",
+        "ide",
+        "app",
+        "apps",
+        "ai",
+        "ml",
+        "llm",
+        "llms",
+        "he",
+        "she",
+        "him",
+        "them",
+        "my",
+        "your",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sir",
+        "fy",
+        "cy",
+        "ep",
+        "lp",
+        "ps",
+        "pc",
+        "tv",
+        "apache",
+        "mit",
+        "gpl",
+        "agpl",
+        "bsd",
+        "cc",
+        "creative",
+        "commons",
+        "license",
+        "licence",
+        "releases",
+        "launches",
+        "unveils",
+        "introduces",
+        "announces",
+        "debuts",
+        "ships",
+        "adds",
+        "brings",
+        "gets",
+        "makes",
+        "takes",
+        "beats",
+        "tops",
+        "hits",
+        "says",
+        "open-sources",
+        "rolls",
+        "drops",
+        "arrives",
+        "lands",
+        "goes",
+        "comes",
+        "joins",
+        "expands",
+        "extends",
+        "outperforms",
+        "challenges",
+        "rivals",
+        "powers",
+        "how",
+        "why",
+        "what",
+        "who",
+        "where",
+        "which",
+        "whose",
+        "here",
+        "there",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "now",
+        "breaking",
+        "exclusive",
+        "report",
+        "review",
+        "late",
+        "early",
+        "mid",
+        "pre",
+        "post",
+        "non",
+        "multi",
+        "self",
+        "co",
+        "re",
+        "sub",
+        "super",
+        "under",
+        "over",
+        "real",
+        "full",
+        "half",
+        "high",
+        "low",
+        "long",
+        "short",
+        "state",
+        "western",
+        "eastern",
+        "chinese",
+        "american",
+        "european",
+        "global",
+        "national",
+        "international",
+        "open",
+        "closed",
+        "private",
+        "public",
+    ]
+)
+# Words that end a hyphenated compound's name ("GPT-4-class", "Llama-based").
+_TRAILING_WORDS = frozenset(
+    [
+        "based",
+        "powered",
+        "style",
+        "level",
+        "class",
+        "sized",
+        "size",
+        "token",
+        "tokens",
+        "parameter",
+        "parameters",
+        "param",
+        "params",
+        "like",
+        "grade",
+        "tier",
+        "scale",
+        "era",
+        "series",
+        "family",
+        "line",
+        "lineup",
+        "generation",
+        "gen",
+        "era",
+        "era-defining",
+        "native",
+        "only",
+        "exclusive",
+        "compatible",
+    ]
+)
+# Brands that are also English words or too short to pass the shape test; a prior, not a gate.
+KNOWN_BRANDS = frozenset(
+    [
+        "command",
+        "granite",
+        "falcon",
+        "phi",
+        "yi",
+        "step",
+        "aya",
+        "nova",
+        "arctic",
+        "olympus",
+        "jamba",
+        "reka",
+        "dbrx",
+        "grok",
+        "gemma",
+        "gemini",
+        "claude",
+        "llama",
+        "mistral",
+        "mixtral",
+        "qwen",
+        "qwq",
+        "qvq",
+        "glm",
+        "chatglm",
+        "ernie",
+        "hunyuan",
+        "kimi",
+        "minimax",
+        "deepseek",
+        "doubao",
+        "baichuan",
+        "olmo",
+        "tulu",
+        "molmo",
+        "nemotron",
+        "starcoder",
+        "codestral",
+        "ministral",
+        "pixtral",
+        "magistral",
+        "devstral",
+        "mathstral",
+        "palm",
+        "inflection",
+        "gpt",
+    ]
+)
+# Unit and scale words: a number followed by one of these is a value, never a name part.
+_UNIT_AFTER = re.compile(
+    r"\s?(?:%|percent|x\b|times\b|(?:[KkMmBbTt]|bn|tn|mn)?\s*(?:tokens?|param\w*|words?|pages?|hours?|minutes?|seconds?|"
+    r"days?|weeks?|months?|years?|GB|TB|MB|users?|languages?|experts?|layers?|GPUs?|chips?|images?|samples?|"
+    r"points?|pts?|dollars?|cents?)\b|(?:million|billion|trillion|thousand|hundred)\b|[,.]\d)",
+    re.IGNORECASE,
+)
+
+_PART = re.compile(
+    r"""(?x)
+    (?P<size>\d+(?:\.\d+)?[BbMmTt]|\d+x\d+(?:\.\d+)?[Bb])(?![\w.])  # 70B, 0.5b, 8x7B
+    |(?P<moe>[AaEe]\d+(?:\.\d+)?[Bb])(?![\w.])                      # A22B, E4B
+    |(?P<code>[A-Za-z]\d+(?:\.\d+)*[A-Za-z]?\+?|[A-Z]\+?)(?![\w.])     # V3, R1, K2, M2, T1, X1, v2, k1.5, R+, A
+    |(?P<ver>\d+(?:\.\d+)*(?:[a-z]{0,2}|[A-JL-Z]))(?![\w.])            # 4, 3.5, 4o, 3n, 0528, 2024, 4.5V
+    |(?P<word>[A-Za-z][A-Za-z]*\+?)(?![\w.])                          # Pro, mini, Nemotron, oss, R+
+    """
+)
+# Where a name may start: a word with an upper-case letter, or a lower-case word with a digit or hyphenated parts.
+_WORD = re.compile(r"(?<![\w$€£@/#.+&'’-])(?=[\w.+-]*[A-Z0-9])[A-Za-z][A-Za-z0-9.+]*(?:-[A-Za-z0-9.+]+)*")
+_SPACE_PART = re.compile(r"[ \u00a0](?P<p>[A-Za-z0-9][A-Za-z0-9.+]*(?:-[A-Za-z0-9.+]+)*)")
+_GLUED = re.compile(
+    r"^(?P<brand>[A-Za-z][A-Za-z]*?[A-Za-z])(?P<ver>\d+(?:\.\d+)*[a-z]?)$"
+)  # Qwen2.5, Baichuan4, GPT4o
+
+# Sentence-level cues that a bare word is used as a model.
+MODEL_NOUN = re.compile(
+    r"\b(?:model|models|LLM|LLMs|language\s+model|weights|checkpoint|checkpoints|parameters|params|context\s+window|"
+    r"tokens|benchmark|open-?sourced?|open-?weights?|release[ds]?|launch(?:es|ed)?|unveil(?:s|ed)?|fine-?tuned?|"
+    r"reasoning|multimodal|MoE|mixture-of-experts)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A name as the text writes it, cut into parts."""
+
+    start: int
+    end: int
+    parts: tuple[str, ...]  # surface pieces in order, brand first (a glued version is its own piece)
+    kinds: tuple[str, ...]  # brand | ver | size | moe | code | variant | word
+    joined: bool  # the brand carries a part by a hyphen or glued digits (a strong name shape)
+
+
+def _classify(piece: str) -> str | None:
+    m = _PART.fullmatch(piece)
+    if m is None:
+        return None
+    kind = m.lastgroup or "word"
+    if kind == "word":
+        return "variant" if piece.lower().rstrip("+") in VARIANT_WORDS else "word"
+    return kind
+
+
+def _brand_like(word: str) -> bool:
+    """A word that can be a brand: not a common word, not a number."""
+    low = word.lower()
+    if low in NOT_BRANDS or len(word) < 2 and low != "o":
+        return False
+    return any(c.isalpha() for c in word)
+
+
+def _split_compound(word: str) -> list[str]:
+    pieces: list[str] = []
+    for piece in word.split("-"):
+        glued = _GLUED.match(piece)
+        if glued and not pieces and not re.fullmatch(r"[A-Za-z]\d+(?:\.\d+)*[A-Za-z]?", piece):
+            pieces += [glued.group("brand"), glued.group("ver")]
+        else:
+            pieces.append(piece)
+    return pieces
+
+
+def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
+    """Every span of the text shaped like a model name (before the article-level checks)."""
+    out: list[NameParts] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _WORD.search(text, pos)
+        if m is None:
+            break
+        word = m.group(0).rstrip(".")
+        start, end = m.start(), m.start() + len(word)
+        pos = end if end > start else m.end()
+        if blocked is not None and any(blocked[start:end]):
+            continue
+        first = word.split("-")[0]
+        has_upper = any(c.isupper() for c in first)
+        has_digit = any(c.isdigit() for c in word)
+        if not has_upper and not (
+            has_digit and "-" in word or re.fullmatch(r"[a-z]{1,4}\d+(?:\.\d+)?", first)
+        ):
+            continue
+        pieces = _split_compound(word)
+        # cut a compound at words that qualify it ("GPT-4-class")
+        cut = len(pieces)
+        for i, p in enumerate(pieces[1:], start=1):
+            if p.lower() in _TRAILING_WORDS:
+                cut = i
+                break
+        pieces = pieces[:cut]
+        end = start + len("-".join(pieces)) if cut < len(word.split("-")) else end
+        kinds = [_classify(p) for p in pieces[1:]]
+        if any(k is None for k in kinds):
+            continue
+        brand = pieces[0]
+        if re.fullmatch(r"\d.*", brand):
+            continue
+        joined = len(pieces) > 1 and any(k in ("ver", "size", "moe", "code") for k in kinds)
+        all_kinds: list[str] = ["brand", *(k or "word" for k in kinds)]
+        parts = list(pieces)
+        # further parts separated by spaces: "Llama 3.1 405B Instruct", "Claude Sonnet 4.5", "Nimbus 235B-A22B"
+        cursor = end
+        while True:
+            sm = _SPACE_PART.match(text, cursor)
+            if sm is None:
+                break
+            piece = sm.group("p").rstrip(".")
+            sub = piece.split("-")
+            sub_kinds = [_classify(p) for p in sub]
+            if any(k is None for k in sub_kinds):
+                break
+            k0 = sub_kinds[0]
+            if k0 == "word":
+                # a capitalised sub-brand joins only before a version or size ("Code Llama 70B", "Llama 3.1 Nemotron 70B")
+                nxt = _SPACE_PART.match(text, sm.start("p") + len(piece))
+                nxt_kind = _classify(nxt.group("p").rstrip(".").split("-")[0]) if nxt else None
+                if not (piece[:1].isupper() and _brand_like(piece) and nxt_kind in ("ver", "size", "code")):
+                    break
+            if k0 == "variant" and piece.lower() not in _SPACED_VARIANTS and len(sub) == 1:
+                break
+            if k0 in ("ver", "size", "code", "moe"):
+                piece_end = sm.start("p") + len(piece)
+                if _UNIT_AFTER.match(text, piece_end) or re.match(
+                    r"\s?(?:[-–]|to)\s?\d", text[piece_end : piece_end + 5]
+                ):
+                    break
+                if k0 == "ver" and (len(piece) == 4 and piece.startswith(("19", "20")) and "." not in piece):
+                    break  # a year ("Gemini in 2024")
+                if k0 == "code" and not re.fullmatch(
+                    r"[A-Z]\d+(?:\.\d+)*[A-Za-z]?\+?|[a-z]\d+\.\d+|v\d+|[A-Z]\+?", piece
+                ):
+                    break
+            if k0 == "word" and sub_kinds[0] == "word" and piece.lower() in NOT_BRANDS:
+                break
+            parts += sub
+            all_kinds += [k or "word" for k in sub_kinds]
+            cursor = sm.start("p") + len(piece)
+        end = cursor
+        # a number right after the name that is a value ("Gemini 2 million") was not taken; drop a trailing
+        # version that turned out to be a value of a unit
+        out.append(NameParts(start, end, tuple(parts), tuple(all_kinds), joined))
+        pos = max(pos, end)
+    return out

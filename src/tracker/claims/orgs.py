@@ -1,0 +1,322 @@
+# ruff: noqa: E501 - vocabulary tables and regexes read best one entry per line
+"""Organisations that build models, found by how the text speaks of them (no catalog gate).
+
+An organisation is a capitalised name that the article uses as a maker: with an organisation word
+("Acme AI", "Borealis Labs", "the Tarnwick Institute"), as the subject of a launch verb ("Quillon
+released ..."), as the owner of a model ("Quillon's Zephyr-9"), after "developed by" / "from", or in a
+"Developer:" field. Once the article has used a name that way, every other place it appears is an
+organisation too. The table of known organisations is a prior for spelling ("Meta AI" -> "Meta"),
+never a gate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .names import NOT_BRANDS
+
+# Spelling prior: the organisation names articles use, and the value we store for each.
+ORG_CANONICAL: dict[str, str] = {
+    "openai": "OpenAI",
+    "anthropic": "Anthropic",
+    "google": "Google",
+    "google deepmind": "Google DeepMind",
+    "deepmind": "Google DeepMind",
+    "meta": "Meta",
+    "meta ai": "Meta",
+    "facebook": "Meta",
+    "mistral": "Mistral AI",
+    "mistral ai": "Mistral AI",
+    "deepseek": "DeepSeek",
+    "alibaba": "Alibaba",
+    "alibaba cloud": "Alibaba",
+    "qwen team": "Alibaba",
+    "xai": "xAI",
+    "moonshot": "Moonshot AI",
+    "moonshot ai": "Moonshot AI",
+    "zhipu": "Zhipu AI",
+    "zhipu ai": "Zhipu AI",
+    "z.ai": "Zhipu AI",
+    "microsoft": "Microsoft",
+    "microsoft corp.": "Microsoft",
+    "microsoft research": "Microsoft",
+    "nvidia": "NVIDIA",
+    "amazon": "Amazon",
+    "aws": "Amazon",
+    "cohere": "Cohere",
+    "ai21": "AI21 Labs",
+    "ai21 labs": "AI21 Labs",
+    "01.ai": "01.AI",
+    "minimax": "MiniMax",
+    "tencent": "Tencent",
+    "databricks": "Databricks",
+    "mosaic": "MosaicML",
+    "mosaicml": "MosaicML",
+    "mosaic ml": "MosaicML",
+    "snowflake": "Snowflake",
+    "tii": "TII",
+    "technology innovation institute": "TII",
+    "baidu": "Baidu",
+    "bytedance": "ByteDance",
+    "ibm": "IBM",
+    "apple": "Apple",
+    "allen institute for ai": "AI2",
+    "ai2": "AI2",
+    "stability ai": "Stability AI",
+    "reka": "Reka",
+    "inflection": "Inflection AI",
+    "inflection ai": "Inflection AI",
+    "stepfun": "StepFun",
+    "baichuan": "Baichuan",
+    "iflytek": "iFlytek",
+    "g42": "G42",
+    "nous research": "Nous Research",
+}
+
+# Words that make a capitalised phrase an organisation's name.
+ORG_WORDS = r"(?:AI|Labs?|Research|Technologies|Technology|Inc\.?|Corp\.?|Corporation|Institute|Intelligence|Systems|Cloud|Foundation|Group|Company|DeepMind|University|Academy|Computing|Robotics)"
+_TOKEN = r"[A-Z][\w.&]*(?:-[A-Z][\w.&]*)*"
+_NAME = rf"{_TOKEN}(?:\s+{_TOKEN}){{0,3}}"
+# Adjectives that precede "AI" in ordinary prose ("generative AI").
+_NOT_ORG_LEAD = frozenset(
+    [
+        "generative",
+        "conversational",
+        "responsible",
+        "artificial",
+        "open",
+        "agentic",
+        "physical",
+        "enterprise",
+        "frontier",
+        "general",
+        "applied",
+        "safe",
+        "sovereign",
+        "edge",
+        "embodied",
+        "explainable",
+        "ethical",
+        "trustworthy",
+        "multimodal",
+        "narrow",
+        "strong",
+        "weak",
+        "modern",
+        "chinese",
+        "american",
+        "european",
+        "french",
+        "western",
+        "new",
+        "next",
+        "our",
+        "your",
+        "their",
+        "its",
+        "his",
+        "her",
+        "vertex",
+        "apple",
+        "gemini",
+        "copilot",
+        "bing",
+    ]
+)
+# Words that start a sentence but are not part of a name.
+_LEADING_NOISE = frozenset(
+    [
+        "yesterday",
+        "today",
+        "tomorrow",
+        "now",
+        "meanwhile",
+        "earlier",
+        "later",
+        "recently",
+        "also",
+        "however",
+        "still",
+        "then",
+        "finally",
+        "first",
+        "last",
+        "next",
+        "this",
+        "that",
+        "these",
+        "those",
+        "the",
+        "a",
+        "an",
+        "its",
+        "our",
+        "their",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "as",
+        "after",
+        "before",
+        "since",
+        "when",
+        "while",
+        "during",
+        "and",
+        "but",
+        "or",
+        "so",
+        "per",
+        "via",
+        "according",
+        "unlike",
+        "like",
+        "both",
+        "all",
+        "each",
+        "every",
+        "some",
+        "despite",
+        "although",
+        "though",
+        "because",
+        "without",
+        "amid",
+        "whereas",
+        "if",
+        "once",
+        "meanwhile",
+        "notably",
+        "importantly",
+        "crucially",
+    ]
+)
+
+SUFFIXED = re.compile(rf"(?<![\w.-])(?P<org>{_NAME}\s+{ORG_WORDS})(?![\w-])")
+LAUNCH_VERB = (
+    r"(?:has\s+|have\s+|had\s+|just\s+|quietly\s+|officially\s+|today\s+|now\s+|also\s+|finally\s+|recently\s+)*"
+    r"(?:released|launched|unveiled|introduced|announced|open-sourced|open\s+sourced|debuted|shipped|rolled\s+out|"
+    r"releases|launches|unveils|introduces|announces|open-sources|debuts|ships|rolls\s+out|built|developed|trained|"
+    r"published|dropped|detailed|revealed|made\s+available|is\s+releasing|is\s+launching)\b"
+)
+AS_SUBJECT = re.compile(rf"(?<![\w.-])(?P<org>{_NAME})\s+{LAUNCH_VERB}")
+POSSESSIVE = re.compile(rf"(?<![\w.-])(?P<org>{_NAME})['’]s\s")
+BY_MAKER = re.compile(
+    rf"\b(?:developed|built|created|made|released|trained|published|introduced|launched|unveiled|designed|"
+    rf"open-sourced|offered|provided)\s+(?:\w+\s+)?by\s+(?:the\s+)?\[*(?P<org>{_NAME})"
+)
+FROM_MAKER = re.compile(rf"\b(?:from|by)\s+(?:the\s+)?(?P<org>{_NAME})")
+LABEL = re.compile(
+    r"(?im)^[\W_]{0,6}(?:Developer|Developers|Developed\s+by|Provider|Creator|Organi[sz]ation|Company|Vendor|Publisher|"
+    r"Maker|Made\s+by|Author|Built\s+by|Released\s+by|Lab)(?:\(s\))?[\W_]{0,4}[:|][\W_]{0,6}\[*(?P<org>[A-Za-z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})"
+)
+
+
+@dataclass(frozen=True)
+class OrgSpan:
+    """One place where the text names an organisation (match-like: start(), end(), group())."""
+
+    s: int
+    e: int
+    surface: str
+
+    def start(self) -> int:
+        return self.s
+
+    def end(self) -> int:
+        return self.e
+
+    def group(self, _: int = 0) -> str:
+        return self.surface
+
+
+def canonical_org(surface: str) -> str:
+    """'Meta AI' -> 'Meta', 'Mosaic ML' -> 'MosaicML'; other names are returned as written."""
+    key = " ".join(surface.split()).lower()
+    return ORG_CANONICAL.get(key, " ".join(surface.split()))
+
+
+def _trim(name: str) -> str | None:
+    words = name.split()
+    while words and (words[0].lower() in _LEADING_NOISE or words[0].lower() in NOT_BRANDS and len(words) > 1):
+        words = words[1:]
+    if not words:
+        return None
+    if words[0].lower() in _NOT_ORG_LEAD or (len(words) == 1 and words[0].lower() in NOT_BRANDS):
+        return None
+    if words[0].lower() in NOT_BRANDS and words[0].lower() not in ORG_CANONICAL:
+        return None
+    return " ".join(words)
+
+
+def find_orgs(text: str, covered: bytearray) -> list[OrgSpan]:
+    """Every place the text names an organisation; `covered` marks model mentions (never organisations)."""
+
+    def free(s: int, e: int) -> bool:
+        return not any(covered[s:e])
+
+    names: set[str] = set()
+
+    def take(m: re.Match[str], *, need_model_after: bool = False) -> None:
+        raw = m.group("org")
+        name = _trim(raw)
+        if name is None:
+            return
+        s = m.start("org") + raw.find(name)
+        e = s + len(name)
+        if not free(s, e):
+            return
+        if need_model_after:
+            window = covered[m.end() : m.end() + 60]
+            if not any(window):
+                return
+        names.add(name)
+
+    for m in SUFFIXED.finditer(text):
+        take(m)
+    for m in AS_SUBJECT.finditer(text):
+        take(m)
+    for m in POSSESSIVE.finditer(text):
+        take(m, need_model_after=True)
+    for m in BY_MAKER.finditer(text):
+        take(m)
+    for m in FROM_MAKER.finditer(text):
+        if any(covered[max(0, m.start() - 80) : m.start()]):
+            take(m)
+    for m in LABEL.finditer(text):
+        raw = m.group("org")
+        if free(m.start("org"), m.end("org")) and raw.lower() not in NOT_BRANDS:
+            names.add(raw)
+    # "Borealis Labs" once named, "Borealis" alone is the same organisation
+    for name in list(names):
+        short = re.sub(rf"(?:\s+{ORG_WORDS})+$", "", name)
+        if short != name and len(short) >= 3 and short.lower() not in NOT_BRANDS:
+            names.add(short)
+    # the prior: known organisations need no cue
+    low = text.lower()
+    for key in ORG_CANONICAL:
+        i = low.find(key)
+        if i >= 0:
+            names.add(text[i : i + len(key)])
+    if not names:
+        return []
+    pattern = re.compile(
+        r"(?<![\w.-])(?:"
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?![A-Za-z0-9_-])",
+        re.IGNORECASE,
+    )
+    out: list[OrgSpan] = []
+    for m in pattern.finditer(text):
+        surface = m.group(0)
+        if not free(m.start(), m.end()):
+            continue
+        if surface.islower() and not LABEL.match(text, text.rfind("\n", 0, m.start()) + 1):
+            continue  # "meta" the word; a lower-case name only in a labelled field ("Provider: openai")
+        out.append(OrgSpan(m.start(), m.end(), surface))
+    return out
