@@ -211,7 +211,8 @@ def test_comparison_objects_do_not_own_values() -> None:
 def test_shorthand_takes_the_brand_and_order_of_the_article() -> None:
     """'Sonnet 4' takes the brand of a full name in the article; 'Opus 3' after 'Claude 3 Opus', its order."""
     text = (
-        "Anthropic compared Claude 3.7 Sonnet and Claude 3 Opus with Claude Sonnet 4. Opus 3 and Sonnet 4 lag."
+        "Anthropic compared Claude 3.7 Sonnet and Claude 3 Opus with Claude Sonnet 4. "
+        "Opus 3 and Sonnet 4 lag."
     )
     names = [m.canonical for m in find_model_mentions(text)]
     assert names == [
