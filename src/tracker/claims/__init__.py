@@ -6,7 +6,7 @@ from tracker.claims import extract_claims, find_model_mentions, canonical_model_
 from __future__ import annotations
 
 from .extract import extract_claims
-from .models import ModelMention, canonical_model_name, find_model_mentions
+from .mentions import ModelMention, canonical_model_name, find_model_mentions
 from .orgs import canonical_org
 
 __all__ = [

@@ -156,7 +156,13 @@ def discover_mentions(text: str) -> list[ModelMention]:
         if numeric and (c.joined or sized or len(c.parts) == 1 or both or not brand[1:].islower() or _sentence_has(text, c.start, names.MODEL_NOUN)):
             strong.add(low)
         kept.append(c)
-    org_used = {low for low in strong | {c.parts[0].lower() for c in kept} if _used_as_org(text, low)}
+    # a brand word the article also uses bare as an organisation ("Mistral released", "by Mistral")
+    org_used = {
+        c.parts[0].lower()
+        for c in kept
+        if len(c.parts) == 1
+        and (_ORG_USE_AFTER.match(text, c.end) or _ORG_USE_BEFORE.search(text, max(0, c.start - 12), c.start))
+    }
 
     out: list[ModelMention] = []
     for c in kept:
@@ -191,6 +197,10 @@ def discover_mentions(text: str) -> list[ModelMention]:
             for piece in c.parts[1:]:
                 by_piece.setdefault(piece.lower(), c.parts[0])
     code_brands = [c.parts[0] for c in kept if any(k == "code" for k in c.kinds[1:2])]
+    code_letters: dict[str, set[str]] = {}
+    for c in kept:
+        if len(c.kinds) > 1 and c.kinds[1] == "code":
+            code_letters.setdefault(c.parts[0], set()).add(c.parts[1][:1])
     full_by_pieces: dict[frozenset[str], names.NameParts] = {}
     for c in kept:
         if len(c.parts) > 2:
@@ -207,8 +217,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
         owner = by_piece.get(c.parts[0].lower())
         if owner is None and re.fullmatch(r"[A-Z]\d+(?:\.\d+)*[A-Za-z]?", c.parts[0]):
             letter = c.parts[0][0]
-            owners = [b for b in code_brands if any(
-                p.startswith(letter) for x in kept if x.parts[0] == b for p in x.parts[1:2])]
+            owners = [b for b in code_brands if letter in code_letters.get(b, ())]
             # "R1" in an article about "DeepSeek-V3": the brand the article writes with codes most often
             pool = owners or code_brands
             owner = max(set(pool), key=pool.count) if pool else None
@@ -248,16 +257,6 @@ def _sentence_has(text: str, pos: int, pattern: re.Pattern[str]) -> bool:
     hi_nl = text.find("\n", pos)
     hi = min(x for x in (hi_dot, hi_nl, pos + 200, len(text)) if x >= 0)
     return pattern.search(text, max(0, lo), hi) is not None
-
-
-def _used_as_org(text: str, low: str) -> bool:
-    """The brand word is used as an organisation somewhere in the text ("Mistral released", "by Mistral")."""
-    for m in re.finditer(rf"(?<![\w.-]){re.escape(low)}(?![\w-])", text, re.IGNORECASE):
-        if _NAME_PART_AFTER.match(text, m.end()):
-            continue  # "from Gemini 1.5": the brand of a name, not the organisation
-        if _ORG_USE_AFTER.match(text, m.end()) or _ORG_USE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
-            return True
-    return False
 
 
 # "the Gemini API", "the Claude app": a product around the model, not a statement about one model.

@@ -1,0 +1,86 @@
+"""Candidates for release_date, from the rule tables in rules.py."""
+
+from __future__ import annotations
+
+import re
+
+from . import rules as R
+from .document import DATE_KEY, Doc, Found, Spans, scan
+from .linking import pick
+from .values import (
+    iso_date,
+    month_number,
+    relative_day,
+    relative_month,
+)
+
+
+def find_dates(doc: Doc) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+    seen = Spans(len(doc.text))
+    candidates: list[tuple[int, int, str]] = []
+    weak: set[int] = set()  # dates resolved against the publication date: the cue must be close
+    for m in scan(doc, R.DATE_FULL, DATE_KEY):
+        candidates.append((m.start(), m.end(), safe_date(m.group("year"), m.group("month"), m.group("day"))))
+    for m in scan(doc, R.DATE_DAY_FIRST, DATE_KEY):
+        candidates.append((m.start(), m.end(), safe_date(m.group("year"), m.group("month"), m.group("day"))))
+    for m in scan(doc, R.DATE_ISO, DATE_KEY):
+        candidates.append(
+            (m.start(), m.end(), safe_date(m.group("year"), m.group("month"), m.group("day"), numeric=True))
+        )
+    for m in scan(doc, R.DATE_MONTH_YEAR, DATE_KEY):
+        candidates.append((m.start(), m.end(), safe_date(m.group("year"), m.group("month"), None)))
+    if doc.published is not None:
+        pub_year = doc.published.year
+        for m in scan(doc, R.DATE_MONTH_ONLY, DATE_KEY):
+            candidates.append((m.start(), m.end(), safe_date(str(pub_year), m.group("month"), None)))
+            weak.add(m.start())
+        for m in scan(doc, R.DATE_RELATIVE_DAY, DATE_KEY):
+            weak.add(m.start())
+            candidates.append(
+                (m.start(), m.end(), relative_day(m.group("day") or m.group("weekday"), doc.published) or "")
+            )
+        for m in scan(doc, R.DATE_RELATIVE_MONTH, DATE_KEY):
+            weak.add(m.start())
+            candidates.append((m.start(), m.end(), relative_month(m.group("rel"), doc.published) or ""))
+    candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    for s, e, value in candidates:
+        if not value or seen.overlaps(s, e):
+            continue
+        seen.append((s, e))
+        sent = doc.sentence_of(s)
+        lo, hi = max(sent.start, s - 150), min(sent.end, e + 90)
+        window = text[lo:hi]
+        cues = list(R.RELEASE_CUE.finditer(text, lo, hi))
+        if not cues or R.NOT_RELEASE.search(text, max(sent.start, s - 12), s):
+            continue
+        # the nearest cue must speak of this date: no clause break or other verb ("published") in between
+        cue = min(cues, key=lambda c: abs(c.start() - s))
+        between = text[cue.end() : s] if cue.start() < s else text[e : cue.start()]
+        if _CLAUSE_BREAK.search(between) or (s in weak and len(between) > 40):
+            continue
+        if (
+            R.NOT_RELEASE.search(text[max(sent.start, s - 40) : s])
+            and "release" not in text[max(sent.start, s - 40) : s].lower()
+        ):
+            continue
+        subjectless = bool(R.SUBJECTLESS_START.match(text, sent.start))
+        pronoun = bool(R.PRONOUN_START.match(text, sent.start) or re.search(r"\b(?:it|they)\b", window))
+        targets = pick(doc, s, e, allow_topic=subjectless or pronoun, max_gap=200)
+        if targets:
+            out.append(Found("release_date", value, s, e, targets))
+    return out
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[;—–]|\s-\s|\b(?:published|posted|came|come|updated|filed|submitted|which|who|whose|while|whereas)\b"
+)
+
+
+def safe_date(year: str, month: str, day: str | None, numeric: bool = False) -> str:
+    try:
+        mon = int(month) if numeric else month_number(month)
+        return iso_date(int(year), mon, int(day) if day else None)
+    except (ValueError, KeyError):
+        return ""

@@ -1,0 +1,151 @@
+"""Candidates for developer: possessives, launch verbs, "developed by", appositions, infobox fields."""
+
+from __future__ import annotations
+
+import re
+
+from . import rules as R
+from .document import Doc, Found, orgs_in
+from .mentions import ModelMention
+from .orgs import OrgSpan, canonical_org
+
+
+def same_developer(org: OrgSpan, mention: ModelMention) -> bool:
+    """False when the brand tables name another maker of this model ("OpenAI's o1 and DeepSeek-R1")."""
+    if mention.developer is None:
+        return True
+    a, b = canonical_org(org.group(0)).lower(), mention.developer.lower()
+    return a.split()[0] == b.split()[0]
+
+
+def find_developers(doc: Doc) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+
+    def add(org: OrgSpan, mention: ModelMention | str, s: int, e: int) -> None:
+        out.append(Found("developer", canonical_org(org.group(0)), s, e, [mention]))
+
+    prev_orgs: list[OrgSpan] = []
+    for sent in doc.sentences:
+        orgs = orgs_in(doc, sent.start, sent.end)
+        ms = sent.mentions
+        for o in orgs:
+            # (a) "Google's Gemini 3.1 Pro", "Meta's plans for Llama 3", "DeepSeek's early V2 and V3 releases"
+            for m in ms:
+                if m.start <= o.end() or m.start - o.end() > 50:
+                    continue
+                gap = R.POSSESSIVE_GAP.match(text[o.end() : m.start])
+                if (
+                    gap
+                    and not R.POSSESSIVE_BAD.search(gap.group("gap"))
+                    and not orgs_in(doc, o.end(), m.start)
+                ):
+                    if not re.search(r"\d", m.canonical) and not same_developer(o, m):
+                        break  # "NVIDIA's tuned Llama": a bare brand owned by another maker is a derivative
+                    add(o, m, o.start(), m.end)
+                    last = m
+                    for nxt in ms:
+                        if nxt.start > last.end and re.fullmatch(
+                            r"\s*(?:,|and|&|, and)\s*", text[last.end : nxt.start]
+                        ):
+                            if same_developer(o, nxt):
+                                add(o, nxt, o.start(), nxt.end)
+                            last = nxt
+                break
+            # (h) "Meta Llama 3", "Microsoft Phi-4"
+            for m in ms:
+                if m.start == o.end() + 1 and text[o.end()] == " ":
+                    add(o, m, o.start(), m.end)
+            # (b) "DeepSeek released R1", "TII has introduced the Falcon 180B model"
+            verb = R.DEV_VERB.search(text, o.end(), min(sent.end, o.end() + 160))
+            if (
+                verb
+                and not orgs_in(doc, o.end(), verb.start())
+                and not any(o.end() <= m.start < verb.start() for m in ms)
+            ):
+                stop = R.DEV_STOP.search(text, verb.end(), sent.end)
+                limit = stop.start() if stop else sent.end
+                first = True
+                for m in ms:
+                    if (
+                        verb.end() <= m.start < limit
+                        and m.start - verb.end() <= 220
+                        and not orgs_in(doc, verb.end(), m.start)
+                    ):
+                        if first or same_developer(o, m):
+                            add(o, m, o.start(), m.end)
+                        first = False
+            # (c) "Llama 2 was released by Meta AI", "developed by Mosaic under its parent company Databricks"
+            prior = [m for m in ms if m.end <= o.start()]
+            if prior:
+                m = prior[-1]
+                between = text[m.end : o.start()]
+                if len(between) <= 160 and (
+                    re.search(
+                        r"\b(?:developed|released|built|created|made|introduced|launched|unveiled|trained|published)\b"
+                        r"[^.;]{0,60}?\bby\s+(?:the\s+)?(?:[\w-]+\s+){0,3}\[?$",
+                        between,
+                    )
+                    or re.search(r"\bdeveloped\s+by\b[^.;]{0,40}under\s+its\s+parent\s+company\s+$", between)
+                    # "Llama 3.1 from Meta", "Qwen3, the newest model family from Alibaba"
+                    or re.fullmatch(
+                        r"\s+(?:from|by)\s+|,\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,4}(?:model|models|LLM|family|series|release)\s+(?:from|by)\s+",
+                        between,
+                    )
+                ):
+                    add(o, m, m.start, o.end())
+                # (d) "Codestral is Mistral's first code model", "... - it remains Anthropic's model",
+                # "Gemini 2.5, Google's newest model" (an apposition only when the brand tables agree)
+                elif (
+                    re.fullmatch(
+                        r"\s+(?:is|was|remains)\s+(?:still\s+|also\s+)?|\s+is\s[^.;]{0,40}\bit\s+(?:is|remains)\s+|,\s+",
+                        between,
+                    )
+                    and re.match(r"(?:['’]|[^\x00-\x7f])s\b", text[o.end() : o.end() + 2])
+                    and (not between.startswith(",") or (m.developer is not None and same_developer(o, m)))
+                ):
+                    add(o, m, m.start, o.end() + 2)
+                # "Snowflake Arctic is an open ... model that Snowflake released"
+                elif re.fullmatch(
+                    r"\s+(?:is|was)\s+(?:an?|the)\s[^.;]{0,80}\bthat\s+", between
+                ) and R.DEV_VERB.match(text, o.end() + 1):
+                    add(o, m, m.start, o.end())
+            # (e) "DeepSeek, ..., shook the market with its R1 reasoning model"
+            if orgs and o is orgs[0] and o.start() - sent.start <= 40:
+                for m in ms:
+                    if (
+                        m.start > o.end()
+                        and re.search(
+                            r"\bits\s+(?:[\w-]+\s+){0,4}(?:codenamed\s+|called\s+|named\s+)?[“\"]?$",
+                            text[max(o.end(), m.start - 70) : m.start],
+                        )
+                        and not orgs_in(doc, o.end(), m.start)
+                    ):
+                        add(o, m, o.start(), m.end)
+        # (f) "Anthropic decided to crash the party. On June 20, 2024, they dropped Claude 3.5 Sonnet"
+        if not orgs and prev_orgs:
+            they = re.search(
+                r"\bthey\s+(?:have\s+)?(?:dropped|released|launched|unveiled|introduced|shipped)\b",
+                text[sent.start : sent.end],
+            )
+            if they:
+                for m in ms:
+                    if m.start > sent.start + they.end():
+                        add(prev_orgs[-1], m, prev_orgs[-1].start(), m.end)
+                        break
+        # (g) infobox "DevelopersMosaic ML and Databricks team"
+        head = R.INFOBOX_DEVELOPER.match(text, sent.start)
+        if head and doc.main is not None:
+            for o in orgs:
+                if o.start() >= head.end() and o.start() - head.end() < 60:
+                    # "Developed by Alibaba Cloud, Qwen2.5-Max": the model named next; an infobox: the lead
+                    named = [
+                        m
+                        for m in ms
+                        if m.start >= o.end()
+                        and m.start - o.end() <= 60
+                        and not orgs_in(doc, o.end(), m.start)
+                    ]
+                    add(o, named[0] if named else doc.main, sent.start, named[0].end if named else o.end())
+        prev_orgs = orgs
+    return out

@@ -1,0 +1,106 @@
+"""Candidates for parameters_total / parameters_active, from the rule tables in rules.py."""
+
+from __future__ import annotations
+
+import re
+
+from . import rules as R
+from .document import PARAM_KEY, Doc, Found, Spans, is_free, scan, text_before
+from .linking import pick
+from .mentions import ModelMention
+from .subject import topic_of
+from .values import (
+    magnitude,
+)
+
+
+def find_parameters(doc: Doc) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+    seen = Spans(len(doc.text))
+
+    def add(
+        m: re.Match[str], kind: str, *, allow_topic: bool, models: list[ModelMention | str] | None = None
+    ) -> None:
+        s, e = m.start("num"), m.end()
+        if not is_free(doc, s, m.end("scale")) or seen.covers(s):
+            return
+        if (
+            R.BOUND_BEFORE.search(text_before(doc, s))
+            or R.PER_EACH_AFTER.match(text, e)
+            or R.RANGE_AFTER.match(text[e : e + 6])
+        ):
+            return
+        value = magnitude(m.group("num"), m.group("scale"))
+        if value < 1e8:
+            return
+        seen.append((m.start(), e))
+        targets = models if models is not None else pick(doc, s, e, allow_topic=allow_topic)
+        if targets:
+            out.append(Found(kind, value, m.start(), e, targets))
+
+    for m in scan(doc, R.PARAMS_ACTIVATING, PARAM_KEY):
+        add(m, "parameters_active", allow_topic=True)
+    for m in scan(doc, R.PARAMS_ARE_ACTIVE, PARAM_KEY):
+        add(m, "parameters_active", allow_topic=True)
+    for m in scan(doc, R.PARAMS_SIZES, PARAM_KEY):
+        base = pick(doc, m.start(), m.end(), allow_topic=True)
+        if not base or isinstance(base[0], str):
+            continue
+        family = base[0].family or base[0].canonical
+        for n in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:billion|B)?", m.group("list")):
+            if not n.group(1):
+                continue
+            size = f"{n.group(1)}B"
+            value = magnitude(n.group(1), "B")
+            out.append(Found("parameters_total", value, m.start("list"), m.end(), [f"{family}-{size}"]))
+        seen.append((m.start(), m.end()))
+    for m in scan(doc, R.PARAMS_LARGEST, PARAM_KEY):
+        topic = topic_of(doc, m.start())
+        if topic is None:
+            continue
+        family = topic.family or topic.canonical
+        size = f"{m.group('num')}{m.group('scale').upper()}"
+        out.append(
+            Found(
+                "parameters_total",
+                magnitude(m.group("num"), m.group("scale")),
+                m.start(),
+                m.end(),
+                [f"{family}-{size}"],
+            )
+        )
+        seen.append((m.start(), m.end()))
+    for m in scan(doc, R.PARAMS, PARAM_KEY):
+        kind_word = (m.group("kind") or "").lower()
+        window = text[m.end() : m.end() + 30].lower()
+        if kind_word.startswith("activ") or re.match(r"^\s*(?:\([^)]*\)\s*)?(?:are\s+|is\s+)?activ", window):
+            kind = "parameters_active"
+        else:
+            kind = "parameters_total"
+        strong = bool(kind_word) or "total" in window[:12]
+        sent = doc.sentence_of(m.start())
+        pronoun = bool(
+            R.PRONOUN_START.match(text, sent.start)
+            or R.SUBJECTLESS_START.match(text, sent.start)
+            or R.ANAPHOR.search(text, sent.start, m.start())
+        )
+        add(m, kind, allow_topic=strong or pronoun)
+    for m in scan(doc, R.PARAMS_KIND, PARAM_KEY):
+        kind = "parameters_active" if m.group("kind").lower().startswith("activ") else "parameters_total"
+        add(m, kind, allow_topic=True)
+    for m in scan(doc, R.PARAMS_PAREN, PARAM_KEY):
+        sent = doc.sentence_of(m.start())
+        prev = [x for x in sent.mentions if x.end <= m.start()]
+        if (
+            prev
+            and re.fullmatch(r"\s*", text[prev[-1].end : m.start()])
+            and not text[m.end() : m.end() + 2].lstrip().startswith(":")
+        ):
+            add(m, "parameters_total", allow_topic=False, models=[prev[-1]])
+    for m in scan(doc, R.PARAMS_MODEL, PARAM_KEY):
+        # "runs in memory like a 4B model", "larger than a 70B model": a yardstick, not this model's size
+        if re.search(r"\b(?:like|than|as|to|of)\s+$", text_before(doc, m.start(), 12)):
+            continue
+        add(m, "parameters_total", allow_topic=False)
+    return out

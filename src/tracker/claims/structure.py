@@ -1,0 +1,420 @@
+# ruff: noqa: E501 - regexes read best one per line
+"""Structure readers: pipe, space-aligned and scraped tables in both orientations, "key: value" lines."""
+
+from __future__ import annotations
+
+import re
+
+from . import rules as R
+from .benchmarks import benchmark_name
+from .dates import safe_date
+from .document import Doc, Found
+from .licenses import norm_license
+from .subject import section_subject
+from .values import (
+    magnitude,
+    per_million,
+    tidy,
+)
+
+
+def find_tables(doc: Doc) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    i = 0
+    while i < len(lines):
+        s, e = lines[i]
+        if not text[s:e].lstrip().startswith("|"):
+            i += 1
+            continue
+        block = []
+        while i < len(lines) and text[lines[i][0] : lines[i][1]].lstrip().startswith("|"):
+            block.append(lines[i])
+            i += 1
+        out += _pipe_table(doc, block)
+    out += _vertical_tables(doc)
+    out += _spaced_tables(doc, lines)
+    return out
+
+
+_GAP = re.compile(r"[ \t]{2,}|\t")
+
+
+def _gap_cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Cells of a plain-text table row whose columns are separated by runs of 2+ spaces or tabs."""
+    cells, a = [], s
+    while a < e and text[a] in " \t":
+        a += 1
+    for m in _GAP.finditer(text, a, e):
+        if m.start() > a:
+            cells.append((a, m.start()))
+        a = m.end()
+    b = e
+    while b > a and text[b - 1] in " \t":
+        b -= 1
+    if b > a:
+        cells.append((a, b))
+    return cells
+
+
+def _spaced_tables(doc: Doc, lines: list[tuple[int, int]]) -> list[Found]:
+    """Plain-text tables aligned with spaces: a header line "Model  Params  Context" then one row a line."""
+    text = doc.text
+    out: list[Found] = []
+    for i, (s, e) in enumerate(lines):
+        header_cells = _gap_cells(text, s, e)
+        if len(header_cells) < 2 or "|" in text[s:e]:
+            continue
+        if not text[header_cells[0][0] : header_cells[0][1]].strip().lower().startswith("model"):
+            continue
+        attrs = [column_attr(text[a:b]) for a, b in header_cells]
+        if not any(attrs[1:]):
+            continue
+        for rs, re_ in lines[i + 1 :]:
+            cells = _gap_cells(text, rs, re_)
+            if len(cells) != len(header_cells):
+                break
+            ms = [m for m in doc.mentions if cells[0][0] <= m.start < cells[0][1]]
+            if not ms:
+                continue
+            for j, (a, b) in enumerate(cells[1:], start=1):
+                if attrs[j] is None:
+                    continue
+                attr, extra = attrs[j]  # type: ignore[misc]
+                value = cell_value((attr, extra), text[a:b])
+                if value is not None:
+                    name = extra if attr == "benchmark" else None
+                    out.append(Found(attr, value, ms[0].start, b, [ms[0]], name=name))
+    return out
+
+
+CELL_NUMBER = re.compile(r"[~$]?\d[\d,]*(?:\.\d+)?\s?(?:[BMKT]|%)?")
+
+
+def _vertical_tables(doc: Doc) -> list[Found]:
+    """Tables whose cells became one line each (scraped HTML): "Model", header cells, then rows of cells."""
+    from .mentions import canonical_model_name
+
+    text = doc.text
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
+    out: list[Found] = []
+    for idx, (s, e) in enumerate(lines):
+        if text[s:e].strip().lower() not in ("model", "models", "model name"):
+            continue
+        first_num = next(
+            (
+                k
+                for k in range(idx + 1, min(len(lines), idx + 12))
+                if CELL_NUMBER.fullmatch(text[lines[k][0] : lines[k][1]].strip())
+            ),
+            None,
+        )
+        if first_num is None:
+            continue
+        ncols = first_num - 1 - idx
+        if not 2 <= ncols <= 10:
+            continue
+        header = [text[a:b].strip() for a, b in lines[idx : idx + ncols]]
+        title = text[lines[idx - 1][0] : lines[idx - 1][1]] if idx else ""
+        attrs = [column_attr(h) for h in header]
+        for j, h in enumerate(header):
+            tb = R.BENCH.search(title)
+            if attrs[j] is None and "score" in h.lower() and tb and benchmark_name(tb):
+                attrs[j] = ("benchmark", benchmark_name(tb))
+        size_col = next((j for j, a in enumerate(attrs) if a and a[0] == "parameters_total"), None)
+        pos = idx + ncols
+        while pos + 1 < len(lines):
+            row = lines[pos : pos + ncols]
+            cells = [text[a:b].strip() for a, b in row]
+            if len(cells) < 2 or any(len(c) > 40 for c in cells) or CELL_NUMBER.fullmatch(cells[0]):
+                break
+            name = cells[0] + (
+                f" {cells[size_col]}" if size_col is not None and size_col < len(cells) else ""
+            )
+            model = canonical_model_name(name) or canonical_model_name(cells[0])
+            if model is None:
+                break
+            for j, (a, b) in enumerate(row[1:], start=1):
+                if attrs[j] is None:
+                    continue
+                found = cell_value(attrs[j], text[a:b].strip())  # type: ignore[arg-type]
+                if found is not None:
+                    attr, extra = attrs[j]  # type: ignore[misc]
+                    out.append(
+                        Found(attr, found, row[0][0], b, [model], name=extra if attr == "benchmark" else None)
+                    )
+            pos += ncols
+    return out
+
+
+def cell_value(attr_extra: tuple[str, str | None], raw: str) -> int | float | str | None:
+    """The value of one table cell for its column's attribute, or None."""
+    attr, extra = attr_extra
+    if attr in ("parameters_total", "parameters_active"):
+        m = re.fullmatch(r"~?\s*(\d+(?:\.\d+)?)\s*(trillion|billion|T|B)\b.*", raw, re.I)
+        return magnitude(m.group(1), m.group(2)) if m else None
+    if attr == "context_window":
+        m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(M|K|k|million)?(?:\s*tokens)?", raw, re.I)
+        return magnitude(m.group(1), m.group(2)) if m else None
+    if attr in ("price_input", "price_output"):
+        m = re.fullmatch(r"\$\s?(\d+(?:\.\d+)?)", raw)
+        return per_million(m.group(1), extra or "1M") if m else None
+    if attr == "license":
+        if not re.search(r"[A-Za-z]{2,}", raw) or raw.lower() in (
+            "proprietary",
+            "n/a",
+            "closed",
+            "none",
+            "unknown",
+        ):
+            return None
+        return norm_license(raw)
+    if attr == "benchmark":
+        m = re.fullmatch(r"\**(\d+(?:\.\d+)?)\s*%?\**", raw.strip())
+        return tidy(float(m.group(1))) if m else None
+    if attr == "release_date":
+        return cell_date(raw)
+    return None
+
+
+def cell_date(raw: str) -> str | None:
+    """A table cell that is exactly one date ('2024-07-23', 'July 23, 2024', 'Jul 2024')."""
+    cell = raw.strip()
+    for pattern in (R.DATE_FULL, R.DATE_DAY_FIRST, R.DATE_ISO, R.DATE_MONTH_YEAR):
+        m = pattern.fullmatch(cell)
+        if m:
+            day = m.groupdict().get("day")
+            return safe_date(m.group("year"), m.group("month"), day, numeric=pattern is R.DATE_ISO) or None
+    return None
+
+
+def _cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    cells = []
+    for m in re.finditer(r"[^|]+", text[s:e]):
+        a, b = s + m.start(), s + m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        cells.append((a, b))
+    return cells
+
+
+def column_attr(header: str) -> tuple[str, str | None] | None:
+    h = header.lower()
+    if "batch" in h or "cache" in h or "max output" in h:
+        return None
+    if "param" in h:
+        return ("parameters_active", None) if "activ" in h else ("parameters_total", None)
+    if h.strip() in ("size", "model size"):
+        return ("parameters_total", None)
+    if "context" in h:
+        return ("context_window", None)
+    if "input" in h and ("$" in h or "price" in h or "cost" in h or "/1m" in h or "per" in h):
+        return ("price_input", "1K" if re.search(r"/\s*1k|per\s+1k|thousand", h) else None)
+    if "output" in h and ("$" in h or "price" in h or "cost" in h or "/1m" in h or "per" in h):
+        return ("price_output", "1K" if re.search(r"/\s*1k|per\s+1k|thousand", h) else None)
+    if "licen" in h:
+        return ("license", None)
+    if re.search(r"\brelease(?:d|\s+date)?\b|\blaunch(?:ed|\s+date)?\b", h):
+        return ("release_date", None)
+    bm = R.BENCH.search(header)
+    if bm and benchmark_name(bm):
+        return ("benchmark", benchmark_name(bm))
+    return None
+
+
+def _pipe_table(doc: Doc, block: list[tuple[int, int]]) -> list[Found]:
+    text = doc.text
+    rows = [(s, e) for s, e in block if not re.fullmatch(r"[\s|:\-]+", text[s:e])]
+    if len(rows) < 2:
+        return []
+    header_cells = _cells(text, *rows[0])
+    header = [text[a:b] for a, b in header_cells]
+    attrs = [column_attr(h) for h in header]
+    out: list[Found] = []
+    # Transposed tables: models across the header, one attribute (or benchmark) per row.
+    col_models = [next((m for m in doc.mentions if a <= m.start < b), None) for a, b in header_cells]
+    if sum(m is not None for m in col_models[1:]) >= 1 and col_models[0] is None:
+        for s, e in rows[1:]:
+            cells = _cells(text, s, e)
+            if len(cells) < 2:
+                continue
+            row_attr = column_attr(text[cells[0][0] : cells[0][1]])
+            if row_attr is None:
+                continue
+            for j, (a, b) in enumerate(cells[1:], start=1):
+                model = col_models[j] if j < len(col_models) else None
+                value = cell_value(row_attr, text[a:b]) if model is not None else None
+                if model is not None and value is not None:
+                    name = row_attr[1] if row_attr[0] == "benchmark" else None
+                    out.append(Found(row_attr[0], value, cells[0][0], b, [model], name=name))
+        return out
+    for s, e in rows[1:]:
+        cells = _cells(text, s, e)
+        if not cells:
+            continue
+        ms = [m for m in doc.mentions if cells[0][0] <= m.start < cells[0][1]]
+        if not ms:
+            continue
+        model = ms[0]
+        for j, (a, b) in enumerate(cells[1:], start=1):
+            if j >= len(attrs) or attrs[j] is None:
+                continue
+            attr, extra = attrs[j]  # type: ignore[misc]
+            value = cell_value((attr, extra), text[a:b])
+            if value is None:
+                continue
+            out.append(
+                Found(attr, value, model.start, b, [model], name=extra if attr == "benchmark" else None)
+            )
+    return out
+
+
+# "Context window: 128K tokens", "- **AIME 2025**: 94.6%", "| Input | $0.30 |": one fact per line about the section's model
+_KV_LINE = re.compile(
+    r"^[ \t]*(?:[-*•+]\s+)?(?:\*\*|__)?(?P<key>[^:|\n*_]{2,60}?)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?[ \t]*(?P<val>[^\n]{1,160})$",
+    re.MULTILINE,
+)
+_KV_PIPE = re.compile(
+    r"^[ \t]*\|\s*(?P<key>[^|\n]{2,60}?)\s*\|\s*(?P<val>[^|\n]{1,160}?)\s*\|[ \t]*$", re.MULTILINE
+)
+
+
+# Keys that are labels, not benchmark names
+_NOT_BENCH_KEY = re.compile(
+    r"\b(?:price|pricing|cost|input|output|context|token|release|launch|date|license|licen[cs]e|param|size|developer|"
+    r"provider|creator|family|version|type|id|modalit|cutoff|speed|latency|throughput|rate|limit|average|overall|"
+    r"total|score|rank|elo|votes|users|downloads|memory|vram|gpu|hardware|status|availability|open|weights|"
+    r"architecture|layers|experts|vocab|languages?|year|org|company|lab|country|website|paper|blog|discount|"
+    r"share|growth|revenue|valuation|funding|employees|founded|headquarters|ceo|updated|last|published|author|"
+    r"views|likes|stars|forks|citations|page|time|duration|length|posted|read)\b",
+    re.IGNORECASE,
+)
+_BENCH_KEY = re.compile(r"[A-Z][\w.+-]*(?:[ -][\w.+-]+){0,4}")
+_KV_SCORE = re.compile(r"\**(?P<score>\d{1,4}(?:\.\d+)?)\s?(?P<pct>%|percent)?")
+
+
+def _kv_value(attr: str, extra: str | None, val: str) -> tuple[int | float | str, int] | None:
+    """The value of a "key: value" pair for its attribute, and where it ends inside `val`."""
+    if attr in ("parameters_total", "parameters_active"):
+        m = re.match(r"~?\s*(\d+(?:\.\d+)?)\s*(trillion|billion|T|B)\b", val, re.I)
+        return (magnitude(m.group(1), m.group(2)), m.end()) if m else None
+    if attr == "context_window":
+        m = re.match(r"~?\s*(\d[\d,]*(?:\.\d+)?)\s*(M|K|k|million)?(?:\s*tokens?)?\b", val, re.I)
+        if not m:
+            return None
+        value = magnitude(m.group(1), m.group(2))
+        return (value, m.end()) if 1000 <= value <= 1e8 else None
+    if attr in ("price_input", "price_output"):
+        m = re.match(
+            r"\$\s?(\d+(?:\.\d+)?)(?:\s*(?:/|per)\s*(?:1\s?)?(?P<unit>K|M|MTok|million|thousand)\b)?",
+            val,
+            re.I,
+        )
+        if not m:
+            return None
+        unit = extra or ("1K" if (m.group("unit") or "").lower() in ("k", "thousand") else "1M")
+        return per_million(m.group(1), unit), m.end()
+    if attr == "release_date":
+        for pattern in (R.DATE_FULL, R.DATE_DAY_FIRST, R.DATE_ISO, R.DATE_MONTH_YEAR):
+            m = pattern.match(val)
+            if m:
+                day = m.groupdict().get("day")
+                iso = safe_date(m.group("year"), m.group("month"), day, numeric=pattern is R.DATE_ISO)
+                return (iso, m.end()) if iso else None
+        return None
+    if attr == "license":
+        m = R.LICENSE_SHORT.match(val + " license") or re.match(r"(?:MIT|Apache[\s-]?2(?:\.0)?)\b", val)
+        if m:
+            name = norm_license(m.group("lic") if "lic" in m.groupdict() else m.group(0))
+            return (name, min(len(val), m.end())) if name else None
+        m = re.match(r"[A-Z][\w.\- ]{2,40}?(?:License|Licence|Terms of Use)\b", val)
+        return (m.group(0), m.end()) if m else None
+    if attr == "benchmark":
+        m = _KV_SCORE.match(val)
+        if not m or (
+            m.group("pct") is None and "." not in m.group("score") and len(val.strip()) > len(m.group(0)) + 12
+        ):
+            return None
+        value = tidy(float(m.group("score")))
+        return (value, m.end()) if value <= 3000 else None
+    return None
+
+
+def _key_attr(key: str, val: str) -> tuple[str, str | None] | None:
+    attr = column_attr(key)
+    low = key.lower().strip()
+    if (
+        attr is None
+        and val.lstrip().startswith("$")
+        and re.fullmatch(r"(?:input|output|prompt|completion)(?:\s+tokens?)?", low)
+    ):
+        return ("price_input" if low.startswith(("input", "prompt")) else "price_output", None)
+    if attr is None and re.fullmatch(
+        r"(?:total\s+)?context(?:\s+(?:window|length|size))?|max(?:imum)?\s+context.*", low
+    ):
+        return ("context_window", None)
+    return attr
+
+
+def find_key_values(doc: Doc) -> list[Found]:
+    """Facts written as "key: value" lines or two-cell table rows."""
+    text = doc.text
+    out: list[Found] = []
+    pairs = [(m, "line") for m in _KV_LINE.finditer(text)] + [(m, "pipe") for m in _KV_PIPE.finditer(text)]
+    for m, _kind in pairs:
+        key, val = m.group("key").strip(), m.group("val")
+        if not key or re.fullmatch(r"[\s\-:|]+", val):
+            continue
+        ks, ke = m.start("key"), m.end("key")
+        in_key = [x for x in doc.mentions if ks <= x.start < ke]
+        bench_name: str | None = None
+        attr_extra = _key_attr(key, val)
+        if in_key:
+            rest = text[in_key[0].end : ke]
+            bm = R.BENCH.search(rest)
+            if bm and benchmark_name(bm):
+                attr_extra = ("benchmark", benchmark_name(bm))
+        if attr_extra is None:
+            bm = R.BENCH.match(key)
+            if bm and benchmark_name(bm) and bm.end() >= len(key) - 14:
+                bench_name = benchmark_name(bm)
+                tail = re.match(r"\s+(v\d+(?:\.\d+)?)\b", key[bm.end() :])
+                bench_name = f"{bench_name} {tail.group(1)}" if tail and bench_name else bench_name
+            elif (
+                _BENCH_KEY.fullmatch(key)
+                and not _NOT_BENCH_KEY.search(key)
+                and not in_key
+                and len(key) <= 40
+                and not doc.in_mention(ks, ke)
+            ):
+                bench_name = re.sub(r"\s*\([^)]*\)\s*$", "", key).strip()
+            if bench_name:
+                attr_extra = ("benchmark", bench_name)
+        if attr_extra is None:
+            continue
+        attr, extra = attr_extra
+        vs = m.start("val")
+        found = _kv_value(attr, extra if attr != "benchmark" else None, val)
+        if found is None:
+            continue
+        value, vlen = found
+        if attr == "benchmark":
+            bench_name = extra if (in_key and extra) or bench_name is None else bench_name
+            if isinstance(value, int) and 1900 <= value <= 2100:
+                continue  # a year
+        if doc.in_mention(vs, vs + vlen) and attr == "license":
+            continue
+        model = in_key[0] if in_key else section_subject(doc, m.start())
+        if model is None:
+            continue
+        out.append(
+            Found(attr, value, ks, vs + vlen, [model], name=bench_name if attr == "benchmark" else None)
+        )
+    return out
