@@ -28,23 +28,110 @@ def benchmark_name(m: re.Match[str]) -> str | None:
     return None
 
 
+# Benchmarks the table does not know, named by how the text uses them: "81.1% on Global-MMLU-Lite",
+# "On NYT Connections benchmark", "the SuperGLUE leaderboard".
+_NAME = r"[A-Z][\w.+-]*(?:[ -](?:[A-Z0-9][\w.+-]*|v\d+(?:\.\d+)?)){0,3}"
+_OPEN_NAME_CUES = [
+    re.compile(rf"\d(?:\.\d+)?\s?(?:%|percent|points?)\s+on\s+(?:the\s+)?(?P<name>{_NAME})"),
+    re.compile(
+        rf"\b[Oo]n\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:benchmark|leaderboard|eval|evaluation|test|suite)s?\b"
+    ),
+    re.compile(
+        rf"\b(?:scor\w+|achiev\w+|reach\w+|post\w*)\s+(?:an?\s+)?\d+(?:\.\d+)?\s?%?\s+on\s+(?:the\s+)?(?P<name>{_NAME})"
+    ),
+]
+_NOT_BENCH_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "its",
+        "this",
+        "that",
+        "their",
+        "our",
+        "his",
+        "her",
+        "it",
+        "average",
+        "overall",
+        "total",
+        "all",
+        "both",
+        "each",
+        "every",
+        "release",
+        "launch",
+        "day",
+        "week",
+    ]
+)
+# A score right before the name with no "on": "87.2 MMLU-PRO", "64.9 LiveCodeBench"
+_SCORE_RIGHT_BEFORE = re.compile(r"(?<![\w.])(?P<score>\d{1,3}\.\d+|\d{1,3}\s?%)\s+$")
+
+
+def _open_benchmarks(
+    doc: Doc, known: list[tuple[re.Match[str], str | None]]
+) -> list[tuple[re.Match[str], str]]:
+    """Benchmark names the table does not know, then every place the text names them."""
+    text = doc.text
+    names: set[str] = set()
+    for cue in _OPEN_NAME_CUES:
+        for m in cue.finditer(text):
+            name = m.group("name").rstrip(".-")
+            s = m.start("name")
+            if (
+                len(name) < 3
+                or name.split()[0].lower() in _NOT_BENCH_WORDS
+                or doc.in_mention(s, s + len(name))
+                or R.BENCH.match(name)
+            ):
+                continue
+            names.add(name)
+    if not names:
+        return []
+    taken = Spans(len(text))
+    for m, _ in known:
+        taken.append((m.start(), m.end()))
+    pattern = re.compile(
+        r"(?<![\w-])(?:"
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?![\w-])"
+    )
+    return [(m, m.group(0)) for m in pattern.finditer(text) if not taken.overlaps(m.start(), m.end())]
+
+
+def _with_version(text: str, m: re.Match[str], name: str) -> tuple[int, str]:
+    """ "LiveCodeBench v6", "MATH Level 5": a version that identifies the test stays in the name."""
+    tail = re.match(r"\s(v\d+(?:\.\d+)?|Level\s\d+)\b", text[m.end() : m.end() + 12])
+    return (m.end() + tail.end(), f"{name} {tail.group(1)}") if tail else (m.end(), name)
+
+
 def find_benchmarks(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
     used = Spans(len(doc.text))
-    bench_hits = [(m, benchmark_name(m)) for m in R.bench_matches(text, doc.low, doc.regions(DIGIT_KEY))]
+    bench_hits: list[tuple[re.Match[str], str | None]] = [
+        (m, benchmark_name(m)) for m in R.bench_matches(text, doc.low, doc.regions(DIGIT_KEY))
+    ]
     bench_hits = [(m, n) for m, n in bench_hits if n]
+    bench_hits += _open_benchmarks(doc, bench_hits)
+    bench_hits.sort(key=lambda h: h[0].start())
     for m, name in bench_hits:
         assert name is not None
         sent = doc.sentence_of(m.start())
         score: re.Match[str] | None = None
         s = e = 0
+        name_end, name = _with_version(text, m, name)
         # "81% on SWE-bench Verified", "77.5 on AIME", "94th percentile on Codeforces"
         pre = R.SCORE_ON.search(text, max(sent.start, m.start() - 60), m.start())
+        right = _SCORE_RIGHT_BEFORE.search(text, max(sent.start, m.start() - 12), m.start())
         if pre and pre.end() == m.start():
-            score, s, e = pre, pre.start(), m.end()
+            score, s, e = pre, pre.start(), name_end
+        elif right:
+            score, s, e = right, right.start(), name_end
         else:
-            post = R.BENCH_THEN_SCORE.match(text, m.end(), min(sent.end, m.end() + 120))
+            post = R.BENCH_THEN_SCORE.match(text, name_end, min(sent.end, name_end + 120))
             if post:
                 score, s, e = post, m.start(), post.end()
         if score is None:
@@ -54,7 +141,11 @@ def find_benchmarks(doc: Doc) -> list[Found]:
         value = tidy(parse_number(score.group("score")))
         if not isinstance(value, (int, float)) or value > 3000:
             continue
-        anaphor = bool(R.ANAPHOR.search(text, sent.start, e) or R.PRONOUN_START.match(text, sent.start))
+        anaphor = bool(
+            R.ANAPHOR.search(text, sent.start, e)
+            or R.PRONOUN_START.match(text, sent.start)
+            or not sent.mentions
+        )
         targets = pick(doc, s, e, allow_topic=anaphor)
         if not targets:
             continue
