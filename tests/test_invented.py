@@ -413,6 +413,18 @@ def serve_invented(server: LocalServer) -> tuple[str, dict[str, str], dict[str, 
     return feed_url, launch_urls, offtopic_urls
 
 
+def test_served_pages_keep_every_gold_span() -> None:
+    """The HTML we serve reads back (through the real page extractor) with every gold evidence intact."""
+    from tracker.text import extract_page
+
+    meta = _meta()
+    texts = {stem: extract_page(to_html(text, meta[stem]["title"], meta[stem]["published"]).encode(),
+                                f"http://127.0.0.1:1/pages/{stem}.html").text
+             for stem, text in _docs().items()}
+    lost = [(g["doc"], g["evidence"]) for g in _gold() if g["evidence"] not in texts[g["doc"]]]
+    assert not lost, lost
+
+
 @pytest.fixture
 def ingested_invented(http_server: LocalServer, run_cli: Callable[..., CliResult], tmp_path: Path,
                       data_dir: Path) -> Iterator[tuple[Callable[..., CliResult], CliResult, dict[str, str],
