@@ -127,12 +127,14 @@ def discover_mentions(text: str) -> list[ModelMention]:
         return []
     lower_words = _plain_lower_words(text)
 
-    def brand_ok(word: str) -> bool:
+    def brand_ok(word: str, joined: bool) -> bool:
         low = word.lower()
         if low in names.KNOWN_BRANDS:
             return True
-        if low in names.NOT_BRANDS or low in lower_words or (low.endswith("s") and low[:-1] in names.NOT_BRANDS):
+        if low in names.NOT_BRANDS or (low.endswith("s") and low[:-1] in names.NOT_BRANDS):
             return False
+        if word[:1].isupper() and not joined and low in lower_words:
+            return False  # "Step 2" where the text also says "step": an ordinary word
         return len(word) >= 2 or low == "o"
 
     shorthand: list[names.NameParts] = []
@@ -149,7 +151,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
             if numeric or len(c.parts) > 1 or re.fullmatch(r"[A-Z]\d+(?:\.\d+)*", brand):
                 shorthand.append(c)
             continue
-        if not brand_ok(brand):
+        if not brand_ok(brand, c.joined):
             continue
         sized = any(k in ("size", "moe") for k in c.kinds[1:])
         both = numeric and any(k == "variant" for k in c.kinds[1:])

@@ -293,11 +293,11 @@ _NOT_BENCH_KEY = re.compile(
     r"total|score|rank|elo|votes|users|downloads|memory|vram|gpu|hardware|status|availability|open|weights|"
     r"architecture|layers|experts|vocab|languages?|year|org|company|lab|country|website|paper|blog|discount|"
     r"share|growth|revenue|valuation|funding|employees|founded|headquarters|ceo|updated|last|published|author|"
-    r"views|likes|stars|forks|citations|page|time|duration|length|posted|read)\b",
+    r"views|likes|stars|forks|citations|page|time|duration|length|posted|read|dimensions?|seats?|tier|limits?)\b",
     re.IGNORECASE,
 )
 _BENCH_KEY = re.compile(r"[A-Z][\w.+-]*(?:[ -][\w.+-]+){0,4}")
-_KV_SCORE = re.compile(r"\**(?P<score>\d{1,4}(?:\.\d+)?)\s?(?P<pct>%|percent)?")
+_KV_SCORE = re.compile(r"\**(?P<score>\d{1,4}(?:\.\d+)?)\s?(?P<pct>%|percent)?(?![\d,.]*\d)")
 
 
 def _kv_value(attr: str, extra: str | None, val: str) -> tuple[int | float | str, int] | None:
