@@ -61,7 +61,7 @@ def find_licenses(doc: Doc) -> list[Found]:
         if all(R.LICENSE_VAGUE.match(w) for w in words):
             continue
         start = m.start("lic") + m.group("lic").find(words[0])
-        name = norm_license(raw + " License")
+        name = norm_license(raw + " License" + (m.group("ver") or ""))
         if name:
             spans.append((start, m.end(), name))
     for m in scan(doc, R.LICENSE_POSSESSIVE, LICENSE_KEY):

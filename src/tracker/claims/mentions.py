@@ -19,6 +19,7 @@ from . import rules as R
 # ---------------------------------------------------------------------------------------------
 # Mentions
 
+
 @dataclass(frozen=True)
 class ModelMention:
     """One place where the text names a model."""
@@ -35,15 +36,52 @@ class ModelMention:
 
 
 VARIANT_CASE = {
-    "pro": "Pro", "flash": "Flash", "flash-lite": "Flash-Lite", "flash lite": "Flash-Lite", "lite": "Lite",
-    "mini": "mini", "nano": "nano", "turbo": "Turbo", "chat": "Chat", "instruct": "Instruct", "base": "Base",
-    "large": "Large", "small": "Small", "medium": "Medium", "ultra": "Ultra", "max": "Max", "plus": "Plus",
-    "vl": "VL", "coder": "Coder", "vision": "Vision", "air": "Air", "exp": "Exp", "preview": "preview",
-    "opus": "Opus", "sonnet": "Sonnet", "haiku": "Haiku", "thinking": "Thinking", "heavy": "Heavy",
-    "omni": "Omni", "math": "Math", "reasoning": "Reasoning", "moe": "MoE", "speciale": "Speciale",
-    "terminus": "Terminus", "experimental": "Experimental", "scout": "Scout", "maverick": "Maverick",
-    "behemoth": "Behemoth", "guard": "Guard", "nemo": "Nemo", "super": "Super", "micro": "Micro",
-    "premier": "Premier", "express": "Express", "expanse": "Expanse", "lightning": "Lightning",
+    "pro": "Pro",
+    "flash": "Flash",
+    "flash-lite": "Flash-Lite",
+    "flash lite": "Flash-Lite",
+    "lite": "Lite",
+    "mini": "mini",
+    "nano": "nano",
+    "turbo": "Turbo",
+    "chat": "Chat",
+    "instruct": "Instruct",
+    "base": "Base",
+    "large": "Large",
+    "small": "Small",
+    "medium": "Medium",
+    "ultra": "Ultra",
+    "max": "Max",
+    "plus": "Plus",
+    "vl": "VL",
+    "coder": "Coder",
+    "vision": "Vision",
+    "air": "Air",
+    "exp": "Exp",
+    "preview": "preview",
+    "opus": "Opus",
+    "sonnet": "Sonnet",
+    "haiku": "Haiku",
+    "thinking": "Thinking",
+    "heavy": "Heavy",
+    "omni": "Omni",
+    "math": "Math",
+    "reasoning": "Reasoning",
+    "moe": "MoE",
+    "speciale": "Speciale",
+    "terminus": "Terminus",
+    "experimental": "Experimental",
+    "scout": "Scout",
+    "maverick": "Maverick",
+    "behemoth": "Behemoth",
+    "guard": "Guard",
+    "nemo": "Nemo",
+    "super": "Super",
+    "micro": "Micro",
+    "premier": "Premier",
+    "express": "Express",
+    "expanse": "Expanse",
+    "lightning": "Lightning",
 }
 
 
@@ -70,7 +108,9 @@ VARIANT_REF = re.compile(
     r"[Ii]nstruct|[Cc]hat|Coder|Vision|Air|Ultra)[”\"']?\s+(?:version|variant|model|tier|edition)\b"
     r"(?:\s+of\s+)?"
 )
-_MORE_SIZES = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*/\s*)(?P<size>\d+(?:\.\d+)?[BM])\b(?![- ]param)")
+_MORE_SIZES = re.compile(
+    r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*/\s*)(?P<size>\d+(?:\.\d+)?[BM])\b(?![- ]param)"
+)
 # "A 27B model", "the 405-billion-parameter model": a size of the article's main family.
 SIZE_REF = re.compile(
     r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s+(?P<size>\d+(?:\.\d+)?)(?:B|[- ]billion)(?:[- ]param(?:eter)?s?)?\s+(?:model|variant|version)\b"
@@ -81,9 +121,39 @@ SIZE_LIST_REF = re.compile(
 )
 # A capitalized variant word used alone once the article has named the full variant: "Mini is $0.40".
 BARE_VARIANT = re.compile(r"(?P<var>Mini|Nano|Flash|Pro|Lite|Turbo|Opus|Sonnet|Haiku|Ultra)\b(?! [A-Z\d])")
-_GENERIC_VARIANTS = {"pro", "mini", "nano", "flash", "lite", "turbo", "max", "plus", "base", "chat", "instruct", "large",
-                     "small", "medium", "ultra", "air", "exp", "preview", "vision", "coder", "math", "omni", "super",
-                     "micro", "premier", "express", "reasoning", "thinking", "heavy", "vl", "moe"}
+_GENERIC_VARIANTS = {
+    "pro",
+    "mini",
+    "nano",
+    "flash",
+    "lite",
+    "turbo",
+    "max",
+    "plus",
+    "base",
+    "chat",
+    "instruct",
+    "large",
+    "small",
+    "medium",
+    "ultra",
+    "air",
+    "exp",
+    "preview",
+    "vision",
+    "coder",
+    "math",
+    "omni",
+    "super",
+    "micro",
+    "premier",
+    "express",
+    "reasoning",
+    "thinking",
+    "heavy",
+    "vl",
+    "moe",
+}
 _BARE_BEFORE = re.compile(r"(?:^|\n|\. |\bthe |\bThe )$")  # what may precede a bare variant word
 
 
@@ -111,7 +181,9 @@ _ORG_USE_AFTER = re.compile(
     r"(?:released|launched|unveiled|introduced|announced|open-sourced|debuted|shipped|said|says|claims|built|developed|"
     r"trained|published|releases|launches|unveils|introduces|announces|open-sources|debuts|ships|is\s+releasing)\b)"
 )
-_NAME_PART_AFTER = re.compile(r"[\s-](?:v?\d|[A-Z]\d|(?i:pro|flash|mini|nano|ultra|lite|turbo|large|small|medium)\b)")
+_NAME_PART_AFTER = re.compile(
+    r"[\s-](?:v?\d|[A-Z]\d|(?i:pro|flash|mini|nano|ultra|lite|turbo|large|small|medium)\b)"
+)
 _ORG_USE_BEFORE = re.compile(r"\b(?:by|from)\s+(?:the\s+)?$")
 
 
@@ -144,7 +216,9 @@ def discover_mentions(text: str) -> list[ModelMention]:
         brand = c.parts[0]
         low = brand.lower()
         numeric = any(k in ("ver", "size", "moe", "code") for k in c.kinds[1:])
-        years = [p for p, k in zip(c.parts[1:], c.kinds[1:], strict=False) if k in ("ver", "size", "moe", "code")]
+        years = [
+            p for p, k in zip(c.parts[1:], c.kinds[1:], strict=False) if k in ("ver", "size", "moe", "code")
+        ]
         if years and all(re.fullmatch(r"(?:19|20)\d\d", p) for p in years):
             continue  # "late-2024", "Q3 2025": a date, not a name
         if low in names.VARIANT_WORDS or re.fullmatch(r"[A-Z]\d+(?:\.\d+)*[A-Za-z]?", brand):
@@ -155,7 +229,14 @@ def discover_mentions(text: str) -> list[ModelMention]:
             continue
         sized = any(k in ("size", "moe") for k in c.kinds[1:])
         both = numeric and any(k == "variant" for k in c.kinds[1:])
-        if numeric and (c.joined or sized or len(c.parts) == 1 or both or not brand[1:].islower() or _sentence_has(text, c.start, names.MODEL_NOUN)):
+        if numeric and (
+            c.joined
+            or sized
+            or len(c.parts) == 1
+            or both
+            or not brand[1:].islower()
+            or _sentence_has(text, c.start, names.MODEL_NOUN)
+        ):
             strong.add(low)
         kept.append(c)
     # a brand word the article also uses bare as an organisation ("Mistral released", "by Mistral")
@@ -166,32 +247,47 @@ def discover_mentions(text: str) -> list[ModelMention]:
         and (_ORG_USE_AFTER.match(text, c.end) or _ORG_USE_BEFORE.search(text, max(0, c.start - 12), c.start))
     }
 
-    out: list[ModelMention] = []
-    for c in kept:
+    def accepted(c: names.NameParts) -> bool:
         brand = c.parts[0]
         low = brand.lower()
-        numeric = any(k in ("ver", "size", "moe", "code") for k in c.kinds[1:]) or bool(re.fullmatch(r"[a-z]{1,2}\d+", brand))
+        numeric = any(k in ("ver", "size", "moe", "code") for k in c.kinds[1:]) or bool(
+            re.fullmatch(r"[a-z]{1,2}\d+", brand)
+        )
         variant = any(k == "variant" for k in c.kinds[1:])
         plain_words = not numeric and any(k == "word" for k in c.kinds[1:])
         if numeric:
-            if low not in strong and low not in names.KNOWN_BRANDS:
-                continue
-        elif plain_words:
-            continue  # "Mixture-of-Experts", "High-Flyer": capitalised words, not a name
-        elif variant:
-            if low not in strong and low not in names.KNOWN_BRANDS and (
-                low in org_used or not _sentence_has(text, c.start, names.MODEL_NOUN)
-            ):
-                continue
-        else:  # a bare brand word
-            if low in org_used or _ORG_USE_AFTER.match(text, c.end):
-                continue
-            if re.match(r"['’]s\b", text[c.end : c.end + 2]) and low not in strong:
-                continue
-            if low not in strong and not (
-                _BARE_MODEL_AFTER.match(text, c.end) or _BARE_MODEL_BEFORE.search(text, max(0, c.start - 40), c.start)
-            ):
-                continue
+            return low in strong or low in names.KNOWN_BRANDS
+        if plain_words:
+            # "Corvid Swift": a brand the article writes with versions elsewhere, and a word of its own
+            return (low in strong or low in names.KNOWN_BRANDS) and all(
+                p[:1].isupper() and p[1:].islower()
+                for p, k in zip(c.parts[1:], c.kinds[1:], strict=False)
+                if k == "word"
+            )
+        if variant:
+            return (
+                low in strong
+                or low in names.KNOWN_BRANDS
+                or (low not in org_used and _sentence_has(text, c.start, names.MODEL_NOUN))
+            )
+        # a bare brand word
+        if low in org_used or _ORG_USE_AFTER.match(text, c.end):
+            return False
+        if re.match(r"['’]s\b", text[c.end : c.end + 2]) and low not in strong:
+            return False
+        return low in strong or bool(
+            _BARE_MODEL_AFTER.match(text, c.end)
+            or _BARE_MODEL_BEFORE.search(text, max(0, c.start - 40), c.start)
+        )
+
+    out: list[ModelMention] = []
+    for c in kept:
+        if not accepted(c):
+            if len(c.parts) > 1 and "word" in c.kinds[1:2]:
+                bare = names.NameParts(c.start, c.start + len(c.parts[0]), (c.parts[0],), ("brand",), False)
+                if accepted(bare):
+                    out.append(_mention(text, bare, ()))
+            continue
         out.append(_mention(text, c, ()))
     by_piece: dict[str, str] = {}  # an inner piece of a full name -> that name's brand ("Sonnet" -> "Claude")
     for c in kept:
@@ -212,8 +308,17 @@ def discover_mentions(text: str) -> list[ModelMention]:
         if same is not None and len(same.parts) == len(c.parts) + 1:  # "Sonnet 3.7" after "Claude 3.7 Sonnet"
             full = _mention(text, same, ())
             out.append(
-                ModelMention(full.canonical, text[c.start : c.end], c.start, c.end, full.family, None, full.variant,
-                             full.size, "shorthand")
+                ModelMention(
+                    full.canonical,
+                    text[c.start : c.end],
+                    c.start,
+                    c.end,
+                    full.family,
+                    None,
+                    full.variant,
+                    full.size,
+                    "shorthand",
+                )
             )
             continue
         owner = by_piece.get(c.parts[0].lower())
@@ -241,11 +346,24 @@ def _mention(text: str, c: names.NameParts, prefix: tuple[str, ...]) -> ModelMen
             break
         family.append(piece)
     size = next((p for p, k in zip(c.parts, c.kinds, strict=False) if k == "size"), None)
-    variant = next((p for p, k in reversed(list(zip(c.parts, c.kinds, strict=False))) if k in ("variant", "code")), None)
+    variant = next(
+        (p for p, k in reversed(list(zip(c.parts, c.kinds, strict=False))) if k in ("variant", "code")), None
+    )
     if variant is None and not size:
-        variant = next((p for p, k in zip(c.parts, c.kinds, strict=False) if k == "moe"), None)  # "Gemma 3n E2B"
-    return ModelMention(canonical, surface, c.start, c.end, "-".join(family), None, _v(variant) if variant else None,
-                        _size(size) if size else None, "shorthand" if prefix else "name")
+        variant = next(
+            (p for p, k in zip(c.parts, c.kinds, strict=False) if k == "moe"), None
+        )  # "Gemma 3n E2B"
+    return ModelMention(
+        canonical,
+        surface,
+        c.start,
+        c.end,
+        "-".join(family),
+        None,
+        _v(variant) if variant else None,
+        _size(size) if size else None,
+        "shorthand" if prefix else "name",
+    )
 
 
 def _plain_lower_words(text: str) -> set[str]:
@@ -323,8 +441,19 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
             if m.group(0).rstrip().endswith("of"):
                 end = m.start() + m.group(0).rstrip().rfind(" of")
         canonical = _join(stem, var)
-        extra.append(ModelMention(canonical, text[m.start("var"):end], m.start("var"), end, family, base.developer, var,
-                                  None, "reference"))
+        extra.append(
+            ModelMention(
+                canonical,
+                text[m.start("var") : end],
+                m.start("var"),
+                end,
+                family,
+                base.developer,
+                var,
+                None,
+                "reference",
+            )
+        )
     known: dict[str, list[ModelMention]] = {}
     for x in mentions:
         if x.variant and x.kind == "name":
@@ -334,8 +463,13 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
     distinctive = [w for w in known if w not in _GENERIC_VARIANTS and len(w) >= 4]
     patterns = [BARE_VARIANT]
     if distinctive:
-        patterns.append(re.compile(r"\b(?P<var>" + "|".join(re.escape(VARIANT_CASE.get(w, w.capitalize())) for w in distinctive)
-                                   + r")\b(?![- ]?\d)"))
+        patterns.append(
+            re.compile(
+                r"\b(?P<var>"
+                + "|".join(re.escape(VARIANT_CASE.get(w, w.capitalize())) for w in distinctive)
+                + r")\b(?![- ]?\d)"
+            )
+        )
     for pattern in patterns:
         for m in pattern.finditer(text):
             word = m.group("var").lower()
@@ -345,8 +479,19 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
             if len(cands) != 1 or not free(m.start(), m.end()):
                 continue
             base = next(iter(cands.values()))
-            extra.append(ModelMention(base.canonical, m.group(0), m.start(), m.end(), base.family, base.developer,
-                                      base.variant, base.size, "reference"))
+            extra.append(
+                ModelMention(
+                    base.canonical,
+                    m.group(0),
+                    m.start(),
+                    m.end(),
+                    base.family,
+                    base.developer,
+                    base.variant,
+                    base.size,
+                    "reference",
+                )
+            )
             spans.append((m.start(), m.end()))
     # "Llama 3 8B and 70B", "Qwen2.5 7B, 14B and 72B": further sizes listed right after a sized name
     for x in mentions:
@@ -358,13 +503,28 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
             if not more or not free(more.start("size"), more.end("size")):
                 break
             size = _size(more.group("size"))
-            extra.append(ModelMention(f"{x.family}-{size}", more.group("size"), more.start("size"), more.end("size"),
-                                      x.family, x.developer, None, size, "reference"))
+            extra.append(
+                ModelMention(
+                    f"{x.family}-{size}",
+                    more.group("size"),
+                    more.start("size"),
+                    more.end("size"),
+                    x.family,
+                    x.developer,
+                    None,
+                    size,
+                    "reference",
+                )
+            )
             spans.append((more.start("size"), more.end("size")))
             pos = more.end()
     # "Llama 3.1 405B ... alongside refreshed 8B and 70B versions": sibling sizes of the sized model named just before
     for m in SIZE_LIST_REF.finditer(text):
-        prior = [x for x in mentions if x.size and x.kind == "name" and x.end <= m.start() and m.start() - x.end <= 300]
+        prior = [
+            x
+            for x in mentions
+            if x.size and x.kind == "name" and x.end <= m.start() and m.start() - x.end <= 300
+        ]
         if not prior:
             continue
         base = prior[-1]
@@ -373,24 +533,50 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
             size = _size(sm.group(0))
             if not free(s, e) or size == base.size:
                 continue
-            extra.append(ModelMention(f"{base.family}-{size}", sm.group(0), s, e, base.family, base.developer, None, size,
-                                      "reference"))
+            extra.append(
+                ModelMention(
+                    f"{base.family}-{size}",
+                    sm.group(0),
+                    s,
+                    e,
+                    base.family,
+                    base.developer,
+                    None,
+                    size,
+                    "reference",
+                )
+            )
             spans.append((s, e))
     size_counts: dict[str, int] = {}
     for m in SIZE_REF.finditer(text):
         size = f"{m.group('size')}B"
         if m.group("size") not in size_counts:
-            size_counts[m.group("size")] = len(re.findall(rf"(?<![\w.]){re.escape(m.group('size'))}(?:\s?B\b|[- ]billion)", text))
+            size_counts[m.group("size")] = len(
+                re.findall(rf"(?<![\w.]){re.escape(m.group('size'))}(?:\s?B\b|[- ]billion)", text)
+            )
         if not free(m.start(), m.end()) or size_counts[m.group("size")] < 2:
             continue  # only a size the article uses for its models more than once
         family = main.family or main.canonical
         sized = [x for x in mentions if x.size == size and x.kind == "name"]
         if sized:  # "Llama 3.1 405B ... the 405-billion-parameter model"
             family = sized[0].family or family
-        if re.search(r",\s*$", text[max(0, m.start() - 3) : m.start()]) and any(x.end in (m.start() - 1, m.start() - 2) for x in mentions):
+        if re.search(r",\s*$", text[max(0, m.start() - 3) : m.start()]) and any(
+            x.end in (m.start() - 1, m.start() - 2) for x in mentions
+        ):
             continue  # "Phi-4, a 14B model": apposition, a size statement about that model
-        extra.append(ModelMention(f"{family}-{size}", m.group(0), m.start(), m.end(), family, main.developer, None, size,
-                                  "reference"))
+        extra.append(
+            ModelMention(
+                f"{family}-{size}",
+                m.group(0),
+                m.start(),
+                m.end(),
+                family,
+                main.developer,
+                None,
+                size,
+                "reference",
+            )
+        )
     if not extra:
         return mentions
     merged = _resolve_overlaps(mentions + extra)
@@ -403,7 +589,11 @@ def canonical_model_name(surface: str) -> str | None:
     if not text:
         return None
     for candidate in (text, _titled(text)):
-        found = [c for c in names.scan_names(candidate) if len(c.parts) > 1 or c.parts[0].lower() in names.KNOWN_BRANDS]
+        found = [
+            c
+            for c in names.scan_names(candidate)
+            if len(c.parts) > 1 or c.parts[0].lower() in names.KNOWN_BRANDS
+        ]
         found = [c for c in found if c.parts[0].lower() not in names.NOT_BRANDS]
         if found:
             best = max(found, key=lambda c: c.end - c.start)

@@ -74,6 +74,8 @@ VARIANT_WORDS = frozenset(
         "multimodal",
         "nemo",
         "mamba",
+        "xl",
+        "xxl",
         "it",
         "hf",
         "oss",
@@ -539,6 +541,36 @@ NOT_BRANDS = frozenset(
         "public",
     ]
 )
+# Words that make a capitalised phrase an organisation or a document, never a model's own word.
+_ORG_WORDS = frozenset(
+    [
+        "ai",
+        "labs",
+        "lab",
+        "research",
+        "inc",
+        "corp",
+        "technologies",
+        "technology",
+        "institute",
+        "intelligence",
+        "systems",
+        "cloud",
+        "foundation",
+        "group",
+        "company",
+        "university",
+        "academy",
+        "computing",
+        "robotics",
+        "license",
+        "licence",
+        "terms",
+        "community",
+        "edition",
+        "team",
+    ]
+)
 # Words that end a hyphenated compound's name ("GPT-4-class", "Llama-based").
 _TRAILING_WORDS = frozenset(
     [
@@ -750,11 +782,21 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
                 break
             k0 = sub_kinds[0]
             if k0 == "word":
-                # a capitalised sub-brand joins only before a version or size ("Code Llama 70B", "Llama 3.1 Nemotron 70B")
+                # a capitalised word joins before a version or size ("Code Llama 70B", "Llama 3.1 Nemotron 70B");
+                # right after the brand it may be the model's own word ("Corvid Swift"): the article decides
                 nxt = _SPACE_PART.match(text, sm.start("p") + len(piece))
                 nxt_kind = _classify(nxt.group("p").rstrip(".").split("-")[0]) if nxt else None
-                if not (piece[:1].isupper() and _brand_like(piece) and nxt_kind in ("ver", "size", "code")):
+                titled = piece[:1].isupper() and piece[1:].islower() and _brand_like(piece) and len(sub) == 1
+                before_version = piece[:1].isupper() and _brand_like(piece) and nxt_kind in ("ver", "size", "code")
+                own_word = titled and len(parts) == 1 and piece.lower() not in _ORG_WORDS and nxt_kind != "word"
+                if not (before_version or own_word):
                     break
+            if (
+                k0 == "ver"
+                and any(k in ("ver", "code") for k in all_kinds[1:])
+                and not re.fullmatch(r"\d{4}|\d{6,8}", piece)
+            ):
+                break  # "Orion-X 73.9": a second bare number after a version is a value, not a name part
             if k0 == "variant" and piece.lower() not in _SPACED_VARIANTS and len(sub) == 1:
                 break
             if k0 in ("ver", "size", "code", "moe"):

@@ -13,6 +13,15 @@ from .values import (
     magnitude,
 )
 
+# Variant words that name a tuning of one size, not a line of sizes ("Llama-2-Chat" sizes are Llama-2 sizes)
+_TUNING = r"(?:chat|instruct|base|it|hf|preview|thinking|reasoning|latest)"
+
+
+def _size_family(canonical: str) -> str:
+    """The name a list of sizes attaches to ("Qwen2.5-VL-7B-Instruct" -> "Qwen2.5-VL")."""
+    name = re.sub(rf"(?i)-{_TUNING}(?=-|$)", "", canonical)
+    return re.sub(r"-\d+(?:\.\d+)?[BbMm](?=-|$)", "", name)
+
 
 def find_parameters(doc: Doc) -> list[Found]:
     text = doc.text
@@ -43,11 +52,40 @@ def find_parameters(doc: Doc) -> list[Found]:
         add(m, "parameters_active", allow_topic=True)
     for m in scan(doc, R.PARAMS_ARE_ACTIVE, PARAM_KEY):
         add(m, "parameters_active", allow_topic=True)
-    for m in scan(doc, R.PARAMS_SIZES, PARAM_KEY):
+    for m in scan(doc, R.PARAMS_MOE_FORM, PARAM_KEY):
+        if not is_free(doc, m.start(), m.end()) or seen.covers(m.start()):
+            continue
+        targets = pick(doc, m.start(), m.end(), allow_topic=True)
+        if targets:
+            out.append(
+                Found(
+                    "parameters_total",
+                    magnitude(m.group("num"), m.group("scale")),
+                    m.start(),
+                    m.end(),
+                    targets,
+                )
+            )
+            out.append(
+                Found(
+                    "parameters_active",
+                    magnitude(m.group("anum"), m.group("ascale")),
+                    m.start(),
+                    m.end(),
+                    targets,
+                )
+            )
+            seen.append((m.start(), m.end()))
+    size_lists = [*scan(doc, R.PARAMS_SIZES, PARAM_KEY), *scan(doc, R.PARAMS_SIZES_AFTER, PARAM_KEY)]
+    size_lists += scan(doc, R.PARAMS_SIZES_LABEL, PARAM_KEY)
+    for m in sorted(size_lists, key=lambda x: x.start()):
+        if seen.overlaps(m.start("list"), m.end("list")):
+            continue
         base = pick(doc, m.start(), m.end(), allow_topic=True)
         if not base or isinstance(base[0], str):
             continue
-        family = base[0].family or base[0].canonical
+        # the family the sizes belong to: the model's name without a size of its own ("Qwen2.5-VL")
+        family = _size_family(base[0].canonical)
         for n in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:billion|B)?", m.group("list")):
             if not n.group(1):
                 continue

@@ -51,6 +51,17 @@ PARAMS_SIZES = re.compile(
     rf"(?:(?:{NUM})\s?(?:billion|B)?(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)){{0,4}}(?:{NUM})\s?(?:billion|B))\s+param",
     _I,
 )
+# "in 3B, 8B and 70B sizes", "in 2 B and 7 B parameter versions", "Four open sizes: 3B, 7B, 32B and 72B"
+_SIZE = rf"(?:{NUM})\s?B"
+_SIZE_LIST = rf"{_SIZE}(?:\s*,\s*(?:and\s+|or\s+)?{_SIZE}){{0,5}},?\s+(?:and|or)\s+{_SIZE}"
+PARAMS_SIZES_AFTER = re.compile(
+    rf"(?P<list>{_SIZE_LIST})\s+(?:(?:parameter|param)\s+(?:sizes|versions|variants|scales|models|checkpoints)|sizes|scales)\b"
+)
+PARAMS_SIZES_LABEL = re.compile(rf"\bsizes?\s*:\s*(?P<list>{_SIZE_LIST}|{_SIZE}(?:\s*,\s*{_SIZE})+)\b", _I)
+# "a 106B-A12B model", "Tessellate-1 was a 30B-A3B model": total and active in one form
+PARAMS_MOE_FORM = re.compile(
+    rf"(?<![\w.-])(?P<num>{NUM})(?P<scale>[BT])-A(?P<anum>{NUM})(?P<ascale>[BT])(?![\w-])(?=\s+(?:MoE\s+|mixture|sparse\s+)?(?:model|MoE|design|architecture|checkpoint|release|LLM))"
+)
 # "The largest model (27B)"
 PARAMS_LARGEST = re.compile(rf"\b(?:the\s+)?(?:largest|smallest|biggest|flagship)\s+(?:model|variant|version)\s+\((?P<num>{NUM})\s?(?P<scale>B|T)\)", _I)
 
@@ -188,6 +199,7 @@ ROLE_INFERENCE = re.compile(
 # ------------------------------------------------------------------------------------------ license
 LICENSE_NAMED = re.compile(
     r"(?P<lic>(?:(?:[A-Z][\w.\-]*|\d[\w.]*)\s+){1,5})(?:open[\s-]source\s+)?(?:Licen[cs]es?|licen[cs]es?)\b"
+    r"(?P<ver>\s+v?\d+(?:\.\d+)?(?![\w.]))?"
 )
 LICENSE_SHORT = re.compile(
     r"(?<![\w-])(?P<lic>(?:[Mm]odified\s+)?MIT|Apache(?:[\s-]?2(?:\.0)?)?|GPL-?[23](?:\.0)?|AGPL-?3(?:\.0)?|BSD-?[23]-?Clause|CC[\s-]BY(?:-NC)?(?:-SA)?[\s-]?4\.0"
@@ -296,6 +308,7 @@ DEV_VERB = re.compile(
     r"\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed)|debut(?:s|ed)?|"
     r"dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|open-sourced|built|builds|develop(?:s|ed)|created|trained|unveil|"
     r"extended\s+the\s+family\s+with|expanded\s+the\s+family\s+with|added|is\s+proud\s+to\s+release|"
+    r"publish(?:es|ed)\s+(?:the\s+)?(?:full\s+|open\s+)?(?:weights\s+(?:of|for)\s+)?|followed\s+(?:up\s+)?with|"
     r"made\s+(?:[\w.-]+\s+){1,4}?(?:generally\s+|publicly\s+|widely\s+)?available)\b",
     _I,
 )

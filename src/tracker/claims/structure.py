@@ -10,6 +10,7 @@ from .benchmarks import benchmark_name
 from .dates import safe_date
 from .document import Doc, Found
 from .licenses import norm_license
+from .orgs import canonical_org
 from .subject import section_subject
 from .values import (
     magnitude,
@@ -162,8 +163,14 @@ def cell_value(attr_extra: tuple[str, str | None], raw: str) -> int | float | st
         m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(M|K|k|million)?(?:\s*tokens)?", raw, re.I)
         return magnitude(m.group(1), m.group(2)) if m else None
     if attr in ("price_input", "price_output"):
-        m = re.fullmatch(r"\$\s?(\d+(?:\.\d+)?)", raw)
-        return per_million(m.group(1), extra or "1M") if m else None
+        # a bare number only under a header that says dollars ("In $")
+        m = re.fullmatch(r"\$\s?(\d+(?:\.\d+)?)" if extra != "$" else r"\$?\s?(\d+(?:\.\d+)?)", raw.strip())
+        return per_million(m.group(1), extra if extra == "1K" else "1M") if m else None
+    if attr == "developer":
+        name = raw.strip()
+        if re.fullmatch(r"[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3}", name) and name.lower() not in ("n/a", "none", "unknown"):
+            return canonical_org(name)
+        return None
     if attr == "license":
         if not re.search(r"[A-Za-z]{2,}", raw) or raw.lower() in (
             "proprietary",
@@ -211,6 +218,16 @@ def column_attr(header: str) -> tuple[str, str | None] | None:
         return None
     if "param" in h:
         return ("parameters_active", None) if "activ" in h else ("parameters_total", None)
+    if h.strip() in ("active", "activated", "active params"):
+        return ("parameters_active", None)
+    if h.strip() in ("total", "total size"):
+        return ("parameters_total", None)
+    if h.strip() in ("developer", "developers", "lab", "maker", "organisation", "organization", "creator", "company"):
+        return ("developer", None)
+    if re.fullmatch(r"(?:in|input)\s*(?:\$|price|cost|usd).*|\$\s*(?:in|input)\b.*", h.strip()):
+        return ("price_input", "1K" if re.search(r"/\s*1k|per\s+1k|thousand", h) else "$")
+    if re.fullmatch(r"(?:out|output)\s*(?:\$|price|cost|usd).*|\$\s*(?:out|output)\b.*", h.strip()):
+        return ("price_output", "1K" if re.search(r"/\s*1k|per\s+1k|thousand", h) else "$")
     if h.strip() in ("size", "model size"):
         return ("parameters_total", None)
     if "context" in h:
@@ -319,7 +336,7 @@ def _kv_value(attr: str, extra: str | None, val: str) -> tuple[int | float | str
         )
         if not m:
             return None
-        unit = extra or ("1K" if (m.group("unit") or "").lower() in ("k", "thousand") else "1M")
+        unit = "1K" if extra == "1K" or (m.group("unit") or "").lower() in ("k", "thousand") else "1M"
         return per_million(m.group(1), unit), m.end()
     if attr == "release_date":
         for pattern in (R.DATE_FULL, R.DATE_DAY_FIRST, R.DATE_ISO, R.DATE_MONTH_YEAR):
