@@ -162,7 +162,7 @@ def test_empty_and_modelless_text() -> None:
         ("o3-mini", "o3-mini"),
         ("DeepSeek-R1-Distill-Qwen-32B", "DeepSeek-R1-Distill-Qwen-32B"),
         ("Llama-3.1-Nemotron-70B-Instruct", "Llama-3.1-Nemotron-70B-Instruct"),
-        ("Snowflake Arctic", "Arctic"),
+        ("Snowflake Arctic", "Snowflake-Arctic"),
         ("Zephyr-9", "Zephyr-9"),
         ("Aurora 2 Pro", "Aurora-2-Pro"),
         ("Vorket 3.1 405B", "Vorket-3.1-405B"),
