@@ -209,23 +209,34 @@ def discover_mentions(text: str) -> list[ModelMention]:
             return False  # "Step 2" where the text also says "step": an ordinary word
         return len(word) >= 2 or low == "o"
 
+    # Brands written with a number somewhere: a capitalised word in front of one is not part of its name
+    # ("Feature Claude Opus 4" in a table header is "Claude Opus 4")
+    numbered = {
+        c.parts[0].lower() for c in cands if any(k in ("ver", "size", "moe", "code") for k in c.kinds[1:2])
+    }
+    cands = [_drop_leading_word(text, c, numbered) for c in cands]
+
     shorthand: list[names.NameParts] = []
     strong: set[str] = set()  # brands the article writes with a version, size or code attached
     kept: list[names.NameParts] = []
     for c in cands:
         brand = c.parts[0]
         low = brand.lower()
+        if _prefixed(c):  # "Code Llama 70B": a variant word in front of the brand
+            low = c.parts[1].lower()
         numeric = any(k in ("ver", "size", "moe", "code") for k in c.kinds[1:])
         years = [
             p for p, k in zip(c.parts[1:], c.kinds[1:], strict=False) if k in ("ver", "size", "moe", "code")
         ]
         if years and all(re.fullmatch(r"(?:19|20)\d\d", p) for p in years):
             continue  # "late-2024", "Q3 2025": a date, not a name
-        if low in names.VARIANT_WORDS or re.fullmatch(r"[A-Z]\d+(?:\.\d+)*[A-Za-z]?", brand):
+        if not _prefixed(c) and (
+            low in names.VARIANT_WORDS or re.fullmatch(r"[A-Z]\d+(?:\.\d+)*[A-Za-z]?", brand)
+        ):
             if numeric or len(c.parts) > 1 or re.fullmatch(r"[A-Z]\d+(?:\.\d+)*", brand):
                 shorthand.append(c)
             continue
-        if not brand_ok(brand, c.joined):
+        if not brand_ok(c.parts[1] if _prefixed(c) else brand, c.joined):
             continue
         sized = any(k in ("size", "moe") for k in c.kinds[1:])
         both = numeric and any(k == "variant" for k in c.kinds[1:])
@@ -249,7 +260,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
 
     def accepted(c: names.NameParts) -> bool:
         brand = c.parts[0]
-        low = brand.lower()
+        low = c.parts[1].lower() if _prefixed(c) else brand.lower()
         numeric = any(k in ("ver", "size", "moe", "code") for k in c.kinds[1:]) or bool(
             re.fullmatch(r"[a-z]{1,2}\d+", brand)
         )
@@ -304,6 +315,28 @@ def discover_mentions(text: str) -> list[ModelMention]:
         if len(c.parts) > 2:
             full_by_pieces.setdefault(frozenset(p.lower() for p in c.parts[1:]), c)
     for c in shorthand:
+        tail = [p.lower() for p in c.parts]
+        endings = {
+            x.parts: x
+            for x in kept
+            if len(x.parts) > len(tail) and [p.lower() for p in x.parts[-len(tail) :]] == tail
+        }
+        if len(endings) == 1:  # "Flash-Lite" after "Gemini 2.5 Flash-Lite": the one full name it ends
+            full = _mention(text, next(iter(endings.values())), ())
+            out.append(
+                ModelMention(
+                    full.canonical,
+                    text[c.start : c.end],
+                    c.start,
+                    c.end,
+                    full.family,
+                    None,
+                    full.variant,
+                    full.size,
+                    "shorthand",
+                )
+            )
+            continue
         same = full_by_pieces.get(frozenset(p.lower() for p in c.parts))
         if same is not None and len(same.parts) == len(c.parts) + 1:  # "Sonnet 3.7" after "Claude 3.7 Sonnet"
             full = _mention(text, same, ())
@@ -333,6 +366,23 @@ def discover_mentions(text: str) -> list[ModelMention]:
         out.append(_mention(text, c, (owner,)))
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _prefixed(c: names.NameParts) -> bool:
+    """A variant word in front of a brand ("Code Llama")."""
+    return len(c.parts) > 1 and c.kinds[1] == "word" and c.parts[0].lower() in names.VARIANT_WORDS
+
+
+def _drop_leading_word(text: str, c: names.NameParts, numbered: set[str]) -> names.NameParts:
+    """ "Feature Claude Opus 4" -> "Claude Opus 4" when the article writes "Claude" with numbers elsewhere."""
+    if len(c.parts) < 2 or c.kinds[1] != "word" or c.parts[1].lower() not in numbered:
+        return c
+    if c.parts[0].lower() in numbered or c.parts[0].lower() in names.KNOWN_BRANDS or _prefixed(c):
+        return c
+    start = text.find(c.parts[1], c.start + len(c.parts[0]))
+    if start < 0 or start >= c.end:
+        return c
+    return names.NameParts(start, c.end, c.parts[1:], ("brand", *c.kinds[2:]), c.joined)
 
 
 def _mention(text: str, c: names.NameParts, prefix: tuple[str, ...]) -> ModelMention:
