@@ -77,7 +77,7 @@ ORG_CANONICAL: dict[str, str] = {
 # Words that make a capitalised phrase an organisation's name.
 ORG_WORDS = r"(?:AI|Labs?|Research|Technologies|Technology|Inc\.?|Corp\.?|Corporation|Institute|Intelligence|Systems|Cloud|Foundation|Group|Company|DeepMind|University|Academy|Computing|Robotics)"
 _TOKEN = r"[A-Z][\w.&]*(?:-[A-Z][\w.&]*)*"
-_NAME = rf"{_TOKEN}(?:\s+{_TOKEN}){{0,3}}"
+_NAME = rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,3}}"  # one line: a heading above is not part of the name
 # Adjectives that precede "AI" in ordinary prose ("generative AI").
 _NOT_ORG_LEAD = frozenset(
     [
@@ -197,14 +197,26 @@ _LEADING_NOISE = frozenset(
     ]
 )
 
-SUFFIXED = re.compile(rf"(?<![\w.-])(?P<org>{_NAME}\s+{ORG_WORDS})(?![\w-])")
+SUFFIXED = re.compile(rf"(?<![\w.-])(?P<org>{_NAME}[ \t]+{ORG_WORDS})(?![\w-])")
 LAUNCH_VERB = (
     r"(?:has\s+|have\s+|had\s+|just\s+|quietly\s+|officially\s+|today\s+|now\s+|also\s+|finally\s+|recently\s+)*"
     r"(?:released|launched|unveiled|introduced|announced|open-sourced|open\s+sourced|debuted|shipped|rolled\s+out|"
     r"releases|launches|unveils|introduces|announces|open-sources|debuts|ships|rolls\s+out|built|developed|trained|"
     r"published|dropped|detailed|revealed|made\s+available|is\s+releasing|is\s+launching)\b"
 )
-AS_SUBJECT = re.compile(rf"(?<![\w.-])(?P<org>{_NAME})\s+{LAUNCH_VERB}")
+AS_SUBJECT = re.compile(
+    rf"(?<![\w.-])(?P<org>{_NAME})\s+(?:(?:should|will|would|could|may|might|is\s+set\s+to|plans\s+to|is\s+expected\s+to)"
+    rf"\s+(?:have\s+)?)?{LAUNCH_VERB}"
+)
+# "MiniMax, the big model company, ...", "Quillon, a Montreal start-up, ..."
+APPOSITION = re.compile(
+    rf"(?<![\w.-])(?P<org>{_NAME}),\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,6}}?(?:company|lab|laboratory|startup|start-up|firm|"
+    rf"developer|maker|giant|unicorn|group|provider|vendor)\b"
+)
+# "Codestral is Mistral's first code model": the owner of a model word
+POSSESSIVE_MODEL = re.compile(
+    rf"(?<![\w.-])(?P<org>{_NAME})['’]s\s+(?:[\w-]+\s+){{0,4}}?(?:model|models|LLM|LLMs|flagship|family|lineup|series)\b"
+)
 POSSESSIVE = re.compile(rf"(?<![\w.-])(?P<org>{_NAME})['’]s\s")
 BY_MAKER = re.compile(
     rf"\b(?:developed|built|created|made|released|trained|published|introduced|launched|unveiled|designed|"
@@ -280,6 +292,10 @@ def find_orgs(text: str, covered: bytearray) -> list[OrgSpan]:
     for m in SUFFIXED.finditer(text):
         take(m)
     for m in AS_SUBJECT.finditer(text):
+        take(m)
+    for m in APPOSITION.finditer(text):
+        take(m)
+    for m in POSSESSIVE_MODEL.finditer(text):
         take(m)
     for m in POSSESSIVE.finditer(text):
         take(m, need_model_after=True)
