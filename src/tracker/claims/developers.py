@@ -9,6 +9,12 @@ from .document import Doc, Found, orgs_in
 from .mentions import ModelMention
 from .orgs import OrgSpan, canonical_org
 
+_LISTED = re.compile(r"\s*(?:,|and|&|, and|or)\s*")
+
+
+def _brand(m: ModelMention) -> str:
+    return re.split(r"[-\d]", m.canonical, maxsplit=1)[0].lower()
+
 
 def same_developer(org: OrgSpan, mention: ModelMention) -> bool:
     """False when the brand tables name another maker of this model ("OpenAI's o1 and DeepSeek-R1")."""
@@ -65,16 +71,18 @@ def find_developers(doc: Doc) -> list[Found]:
             ):
                 stop = R.DEV_STOP.search(text, verb.end(), sent.end)
                 limit = stop.start() if stop else sent.end
-                first = True
+                launched: list[ModelMention] = []
                 for m in ms:
                     if (
                         verb.end() <= m.start < limit
                         and m.start - verb.end() <= 220
                         and not orgs_in(doc, verb.end(), m.start)
                     ):
-                        if first or same_developer(o, m):
+                        # the first model named, then its siblings: the same brand, or listed right after it
+                        listed = bool(launched) and bool(_LISTED.fullmatch(text, launched[-1].end, m.start))
+                        if not launched or listed or _brand(m) == _brand(launched[0]):
                             add(o, m, o.start(), m.end)
-                        first = False
+                            launched.append(m)
             # (c) "Llama 2 was released by Meta AI", "developed by Mosaic under its parent company Databricks"
             prior = [m for m in ms if m.end <= o.start()]
             if prior:

@@ -275,7 +275,7 @@ def find_orgs(text: str, covered: bytearray) -> list[OrgSpan]:
     names: set[str] = set()
 
     def take(m: re.Match[str], *, need_model_after: bool = False) -> None:
-        raw = m.group("org")
+        raw = m.group("org").rstrip(".")
         name = _trim(raw)
         if name is None:
             return
