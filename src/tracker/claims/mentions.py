@@ -224,7 +224,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
         low = brand.lower()
         if _prefixed(c):  # "Code Llama 70B": a variant word in front of the brand
             low = c.parts[1].lower()
-        numeric = any(k in ("ver", "size", "moe", "code") for k in c.kinds[1:])
+        numeric = _numeric(c)
         years = [
             p for p, k in zip(c.parts[1:], c.kinds[1:], strict=False) if k in ("ver", "size", "moe", "code")
         ]
@@ -261,11 +261,16 @@ def discover_mentions(text: str) -> list[ModelMention]:
     def accepted(c: names.NameParts) -> bool:
         brand = c.parts[0]
         low = c.parts[1].lower() if _prefixed(c) else brand.lower()
-        numeric = any(k in ("ver", "size", "moe", "code") for k in c.kinds[1:]) or bool(
-            re.fullmatch(r"[a-z]{1,2}\d+", brand)
-        )
+        numeric = _numeric(c)
         variant = any(k == "variant" for k in c.kinds[1:])
         plain_words = not numeric and any(k == "word" for k in c.kinds[1:])
+        letters = [
+            p
+            for p, k in zip(c.parts[1:], c.kinds[1:], strict=False)
+            if k == "code" and len(p.rstrip("+")) == 1
+        ]
+        if letters and not c.joined and len(letters) == len(c.parts) - 1 and low not in strong:
+            return False  # "Plan B", "Series A": a lone letter names a model only after a brand with numbers
         if numeric:
             return low in strong or low in names.KNOWN_BRANDS
         if plain_words:
@@ -366,6 +371,13 @@ def discover_mentions(text: str) -> list[ModelMention]:
         out.append(_mention(text, c, (owner,)))
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _numeric(c: names.NameParts) -> bool:
+    """The name carries a version, size or code ("Zephyr-9", "o3", "Nimbus 235B-A22B")."""
+    return any(k in ("ver", "size", "moe", "code") for k in c.kinds[1:]) or bool(
+        re.fullmatch(r"(?!v\d)[a-z]{1,2}\d+(?:\.\d+)?", c.parts[0])  # "o3", not "v3" (a version)
+    )
 
 
 def _prefixed(c: names.NameParts) -> bool:
