@@ -139,12 +139,13 @@ _PART = re.compile(
     |(?P<moe>[AaEe]\d+(?:\.\d+)?[Bb])(?![\w.])                      # A22B, E4B
     |(?P<code>[A-Za-z]\d+(?:\.\d+)*[A-Za-z]?\+?|[A-Z]\+?)(?![\w.])     # V3, R1, K2, M2, T1, X1, v2, k1.5, R+, A
     |(?P<ver>\d+(?:\.\d+)*(?:[a-z]{0,2}|[A-JL-Z]))(?![\w.])            # 4, 3.5, 4o, 3n, 0528, 2024, 4.5V
-    |(?P<word>[A-Za-z][A-Za-z]*\+?)(?![\w.])                          # Pro, mini, Nemotron, oss, R+
+    |(?P<word>[^\W\d_]+\+?)(?![\w.])                                 # Pro, mini, Nemotron, oss, R+, Tülu
     """
 )
 # Where a name may start: a word with an upper-case letter, or a lower-case word with a digit or hyphenated parts.
-_WORD = re.compile(r"(?<![\w$€£@/#.+&'’-])(?=[\w.+-]*[A-Z0-9])[A-Za-z][A-Za-z0-9.+]*(?:-[A-Za-z0-9.+]+)*")
-_SPACE_PART = re.compile(r"[ \u00a0](?P<p>[A-Za-z0-9][A-Za-z0-9.+]*(?:-[A-Za-z0-9.+]+)*)")
+# (letters beyond ASCII count: "Tülu 3")
+_WORD = re.compile(r"(?<![\w$€£@/#.+&'’-])(?=[\w.+-]*[A-Z0-9])[^\W\d_][^\W_.+]*(?:[.+][^\W_.+]*)*(?:-[^\W_][\w.+]*)*")
+_SPACE_PART = re.compile(r"[ \u00a0](?P<p>[^\W_][\w.+]*(?:-[\w.+]+)*)")
 _GLUED = re.compile(
     r"^(?P<brand>[A-Za-z][A-Za-z]*?[A-Za-z])(?P<ver>\d+(?:\.\d+)*[a-z]?)$"
 )  # Qwen2.5, Baichuan4, GPT4o

@@ -312,9 +312,9 @@ DEV_VERB = re.compile(
     r"made\s+(?:[\w.-]+\s+){1,4}?(?:generally\s+|publicly\s+|widely\s+)?available)\b",
     _I,
 )
-DEV_STOP = re.compile(r"\b(?:than|like|such\s+as|alongside|versus|vs\.?|compared|against|outperform\w*|rival\w*|including|competitor\w*|not|since|after|before|ahead\s+of|behind|trailing|while|whereas|but|unlike|earlier|older|previous|predecessor|member\s+of|part\s+of|successor|succeeded)\b", _I)
+DEV_STOP = re.compile(r"\b(?:than|like|such\s+as|versus|vs\.?|compared|against|outperform\w*|rival\w*|competitor\w*|not|since|after|before|ahead\s+of|behind|trailing|while|whereas|but|unlike|earlier|older|previous|predecessor|member\s+of|part\s+of|successor|succeeded)\b", _I)
 POSSESSIVE_GAP = re.compile(
-    r"^(?:['’]|[^\x00-\x7f])s\s+(?P<gap>(?:[a-z][\w-]*\s+|[“\"]\s*|\d{4}\s+){0,4}"
+    r"^(?:['’]|[^\x00-\x7f])s\s+(?P<gap>(?:[a-z][\w-]*\s+|[“\"]\s*|\d{4}\s+|\d[\w.]*-[a-z]+\s+){0,4}"
     r"|(?:[a-z][\w-]*\s+){0,3}(?:model|models|LLM|flagship|release|family),\s+)$"  # "Anthropic's new model, Claude 3.5 Haiku"
 )
 POSSESSIVE_BAD = re.compile(

@@ -10,6 +10,7 @@ from .benchmarks import benchmark_name
 from .dates import safe_date
 from .document import Doc, Found
 from .licenses import norm_license
+from .names import NOT_BRANDS
 from .orgs import canonical_org
 from .subject import section_subject
 from .values import (
@@ -168,7 +169,11 @@ def cell_value(attr_extra: tuple[str, str | None], raw: str) -> int | float | st
         return per_million(m.group(1), extra if extra == "1K" else "1M") if m else None
     if attr == "developer":
         name = raw.strip()
-        if re.fullmatch(r"[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3}", name) and name.lower() not in ("n/a", "none", "unknown"):
+        if re.fullmatch(r"[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3}", name) and name.lower() not in (
+            "n/a",
+            "none",
+            "unknown",
+        ):
             return canonical_org(name)
         return None
     if attr == "license":
@@ -222,7 +227,16 @@ def column_attr(header: str) -> tuple[str, str | None] | None:
         return ("parameters_active", None)
     if h.strip() in ("total", "total size"):
         return ("parameters_total", None)
-    if h.strip() in ("developer", "developers", "lab", "maker", "organisation", "organization", "creator", "company"):
+    if h.strip() in (
+        "developer",
+        "developers",
+        "lab",
+        "maker",
+        "organisation",
+        "organization",
+        "creator",
+        "company",
+    ):
         return ("developer", None)
     if re.fullmatch(r"(?:in|input)\s*(?:\$|price|cost|usd).*|\$\s*(?:in|input)\b.*", h.strip()):
         return ("price_input", "1K" if re.search(r"/\s*1k|per\s+1k|thousand", h) else "$")
@@ -353,6 +367,11 @@ def _kv_value(attr: str, extra: str | None, val: str) -> tuple[int | float | str
             return (name, min(len(val), m.end())) if name else None
         m = re.match(r"[A-Z][\w.\- ]{2,40}?(?:License|Licence|Terms of Use)\b", val)
         return (m.group(0), m.end()) if m else None
+    if attr == "developer":
+        m = re.match(r"\[*(?P<org>[A-Za-z][\w.&-]*(?:[ \t]+[A-Z][\w.&-]*){0,3})", val)
+        if not m or m.group("org").lower() in NOT_BRANDS:
+            return None
+        return canonical_org(m.group("org")), m.end()
     if attr == "benchmark":
         m = _KV_SCORE.match(val)
         if not m or (
@@ -377,6 +396,11 @@ def _key_attr(key: str, val: str) -> tuple[str, str | None] | None:
         r"(?:total\s+)?context(?:\s+(?:window|length|size))?|max(?:imum)?\s+context.*", low
     ):
         return ("context_window", None)
+    if attr is None and re.fullmatch(
+        r"provider|developed\s+by|made\s+by|built\s+by|created\s+by|released\s+by|publisher|vendor|organi[sz]ation",
+        low,
+    ):
+        return ("developer", None)
     return attr
 
 
