@@ -45,6 +45,9 @@ def finalize(doc: Doc, found: list[Found]) -> list[Claim]:
                 order.append(key)
             elif _better(line, old):
                 best[key] = line
+    # one release given as a month and as a day of that month: the day only (GUIDELINES, convention 5)
+    days = {(k[0], k[2][:7]) for k in order if k[1] == "release_date" and len(k[2]) == 10}
+    order = [k for k in order if not (k[1] == "release_date" and len(k[2]) == 7 and (k[0], k[2]) in days)]
     return [best[k].claim(text) for k in order]
 
 

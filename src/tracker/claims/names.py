@@ -27,7 +27,7 @@ def _words(block: str) -> frozenset[str]:
 # Words that name a variant of a model, not a brand (lower case).
 VARIANT_WORDS = _words(
     """
-    air airx audio awq base behemoth chat coder core deep distill edge exp expanse experimental express
+    air airx audio awq base behemoth chat code coder core deep distill edge exp expanse experimental express
     fast flash fp8 gguf guard haiku heavy hf instant instruct it large latest lightning lite long mamba
     math maverick max medium micro mini mlx moe multimodal nano nemo omni online opus oss plus premier
     preview pro reasoner reasoning research scout short small sonnet speciale super terminus think

@@ -312,6 +312,7 @@ _KV_LINE = re.compile(
     r"^[ \t]*(?:[-*•+]\s+)?(?:\*\*|__)?(?P<key>[^:|\n*_]{2,60}?)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?[ \t]*(?P<val>[^\n]{1,160})$",
     re.MULTILINE,
 )
+_KV_STACKED = re.compile(r"^[ \t]*(?P<key>[A-Z][A-Za-z ()/$.]{2,30}?)[ \t]*\n[ \t]*(?P<val>[^\n]{1,80})$", re.MULTILINE)
 _KV_PIPE = re.compile(
     r"^[ \t]*\|\s*(?P<key>[^|\n]{2,60}?)\s*\|\s*(?P<val>[^|\n]{1,160}?)\s*\|[ \t]*$", re.MULTILINE
 )
@@ -409,6 +410,8 @@ def find_key_values(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
     pairs = [(m, "line") for m in _KV_LINE.finditer(text)] + [(m, "pipe") for m in _KV_PIPE.finditer(text)]
+    # a label on its own line and its value on the next ("Release Date\nAugust 23, 2024"): labels we know only
+    pairs += [(m, "stacked") for m in _KV_STACKED.finditer(text) if _key_attr(m.group("key"), m.group("val"))]
     for m, _kind in pairs:
         key, val = m.group("key").strip(), m.group("val")
         if not key or re.fullmatch(r"[\s\-:|]+", val):
