@@ -205,6 +205,9 @@ def discover_mentions(text: str) -> list[ModelMention]:
             return True
         if low in names.NOT_BRANDS or (low.endswith("s") and low[:-1] in names.NOT_BRANDS):
             return False
+        camel = re.match(r"[A-Z][a-z]+(?=[A-Z])", word)
+        if camel and camel.group(0).lower() in names.NOT_BRANDS:
+            return False  # "WeightsOpen", "ParametersFour": a label glued to its value
         if word[:1].isupper() and not joined and low in lower_words:
             return False  # "Step 2" where the text also says "step": an ordinary word
         return len(word) >= 2 or low == "o"
@@ -273,6 +276,14 @@ def discover_mentions(text: str) -> list[ModelMention]:
             return False  # "Plan B", "Series A": a lone letter names a model only after a brand with numbers
         if numeric:
             return low in strong or low in names.KNOWN_BRANDS
+        if (
+            plain_words
+            and brand.isupper()
+            and len(brand) >= 2
+            and re.fullmatch(r"[\w-]+", text[c.start : c.end])
+        ):
+            # "AFM-on-device", "AFM-server": an acronym brand's hyphenated name in a sentence about models
+            return low in strong or _sentence_has(text, c.start, names.MODEL_NOUN)
         if plain_words:
             # "Corvid Swift": a brand the article writes with versions elsewhere, and a word of its own
             return (low in strong or low in names.KNOWN_BRANDS) and all(

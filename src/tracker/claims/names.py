@@ -144,7 +144,9 @@ _PART = re.compile(
 )
 # Where a name may start: a word with an upper-case letter, or a lower-case word with a digit or hyphenated parts.
 # (letters beyond ASCII count: "Tülu 3")
-_WORD = re.compile(r"(?<![\w$€£@/#.+&'’-])(?=[\w.+-]*[A-Z0-9])[^\W\d_][^\W_.+]*(?:[.+][^\W_.+]*)*(?:-[^\W_][\w.+]*)*")
+_WORD = re.compile(
+    r"(?<![\w$€£@/#.+&'’-])(?=[\w.+-]*[A-Z0-9])[^\W\d_][^\W_.+]*(?:[.+][^\W_.+]*)*(?:-[^\W_][\w.+]*)*"
+)
 _SPACE_PART = re.compile(r"[ \u00a0](?P<p>[^\W_][\w.+]*(?:-[\w.+]+)*)")
 _GLUED = re.compile(
     r"^(?P<brand>[A-Za-z][A-Za-z]*?[A-Za-z])(?P<ver>\d+(?:\.\d+)*[a-z]?)$"
@@ -256,8 +258,11 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
                 nxt = _SPACE_PART.match(text, sm.start("p") + len(piece))
                 nxt_kind = _classify(nxt.group("p").rstrip(".").split("-")[0]) if nxt else None
                 titled = piece[:1].isupper() and piece[1:].islower() and _brand_like(piece) and len(sub) == 1
-                before_version = piece[:1].isupper() and _brand_like(piece) and nxt_kind in ("ver", "size", "code")
-                own_word = titled and len(parts) == 1 and piece.lower() not in _ORG_WORDS and nxt_kind != "word"
+                before_version = (
+                    piece[:1].isupper() and _brand_like(piece) and nxt_kind in ("ver", "size", "code")
+                )
+                nxt_capital = nxt is not None and nxt.group("p")[:1].isupper() and nxt_kind == "word"
+                own_word = titled and len(parts) == 1 and piece.lower() not in _ORG_WORDS and not nxt_capital
                 if not (before_version or own_word):
                     break
             if (
@@ -266,8 +271,12 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
                 and not re.fullmatch(r"\d{4}|\d{6,8}", piece)
             ):
                 break  # "Orion-X 73.9": a second bare number after a version is a value, not a name part
-            if k0 == "variant" and len(sub) == 1 and (
-                piece.lower() not in _SPACED_VARIANTS or (piece.islower() and piece not in _LOWER_SPACED)
+            if (
+                k0 == "variant"
+                and len(sub) == 1
+                and (
+                    piece.lower() not in _SPACED_VARIANTS or (piece.islower() and piece not in _LOWER_SPACED)
+                )
             ):
                 break
             if k0 in ("ver", "size", "code", "moe"):

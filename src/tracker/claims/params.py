@@ -52,7 +52,7 @@ def find_parameters(doc: Doc) -> list[Found]:
         add(m, "parameters_active", allow_topic=True)
     for m in scan(doc, R.PARAMS_ARE_ACTIVE, PARAM_KEY):
         add(m, "parameters_active", allow_topic=True)
-    for m in scan(doc, R.PARAMS_MOE_FORM, PARAM_KEY):
+    for m in [*scan(doc, R.PARAMS_MOE_FORM, PARAM_KEY), *scan(doc, R.PARAMS_SLASH, PARAM_KEY)]:
         if not is_free(doc, m.start(), m.end()) or seen.covers(m.start()):
             continue
         targets = pick(doc, m.start(), m.end(), allow_topic=True)
@@ -78,6 +78,7 @@ def find_parameters(doc: Doc) -> list[Found]:
             seen.append((m.start(), m.end()))
     size_lists = [*scan(doc, R.PARAMS_SIZES, PARAM_KEY), *scan(doc, R.PARAMS_SIZES_AFTER, PARAM_KEY)]
     size_lists += scan(doc, R.PARAMS_SIZES_LABEL, PARAM_KEY)
+    size_lists += scan(doc, R.PARAMS_SIZES_SUSPENDED, PARAM_KEY)
     for m in sorted(size_lists, key=lambda x: x.start()):
         if seen.overlaps(m.start("list"), m.end("list")):
             continue

@@ -38,7 +38,9 @@ PARAMS_ARE_ACTIVE = re.compile(
     _I,
 )
 # "(1.1T)", "(754B)", "(685B parameters)" right after a model name
-PARAMS_PAREN = re.compile(rf"\(\s*(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)(?:\s+(?:total\s+)?param(?:eter)?s)?\s*\)", _I)
+PARAMS_PAREN = re.compile(
+    rf"\(\s*(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)(?:\s+(?:total\s+)?param(?:eter)?s)?\s*\)", _I
+)
 # "a 236B MoE model", "a 24B dense transformer"
 PARAMS_MODEL = re.compile(
     rf"\b(?:a|an)\s+(?P<num>{NUM})\s?-?\s?(?P<scale>trillion|billion|T|B)\b(?:[\s-]+(?:MoE|dense|sparse|mixture-of-experts|open|open-weight|"
@@ -62,8 +64,20 @@ PARAMS_SIZES_LABEL = re.compile(rf"\bsizes?\s*:\s*(?P<list>{_SIZE_LIST}|{_SIZE}(
 PARAMS_MOE_FORM = re.compile(
     rf"(?<![\w.-])(?P<num>{NUM})(?P<scale>[BT])-A(?P<anum>{NUM})(?P<ascale>[BT])(?![\w-])(?=\s+(?:MoE\s+|mixture|sparse\s+)?(?:model|MoE|design|architecture|checkpoint|release|LLM))"
 )
+# "236B / 21B active": total and active in one breath
+PARAMS_SLASH = re.compile(
+    rf"(?<![\w.-])(?P<num>{NUM})\s?(?P<scale>[BT])\s*/\s*(?P<anum>{NUM})\s?(?P<ascale>[BT])\s+active\b", _I
+)
+# "both 8- and 70-billion parameter versions"
+PARAMS_SIZES_SUSPENDED = re.compile(
+    rf"(?P<list>(?:{NUM})-(?:\s*,\s*(?:{NUM})-)*\s+(?:and|or)\s+(?:{NUM}))[\s-]billion[\s-]param\w*\s+(?:versions|variants|sizes|models)\b",
+    _I,
+)
 # "The largest model (27B)"
-PARAMS_LARGEST = re.compile(rf"\b(?:the\s+)?(?:largest|smallest|biggest|flagship)\s+(?:model|variant|version)\s+\((?P<num>{NUM})\s?(?P<scale>B|T)\)", _I)
+PARAMS_LARGEST = re.compile(
+    rf"\b(?:the\s+)?(?:largest|smallest|biggest|flagship)\s+(?:model|variant|version)\s+\((?P<num>{NUM})\s?(?P<scale>B|T)\)",
+    _I,
+)
 
 # A bound or range in front of a number: not a value.
 BOUND_BEFORE = re.compile(
@@ -83,7 +97,9 @@ CONTEXT_PATTERNS = [
         _I,
     ),
     # "128K context window", "256K context for the pre-trained model", "32K token context"
-    re.compile(rf"(?P<num>{NUM})\s?(?P<scale>M|K|k)\b[\s-]*(?:long[\s-])?context(?:\s+(?:window|length))?s?\b", _I),
+    re.compile(
+        rf"(?P<num>{NUM})\s?(?P<scale>M|K|k)\b[\s-]*(?:long[\s-])?context(?:\s+(?:window|length))?s?\b", _I
+    ),
     # "context window of 256,000 tokens", "context window to 4,096 tokens", "Context: 1.05M tokens",
     # "Context length support up to 128K tokens", "Context1,048,576 tokens"
     re.compile(
@@ -94,8 +110,11 @@ CONTEXT_PATTERNS = [
         _I,
     ),
     # "input limit ... is still stuck at 200,000"
-    re.compile(r"\binput\s+limit\b[^.\n]{0,60}?\b(?P<num>\d{1,3}(?:,\d{3})+|\d{4,}|\d+(?:\.\d+)?(?=\s?(?:million|M|K|k)\b))"
-               r"\s?(?P<scale>million|M|K|k)?(?:\s+tokens)?", _I),
+    re.compile(
+        r"\binput\s+limit\b[^.\n]{0,60}?\b(?P<num>\d{1,3}(?:,\d{3})+|\d{4,}|\d+(?:\.\d+)?(?=\s?(?:million|M|K|k)\b))"
+        r"\s?(?P<scale>million|M|K|k)?(?:\s+tokens)?",
+        _I,
+    ),
 ]
 # "can read up to 2,097,152 tokens in one request"
 CONTEXT_REQUEST = re.compile(
@@ -118,17 +137,26 @@ CONTEXT_SOFT = re.compile(
 )
 # "..., 128K for the instruct variant" continuing a context list
 CONTEXT_FOR = re.compile(rf"(?P<num>{NUM})\s?(?P<scale>M|K|k)\s+for\s+(?:the|its)\b", _I)
-CONTEXT_BOUND = re.compile(r"(?:\d\s*[-–]\s*|\bsub-\s*|\bunder\s+|\bbelow\s+|\bless\s+than\s+|\bover\s+|\bmore\s+than\s+|\babove\s+|[<>~]\s*)$", _I)
+CONTEXT_BOUND = re.compile(
+    r"(?:\d\s*[-–]\s*|\bsub-\s*|\bunder\s+|\bbelow\s+|\bless\s+than\s+|\bover\s+|\bmore\s+than\s+|\babove\s+|[<>~]\s*)$",
+    _I,
+)
 # "max output of 8K" but not "$15 per million output tokens, with a 200K context window"
 CONTEXT_EXCLUDE_BEFORE = re.compile(r"(?:KV\s+cache|cache|output|sliding|vocabulary|\bw/)[^.,;\n]{0,20}$", _I)
-CONTEXT_EXCLUDE_AFTER = re.compile(r"[\s-]*(?:tokens?\s+)?(?:of\s+(?:output|training|data|text)|output|vocab|per\s+second|training\s+data|word)", _I)
+CONTEXT_EXCLUDE_AFTER = re.compile(
+    r"[\s-]*(?:tokens?\s+)?(?:of\s+(?:output|training|data|text)|output|vocab|per\s+second|training\s+data|word)",
+    _I,
+)
 
 # ------------------------------------------------------------------------------------------ prices
 UNIT = r"(?:one\s+million|1\s+million|million|mil|MTok|1,000|1000|thousand|1\s?M|M|1\s?K|K)(?![a-z])"
 DIRECTION = r"(?P<dir>input|output|prompt|completion)"
 PRICE_PATTERNS = [
     # "$0.14/M input", "$0.14 per million input tokens", "$15/million for input", "$0.01 per 1,000 input tokens"
-    re.compile(rf"\$\s?(?P<p>{NUM})\s*(?:/|per)\s*(?P<unit>{UNIT})\s*(?:tokens?\s*)?(?:for\s+|of\s+)?{DIRECTION}\b", _I),
+    re.compile(
+        rf"\$\s?(?P<p>{NUM})\s*(?:/|per)\s*(?P<unit>{UNIT})\s*(?:tokens?\s*)?(?:for\s+|of\s+)?{DIRECTION}\b",
+        _I,
+    ),
     # "$3 per million input tokens" already above; "$0.40 input, $1.60 output"
     re.compile(rf"\$\s?(?P<p>{NUM})\s+(?:for\s+|on\s+)?{DIRECTION}\b", _I),
     # "Output tokens run $8 per million", "input costs $2 per million tokens"
@@ -148,13 +176,17 @@ PRICE_RESPECTIVELY = re.compile(
     rf"\$\s?(?P<a>{NUM})\s+and\s+\$\s?(?P<b>{NUM})(?:\s*(?:per|/)\s*(?P<unit>{UNIT})(?:\s*tokens?)?)?,?\s+respectively\b",
     _I,
 )
-PRICE_EXCLUDE_BEFORE = re.compile(r"(?:sub-?|under\s+|below\s+|less\s+than\s+|batch\s+(?:\w+\s+)?|cached\s+(?:\w+\s+)?|[<~]\s*)$", _I)
+PRICE_EXCLUDE_BEFORE = re.compile(
+    r"(?:sub-?|under\s+|below\s+|less\s+than\s+|batch\s+(?:\w+\s+)?|cached\s+(?:\w+\s+)?|[<~]\s*)$", _I
+)
 
 # ------------------------------------------------------------------------------------------ dates
 DATE_FULL = re.compile(
     rf"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?P<month>{MONTH_NAMES})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b"
 )
-DATE_DAY_FIRST = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{MONTH_NAMES}),?\s+(?P<year>(?:19|20)\d\d)\b")
+DATE_DAY_FIRST = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{MONTH_NAMES}),?\s+(?P<year>(?:19|20)\d\d)\b"
+)
 DATE_ISO = re.compile(r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-])")
 DATE_MONTH_YEAR = re.compile(
     rf"(?<![\w-])(?:(?:early|mid|late|mid-to-late|end\s+of|the\s+end\s+of)[\s-]+)?(?P<month>{MONTH_NAMES})(?:\s+of)?,?\s+(?P<year>(?:19|20)\d\d)\b"
@@ -177,7 +209,9 @@ RELEASE_CUE = re.compile(
     r"add(?:ed|s)\s+(?:\w+\s+){0,3}(?:new\s+)?models?)\b",
     _I,
 )
-NOT_RELEASE = re.compile(r"\b(?:as\s+of|cut-?off|founded|updated|retrieved|revised|deprecated|shut|retired|since)\b", _I)
+NOT_RELEASE = re.compile(
+    r"\b(?:as\s+of|cut-?off|founded|updated|retrieved|revised|deprecated|shut|retired|since)\b", _I
+)
 
 # ------------------------------------------------------------------------------------------ hardware
 CHIP = re.compile(
@@ -187,10 +221,14 @@ CHIP = re.compile(
 )
 CHIP_TAIL = re.compile(r"\s*(?:and|,|/|or)\s*(?P<chip>v\d[a-z]?|H\d00|B\d00|GB\d00|A\d00)\b", _I)
 ASCEND_SERIES = re.compile(r"\b(?:the\s+)?(?:newer\s+|new\s+|latest\s+)?(?P<num>9[15]0[A-Z]{0,2})\s+series\b")
-VENDOR_HW = re.compile(r"\b(?P<vendor>Huawei|Google)(?:['’]s)?\s+(?:\w+\s+)?(?:hardware|chips|processors|silicon|accelerators)\b|\bits\s+chips\b")
+VENDOR_HW = re.compile(
+    r"\b(?P<vendor>Huawei|Google)(?:['’]s)?\s+(?:\w+\s+)?(?:hardware|chips|processors|silicon|accelerators)\b|\bits\s+chips\b"
+)
 VENDOR_CHIP = {"huawei": "Ascend", "google": "TPU"}
 ROLE_TRAINING = re.compile(r"\b(?:train(?:ed|ing|s)?|pre-?train(?:ed|ing)?|post-?train(?:ed|ing)?)\b", _I)
-ROLE_UNSPECIFIED = re.compile(r"\b(?:optimi[sz]ed|adapted|designed|tuned|built\s+for|targets?|targeting)\b", _I)
+ROLE_UNSPECIFIED = re.compile(
+    r"\b(?:optimi[sz]ed|adapted|designed|tuned|built\s+for|targets?|targeting)\b", _I
+)
 ROLE_INFERENCE = re.compile(
     r"\b(?:run(?:s|ning)?|inference|inferencing|support(?:s|ed|ing)?|compatib\w*|fits?\s+on|deploy(?:ed|ment|s)?|serv(?:e|ed|es|ing))\b",
     _I,
@@ -217,32 +255,80 @@ LICENSE_POSSESSIVE = re.compile(
     r"\b(?P<org>[A-Z][\w.]*)(?:['’]s)\s+(?P<words>(?:own\s+)?(?i:(?:open|model|community|research|non-production|non-commercial|"
     r"commercial)[\s-]+){1,3})(?i:licen[cs]e)\b",
 )
-LICENSE_VAGUE = re.compile(r"^(?:a|an|the|its|our|their|own|this|that|open|permissive|proprietary|custom|research-only|commercial)$", _I)
+LICENSE_VAGUE = re.compile(
+    r"^(?:a|an|the|its|our|their|own|this|that|open|permissive|proprietary|custom|research-only|commercial)$",
+    _I,
+)
 LICENSE_CODE = re.compile(r"\b(?:code|repository|repo|codebase|source\s+code)\b[^.;]{0,25}$", _I)
 
 # ------------------------------------------------------------------------------------------ benchmarks
 BENCHMARKS = [
-    ("SWE-bench Verified", r"SWE-?bench\s+Verified"), ("SWE-bench Pro", r"SWE-?bench\s+Pro"),
-    ("SWE-bench Multilingual", r"SWE-?bench\s+Multilingual"), ("SWE-bench", r"SWE-?bench"),
-    ("MMLU-Pro", r"MMLU[\s-]?Pro"), ("MMLU-Redux", r"MMLU[\s-]?Redux"), ("MMMLU", r"MMMLU"), ("MMLU", r"MMLU"),
-    ("GPQA Diamond", r"GPQA[\s-]?Diamond"), ("GPQA", r"GPQA"), ("Kotlin-HumanEval", r"Kotlin[\s-]HumanEval"),
-    ("HumanEval+", r"HumanEval\+"), ("HumanEval", r"HumanEval"), ("MBPP+", r"MBPP\+"), ("MBPP", r"MBPP"),
-    ("GSM8K", r"GSM-?8K"), ("MATH-500", r"MATH[\s-]?500"), ("MATH", r"MATH\b|Math(?=\s*\((?:zero|0)-shot\))"),
-    ("AIME 2025", r"AIME\s?['’]?(?:20)?25"), ("AIME 2024", r"AIME\s?['’]?(?:20)?24"), ("AIME", r"AIME"),
-    ("LiveCodeBench", r"LiveCodeBench"), ("Codeforces", r"Codeforces"), ("C-Eval", r"C-?Eval"), ("CMMLU", r"CMMLU"),
-    ("AlignBench", r"AlignBench"), ("MT-Bench", r"MT-?Bench"), ("Arena-Hard", r"Arena[\s-]?Hard"),
-    ("HellaSwag", r"HellaSwag"), ("ARC-Challenge", r"ARC[\s-]Challenge"), ("ARC-AGI-2", r"ARC-AGI-?2"),
-    ("ARC-AGI", r"ARC-AGI"), ("Winogrande", r"WinoGrande"), ("TriviaQA", r"TriviaQA"), ("BBH", r"BBH|BIG-Bench\s+Hard"),
-    ("DROP", r"DROP"), ("IFEval", r"IFEval"), ("Humanity's Last Exam", r"Humanity['’]s\s+Last\s+Exam|HLE"),
-    ("SimpleQA", r"SimpleQA"), ("Terminal-Bench", r"Terminal[\s-]?Bench(?:\s?2(?:\.0)?)?"), ("BrowseComp", r"BrowseComp"),
-    ("tau-bench", r"[τT]au?[\s-]?(?:2[\s-])?bench|τ2?-bench"), ("BFCL", r"BFCL"), ("MMMU-Pro", r"MMMU[\s-]?Pro"), ("MMMU", r"MMMU"),
-    ("MathVista", r"MathVista"), ("DocVQA", r"DocVQA"), ("ChartQA", r"ChartQA"), ("CruxEval", r"CRUXEval"),
-    ("RepoBench", r"RepoBench"), ("LongBench", r"LongBench"), ("RULER", r"RULER"), ("Aider Polyglot", r"Aider(?:\s+Polyglot)?"),
-    ("OSWorld", r"OSWorld"), ("Hugging Face Leaderboard", r"Hugging\s?Face\s+(?:Open\s+LLM\s+)?Leaderboard"),
+    ("SWE-bench Verified", r"SWE-?bench\s+Verified"),
+    ("SWE-bench Pro", r"SWE-?bench\s+Pro"),
+    ("SWE-bench Multilingual", r"SWE-?bench\s+Multilingual"),
+    ("SWE-bench", r"SWE-?bench"),
+    ("MMLU-Pro", r"MMLU[\s-]?Pro"),
+    ("MMLU-Redux", r"MMLU[\s-]?Redux"),
+    ("MMMLU", r"MMMLU"),
+    ("MMLU", r"MMLU"),
+    ("GPQA Diamond", r"GPQA[\s-]?Diamond"),
+    ("GPQA", r"GPQA"),
+    ("Kotlin-HumanEval", r"Kotlin[\s-]HumanEval"),
+    ("HumanEval+", r"HumanEval\+"),
+    ("HumanEval", r"HumanEval"),
+    ("MBPP+", r"MBPP\+"),
+    ("MBPP", r"MBPP"),
+    ("GSM8K", r"GSM-?8K"),
+    ("MATH-500", r"MATH[\s-]?500"),
+    ("MATH", r"MATH\b|Math(?=\s*\((?:zero|0)-shot\))"),
+    ("AIME 2025", r"AIME\s?['’]?(?:20)?25"),
+    ("AIME 2024", r"AIME\s?['’]?(?:20)?24"),
+    ("AIME", r"AIME"),
+    ("LiveCodeBench", r"LiveCodeBench"),
+    ("Codeforces", r"Codeforces"),
+    ("C-Eval", r"C-?Eval"),
+    ("CMMLU", r"CMMLU"),
+    ("AlignBench", r"AlignBench"),
+    ("MT-Bench", r"MT-?Bench"),
+    ("Arena-Hard", r"Arena[\s-]?Hard"),
+    ("HellaSwag", r"HellaSwag"),
+    ("ARC-Challenge", r"ARC[\s-]Challenge"),
+    ("ARC-AGI-2", r"ARC-AGI-?2"),
+    ("ARC-AGI", r"ARC-AGI"),
+    ("Winogrande", r"WinoGrande"),
+    ("TriviaQA", r"TriviaQA"),
+    ("BBH", r"BBH|BIG-Bench\s+Hard"),
+    ("DROP", r"DROP"),
+    ("IFEval", r"IFEval"),
+    ("Humanity's Last Exam", r"Humanity['’]s\s+Last\s+Exam|HLE"),
+    ("SimpleQA", r"SimpleQA"),
+    ("Terminal-Bench", r"Terminal[\s-]?Bench(?:\s?2(?:\.0)?)?"),
+    ("BrowseComp", r"BrowseComp"),
+    ("tau-bench", r"[τT]au?[\s-]?(?:2[\s-])?bench|τ2?-bench"),
+    ("BFCL", r"BFCL"),
+    ("MMMU-Pro", r"MMMU[\s-]?Pro"),
+    ("MMMU", r"MMMU"),
+    ("MathVista", r"MathVista"),
+    ("DocVQA", r"DocVQA"),
+    ("ChartQA", r"ChartQA"),
+    ("CruxEval", r"CRUXEval"),
+    ("RepoBench", r"RepoBench"),
+    ("LongBench", r"LongBench"),
+    ("RULER", r"RULER"),
+    ("Aider Polyglot", r"Aider(?:\s+Polyglot)?"),
+    ("OSWorld", r"OSWorld"),
+    ("Hugging Face Leaderboard", r"Hugging\s?Face\s+(?:Open\s+LLM\s+)?Leaderboard"),
     ("Chatbot Arena", r"Chatbot\s+Arena|LMArena|LMSYS\s+Arena"),
-    ("AlpacaEval 2 LC", r"AlpacaEval\s?2(?:\.0)?\s+(?:LC|length-controlled)"), ("AlpacaEval 2", r"AlpacaEval\s?2(?:\.0)?"),
-    ("AlpacaEval", r"AlpacaEval"), ("LiveBench", r"LiveBench"), ("BigCodeBench", r"BigCodeBench"), ("HMMT", r"HMMT"),
-    ("MGSM", r"MGSM"), ("WildBench", r"WildBench"), ("SciCode", r"SciCode"), ("Video-MME", r"Video-?MME"),
+    ("AlpacaEval 2 LC", r"AlpacaEval\s?2(?:\.0)?\s+(?:LC|length-controlled)"),
+    ("AlpacaEval 2", r"AlpacaEval\s?2(?:\.0)?"),
+    ("AlpacaEval", r"AlpacaEval"),
+    ("LiveBench", r"LiveBench"),
+    ("BigCodeBench", r"BigCodeBench"),
+    ("HMMT", r"HMMT"),
+    ("MGSM", r"MGSM"),
+    ("WildBench", r"WildBench"),
+    ("SciCode", r"SciCode"),
+    ("Video-MME", r"Video-?MME"),
 ]
 BENCH = re.compile(
     r"(?<![\w/-])(?:" + "|".join(f"(?P<b{i}>{pat})" for i, (_, pat) in enumerate(BENCHMARKS)) + r")(?![\w-])",
@@ -250,13 +336,70 @@ BENCH = re.compile(
 )
 # Lower-case openings of every benchmark pattern: a fast literal scan finds where BENCH.match is worth trying.
 _BENCH_OPENINGS = sorted(
-    {"swe", "mmlu", "mmmlu", "gpqa", "kotlin", "humaneval", "mbpp", "gsm", "math", "aime", "livecodebench", "codeforces",
-     "c-eval", "ceval", "cmmlu", "alignbench", "mt-bench", "mtbench", "arena", "hellaswag", "arc", "winogrande",
-     "triviaqa", "bbh", "big-bench", "drop", "ifeval", "humanity", "hle", "simpleqa", "terminal", "browsecomp", "tau",
-     "τ", "t-bench", "t2-bench", "bfcl", "mmmu", "mathvista", "docvqa", "chartqa", "cruxeval", "repobench", "longbench",
-     "ruler", "aider", "osworld", "hugging", "chatbot", "lmarena", "lmsys", "alpacaeval", "livebench", "bigcodebench",
-     "hmmt", "mgsm", "wildbench", "scicode", "video-mme", "videomme"},
-    key=len, reverse=True,
+    {
+        "swe",
+        "mmlu",
+        "mmmlu",
+        "gpqa",
+        "kotlin",
+        "humaneval",
+        "mbpp",
+        "gsm",
+        "math",
+        "aime",
+        "livecodebench",
+        "codeforces",
+        "c-eval",
+        "ceval",
+        "cmmlu",
+        "alignbench",
+        "mt-bench",
+        "mtbench",
+        "arena",
+        "hellaswag",
+        "arc",
+        "winogrande",
+        "triviaqa",
+        "bbh",
+        "big-bench",
+        "drop",
+        "ifeval",
+        "humanity",
+        "hle",
+        "simpleqa",
+        "terminal",
+        "browsecomp",
+        "tau",
+        "τ",
+        "t-bench",
+        "t2-bench",
+        "bfcl",
+        "mmmu",
+        "mathvista",
+        "docvqa",
+        "chartqa",
+        "cruxeval",
+        "repobench",
+        "longbench",
+        "ruler",
+        "aider",
+        "osworld",
+        "hugging",
+        "chatbot",
+        "lmarena",
+        "lmsys",
+        "alpacaeval",
+        "livebench",
+        "bigcodebench",
+        "hmmt",
+        "mgsm",
+        "wildbench",
+        "scicode",
+        "video-mme",
+        "videomme",
+    },
+    key=len,
+    reverse=True,
 )
 BENCH_OPENING = re.compile("|".join(re.escape(k) for k in _BENCH_OPENINGS))
 BENCH_OPENING_CI = re.compile(BENCH_OPENING.pattern, _I)
@@ -301,7 +444,9 @@ SCORE_VERB = re.compile(
     rf"(?P<score>{NUM})\s?%?(?!\s?(?:[BMK]\b|billion|million|tokens|x\b|times))",
     _I,
 )
-SCORE_BOUND = re.compile(r"(?:above|over|more\s+than|up\s+to|nearly|almost|around|about|under|below|at\s+least|>|<|~)\s*$", _I)
+SCORE_BOUND = re.compile(
+    r"(?:above|over|more\s+than|up\s+to|nearly|almost|around|about|under|below|at\s+least|>|<|~)\s*$", _I
+)
 
 # ------------------------------------------------------------------------------------------ developer
 DEV_VERB = re.compile(
@@ -312,7 +457,10 @@ DEV_VERB = re.compile(
     r"made\s+(?:[\w.-]+\s+){1,4}?(?:generally\s+|publicly\s+|widely\s+)?available)\b",
     _I,
 )
-DEV_STOP = re.compile(r"\b(?:than|like|such\s+as|versus|vs\.?|compared|against|outperform\w*|rival\w*|competitor\w*|not|since|after|before|ahead\s+of|behind|trailing|while|whereas|but|unlike|earlier|older|previous|predecessor|member\s+of|part\s+of|successor|succeeded)\b", _I)
+DEV_STOP = re.compile(
+    r"\b(?:than|like|such\s+as|versus|vs\.?|compared|against|outperform\w*|rival\w*|competitor\w*|not|since|after|before|ahead\s+of|behind|trailing|while|whereas|but|unlike|earlier|older|previous|predecessor|member\s+of|part\s+of|successor|succeeded)\b",
+    _I,
+)
 POSSESSIVE_GAP = re.compile(
     r"^(?:['’]|[^\x00-\x7f])s\s+(?P<gap>(?:[a-z][\w-]*\s+|[“\"]\s*|\d{4}\s+|\d[\w.]*-[a-z]+\s+){0,4}"
     r"|(?:[a-z][\w-]*\s+){0,3}(?:model|models|LLM|flagship|release|family),\s+)$"  # "Anthropic's new model, Claude 3.5 Haiku"
@@ -343,7 +491,7 @@ PRONOUN_START = re.compile(
 )
 SUBJECTLESS_START = re.compile(
     r"\W{0,4}(?:(?:Trained|Pre-?trained|Released|Launched|Initial\s+release|Context|License|Licen[cs]ed|Supports?|Runs?|"
-    r"Optimi[sz]ed|Parameters?|Total\s+parameters|Active\s+parameters|Weights|With\s+(?:a|an)|Developers?)\b"
+    r"Optimi[sz]ed|Parameters?|Total\s+parameters|Active\s+parameters|Weights|With\s+(?:a|an|\d)|Developers?)\b"
     # spec-sheet labels: only with their colon ("- Price: $0.40 per million input tokens")
     r"|(?:Release\s+date|Launch\s+date|Availability|Price|Pricing|API\s+pric\w+|Costs?|Training\s+hardware|Hardware|"
     r"(?:Input|Output|Prompt|Completion)(?:\s+tokens?)?(?:\s+(?:price|pricing|cost))?|Context(?:\s+window)?)\s*:)",

@@ -312,7 +312,9 @@ _KV_LINE = re.compile(
     r"^[ \t]*(?:[-*•+]\s+)?(?:\*\*|__)?(?P<key>[^:|\n*_]{2,60}?)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?[ \t]*(?P<val>[^\n]{1,160})$",
     re.MULTILINE,
 )
-_KV_STACKED = re.compile(r"^[ \t]*(?P<key>[A-Z][A-Za-z ()/$.]{2,30}?)[ \t]*\n[ \t]*(?P<val>[^\n]{1,80})$", re.MULTILINE)
+_KV_STACKED = re.compile(
+    r"^[ \t]*(?P<key>[A-Z][A-Za-z ()/$.]{2,30}?)[ \t]*\n[ \t]*(?P<val>[^\n]{1,80})$", re.MULTILINE
+)
 _KV_PIPE = re.compile(
     r"^[ \t]*\|\s*(?P<key>[^|\n]{2,60}?)\s*\|\s*(?P<val>[^|\n]{1,160}?)\s*\|[ \t]*$", re.MULTILINE
 )
