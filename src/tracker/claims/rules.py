@@ -237,7 +237,7 @@ ROLE_INFERENCE = re.compile(
 # ------------------------------------------------------------------------------------------ license
 LICENSE_NAMED = re.compile(
     r"(?P<lic>(?:(?:[A-Z][\w.\-]*|\d[\w.]*)\s+){1,5})(?:open[\s-]source\s+)?(?:Licen[cs]es?|licen[cs]es?)\b"
-    r"(?P<ver>\s+v?\d+(?:\.\d+)?(?![\w.]))?"
+    r"(?P<ver>\s+v?\d+(?:\.\d+)?(?!\w|\.\d))?"
 )
 LICENSE_SHORT = re.compile(
     r"(?<![\w-])(?P<lic>(?:[Mm]odified\s+)?MIT|Apache(?:[\s-]?2(?:\.0)?)?|GPL-?[23](?:\.0)?|AGPL-?3(?:\.0)?|BSD-?[23]-?Clause|CC[\s-]BY(?:-NC)?(?:-SA)?[\s-]?4\.0"
