@@ -7,6 +7,7 @@ import re
 from . import rules as R
 from .document import Doc, Found, Sentence
 from .linking import pick
+from .names import NOT_BRANDS
 
 ROLE_RANK = {"training": 3, "inference": 2, "unspecified": 1}
 
@@ -74,6 +75,26 @@ def find_hardware(doc: Doc) -> list[Found]:
         for name, s, e in chips:
             if targets:
                 out.append(Found("hardware", name, s, e, targets, role=role))
+    known = [(m.start(), m.end()) for m in R.CHIP.finditer(text)]
+    for m in R.OPEN_CHIP.finditer(text):
+        chip, s, e = m.group("chip"), m.start("chip"), m.end("chip")
+        if any(a < e and s < b for a, b in known) or doc.in_mention(s, e):
+            continue
+        if not (re.search(r"\d", chip) or m.group("noun")) or chip.split()[0].lower() in NOT_BRANDS:
+            continue
+        sent = doc.sentence_of(s)
+        role = _role(doc, s, e, sent)
+        pronoun = bool(
+            R.PRONOUN_START.match(text, sent.start)
+            or R.SUBJECTLESS_START.match(text, sent.start)
+            or not sent.mentions
+            or re.search(
+                r"\b(?:it|they|the\s+(?:new\s+)?models?|the\s+pair|all\s+\w+)\b", text[sent.start : s], re.I
+            )
+        )
+        targets = pick(doc, s, e, allow_topic=pronoun, max_gap=300)
+        if targets:
+            out.append(Found("hardware", chip, s, e, targets, role=role))
     # Vendor-only training statements ("trained on Huawei hardware") name the vendor's chip family.
     for m in R.VENDOR_HW.finditer(text):
         sent = doc.sentence_of(m.start())

@@ -43,6 +43,15 @@ _SPACED_VARIANTS = _words(
     thinking turbo ultra vision vl
     """
 )
+# Capitalised words that never continue a name ("Corvid Swift" yes, "Corvid On" no)
+_NOT_OWN = _words(
+    """
+    the a an this that these those it its is was are were has have had be been and or but of in on at for to from by
+    with as after before since until during about over under into per via than then when while if so not no
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
+    """
+)
 # Variant words that follow a name in lower case ("GPT-4o mini"); "large", "base" in lower case are prose.
 _LOWER_SPACED = _words("mini nano turbo preview instruct chat thinking pro flash lite max plus exp")
 # Capitalised words that are never a model's brand word (lower case): calendar, document furniture, common
@@ -252,12 +261,13 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
             if any(k is None for k in sub_kinds):
                 break
             k0 = sub_kinds[0]
+            titled = False
             if k0 == "word":
                 # a capitalised word joins before a version or size ("Code Llama 70B", "Llama 3.1 Nemotron 70B");
                 # right after the brand it may be the model's own word ("Corvid Swift"): the article decides
                 nxt = _SPACE_PART.match(text, sm.start("p") + len(piece))
                 nxt_kind = _classify(nxt.group("p").rstrip(".").split("-")[0]) if nxt else None
-                titled = piece[:1].isupper() and piece[1:].islower() and _brand_like(piece) and len(sub) == 1
+                titled = piece[:1].isupper() and piece[1:].islower() and len(sub) == 1 and piece.lower() not in _NOT_OWN
                 before_version = (
                     piece[:1].isupper() and _brand_like(piece) and nxt_kind in ("ver", "size", "code")
                 )
@@ -291,7 +301,7 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
                     r"[A-Z]\d+(?:\.\d+)*[A-Za-z]?\+?|[a-z]\d+\.\d+|v\d+|[A-Z]\+?", piece
                 ):
                     break
-            if k0 == "word" and sub_kinds[0] == "word" and piece.lower() in NOT_BRANDS:
+            if k0 == "word" and piece.lower() in NOT_BRANDS and not (titled and len(parts) == 1):
                 break
             parts += sub
             all_kinds += [k or "word" for k in sub_kinds]

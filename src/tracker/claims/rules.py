@@ -219,6 +219,15 @@ CHIP = re.compile(
     r"|RTX\s?\d{4}(?:\s?Ti)?|GH200|B300|Gaudi\s?[23]|Trainium\s?2?|Inferentia\s?2?|Ascend(?:\s(?:910[A-C]?|950(?:PR|DT)?|920|310)(?![\w]))?"
     r"|TPU\s?[vV]\d[a-zA-Z]?|TPUs?|Trillium|Ironwood|WSE-3|Blackwell|Hopper|Kunlun(?:\s?P800)?|Maia\s?100|MTIA|M[1-5](?:\s(?:Pro|Max|Ultra))?(?=\s(?:MacBook|Mac\b|chip|Ultra))))(?:s\b|\b)",
 )
+# An accelerator the table does not know, named by its use: "trained on Helix's Vantor X9 accelerators",
+# "runs on a single A6000", "runs on the A19 Pro chip". The name must carry a digit or a hardware noun.
+OPEN_CHIP = re.compile(
+    r"\b(?:trained|train|training|runs?|running|ran|deployed|served|serving|inference|fits?)\s+(?:entirely\s+|locally\s+)?on\s+"
+    r"(?:a\s+|an\s+|the\s+|one\s+|two\s+|four\s+|eight\s+|\d[\d,]*\s+|single\s+|cluster\s+of\s+)*"
+    r"(?:[A-Z][\w-]*(?:\s[A-Z][\w-]*)?['’]s\s+)?"
+    r"(?P<chip>[A-Z][\w-]*(?:\s(?:[A-Z0-9][\w-]*|Elite|Ultra|Pro|Max))?(?:\s(?:Elite|Ultra|Pro|Max))?)"
+    r"(?P<noun>\s+(?:GPUs?|accelerators?|chips?|NPUs?|processors?|cards?|SoCs?))?"
+)
 CHIP_TAIL = re.compile(r"\s*(?:and|,|/|or)\s*(?P<chip>v\d[a-z]?|H\d00|B\d00|GB\d00|A\d00)\b", _I)
 ASCEND_SERIES = re.compile(r"\b(?:the\s+)?(?:newer\s+|new\s+|latest\s+)?(?P<num>9[15]0[A-Z]{0,2})\s+series\b")
 VENDOR_HW = re.compile(
