@@ -82,6 +82,11 @@ def find_hardware(doc: Doc) -> list[Found]:
             continue
         if not (re.search(r"\d", chip) or m.group("noun")) or chip.split()[0].lower() in NOT_BRANDS:
             continue
+        if re.match(
+            r"\s+(?:cluster|supercomputer|data\s+cent(?:er|re)|facility|servers?|nodes?|pods?)\b",
+            text[e : e + 20],
+        ):
+            continue  # "the Colossus 2 cluster": a site, not an accelerator
         sent = doc.sentence_of(s)
         role = _role(doc, s, e, sent)
         pronoun = bool(
