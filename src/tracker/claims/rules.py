@@ -462,7 +462,7 @@ DEV_VERB = re.compile(
     r"\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed)|debut(?:s|ed)?|"
     r"dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|open-sourced|built|builds|develop(?:s|ed)|created|trained|unveil|"
     r"extended\s+the\s+family\s+with|expanded\s+the\s+family\s+with|added|is\s+proud\s+to\s+release|"
-    r"publish(?:es|ed)\s+(?:the\s+)?(?:full\s+|open\s+)?(?:weights\s+(?:of|for)\s+)?|followed\s+(?:up\s+)?with|"
+    r"publish(?:es|ed)|followed\s+(?:up\s+)?with|"
     r"made\s+(?:[\w.-]+\s+){1,4}?(?:generally\s+|publicly\s+|widely\s+)?available)\b",
     _I,
 )

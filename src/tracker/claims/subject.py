@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from . import rules as R
 from .document import Doc, orgs_in
 from .mentions import ModelMention
 
@@ -23,7 +24,9 @@ def topic_of(doc: Doc, pos: int) -> ModelMention | None:
             if len(sent.mentions) == 1 and (sent.end - sent.start) - (m.end - m.start) <= 12:
                 return m  # a heading naming one model
             lead = doc.text[sent.start : m.start]
-            if LEAD.fullmatch(lead) or (len(lead) <= 40 and orgs_in(doc, sent.start, m.start)):
+            if LEAD.fullmatch(lead) or (
+                len(lead) <= 40 and orgs_in(doc, sent.start, m.start) and R.DEV_VERB.search(lead)
+            ):
                 return m  # opens the sentence, or "Mistral AI released <model>"
             break
     return doc.main
