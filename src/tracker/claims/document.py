@@ -128,8 +128,10 @@ DATE_KEY = (
     r"releas|launch|unveil|introduc|announc|debut|drop|ship|roll|available|live|open-sourced|arrived|added"
 )
 LICENSE_KEY = r"licen|apache|mit|gpl|cc-by|openrail|terms of use"
+HARDWARE_KEY = r"train|run|ran |deploy|serv|fit|inference"
 LITERAL_KEYS = {
-    k: tuple(k.replace("\\$", "$").split("|")) for k in (CONTEXT_KEY, PRICE_KEY, DATE_KEY, LICENSE_KEY)
+    k: tuple(k.replace("\\$", "$").split("|"))
+    for k in (CONTEXT_KEY, PRICE_KEY, DATE_KEY, LICENSE_KEY, HARDWARE_KEY)
 }
 DIGIT_KEY = r"\d"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import rules as R
-from .document import Doc, Found, Sentence
+from .document import HARDWARE_KEY, Doc, Found, Sentence, scan
 from .linking import pick
 from .names import NOT_BRANDS
 
@@ -76,7 +76,7 @@ def find_hardware(doc: Doc) -> list[Found]:
             if targets:
                 out.append(Found("hardware", name, s, e, targets, role=role))
     known = [(m.start(), m.end()) for m in R.CHIP.finditer(text)]
-    for m in R.OPEN_CHIP.finditer(text):
+    for m in scan(doc, R.OPEN_CHIP, HARDWARE_KEY):
         chip, s, e = m.group("chip"), m.start("chip"), m.end("chip")
         if any(a < e and s < b for a, b in known) or doc.in_mention(s, e):
             continue

@@ -16,6 +16,19 @@ from dataclasses import dataclass, field
 from . import names
 from . import rules as R
 
+# precompiled patterns used in per-candidate loops
+_RX0 = re.compile(r"[A-Z][a-z]+(?=[A-Z])")
+_RX1 = re.compile(r"(?:19|20)\d\d")
+_RX2 = re.compile(r"[A-Z]\d+(?:\.\d+)*[A-Za-z]?")
+_RX3 = re.compile(r"[A-Z]\d+(?:\.\d+)*")
+_RX4 = re.compile(r"[\w-]+")
+_RX5 = re.compile(r"['’]s\b")
+_RX6 = re.compile(r"(?!v\d)[a-z]{1,2}\d+(?:\.\d+)?")
+_RX7 = re.compile(r"v?\d+(?:\.\d+)*[a-z]?|[A-Z]\d+(?:\.\d+)*")
+_RX8 = re.compile(r",\s*$")
+_RX9 = re.compile(r"\d+(?:\.\d+)?[bm]")
+_RX10 = re.compile(r"[vrk]\d+(?:\.\d+)?")
+
 # ---------------------------------------------------------------------------------------------
 # Mentions
 
@@ -189,12 +202,8 @@ _ORG_USE_BEFORE = re.compile(r"\b(?:by|from)\s+(?:the\s+)?$")
 
 def discover_mentions(text: str) -> list[ModelMention]:
     """Model mentions found by shape and use, with no catalog (see names.py)."""
-    blocked = bytearray(len(text) + 1)
-    for m in R.CHIP.finditer(text):
-        blocked[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-    for m in R.bench_matches(text, text.lower(), [(0, len(text))]):
-        blocked[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-    cands = names.scan_names(text, blocked)
+    # a chip ("H100", "TPU v5e") or a benchmark ("GSM8K", "AIME 2025") is never a model
+    cands = [c for c in names.scan_names(text) if not (R.CHIP.match(text, c.start) or _benchmark_at(text, c.start))]
     if not cands:
         return []
     lower_words = _plain_lower_words(text)
@@ -205,7 +214,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
             return True
         if low in names.NOT_BRANDS or (low.endswith("s") and low[:-1] in names.NOT_BRANDS):
             return False
-        camel = re.match(r"[A-Z][a-z]+(?=[A-Z])", word)
+        camel = _RX0.match(word)
         if camel and camel.group(0).lower() in names.NOT_BRANDS:
             return False  # "WeightsOpen", "ParametersFour": a label glued to its value
         if word[:1].isupper() and not joined and low in lower_words:
@@ -231,12 +240,10 @@ def discover_mentions(text: str) -> list[ModelMention]:
         years = [
             p for p, k in zip(c.parts[1:], c.kinds[1:], strict=False) if k in ("ver", "size", "moe", "code")
         ]
-        if years and all(re.fullmatch(r"(?:19|20)\d\d", p) for p in years):
+        if years and all(_RX1.fullmatch(p) for p in years):
             continue  # "late-2024", "Q3 2025": a date, not a name
-        if not _prefixed(c) and (
-            low in names.VARIANT_WORDS or re.fullmatch(r"[A-Z]\d+(?:\.\d+)*[A-Za-z]?", brand)
-        ):
-            if numeric or len(c.parts) > 1 or re.fullmatch(r"[A-Z]\d+(?:\.\d+)*", brand):
+        if not _prefixed(c) and (low in names.VARIANT_WORDS or _RX2.fullmatch(brand)):
+            if numeric or len(c.parts) > 1 or _RX3.fullmatch(brand):
                 shorthand.append(c)
             continue
         if not brand_ok(c.parts[1] if _prefixed(c) else brand, c.joined):
@@ -276,12 +283,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
             return False  # "Plan B", "Series A": a lone letter names a model only after a brand with numbers
         if numeric:
             return low in strong or low in names.KNOWN_BRANDS
-        if (
-            plain_words
-            and brand.isupper()
-            and len(brand) >= 2
-            and re.fullmatch(r"[\w-]+", text[c.start : c.end])
-        ):
+        if plain_words and brand.isupper() and len(brand) >= 2 and _RX4.fullmatch(text[c.start : c.end]):
             # "AFM-on-device", "AFM-server": an acronym brand's hyphenated name in a sentence about models
             return low in strong or _sentence_has(text, c.start, names.MODEL_NOUN)
         if plain_words:
@@ -300,7 +302,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
         # a bare brand word
         if low in org_used or _ORG_USE_AFTER.match(text, c.end):
             return False
-        if re.match(r"['’]s\b", text[c.end : c.end + 2]) and low not in strong:
+        if _RX5.match(text[c.end : c.end + 2]) and low not in strong:
             return False
         return low in strong or bool(
             _BARE_MODEL_AFTER.match(text, c.end)
@@ -371,7 +373,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
             )
             continue
         owner = by_piece.get(c.parts[0].lower())
-        if owner is None and re.fullmatch(r"[A-Z]\d+(?:\.\d+)*[A-Za-z]?", c.parts[0]):
+        if owner is None and _RX2.fullmatch(c.parts[0]):
             letter = c.parts[0][0]
             owners = [b for b in code_brands if letter in code_letters.get(b, ())]
             # "R1" in an article about "DeepSeek-V3": the brand the article writes with codes most often
@@ -384,10 +386,14 @@ def discover_mentions(text: str) -> list[ModelMention]:
     return out
 
 
+def _benchmark_at(text: str, pos: int) -> bool:
+    return R.BENCH_OPENING_CI.match(text, pos) is not None and R.BENCH.match(text, pos) is not None
+
+
 def _numeric(c: names.NameParts) -> bool:
     """The name carries a version, size or code ("Zephyr-9", "o3", "Nimbus 235B-A22B")."""
     return any(k in ("ver", "size", "moe", "code") for k in c.kinds[1:]) or bool(
-        re.fullmatch(r"(?!v\d)[a-z]{1,2}\d+(?:\.\d+)?", c.parts[0])  # "o3", not "v3" (a version)
+        _RX6.fullmatch(c.parts[0])  # "o3", not "v3" (a version)
     )
 
 
@@ -415,7 +421,7 @@ def _mention(text: str, c: names.NameParts, prefix: tuple[str, ...]) -> ModelMen
     pieces = canonical.split("-")
     family = [pieces[0]]
     for piece in pieces[1:]:
-        if not re.fullmatch(r"v?\d+(?:\.\d+)*[a-z]?|[A-Z]\d+(?:\.\d+)*", piece):
+        if not _RX7.fullmatch(piece):
             break
         family.append(piece)
     size = next((p for p, k in zip(c.parts, c.kinds, strict=False) if k == "size"), None)
@@ -633,7 +639,7 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
         sized = [x for x in mentions if x.size == size and x.kind == "name"]
         if sized:  # "Llama 3.1 405B ... the 405-billion-parameter model"
             family = sized[0].family or family
-        if re.search(r",\s*$", text[max(0, m.start() - 3) : m.start()]) and any(
+        if _RX8.search(text[max(0, m.start() - 3) : m.start()]) and any(
             x.end in (m.start() - 1, m.start() - 2) for x in mentions
         ):
             continue  # "Phi-4, a 14B model": apposition, a size statement about that model
@@ -678,9 +684,9 @@ def _titled(text: str) -> str:
     """Case-fold a user's query toward how brands are written ('llama 3 70b' -> 'Llama 3 70B')."""
     out = []
     for word in text.split(" "):
-        if re.fullmatch(r"\d+(?:\.\d+)?[bm]", word):
+        if _RX9.fullmatch(word):
             out.append(word[:-1] + word[-1].upper())
-        elif re.fullmatch(r"[vrk]\d+(?:\.\d+)?", word):
+        elif _RX10.fullmatch(word):
             out.append(word.upper())
         elif word.isalpha() and word.islower() and word not in ("mini", "nano"):
             out.append(word.capitalize())

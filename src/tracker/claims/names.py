@@ -18,6 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# precompiled patterns used in per-candidate loops
+_RX0 = re.compile(r"[A-Za-z]\d+(?:\.\d+)*[A-Za-z]?")
+_RX1 = re.compile(r"[a-z]{1,4}\d+(?:\.\d+)?")
+_RX2 = re.compile(r"\d.*")
+_RX3 = re.compile(r"\d{4}|\d{6,8}")
+
 
 def _words(block: str) -> frozenset[str]:
     """A vocabulary table written as words separated by white space."""
@@ -203,7 +209,7 @@ def _split_compound(word: str) -> list[str]:
     pieces: list[str] = []
     for piece in word.split("-"):
         glued = _GLUED.match(piece)
-        if glued and not pieces and not re.fullmatch(r"[A-Za-z]\d+(?:\.\d+)*[A-Za-z]?", piece):
+        if glued and not pieces and not _RX0.fullmatch(piece):
             pieces += [glued.group("brand"), glued.group("ver")]
         else:
             pieces.append(piece)
@@ -214,22 +220,20 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
     """Every span of the text shaped like a model name (before the article-level checks)."""
     out: list[NameParts] = []
     pos = 0
-    n = len(text)
-    while pos < n:
-        m = _WORD.search(text, pos)
-        if m is None:
-            break
+    for m in _WORD.finditer(text):
+        if m.start() < pos:
+            continue
         word = m.group(0).rstrip(".")
         start, end = m.start(), m.start() + len(word)
-        pos = end if end > start else m.end()
         if blocked is not None and any(blocked[start:end]):
             continue
+        plain = word.isalpha()
+        if plain and word.lower() in _NOT_OWN and text[end : end + 1] != "-":
+            continue  # "The", "In", "May": the commonest capitalised words, rejected before any work
         first = word.split("-")[0]
-        has_upper = any(c.isupper() for c in first)
-        has_digit = any(c.isdigit() for c in word)
-        if not has_upper and not (
-            has_digit and "-" in word or re.fullmatch(r"[a-z]{1,4}\d+(?:\.\d+)?", first)
-        ):
+        has_upper = plain or any(c.isupper() for c in first)
+        has_digit = not plain and any(c.isdigit() for c in word)
+        if not has_upper and not (has_digit and "-" in word or _RX1.fullmatch(first)):
             continue
         pieces = _split_compound(word)
         # cut a compound at words that qualify it ("GPT-4-class")
@@ -244,7 +248,7 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
         if any(k is None for k in kinds):
             continue
         brand = pieces[0]
-        if re.fullmatch(r"\d.*", brand):
+        if _RX2.fullmatch(brand):
             continue
         joined = len(pieces) > 1 and any(k in ("ver", "size", "moe", "code") for k in kinds)
         all_kinds: list[str] = ["brand", *(k or "word" for k in kinds)]
@@ -267,7 +271,12 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
                 # right after the brand it may be the model's own word ("Corvid Swift"): the article decides
                 nxt = _SPACE_PART.match(text, sm.start("p") + len(piece))
                 nxt_kind = _classify(nxt.group("p").rstrip(".").split("-")[0]) if nxt else None
-                titled = piece[:1].isupper() and piece[1:].islower() and len(sub) == 1 and piece.lower() not in _NOT_OWN
+                titled = (
+                    piece[:1].isupper()
+                    and piece[1:].islower()
+                    and len(sub) == 1
+                    and piece.lower() not in _NOT_OWN
+                )
                 before_version = (
                     piece[:1].isupper() and _brand_like(piece) and nxt_kind in ("ver", "size", "code")
                 )
@@ -275,11 +284,7 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
                 own_word = titled and len(parts) == 1 and piece.lower() not in _ORG_WORDS and not nxt_capital
                 if not (before_version or own_word):
                     break
-            if (
-                k0 == "ver"
-                and any(k in ("ver", "code") for k in all_kinds[1:])
-                and not re.fullmatch(r"\d{4}|\d{6,8}", piece)
-            ):
+            if k0 == "ver" and any(k in ("ver", "code") for k in all_kinds[1:]) and not _RX3.fullmatch(piece):
                 break  # "Orion-X 73.9": a second bare number after a version is a value, not a name part
             if (
                 k0 == "variant"
