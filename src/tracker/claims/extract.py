@@ -46,6 +46,22 @@ def extract_claims(text: str, published: date | datetime | None = None) -> list[
     found += find_hardware(doc)
     found += find_benchmarks(doc)
     found += find_tables(doc)
-    found += find_key_values(doc)
+    found = _structure_wins(found, find_key_values(doc))
     found += find_developers(doc)
     return finalize(doc, found)
+
+
+def _structure_wins(found: list[Found], lines: list[Found]) -> list[Found]:
+    """A "key: value" line names whose value it is (its section's model); prose rules on its span yield."""
+    if not lines:
+        return found
+    spans = {
+        (f.attribute, str(f.value)): [(x.start, x.end) for x in lines if x.attribute == f.attribute]
+        for f in lines
+    }
+    kept = [
+        f
+        for f in found
+        if not any(s < f.end and f.start < e for s, e in spans.get((f.attribute, str(f.value)), ()))
+    ]
+    return kept + lines

@@ -28,7 +28,7 @@ def finalize(doc: Doc, found: list[Found]) -> list[Claim]:
             status = "expected" if f.expected or hedged[window] else "stated"
         for target in f.models:
             canonical = target if isinstance(target, str) else target.canonical
-            family = target.split("-")[0] if isinstance(target, str) else (target.family or target.canonical)
+            family = _family_of(target) if isinstance(target, str) else (target.family or target.canonical)
             s, e = f.start, f.end
             if not isinstance(target, str):
                 a, b = min(s, target.start), max(e, target.end)
@@ -48,7 +48,41 @@ def finalize(doc: Doc, found: list[Found]) -> list[Claim]:
     # one release given as a month and as a day of that month: the day only (GUIDELINES, convention 5)
     days = {(k[0], k[2][:7]) for k in order if k[1] == "release_date" and len(k[2]) == 10}
     order = [k for k in order if not (k[1] == "release_date" and len(k[2]) == 7 and (k[0], k[2]) in days)]
+    order = _one_window_per_model(order)
     return [best[k].claim(text) for k in order]
+
+
+def _one_window_per_model(order: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """A window given several times within 3% ("128K", "131,072") is one claim: the exact figure."""
+    windows: dict[str, list[tuple[str, str, str, str]]] = {}
+    for k in order:
+        if k[1] == "context_window":
+            windows.setdefault(k[0], []).append(k)
+    drop: set[tuple[str, str, str, str]] = set()
+    for keys in windows.values():
+        for i, a in enumerate(keys):
+            for b in keys[i + 1 :]:
+                va, vb = float(a[2]), float(b[2])
+                if a in drop or b in drop or abs(va - vb) > 0.03 * max(va, vb):
+                    continue
+                # keep the figure that is not rounded to a thousand (131072 over 131000 / 128000)
+                drop.add(b if (va % 1000 != 0 or vb % 1000 == 0) else a)
+    return [k for k in order if k not in drop]
+
+
+def _family_of(name: str) -> str:
+    """The family of a name given as text ("Llama-5-70B" -> "Llama-5"): brand and the versions after it."""
+    pieces = name.split("-")
+    family = [pieces[0]]
+    for piece in pieces[1:]:
+        if not piece[:1].isdigit() and not (
+            len(piece) > 1 and piece[0].isalpha() and piece[1:].replace(".", "").isdigit()
+        ):
+            break
+        if piece[-1:] in "BbMm" and piece[:-1].replace(".", "").isdigit():
+            break  # a size is not part of the family
+        family.append(piece)
+    return "-".join(family)
 
 
 @dataclass

@@ -416,12 +416,18 @@ def find_key_values(doc: Doc) -> list[Found]:
     pairs += [(m, "stacked") for m in _KV_STACKED.finditer(text) if _key_attr(m.group("key"), m.group("val"))]
     for m, _kind in pairs:
         key, val = m.group("key").strip(), m.group("val")
+        if R.FANOUT.search(val):
+            continue  # "Context: 64K tokens for both models": the prose rules fan it out
         if not key or re.fullmatch(r"[\s\-:|]+", val):
             continue
         ks, ke = m.start("key"), m.end("key")
         in_key = [x for x in doc.mentions if ks <= x.start < ke]
         bench_name: str | None = None
         attr_extra = _key_attr(key, val)
+        if attr_extra and attr_extra[0] == "benchmark" and attr_extra[1]:
+            version = re.search(r"\s(v\d+(?:\.\d+)?|Level\s\d+)\b", key)
+            if version and version.group(1) not in attr_extra[1]:
+                attr_extra = ("benchmark", f"{attr_extra[1]} {version.group(1)}")  # "LiveCodeBench v6"
         if in_key:
             rest = text[in_key[0].end : ke]
             bm = R.BENCH.search(rest)
