@@ -114,12 +114,23 @@ def run_nightly(
         until = max(now, (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0))
         with Store(paths.db) as store:
             since = _period_start(store.get_meta(META_LAST_UNTIL), until)
-            out = paths.digests / f"{now.date().isoformat()}.md"
+            out = _free_digest_path(paths.digests, now.date().isoformat())
             digest = write_digest(store, since=since, until=until, out=out, by="fetched")
             store.set_meta(META_LAST_UNTIL, until.isoformat(timespec="seconds"))
         lines = [feed_line(f) for f in report.feeds]
         _append_log(paths.data_dir / LOG_NAME, now, lines, report, out)
     return NightlyReport(ingest=report, digest=digest, digest_path=out, since=since, until=until, lines=lines)
+
+
+def _free_digest_path(directory: Path, day: str) -> Path:
+    """digests/DAY.md, or DAY-2.md, DAY-3.md ... when that day already has a digest (a second run keeps the
+    first: each run's digest covers only what that run fetched)."""
+    out = directory / f"{day}.md"
+    n = 2
+    while out.exists():
+        out = directory / f"{day}-{n}.md"
+        n += 1
+    return out
 
 
 def _period_start(last: str | None, until: datetime) -> datetime:
