@@ -23,6 +23,7 @@ import typer
 from .config import Paths, resolve_data_dir, resolve_feeds_path
 from .errors import NotFoundError, TrackerError, UsageError
 
+EMPTY_STORE = "nothing ingested yet"  # the note ask / summary give before the first ingest (exit 0, not 4)
 SINCE_HELP = "7d, 12h, 2w, 1m (months), 1y, a date (2026-04-01), a month (2026-04), yesterday, last week"
 
 
@@ -489,6 +490,8 @@ def ask(
 ) -> None:
     """Answer a question from the stored claims, with sources and disagreements.
 
+    Exit 4 when the store has data but no answer to the question.
+
     Example: tracker ask "How many active parameters does DeepSeek V4 Pro have?" --json
     """
     from .ask import ask as run_ask
@@ -501,8 +504,8 @@ def ask(
         _print_json(result.jsonable())
     else:
         sys.stdout.write(render(result))
-    if not result.answers:
-        raise NotFoundError("") from None
+    if not result.answers and result.note != EMPTY_STORE:
+        raise NotFoundError("")  # the note above says why; an empty store is not "nothing found"
 
 
 def _since(text: str, option: str, *, now: Any = None) -> Any:
@@ -548,7 +551,7 @@ def summary(
 ) -> None:
     """A model's fact sheet: every attribute with its consensus, conflicts, status and sources.
 
-    Exit 4 when the store has nothing about the model.
+    Exit 4 when the store has data but nothing about the model.
 
     Example: tracker summary "Llama 3.1 405B" --format md
     """
@@ -562,8 +565,10 @@ def summary(
         _print_json(data)
     elif data.get("facts"):
         sys.stdout.write(summary_markdown(paths, model))
-    if not data.get("facts"):
-        raise NotFoundError(_safe(str(data.get("note") or f"no claims about {model}")))
+    else:
+        sys.stdout.write(_safe(str(data.get("note") or f"no claims about {model}")) + "\n")
+    if not data.get("facts") and data.get("note") != EMPTY_STORE:
+        raise NotFoundError("")  # the store has data, none about this model
 
 
 # === end section: ask ===
@@ -916,8 +921,10 @@ def main() -> None:
     try:
         code = app(args=args, prog_name="tracker", standalone_mode=False)
     except TrackerError as exc:
-        if verbose:
-            raise
+        if verbose:  # the traceback, then the same exit code as without -v
+            import traceback
+
+            traceback.print_exc()
         message = str(exc)
         if message:  # NotFoundError("") after a command already said so
             sys.stderr.write(f"tracker: {message}\n")
