@@ -254,7 +254,7 @@ def add(
     sources: list[str] = typer.Argument(..., metavar="PATH_OR_URL...", help="Local .txt/.html files, URLs."),
     published: str | None = typer.Option(None, "--published", help="Publication date YYYY-MM-DD of these."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
-    force: bool = typer.Option(False, "--force", help="Store even what the relevance filter finds off-topic."),
+    force: bool = typer.Option(False, "--force", help="Store even off-topic sources."),
 ) -> None:
     """Ingest local files (.txt kept byte-exact, .html through text extraction) or single pages.
 
@@ -594,7 +594,7 @@ def digest(
         None, "--out", help="Write the Markdown to this regular file (chart beside it as .png); - for stdout."
     ),
     by: str = typer.Option("published", "--by", help="Date articles by 'published' or 'fetched'."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object: period, articles, models, Markdown."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Markdown digest of a period: new models, changes, disagreements, benchmarks, sources.
 

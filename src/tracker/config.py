@@ -153,7 +153,8 @@ def _url_problems(raw: dict[str, Any]) -> list[tuple[tuple[int, int], str, str]]
             out.append(((i + 1, 0), f"{_feed_label(raw, i)} url", str(exc)))
             continue
         if url in seen:
-            out.append(((i + 1, 0), f"{_feed_label(raw, i)} url", f"duplicate of feed {seen[url] + 1}: {url}"))
+            why = f"duplicate of feed {seen[url] + 1}: {url}"
+            out.append(((i + 1, 0), f"{_feed_label(raw, i)} url", why))
         seen.setdefault(url, i)
     return out
 
@@ -231,7 +232,7 @@ class Paths:
         return self.data_dir / "nightly.lock"
 
     def ensure(self) -> Paths:
-        """Create the data dir when missing; raise StoreError (one line) when it cannot be one or be written."""
+        """Create the data dir when missing; StoreError (one line) when it cannot be one or be written."""
         where = self.data_dir
         if where.exists() and not where.is_dir():
             raise StoreError(f"{where}: the data dir is not a directory (set --data-dir or TRACKER_DATA_DIR)")

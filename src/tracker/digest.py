@@ -601,7 +601,9 @@ def write_digest(
 
 
 # -- periods ----------------------------------------------------------------------------------------------
-_SPAN = re.compile(r"^\s*(\d+)\s*(h|d|w|m|y|hours?|days?|weeks?|months?|years?)\s*(?:ago)?\s*$", re.IGNORECASE)
+_SPAN = re.compile(
+    r"^\s*(\d+)\s*(h|d|w|m|y|hours?|days?|weeks?|months?|years?)\s*(?:ago)?\s*$", re.IGNORECASE
+)
 _LAST = re.compile(r"^\s*(?:last|past|previous)\s+(hour|day|week|month|year)\s*$", re.IGNORECASE)
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _UNITS = {"h": "h", "hour": "h", "hours": "h", "d": "d", "day": "d", "days": "d", "w": "w", "week": "w",
@@ -659,7 +661,9 @@ def parse_when(text: str, *, now: datetime) -> datetime:
     return _as_utc(value)
 
 
-def digest_json(store: Store, *, since: datetime, until: datetime, by: str = "published") -> dict[str, object]:
+def digest_json(
+    store: Store, *, since: datetime, until: datetime, by: str = "published"
+) -> dict[str, object]:
     """`tracker digest --json`: the period, its articles, the new and changed models and the Markdown."""
     digest = render_digest(store, since=since, until=until, by=by)
     articles = store.period_articles(start=_as_utc(since), end=_as_utc(until), by=by)

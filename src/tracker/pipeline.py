@@ -489,7 +489,7 @@ def _open_readonly(paths: Paths) -> Store | None:
     if not paths.db.exists():
         return None
     try:
-        return Store(paths.db, readonly=True)  # works on a read-only store; applies pending migrations if it may
+        return Store(paths.db, readonly=True)  # works read-only; applies pending migrations when it may
     except StoreError:
         raise
     except Exception as exc:  # noqa: BLE001

@@ -313,7 +313,8 @@ class Store:
         """
         with self.transaction() as db:
             row = db.execute(
-                "SELECT id, url, canonical_url, title, feed_url, guid FROM articles WHERE id = ?", (article_id,)
+                "SELECT id, url, canonical_url, title, feed_url, guid FROM articles WHERE id = ?",
+                (article_id,),
             ).fetchone()
             if row is None:
                 return None
