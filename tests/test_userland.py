@@ -446,6 +446,17 @@ def test_json_on_digest_and_summary(store: Path) -> None:
     assert run("summary", "Mistral Large 2", data=store).stdout.startswith("# Mistral-Large-2")
 
 
+def test_a_one_to_one_split_shows_as_a_tie(store: Path) -> None:
+    digest = run("digest", "--since", "5y", data=store).stdout
+    assert "*(tie)*" in digest and "context" in digest
+    line = next(x for x in digest.splitlines() if x.startswith("- **Mistral-Large-2**"))
+    assert "128K" in line and "64K" in line and " or " in line and "(disputed)" not in line
+    text = run("conflicts", data=store).stdout
+    assert "context_window: a tie, sources evenly split" in text
+    report = json.loads(run("conflicts", "--json", data=store).stdout)
+    assert [c["tie"] for c in report["conflicts"]] == [True]
+
+
 def test_nothing_found_is_exit_4(store: Path) -> None:
     result = run("summary", "NoSuchModel", data=store)
     assert result.code == 4 and "no claims about NoSuchModel" in result.stdout

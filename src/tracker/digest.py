@@ -250,6 +250,10 @@ def _fact_line(w: _Writer, facts: dict[tuple[str, str], Fact]) -> list[str]:
         return fact if fact and fact.values else None
 
     def fig(fact: Fact, v: FactValue | None = None) -> str:
+        if fact.tie and v is None:  # evenly split: show every tied value, none of them as the answer
+            top = fact.values[0]
+            tied = [x for x in fact.values if x.support == top.support and x.status == top.status]
+            return " or ".join(w.figure(fact.attribute, x) for x in tied) + " *(tie)*"
         return w.figure(fact.attribute, v or fact.values[0], disputed=fact.conflict)
 
     parts: list[str] = []
@@ -390,7 +394,8 @@ def render_digest(
 
     lines += [
         "Values marked *(expected)* are announced, planned or rumoured, not confirmed; *(disputed)* means "
-        "sources disagree (see Disagreements). Every figure links to the article that states it.",
+        "sources disagree (see Disagreements), *(tie)* that they are evenly split between the values shown. "
+        "Every figure links to the article that states it.",
         "",
     ]
 
