@@ -480,6 +480,10 @@ def test_cli_digest_stdout_and_out(run_cli: Any, data_dir: Path, tmp_path: Path)
     assert res.code == 0, res.stderr
     assert res.stdout.startswith("# AI model digest") and "Zephyrine-7" in res.stdout
     out = tmp_path / "d" / "weekly.md"
+    missing = run_cli("digest", "--since", "2026-11-10", "--until", "2026-11-17", "--out", str(out))
+    assert missing.code == 2 and "does not exist" in missing.stderr  # no silent mkdir
+    assert not out.parent.exists()
+    out.parent.mkdir()
     res2 = run_cli("digest", "--since", "2026-11-10", "--until", "2026-11-17", "--out", str(out))
     assert res2.code == 0, res2.stderr
     written = out.read_text(encoding="utf-8")

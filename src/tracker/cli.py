@@ -694,7 +694,10 @@ def cron_remove(ctx: typer.Context) -> None:
 
 
 @cron_app.command("show")
-def cron_show(ctx: typer.Context) -> None:
+def cron_show(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object {installed, line}."),
+) -> None:
     """Print this data dir's crontab line, or say it is not installed.
 
     Example: tracker cron show
@@ -702,6 +705,9 @@ def cron_show(ctx: typer.Context) -> None:
     from .nightly import cron_show as show
 
     status = show(_state(ctx).paths)
+    if as_json:
+        _print_json({"installed": status.line is not None, "line": status.line})
+        return
     sys.stdout.write((status.line or "not installed (tracker cron install adds it)") + "\n")
 
 
