@@ -493,6 +493,7 @@ def test_cli_digest_stdout_and_out(run_cli: Any, data_dir: Path, tmp_path: Path)
     assert without_chart == res.stdout
     # Another process with another hash seed writes the same bytes (nothing depends on set order).
     again = tmp_path / "e" / "weekly.md"
+    again.parent.mkdir()
     args = ("digest", "--since", "2026-11-10", "--until", "2026-11-17", "--out", str(again))
     assert run_cli(*args, env={"PYTHONHASHSEED": "12345"}).code == 0
     assert again.read_bytes() == out.read_bytes()
