@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from .errors import UsageError
-from .facts import Fact, FactValue, conflicts, reconcile, values_agree
+from .facts import Fact, FactValue, conflicts, qualifiers, reconcile, values_agree
 from .fileio import atomic_write_bytes
 from .models import CitedClaim, ClaimValue, Source
 from .store import Store
@@ -254,6 +254,13 @@ def _fact_line(w: _Writer, facts: dict[tuple[str, str], Fact]) -> list[str]:
             top = fact.values[0]
             tied = [x for x in fact.values if x.support == top.support and x.status == top.status]
             return " or ".join(w.figure(fact.attribute, x) for x in tied) + " *(tie)*"
+        if v is None and not fact.conflict and len(fact.values) > 1 and fact.conflict_kind == "extent":
+            # Values for different variants or stages (or several from one article): all of them, each
+            # with the word that tells it apart.
+            shown = [x for x in fact.values if x.status == "stated"] or fact.values
+            return " / ".join(
+                w.figure(fact.attribute, x) + "".join(f" ({q})" for q in sorted(qualifiers(x))) for x in shown
+            )
         return w.figure(fact.attribute, v or fact.values[0], disputed=fact.conflict)
 
     parts: list[str] = []
@@ -463,16 +470,12 @@ def render_digest(
         widest = sorted(disputed, key=lambda f: (-f.support, f.model, f.attribute, f.name or ""))
         shown = {id(f) for f in widest[:MAX_DISAGREEMENTS]}
         for fact in (f for f in disputed if id(f) in shown):
+            # Only sources disagreeing get here: several values from one article are not a conflict (facts).
             contenders = [v for v in fact.values if v.status == "stated"] or fact.values
-            stories = {sid for v in contenders for sid in v.story_ids}
-            if len(stories) == 1:  # not sources disagreeing: one article gives several values (variants?)
-                values = " and ".join(w.figure(fact.attribute, v) for v in contenders)
-                says = f"{values}, all in one article ({_who(contenders[0]) or 'unnamed source'})"
-            else:
-                says = "; ".join(
-                    f"{w.figure(fact.attribute, v)} according to {_who(v) or 'an unnamed source'}"
-                    for v in contenders
-                )
+            says = "; ".join(
+                f"{w.figure(fact.attribute, v)} according to {_who(v) or 'an unnamed source'}"
+                for v in contenders
+            )
             lines.append(f"- **{md_text(fact.model, 80)}**, {_label(fact)}: {says}")
         if len(disputed) > MAX_DISAGREEMENTS:
             lines.append(

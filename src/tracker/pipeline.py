@@ -488,8 +488,10 @@ def reindex(paths: Paths, *, progress: Progress | None = None, embedder: Any = N
 def _open_readonly(paths: Paths) -> Store | None:
     if not paths.db.exists():
         return None
+    # Where we may write, a read-write handle, so pending migrations apply; a read-only store is read as is.
+    writable = os.access(paths.db, os.W_OK) and os.access(paths.data_dir, os.W_OK)
     try:
-        return Store(paths.db, readonly=True)  # works read-only; applies pending migrations when it may
+        return Store(paths.db, readonly=not writable)
     except StoreError:
         raise
     except Exception as exc:  # noqa: BLE001

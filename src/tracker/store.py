@@ -189,8 +189,8 @@ class Store:
         except OSError as exc:
             raise StoreError(f"{self.path}: {exc.strerror or exc}") from None
 
-    def _connect_readonly(self, *, migrated: bool = False) -> sqlite3.Connection:
-        """A read-only connection that works where nothing may be written.
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """A read-only connection that works where nothing may be written; it never writes itself.
 
         `mode=ro` first (sees a live writer's WAL). When the directory or the file is read-only, SQLite cannot
         create the WAL index (-shm) and fails to read: then `immutable=1`, which reads the file as it is
@@ -213,28 +213,19 @@ class Store:
             except sqlite3.DatabaseError as exc:
                 db.close()
                 raise StoreError(f"{self.path}: {_reason(exc)}") from None
+            problem = None
             if version > len(MIGRATIONS):
+                problem = f"schema version {version} is newer than this tracker knows"
+            elif version == 0 and tables:
+                problem = "not a tracker store (an SQLite file without our schema)"
+            elif 0 < version < len(MIGRATIONS):
+                problem = "an older schema; run `tracker ingest` or `tracker reindex` once with write access"
+            if problem:
                 db.close()
-                raise StoreError(f"{self.path}: schema version {version} is newer than this tracker knows")
-            if version == 0 and tables:
-                db.close()
-                raise StoreError(f"{self.path}: not a tracker store (an SQLite file without our schema)")
-            if version < len(MIGRATIONS) and not migrated:
-                db.close()
-                self._migrate_for_reading()
-                return self._connect_readonly(migrated=True)
+                raise StoreError(f"{self.path}: {problem}")
+            # version 0 and no tables: a store being created right now; its tables appear on commit.
             return db
         raise StoreError(f"{self.path}: cannot read ({_reason(last) if last else 'unknown error'})")
-
-    def _migrate_for_reading(self) -> None:
-        """An older (or empty) store: apply the pending migrations once, when we may write."""
-        try:
-            Store(self.path).close()
-        except StoreError as exc:
-            raise StoreError(
-                f"{self.path}: the store needs an upgrade this tracker cannot write ({exc}); run "
-                "`tracker ingest` once with write access"
-            ) from None
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
