@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 from dataclasses import dataclass
@@ -42,6 +41,8 @@ def check_feed_url(url: str) -> str:
     if port == 0:
         raise ValueError(f"URL has port 0: {url!r}")
     if "[" in parts.netloc:
+        import ipaddress  # only here: every CLI start imports this module
+
         try:
             ipaddress.IPv6Address(host.split("%")[0])
         except ValueError:
