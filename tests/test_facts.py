@@ -384,3 +384,107 @@ def test_dev_conflicts_on_gold_claims(shared_dir: Path, data_dir: Path) -> None:
     soft = {(f.model, f.attribute, f.conflict_kind) for f in conflicts(facts, soft=True) if not f.conflict}
     assert ("DeepSeek-V4", "hardware", "extent") in soft  # training on Ascend: whole family vs a portion
     assert ("DeepSeek-V4", "release_date", "framing") in soft  # the 2026-04 preview framing
+
+
+def test_one_article_with_two_variant_values_is_not_a_conflict() -> None:
+    fact = only(
+        reconcile(
+            [
+                cited("Corvid-4", "context_window", 8192, story=1, evidence="8,192 for the standard model"),
+                cited("Corvid-4", "context_window", 32768, story=1, evidence="32,768 for the long version"),
+            ]
+        ),
+        "context_window",
+    )
+    assert not fact.conflict and not fact.tie
+    assert fact.conflict_kind == "extent" and "one source gives several values" in fact.notes[0]
+    assert conflicts([fact]) == [] and conflicts([fact], soft=True) == [fact]
+
+
+def test_a_source_that_agrees_with_one_of_two_variant_values_is_not_a_conflict() -> None:
+    facts = reconcile(
+        [
+            cited("Corvid-4", "context_window", 8192, story=1),
+            cited("Corvid-4", "context_window", 32768, story=1),
+            cited("Corvid-4", "context_window", 8192, story=2),
+        ]
+    )
+    assert not only(facts, "context_window").conflict
+    clash = reconcile(
+        [
+            cited("Corvid-4", "context_window", 8192, story=1),
+            cited("Corvid-4", "context_window", 32768, story=1),
+            cited("Corvid-4", "context_window", 65536, story=2),
+        ]
+    )
+    assert only(clash, "context_window").conflict
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Corvid-4 opened as a preview on 2031-03-03", "Corvid-4 reached general availability on 2031-03-20"),
+        ("the beta of Corvid-4 shipped 2031-03-03", "Corvid-4 shipped on 2031-03-20"),
+        ("the Corvid-4 base model reads 8K tokens", "the Corvid-4 instruct model reads 32K tokens"),
+    ],
+)
+def test_values_a_stage_or_variant_word_separates_are_not_a_conflict(first: str, second: str) -> None:
+    attribute, values = ("context_window", (8192, 32768)) if "tokens" in first else (
+        "release_date", ("2031-03-03", "2031-03-20"))
+    fact = only(
+        reconcile(
+            [
+                cited("Corvid-4", attribute, values[0], story=1, evidence=first),
+                cited("Corvid-4", attribute, values[1], story=2, evidence=second),
+            ]
+        ),
+        attribute,
+    )
+    assert not fact.conflict and fact.conflict_kind == "extent"
+    assert "different variants or stages" in fact.notes[0]
+
+
+def test_the_same_words_on_both_sides_still_conflict() -> None:
+    fact = only(
+        reconcile(
+            [
+                cited("Corvid-4", "release_date", "2031-03-03", story=1, evidence="a preview on 2031-03-03"),
+                cited("Corvid-4", "release_date", "2031-03-09", story=2, evidence="a preview on 2031-03-09"),
+            ]
+        ),
+        "release_date",
+    )
+    assert fact.conflict
+
+
+def test_a_one_to_one_split_is_a_tie() -> None:
+    tie = only(
+        reconcile(
+            [
+                cited("Corvid-4", "context_window", 64_000, story=1),
+                cited("Corvid-4", "context_window", 128_000, story=2),
+            ]
+        ),
+        "context_window",
+    )
+    assert tie.conflict and tie.tie
+    summary = model_summary_of([tie])
+    assert "64K or 128K" in summary or "128K or 64K" in summary
+    assert "**conflict**, a tie: 1 source each" in summary
+    majority = only(
+        reconcile(
+            [
+                cited("Corvid-4", "context_window", 64_000, story=1),
+                cited("Corvid-4", "context_window", 64_000, story=3),
+                cited("Corvid-4", "context_window", 128_000, story=2),
+            ]
+        ),
+        "context_window",
+    )
+    assert majority.conflict and not majority.tie
+
+
+def model_summary_of(facts):  # type: ignore[no-untyped-def]
+    from tracker.facts import ModelSummary
+
+    return render_summary_markdown(ModelSummary(model=facts[0].model, facts=facts, sources=[]))

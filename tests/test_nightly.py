@@ -151,10 +151,14 @@ def test_nightly_ingests_logs_and_writes_the_digest(
     assert len(digests) == 1
     text = digests[0].read_text(encoding="utf-8")
     assert "1 ingest run polling 2 feeds (1 feed failure)" in text and "1 article from 1 site" in text
-    # A second night: nothing new is fetched, so the article is not repeated; the run is still partial.
+    # A second run the same day: nothing new is fetched, so the article is not repeated; the run is still
+    # partial. The first digest of the day is kept; the second goes beside it as DAY-2.md.
     again = run_cli("--feeds", str(feeds), "nightly")
     assert again.code == 3
-    second = digests[0].read_text(encoding="utf-8")
+    assert digests[0].read_text(encoding="utf-8") == text
+    second_path = digests[0].with_name(digests[0].stem + "-2.md")
+    assert set((data_dir / "digests").glob("*.md")) == {digests[0], second_path}
+    second = second_path.read_text(encoding="utf-8")
     assert "0 articles" in second and "Nothing new" in second
     if _extractor_is_placeholder():
         pytest.skip("claims extractor not in place yet (tracker.claims.extract_claims is a placeholder)")

@@ -1,15 +1,19 @@
 """The `tracker` command: parses arguments, calls one function, prints.
 
 This is the only module that prints, exits or configures logging; it maps the TrackerError tree
-(errors.py) to exit codes: 0 ok, 1 fatal, 2 bad usage or config, 3 some feeds failed, 75 locked.
+(errors.py) to exit codes: 0 ok, 1 fatal, 2 bad usage or config, 3 some feeds failed, 4 nothing found,
+75 locked, 130 interrupted. Global options (--data-dir, --feeds, -v, -q) may come before or after the
+command: `main` moves them to the front before typer parses.
 Heavy modules are imported inside the commands so `tracker --help` stays fast.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,7 +21,11 @@ from typing import Any
 import typer
 
 from .config import Paths, resolve_data_dir, resolve_feeds_path
-from .errors import TrackerError, UsageError
+from .errors import NotFoundError, TrackerError, UsageError
+
+EMPTY_STORE = "nothing ingested yet"  # the note ask / summary give before the first ingest (exit 0, not 4)
+SINCE_HELP = "7d, 12h, 2w, 1m (months), 1y, a date (2026-04-01), a month (2026-04), yesterday, last week"
+
 
 app = typer.Typer(
     name="tracker",
@@ -38,26 +46,61 @@ app.add_typer(cron_app, name="cron")
 class State:
     """Global options, shared by every command through ctx.obj."""
 
-    def __init__(self, data_dir: str | None, feeds: str | None, verbose: bool) -> None:
+    def __init__(self, data_dir: str | None, feeds: str | None, verbose: bool, quiet: bool = False) -> None:
+        if data_dir == "":
+            raise UsageError("--data-dir: empty path")
+        if feeds == "":
+            raise UsageError("--feeds: empty path")
+        self.data_dir_option = data_dir
+        self.feeds_option = feeds
         self.paths: Paths = resolve_data_dir(data_dir)
         self.feeds_path: Path = resolve_feeds_path(feeds)
         self.verbose = verbose
+        self.quiet = quiet
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        sys.stdout.write(f"tracker {__version__}\n")
+        raise typer.Exit()
 
 
 @app.callback()
 def _global(
     ctx: typer.Context,
-    data_dir: str | None = typer.Option(None, "--data-dir", help="Data dir [env TRACKER_DATA_DIR; ./data]."),
-    feeds: str | None = typer.Option(None, "--feeds", help="Feeds file [env TRACKER_FEEDS; ./feeds.yaml]."),
+    data_dir: str | None = typer.Option(
+        None, "--data-dir", help="Data dir [env TRACKER_DATA_DIR, TRACKER_HOME; $XDG_DATA_HOME/tracker]."
+    ),
+    feeds: str | None = typer.Option(
+        None, "--feeds",
+        help="Feeds file [env TRACKER_FEEDS; ./feeds.yaml if present; $XDG_CONFIG_HOME/tracker/feeds.yaml].",
+    ),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log details; show tracebacks on errors."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress output."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
-    ctx.obj = State(data_dir, feeds, verbose)
+    ctx.obj = State(data_dir, feeds, verbose, quiet)
 
 
 def _state(ctx: typer.Context) -> State:
+    """The global options; refuses a data dir that is not a directory before any command reads or writes."""
+    state = _raw_state(ctx)
+    where = state.paths.data_dir
+    if where.exists() and not where.is_dir():
+        from .errors import StoreError
+
+        raise StoreError(f"{where}: the data dir is not a directory (set --data-dir or TRACKER_DATA_DIR)")
+    return state
+
+
+def _raw_state(ctx: typer.Context) -> State:
     state = ctx.find_root().obj
     assert isinstance(state, State)
     return state
@@ -145,6 +188,28 @@ def _print_report(report: Any, *, show_errors: bool = True) -> None:
         sys.stderr.write(f"  ... and {len(report.errors) - 5} more (see --json)\n")
 
 
+def _article_count(paths: Paths) -> int | None:
+    """Articles in the store now (None when it cannot be read), to tell what an interrupted run kept."""
+    from .pipeline import status as get_status
+
+    try:
+        return int(get_status(paths)["articles"])
+    except Exception:  # noqa: BLE001 - only a courtesy for the Ctrl-C message
+        return None
+
+
+def _say_what_was_kept(paths: Paths, before: int | None) -> None:
+    after = _article_count(paths)
+    if before is not None and after is not None:
+        kept = f"{after - before} new article(s) were stored and kept ({after} in all)"
+    else:
+        kept = "every article stored before the interrupt was kept"
+    sys.stderr.write(
+        f"\ninterrupted: {kept}; each is saved with its claims, and the next `tracker ingest` fetches "
+        "the rest and brings the index up to date\n"
+    )
+
+
 def _safe(text: str) -> str:
     """Strip control characters (terminal escapes) from text that came from feeds."""
     return "".join(ch if ch.isprintable() else " " for ch in str(text))
@@ -167,8 +232,13 @@ def ingest(
 
     state = _state(ctx)
     config = _load_config(state)
-    with _ProgressView(quiet=quiet or as_json) as progress:
-        report = run_ingest(config, state.paths, progress=progress)
+    before = _article_count(state.paths)
+    try:
+        with _ProgressView(quiet=quiet or state.quiet or as_json) as progress:
+            report = run_ingest(config, state.paths, progress=progress)
+    except KeyboardInterrupt:
+        _say_what_was_kept(state.paths, before)
+        raise
     if as_json:
         _print_json(report.model_dump(mode="json"))
     else:
@@ -184,8 +254,11 @@ def add(
     sources: list[str] = typer.Argument(..., metavar="PATH_OR_URL...", help="Local .txt/.html files, URLs."),
     published: str | None = typer.Option(None, "--published", help="Publication date YYYY-MM-DD of these."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
+    force: bool = typer.Option(False, "--force", help="Store even off-topic sources."),
 ) -> None:
     """Ingest local files (.txt kept byte-exact, .html through text extraction) or single pages.
+
+    Like `ingest`, only articles about AI models are stored; --force stores the others too.
 
     Example: tracker add notes/launch.txt https://example.com/post --published 2026-04-24
     """
@@ -203,15 +276,22 @@ def add(
     config = None
     if any(s.lower().startswith(("http://", "https://")) for s in sources) and state.feeds_path.exists():
         config = _load_config(state)  # for allow_private
-    with _ProgressView(quiet=as_json) as progress:
-        report = add_documents(sources, state.paths, published=when, config=config, progress=progress)
+    with _ProgressView(quiet=as_json or state.quiet) as progress:
+        report = add_documents(sources, state.paths, published=when, config=config, progress=progress,
+                               filter_topic=not force)
     if as_json:
         _print_json(report.model_dump(mode="json"))
     else:
         _print_report(report, show_errors=False)  # the unreadable sources make the error line below
+        for error in report.errors:
+            if error.endswith(OFF_TOPIC_HINT):
+                sys.stderr.write(f"not stored: {_safe(error)}\n")
     if report.missing:
         raise UsageError(report.errors[0] if len(report.missing) == 1 else
                          f"{len(report.missing)} sources could not be read: {'; '.join(report.errors)}")
+
+
+OFF_TOPIC_HINT = "use --force to store it anyway"
 
 
 @app.command()
@@ -262,7 +342,7 @@ def reindex(
     from .pipeline import reindex as run_reindex
 
     state = _state(ctx)
-    with _ProgressView(quiet=quiet) as progress:
+    with _ProgressView(quiet=quiet or state.quiet) as progress:
         count = run_reindex(state.paths, progress=progress)
     sys.stdout.write(f"indexed {count} claims\n")
 
@@ -296,26 +376,42 @@ def models(
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="csv or jsonl."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help="csv or jsonl [from the --out extension (.csv, .jsonl, .json); jsonl]."
+    ),
+    out: str | None = typer.Option(None, "--out", "-o", help="Write to this regular file; - for stdout."),
     model: str | None = typer.Option(None, "--model", help="Only this model's claims."),
 ) -> None:
     """Every stored claim with its source (title, URL, date, evidence), for spreadsheets and notebooks.
 
-    Example: tracker export --format csv --out claims.csv
+    Without --format, the format follows the --out extension: claims.csv is CSV, anything else JSONL.
+
+    Example: tracker export --out claims.csv
     """
     from .pipeline import export_claims
 
+    if fmt is None:
+        fmt = "csv" if out is not None and out.lower().endswith(".csv") else "jsonl"
     if fmt not in ("csv", "jsonl"):
         raise UsageError(f"--format: expected csv or jsonl, got {fmt!r}")
+    target = _out_target(out)  # checked before any work: a bad path fails fast
     lines = export_claims(_state(ctx).paths, fmt, model=model)  # type: ignore[arg-type]
-    if out is None:
+    if target is None:
         for line in lines:
             sys.stdout.write(line)
         return
-    from .fileio import atomic_write_text
+    from .fileio import write_out
 
-    atomic_write_text(out, "".join(lines))
+    write_out(target, "".join(lines).encode("utf-8"))
+
+
+def _out_target(out: str | None) -> Path | None:
+    """`--out`: None for stdout (absent or -), else the checked regular-file path (symlinks resolved)."""
+    if out is None or out == "-":
+        return None
+    from .fileio import out_target
+
+    return out_target(out)
 
 
 @app.command()
@@ -370,7 +466,14 @@ def extract(
 
 def _ask_paths(ctx: typer.Context, data_dir: str | None) -> Paths:
     """The global --data-dir, or the same option given after the command (`tracker ask --data-dir D ...`)."""
-    return resolve_data_dir(data_dir) if data_dir else _state(ctx).paths
+    if data_dir:
+        paths = resolve_data_dir(data_dir)
+        if paths.data_dir.exists() and not paths.data_dir.is_dir():
+            from .errors import StoreError
+
+            raise StoreError(f"{paths.data_dir}: the data dir is not a directory")
+        return paths
+    return _state(ctx).paths
 
 
 @app.command()
@@ -378,26 +481,43 @@ def ask(
     ctx: typer.Context,
     question: str = typer.Argument(..., help="The question, e.g. \"How big is DeepSeek V4 Pro?\""),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object {question, answers}."),
-    k: int = typer.Option(5, "-k", help="How many (model, attribute) answers at most."),
+    k: int = typer.Option(5, "-k", min=1, help="How many (model, attribute) answers at most (>= 1)."),
     model: str | None = typer.Option(None, "--model", help="Only this model (a name or alias)."),
     attribute: str | None = typer.Option(None, "--attribute", help="Only this attribute (e.g. license)."),
-    since: str | None = typer.Option(None, "--since", help="Only articles since: 7d, 12h, 2w or a date."),
+    since: str | None = typer.Option(None, "--since", help=f"Only articles since: {SINCE_HELP}."),
     source: str | None = typer.Option(None, "--source", help="Only articles whose source/URL contains this."),
     data_dir: str | None = typer.Option(None, "--data-dir", help="Data directory (also accepted here)."),
 ) -> None:
     """Answer a question from the stored claims, with sources and disagreements.
 
+    Exit 4 when the store has data but no answer to the question.
+
     Example: tracker ask "How many active parameters does DeepSeek V4 Pro have?" --json
     """
     from .ask import ask as run_ask
-    from .ask import parse_since, render
+    from .ask import render
 
+    start = _since(since, "--since") if since else None
     result = run_ask(question, _ask_paths(ctx, data_dir), k=k, model=model, attribute=attribute,
-                     since=parse_since(since) if since else None, source=source, parallel=True)
+                     since=start, source=source, parallel=True)
     if as_json:
         _print_json(result.jsonable())
     else:
         sys.stdout.write(render(result))
+    if not result.answers and result.note != EMPTY_STORE:
+        raise NotFoundError("")  # the note above says why; an empty store is not "nothing found"
+
+
+def _since(text: str, option: str, *, now: Any = None) -> Any:
+    """A --since / --until value as an aware UTC datetime (the one period parser: digest.parse_when)."""
+    from datetime import UTC, datetime
+
+    from .digest import parse_when
+
+    try:
+        return parse_when(text, now=now or datetime.now(UTC))
+    except UsageError as exc:
+        raise UsageError(f"{option}: {exc}") from None
 
 
 @app.command()
@@ -426,9 +546,12 @@ def summary(
     ctx: typer.Context,
     model: str = typer.Argument(..., help="Model name or alias."),
     fmt: str = typer.Option("md", "--format", help="md or json."),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     data_dir: str | None = typer.Option(None, "--data-dir", help="Data directory (also accepted here)."),
 ) -> None:
     """A model's fact sheet: every attribute with its consensus, conflicts, status and sources.
+
+    Exit 4 when the store has data but nothing about the model.
 
     Example: tracker summary "Llama 3.1 405B" --format md
     """
@@ -436,10 +559,16 @@ def summary(
 
     if fmt not in ("md", "json"):
         raise UsageError(f"--format must be md or json, got {fmt!r}")
-    if fmt == "json":
-        _print_json(summary_json(_ask_paths(ctx, data_dir), model))
+    paths = _ask_paths(ctx, data_dir)
+    data = summary_json(paths, model)
+    if as_json or fmt == "json":
+        _print_json(data)
+    elif data.get("facts"):
+        sys.stdout.write(summary_markdown(paths, model))
     else:
-        sys.stdout.write(summary_markdown(_ask_paths(ctx, data_dir), model))
+        sys.stdout.write(_safe(str(data.get("note") or f"no claims about {model}")) + "\n")
+    if not data.get("facts") and data.get("note") != EMPTY_STORE:
+        raise NotFoundError("")  # the store has data, none about this model
 
 
 # === end section: ask ===
@@ -459,10 +588,13 @@ def _open_store_for_reading(state: State) -> Any:
 @app.command()
 def digest(
     ctx: typer.Context,
-    since: str = typer.Option("7d", "--since", help="Start: a span before --until (7d, 24h, 2w) or a date."),
+    since: str = typer.Option("7d", "--since", help=f"Start: a span before --until or a date: {SINCE_HELP}."),
     until: str | None = typer.Option(None, "--until", help="End (exclusive): a date or datetime [now]."),
-    out: Path | None = typer.Option(None, "--out", help="Write the Markdown here (chart beside it as .png)."),
+    out: str | None = typer.Option(
+        None, "--out", help="Write the Markdown to this regular file (chart beside it as .png); - for stdout."
+    ),
     by: str = typer.Option("published", "--by", help="Date articles by 'published' or 'fetched'."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Markdown digest of a period: new models, changes, disagreements, benchmarks, sources.
 
@@ -472,20 +604,29 @@ def digest(
     """
     from datetime import UTC, datetime
 
-    from .digest import parse_when, render_digest, write_digest
+    from .digest import digest_json, render_digest, write_digest
 
     if by not in ("published", "fetched"):
         raise UsageError(f"--by: expected 'published' or 'fetched', got {by!r}")
     state = _state(ctx)
     now = datetime.now(UTC)
-    end = parse_when(until, now=now) if until else now
-    start = parse_when(since, now=end)
+    end = _since(until, "--until", now=now) if until else now
+    start = _since(since, "--since", now=end)
+    target = _out_target(out)
+    if as_json and target is not None:
+        raise UsageError("--json prints to stdout; it cannot be combined with --out FILE")
     with _open_store_for_reading(state) as store:
-        if out is None:
+        if as_json:
+            _print_json(digest_json(store, since=start, until=end, by=by))
+            return
+        if target is None:
             sys.stdout.write(render_digest(store, since=start, until=end, by=by).markdown)
             return
-        result = write_digest(store, since=start, until=end, out=out, by=by)
-    sys.stdout.write(f"wrote {out}" + (f" and {result.chart_path}" if result.chart_path else "") + "\n")
+        try:
+            result = write_digest(store, since=start, until=end, out=target, by=by)
+        except OSError as exc:
+            raise UsageError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+    sys.stdout.write(f"wrote {target}" + (f" and {result.chart_path}" if result.chart_path else "") + "\n")
 
 
 @app.command()
@@ -505,7 +646,7 @@ def nightly(
 
     state = _state(ctx)
     config = _load_config(state)
-    talk = _is_tty() and not quiet
+    talk = _is_tty() and not (quiet or state.quiet)
     with _ProgressView(quiet=not talk) as progress:
         report = run_nightly(config, state.paths, progress=progress)
     if talk:
@@ -553,7 +694,10 @@ def cron_remove(ctx: typer.Context) -> None:
 
 
 @cron_app.command("show")
-def cron_show(ctx: typer.Context) -> None:
+def cron_show(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object {installed, line}."),
+) -> None:
     """Print this data dir's crontab line, or say it is not installed.
 
     Example: tracker cron show
@@ -561,6 +705,9 @@ def cron_show(ctx: typer.Context) -> None:
     from .nightly import cron_show as show
 
     status = show(_state(ctx).paths)
+    if as_json:
+        _print_json({"installed": status.line is not None, "line": status.line})
+        return
     sys.stdout.write((status.line or "not installed (tracker cron install adds it)") + "\n")
 
 
@@ -603,10 +750,14 @@ def feeds_add(
 
     Example: tracker feeds add https://example.com/feed.xml --name "Example" --tag blog
     """
-    from .feeds_admin import add_feed
+    from .feeds_admin import add_feed, refused_reason
 
-    feed = add_feed(_state(ctx).feeds_path, url, name=name, tags=tag)
-    sys.stdout.write(f"added {_safe(feed.name)} <{_safe(feed.url)}>\n")
+    state = _state(ctx)
+    feed = add_feed(state.feeds_path, url, name=name, tags=tag)
+    sys.stdout.write(f"added {_safe(feed.name)} <{_safe(feed.url)}> to {state.feeds_path}\n")
+    warning = refused_reason(state.feeds_path, feed.url)
+    if warning:
+        sys.stderr.write(f"warning: {_safe(warning)}\n")
 
 
 @feeds_app.command("remove")
@@ -622,6 +773,57 @@ def feeds_remove(
 
     feed = remove_feed(_state(ctx).feeds_path, key)
     sys.stdout.write(f"removed {_safe(feed.name)} <{_safe(feed.url)}>\n")
+
+
+@feeds_app.command("refresh")
+def feeds_refresh(
+    ctx: typer.Context,
+    key: str | None = typer.Argument(None, metavar="[URL_OR_NAME]", help="The feed's URL or name."),
+    all_feeds: bool = typer.Option(False, "--all", help="Every feed."),
+) -> None:
+    """Clear a feed's error backoff (or every feed's) so the next `tracker ingest` polls it now.
+
+    Example: tracker feeds refresh "Example";  tracker feeds refresh --all
+    """
+    from .feeds_admin import refresh_feeds
+
+    if (key is None) == (not all_feeds):
+        raise UsageError("give a feed's URL or name, or --all")
+    state = _state(ctx)
+    for feed in refresh_feeds(state.feeds_path, state.paths, None if all_feeds else key):
+        sys.stdout.write(f"refreshed {_safe(feed.name)} <{_safe(feed.url)}>: polled on the next ingest\n")
+
+
+def _set_enabled(ctx: typer.Context, key: str, enabled: bool) -> None:
+    from .feeds_admin import set_enabled
+
+    feed, changed = set_enabled(_state(ctx).feeds_path, key, enabled)
+    word = "enabled" if enabled else "disabled"
+    sys.stdout.write(f"{word if changed else 'already ' + word} {_safe(feed.name)} <{_safe(feed.url)}>\n")
+
+
+@feeds_app.command("enable")
+def feeds_enable(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., metavar="URL_OR_NAME", help="The feed's URL or its name."),
+) -> None:
+    """Poll this feed again on ingest (sets `enabled: true` in feeds.yaml).
+
+    Example: tracker feeds enable "Example"
+    """
+    _set_enabled(ctx, key, True)
+
+
+@feeds_app.command("disable")
+def feeds_disable(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., metavar="URL_OR_NAME", help="The feed's URL or its name."),
+) -> None:
+    """Stop polling this feed, keeping it and its articles (sets `enabled: false` in feeds.yaml).
+
+    Example: tracker feeds disable "Example"
+    """
+    _set_enabled(ctx, key, False)
 
 
 @feeds_app.command("import")
@@ -656,19 +858,97 @@ def feeds_export(ctx: typer.Context) -> None:
 
 # === end section: digest ===
 
+# === section: files (paths, forget) ===
+
+
+@app.command()
+def paths(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Print where tracker keeps its data, feeds file and model cache, and what chose each.
+
+    Order: --data-dir, TRACKER_DATA_DIR, TRACKER_HOME, $XDG_DATA_HOME/tracker (data); --feeds,
+    TRACKER_FEEDS, ./feeds.yaml when present, TRACKER_HOME/feeds.yaml, $XDG_CONFIG_HOME/tracker/feeds.yaml
+    (feeds); TRACKER_MODEL_DIR, $XDG_CACHE_HOME/tracker/model (model).
+
+    Example: tracker paths --json
+    """
+    from .config import locations
+
+    state = _raw_state(ctx)
+    info = locations(state.data_dir_option, state.feeds_option)
+    if as_json:
+        _print_json(info)
+        return
+    missing = "" if info["feeds_exists"] else " (missing)"
+    sys.stdout.write(
+        f"data:    {info['data_dir']}  [{info['data_dir_from']}]\n"
+        f"store:   {info['db']}\n"
+        f"digests: {info['digests']}\n"
+        f"feeds:   {info['feeds']}{missing}  [{info['feeds_from']}]\n"
+        f"model:   {info['model']}  [{info['model_from']}]\n"
+    )
+
+
+@app.command()
+def forget(
+    ctx: typer.Context,
+    keys: list[str] = typer.Argument(..., metavar="URL_OR_ID...", help="Article URLs or ids (see export)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was removed as JSON."),
+) -> None:
+    """Remove articles and their claims from the store and the index; ingest will not fetch them again.
+
+    Exit 4 when nothing matched.
+
+    Example: tracker forget https://example.com/post;  tracker forget 42
+    """
+    from .pipeline import forget_articles
+
+    removed, unknown = forget_articles(_state(ctx).paths, keys)
+    if as_json:
+        _print_json({"removed": removed, "unknown": unknown})
+    else:
+        for a in removed:
+            sys.stdout.write(f"forgot {a['id']}: {_safe(a['title'] or a['url'])} ({a['claims']} claims)\n")
+    for key in unknown:
+        sys.stderr.write(f"no article {_safe(key)}\n")
+    if unknown and not removed:
+        raise NotFoundError("")
+
+
+# === end section: files ===
+
 
 def main() -> None:
     """Console-script entry point: run the app, turn TrackerError into a one-line message and exit code."""
-    verbose = "-v" in sys.argv or "--verbose" in sys.argv
+    args = hoist_global_options(sys.argv[1:])
+    verbose = "-v" in args or "--verbose" in args
     try:
-        code = app(standalone_mode=False)
+        code = app(args=args, prog_name="tracker", standalone_mode=False)
     except TrackerError as exc:
-        if verbose:
-            raise
-        sys.stderr.write(f"tracker: {exc}\n")
+        if verbose:  # the traceback, then the same exit code as without -v
+            import traceback
+
+            traceback.print_exc()
+        message = str(exc)
+        if message:  # NotFoundError("") after a command already said so
+            sys.stderr.write(f"tracker: {message}\n")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`tracker export | head`): stop quietly, as cat does.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
+    except OSError as exc:
+        # Backstop for the user's machine (a file we could not read or write): one line, not a traceback.
+        if verbose:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"tracker: {where}{exc.strerror or exc}\n")
+        sys.exit(1)
     except Exception as exc:
         # Usage errors and aborts come from click: typer >= 0.2x raises its vendored copy's exceptions, older
         # typer the click package's. Their classes are looked up only here, so a normal run never imports
@@ -680,8 +960,40 @@ def main() -> None:
         if isinstance(exc, aborts):
             sys.stderr.write("aborted\n")
             sys.exit(130)
+        sqlite3 = sys.modules.get("sqlite3")
+        if sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError) and not verbose:
+            sys.stderr.write(f"tracker: database error: {exc} (run with -v for details)\n")
+            sys.exit(1)
         raise
     sys.exit(code if isinstance(code, int) else 0)
+
+
+GLOBAL_FLAGS = ("-v", "--verbose", "-q", "--quiet")
+GLOBAL_WITH_VALUE = ("--data-dir", "--feeds")
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move the global options to the front, wherever they were given (`tracker ask Q --data-dir D -v`).
+
+    Typer only takes a group's options before the command; people put them anywhere. Stops at `--`.
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            rest.extend(args[i:])
+            break
+        name = word.split("=", 1)[0]
+        if name in GLOBAL_WITH_VALUE:
+            take = 1 if "=" in word else 2
+            front.extend(args[i : i + take])
+            i += take
+            continue
+        (front if word in GLOBAL_FLAGS else rest).append(word)
+        i += 1
+    return front + rest
 
 
 def _click_exception_types() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:

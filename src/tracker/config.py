@@ -3,17 +3,59 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError, field_validator
 
-from .errors import ConfigError
+from .errors import ConfigError, StoreError
 from .fileio import atomic_write_text
 from .models import Feed
 
 DEFAULT_FEEDS = "feeds.yaml"
-DEFAULT_DATA_DIR = "data"
+APP_DIR = "tracker"
+
+# A DNS host name: dot-separated labels of letters, digits and inner hyphens (IDN labels as punycode).
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
+
+
+def check_feed_url(url: str) -> str:
+    """Return `url` when it is a usable http(s) feed URL, else raise ValueError saying why."""
+    if not url.strip():
+        raise ValueError("URL is empty")
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise ValueError(f"URL contains spaces or control characters: {url!r}")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"not a valid URL ({exc}): {url!r}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError(f"must be an http(s) URL, got {url!r}")
+    host = parts.hostname
+    if not host:
+        raise ValueError(f"URL has no host: {url!r}")
+    if port == 0:
+        raise ValueError(f"URL has port 0: {url!r}")
+    if "[" in parts.netloc:
+        import ipaddress  # only here: every CLI start imports this module
+
+        try:
+            ipaddress.IPv6Address(host.split("%")[0])
+        except ValueError:
+            raise ValueError(f"not a valid IPv6 address in URL: {url!r}") from None
+        return url
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"not a valid host name {host!r} in URL: {url!r}") from None
+    labels = ascii_host.rstrip(".").split(".")
+    if not all(_LABEL.match(label) for label in labels):
+        raise ValueError(f"not a valid host name {host!r} in URL: {url!r}")
+    return url
 
 
 class FeedsConfig(BaseModel):
@@ -22,7 +64,8 @@ class FeedsConfig(BaseModel):
     # defer_build: the validator is built when a feeds file is first read, not on every CLI start.
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    allow_private: bool | list[str] = False
+    # Strict: "yes" or 1 must not quietly mean "allow every private address".
+    allow_private: StrictBool | list[StrictStr] = False
     feeds: list[Feed] = Field(default_factory=list)
 
     @field_validator("feeds")
@@ -30,8 +73,7 @@ class FeedsConfig(BaseModel):
     def _urls_are_http(cls, feeds: list[Feed]) -> list[Feed]:
         seen: set[str] = set()
         for feed in feeds:
-            if not feed.url.lower().startswith(("http://", "https://")):
-                raise ValueError(f"feed {feed.name!r}: url must be http(s), got {feed.url!r}")
+            check_feed_url(feed.url)
             if feed.url in seen:
                 raise ValueError(f"feed {feed.name!r}: duplicate url {feed.url!r}")
             seen.add(feed.url)
@@ -43,28 +85,120 @@ class FeedsConfig(BaseModel):
 
 
 def load_feeds(path: str | Path) -> FeedsConfig:
-    """Read and validate feeds.yaml; raise ConfigError naming the file, field and reason."""
+    """Read and validate feeds.yaml; raise ConfigError naming the file, each bad field and the reason.
+
+    Every problem is reported at once, one per line; feeds are numbered from 1 as a person counts them.
+    """
     import yaml  # here, not at module level: `tracker ask` / `status` never read YAML (~15 ms)
 
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError("file not found", path=str(path)) from None
+        raise ConfigError("file not found (create it with `tracker feeds add URL`)", path=str(path)) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory, not a feeds file", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"cannot read: {reason}", path=str(path)) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML: {exc}".replace("\n", " "), path=str(path)) from None
+        raise ConfigError(f"not valid YAML: {_yaml_reason(exc)}", path=str(path)) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigError("top level must be a mapping with 'feeds'", path=str(path))
+    problems = _url_problems(raw)
     try:
-        return FeedsConfig.model_validate(raw)
+        config = FeedsConfig.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
-        raise ConfigError(err["msg"], path=str(path), field=field) from None
+        problems += _pydantic_problems(raw, exc, skip_feed_list=bool(problems))
+    else:
+        if not problems:
+            return config
+    problems.sort(key=lambda p: p[0])
+    lines = [f"{path}: {where}: {why}" if where else f"{path}: {why}" for _, where, why in problems]
+    raise ConfigError("\n".join(lines))
+
+
+def _yaml_reason(exc: Exception) -> str:
+    """'line 3, column 7: found unexpected end of stream (while parsing a flow sequence)'."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return f"{where}{problem}" + (f" ({context})" if context else "")
+
+
+def _feed_label(raw: dict[str, Any], index: int) -> str:
+    feeds = raw.get("feeds")
+    name = None
+    if isinstance(feeds, list) and index < len(feeds) and isinstance(feeds[index], dict):
+        name = feeds[index].get("name")
+    return f"feed {index + 1}" + (f" ({name!r})" if isinstance(name, str) and name else "")
+
+
+def _url_problems(raw: dict[str, Any]) -> list[tuple[tuple[int, int], str, str]]:
+    """URL and duplicate problems of every feed whose url is a string: (sort key, where, why)."""
+    out: list[tuple[tuple[int, int], str, str]] = []
+    feeds = raw.get("feeds")
+    if not isinstance(feeds, list):
+        return out
+    seen: dict[str, int] = {}
+    for i, feed in enumerate(feeds):
+        url = feed.get("url") if isinstance(feed, dict) else None
+        if not isinstance(url, str):
+            continue
+        try:
+            check_feed_url(url)
+        except ValueError as exc:
+            out.append(((i + 1, 0), f"{_feed_label(raw, i)} url", str(exc)))
+            continue
+        if url in seen:
+            why = f"duplicate of feed {seen[url] + 1}: {url}"
+            out.append(((i + 1, 0), f"{_feed_label(raw, i)} url", why))
+        seen.setdefault(url, i)
+    return out
+
+
+_TYPE_REASONS = {
+    "bool_type": "must be true or false",
+    "string_type": "must be a string",
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping (name: ..., url: ...)",
+    "model_type": "must be a mapping (name: ..., url: ...)",
+    "missing": "is required",
+    "extra_forbidden": "unknown field",
+}
+
+
+def _pydantic_problems(
+    raw: dict[str, Any], exc: ValidationError, *, skip_feed_list: bool
+) -> list[tuple[tuple[int, int], str, str]]:
+    """Readable problems from a pydantic error: no 'Value error, ' prefixes, feeds numbered from 1."""
+    out: list[tuple[tuple[int, int], str, str]] = []
+    said_allow = False
+    for err in exc.errors():
+        loc = list(err["loc"])
+        if loc and loc[0] == "allow_private":
+            if not said_allow:  # a union: pydantic reports one error per branch; say it once
+                said_allow = True
+                got = raw.get("allow_private")
+                out.append(((0, 0), "allow_private",
+                            f'must be true, false or a list of "host" / "host:port" strings, got {got!r}'))
+            continue
+        if loc == ["feeds"] and err["type"] == "value_error" and skip_feed_list:
+            continue  # the URL checks above already said it, with the feed's position
+        reason = _TYPE_REASONS.get(err["type"], str(err["msg"]).removeprefix("Value error, "))
+        if err["type"] in ("bool_type", "string_type", "list_type") and "input" in err:
+            reason += f", got {err['input']!r}"
+        if len(loc) >= 2 and loc[0] == "feeds" and isinstance(loc[1], int):
+            where = " ".join([_feed_label(raw, loc[1]), *(str(p) for p in loc[2:])])
+            key = (loc[1] + 1, 1)
+        else:
+            where = ".".join(str(p) for p in loc)
+            key = (0, 1)
+        out.append((key, where, reason))
+    return out
 
 
 def save_feeds(config: FeedsConfig, path: str | Path) -> None:
@@ -99,16 +233,86 @@ class Paths:
         return self.data_dir / "nightly.lock"
 
     def ensure(self) -> Paths:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        """Create the data dir when missing; StoreError (one line) when it cannot be one or be written."""
+        where = self.data_dir
+        if where.exists() and not where.is_dir():
+            raise StoreError(f"{where}: the data dir is not a directory (set --data-dir or TRACKER_DATA_DIR)")
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a parent on the way is a regular file
+            raise StoreError(f"{where}: cannot create the data dir: a part of the path is a file") from None
+        except OSError as exc:
+            raise StoreError(f"{where}: cannot create the data dir: {exc.strerror or exc}") from None
+        if not os.access(where, os.W_OK | os.X_OK):
+            raise StoreError(f"{where}: the data dir is not writable (read commands still work)")
         return self
 
 
+# -- locations ----------------------------------------------------------------------------------------
+# Defaults live in the user's directories, so `tracker ask` finds the same store from any working
+# directory: TRACKER_HOME (data, feeds.yaml) when set, else the XDG base directories.
+def _xdg(variable: str, fallback: str) -> Path:
+    value = os.environ.get(variable, "")
+    # The XDG spec: a relative value is invalid and must be ignored.
+    return Path(value) if value and os.path.isabs(value) else Path.home() / fallback
+
+
+def _home() -> Path | None:
+    value = os.environ.get("TRACKER_HOME")
+    return Path(value).expanduser().resolve() if value else None
+
+
+def _data_dir_choice(option: str | Path | None) -> tuple[Path, str]:
+    if option is not None and str(option) != "":
+        return Path(option).expanduser().resolve(), "--data-dir"
+    if os.environ.get("TRACKER_DATA_DIR"):
+        return Path(os.environ["TRACKER_DATA_DIR"]).expanduser().resolve(), "TRACKER_DATA_DIR"
+    home = _home()
+    if home is not None:
+        return home, "TRACKER_HOME"
+    return (_xdg("XDG_DATA_HOME", ".local/share") / APP_DIR).resolve(), "XDG_DATA_HOME"
+
+
+def _feeds_choice(option: str | Path | None) -> tuple[Path, str]:
+    if option is not None and str(option) != "":
+        return Path(option).expanduser(), "--feeds"
+    if os.environ.get("TRACKER_FEEDS"):
+        return Path(os.environ["TRACKER_FEEDS"]).expanduser(), "TRACKER_FEEDS"
+    local = Path(DEFAULT_FEEDS)
+    if local.is_file():  # a feeds.yaml in the working directory still wins, as before
+        return local, "./feeds.yaml"
+    home = _home()
+    if home is not None:
+        return home / DEFAULT_FEEDS, "TRACKER_HOME"
+    return _xdg("XDG_CONFIG_HOME", ".config") / APP_DIR / DEFAULT_FEEDS, "XDG_CONFIG_HOME"
+
+
+def cache_dir() -> Path:
+    """The per-user cache (the exported embedding model): XDG_CACHE_HOME/tracker, else ~/.cache/tracker."""
+    return _xdg("XDG_CACHE_HOME", ".cache") / APP_DIR
+
+
 def resolve_data_dir(option: str | Path | None = None) -> Paths:
-    """`--data-dir`, else TRACKER_DATA_DIR, else ./data."""
-    value = option or os.environ.get("TRACKER_DATA_DIR") or DEFAULT_DATA_DIR
-    return Paths(Path(value).expanduser().resolve())
+    """`--data-dir`, else TRACKER_DATA_DIR, else TRACKER_HOME, else $XDG_DATA_HOME/tracker."""
+    return Paths(_data_dir_choice(option)[0])
 
 
 def resolve_feeds_path(option: str | Path | None = None) -> Path:
-    """`--feeds`, else TRACKER_FEEDS, else ./feeds.yaml."""
-    return Path(option or os.environ.get("TRACKER_FEEDS") or DEFAULT_FEEDS).expanduser()
+    """`--feeds`, else TRACKER_FEEDS, else ./feeds.yaml when present, else TRACKER_HOME/feeds.yaml, else
+    $XDG_CONFIG_HOME/tracker/feeds.yaml."""
+    return _feeds_choice(option)[0]
+
+
+def locations(data_dir: str | Path | None = None, feeds: str | Path | None = None) -> dict[str, Any]:
+    """Every path in use and the rule that chose it (for `tracker paths`)."""
+    data, data_from = _data_dir_choice(data_dir)
+    feeds_path, feeds_from = _feeds_choice(feeds)
+    paths = Paths(data)
+    model_env = os.environ.get("TRACKER_MODEL_DIR")
+    model = Path(model_env).expanduser() if model_env else cache_dir() / "model"
+    return {
+        "data_dir": str(data), "data_dir_from": data_from,
+        "db": str(paths.db), "index": str(paths.index_dir), "digests": str(paths.digests),
+        "feeds": str(feeds_path.absolute()), "feeds_from": feeds_from, "feeds_exists": feeds_path.is_file(),
+        "model": str(model), "model_from": "TRACKER_MODEL_DIR" if model_env else "XDG_CACHE_HOME",
+    }

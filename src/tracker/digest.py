@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from .errors import UsageError
-from .facts import Fact, FactValue, conflicts, reconcile, values_agree
+from .facts import Fact, FactValue, conflicts, qualifiers, reconcile, values_agree
 from .fileio import atomic_write_bytes
 from .models import CitedClaim, ClaimValue, Source
 from .store import Store
@@ -250,6 +250,17 @@ def _fact_line(w: _Writer, facts: dict[tuple[str, str], Fact]) -> list[str]:
         return fact if fact and fact.values else None
 
     def fig(fact: Fact, v: FactValue | None = None) -> str:
+        if fact.tie and v is None:  # evenly split: show every tied value, none of them as the answer
+            top = fact.values[0]
+            tied = [x for x in fact.values if x.support == top.support and x.status == top.status]
+            return " or ".join(w.figure(fact.attribute, x) for x in tied) + " *(tie)*"
+        if v is None and not fact.conflict and len(fact.values) > 1 and fact.conflict_kind == "extent":
+            # Values for different variants or stages (or several from one article): all of them, each
+            # with the word that tells it apart.
+            shown = [x for x in fact.values if x.status == "stated"] or fact.values
+            return " / ".join(
+                w.figure(fact.attribute, x) + "".join(f" ({q})" for q in sorted(qualifiers(x))) for x in shown
+            )
         return w.figure(fact.attribute, v or fact.values[0], disputed=fact.conflict)
 
     parts: list[str] = []
@@ -390,7 +401,8 @@ def render_digest(
 
     lines += [
         "Values marked *(expected)* are announced, planned or rumoured, not confirmed; *(disputed)* means "
-        "sources disagree (see Disagreements). Every figure links to the article that states it.",
+        "sources disagree (see Disagreements), *(tie)* that they are evenly split between the values shown. "
+        "Every figure links to the article that states it.",
         "",
     ]
 
@@ -458,16 +470,12 @@ def render_digest(
         widest = sorted(disputed, key=lambda f: (-f.support, f.model, f.attribute, f.name or ""))
         shown = {id(f) for f in widest[:MAX_DISAGREEMENTS]}
         for fact in (f for f in disputed if id(f) in shown):
+            # Only sources disagreeing get here: several values from one article are not a conflict (facts).
             contenders = [v for v in fact.values if v.status == "stated"] or fact.values
-            stories = {sid for v in contenders for sid in v.story_ids}
-            if len(stories) == 1:  # not sources disagreeing: one article gives several values (variants?)
-                values = " and ".join(w.figure(fact.attribute, v) for v in contenders)
-                says = f"{values}, all in one article ({_who(contenders[0]) or 'unnamed source'})"
-            else:
-                says = "; ".join(
-                    f"{w.figure(fact.attribute, v)} according to {_who(v) or 'an unnamed source'}"
-                    for v in contenders
-                )
+            says = "; ".join(
+                f"{w.figure(fact.attribute, v)} according to {_who(v) or 'an unnamed source'}"
+                for v in contenders
+            )
             lines.append(f"- **{md_text(fact.model, 80)}**, {_label(fact)}: {says}")
         if len(disputed) > MAX_DISAGREEMENTS:
             lines.append(
@@ -601,17 +609,74 @@ def write_digest(
 
 
 # -- periods ----------------------------------------------------------------------------------------------
-_SPAN = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
+_SPAN = re.compile(
+    r"^\s*(\d+)\s*(h|d|w|m|y|hours?|days?|weeks?|months?|years?)\s*(?:ago)?\s*$", re.IGNORECASE
+)
+_LAST = re.compile(r"^\s*(?:last|past|previous)\s+(hour|day|week|month|year)\s*$", re.IGNORECASE)
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_UNITS = {"h": "h", "hour": "h", "hours": "h", "d": "d", "day": "d", "days": "d", "w": "w", "week": "w",
+          "weeks": "w", "m": "m", "month": "m", "months": "m", "y": "y", "year": "y", "years": "y"}
+PERIOD_FORMS = "7d, 24h, 2w, 1m (months), 1y, 2026-04-01, 2026-04, today, yesterday, last week / month / year"
+
+
+def _months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` calendar months earlier (clamped to the month's last day)."""
+    index = moment.year * 12 + (moment.month - 1) - months
+    year, month = divmod(index, 12)
+    if year < 1:
+        raise OverflowError("before year 1")
+    last_day = (datetime(year + (month + 1) // 12, (month + 1) % 12 + 1, 1) - timedelta(days=1)).day
+    return moment.replace(year=year, month=month + 1, day=min(moment.day, last_day))
+
+
+def _span_before(now: datetime, amount: int, unit: str) -> datetime:
+    if unit == "m":
+        return _months_before(now, amount)
+    if unit == "y":
+        return _months_before(now, amount * 12)
+    return now - timedelta(**{{"h": "hours", "d": "days", "w": "weeks"}[unit]: amount})
 
 
 def parse_when(text: str, *, now: datetime) -> datetime:
-    """'7d', '24h', '2w' (before now), or an ISO date / datetime (UTC when no zone)."""
-    m = _SPAN.match(text)
-    if m:
-        amount, unit = int(m.group(1)), m.group(2).lower()
-        return _as_utc(now) - timedelta(**{{"h": "hours", "d": "days", "w": "weeks"}[unit]: amount})
+    """A moment from a period word: a span before now ('7d', '24h', '2w', '1m' = a calendar month, '1y',
+    '3 days'), 'today' / 'yesterday' (midnight UTC), 'last week' / 'last month' / 'last year' (a span),
+    a month '2026-04' (its first day), or an ISO date / datetime (UTC when no zone).
+
+    Raises UsageError, never OverflowError: '10000000000d' is "too far back", not a traceback.
+    """
+    now = _as_utc(now)
+    word = text.strip().lower()
+    try:
+        m = _SPAN.match(text)
+        if m:
+            return _span_before(now, int(m.group(1)), _UNITS[m.group(2).lower()])
+        m = _LAST.match(text)
+        if m:
+            return _span_before(now, 1, _UNITS[m.group(1).lower()])
+        if word in ("today", "yesterday"):
+            midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+            return midnight - timedelta(days=1 if word == "yesterday" else 0)
+        m = _MONTH.match(text)
+        if m:
+            return datetime(int(m.group(1)), int(m.group(2)), 1, tzinfo=UTC)
+    except (OverflowError, ValueError) as exc:
+        reason = "too far back" if isinstance(exc, OverflowError) or "year" in str(exc) else str(exc)
+        raise UsageError(f"{text!r}: {reason}") from None
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"not a date or a span like 7d / 24h / 2w: {text!r}") from None
+        raise UsageError(f"not a date or a period ({PERIOD_FORMS}): {text!r}") from None
     return _as_utc(value)
+
+
+def digest_json(
+    store: Store, *, since: datetime, until: datetime, by: str = "published"
+) -> dict[str, object]:
+    """`tracker digest --json`: the period, its articles, the new and changed models and the Markdown."""
+    digest = render_digest(store, since=since, until=until, by=by)
+    articles = store.period_articles(start=_as_utc(since), end=_as_utc(until), by=by)
+    return {
+        "since": digest.since.isoformat(), "until": digest.until.isoformat(), "by": by, "empty": digest.empty,
+        "articles": articles, "models_new": digest.models_new, "models_changed": digest.models_changed,
+        "markdown": digest.markdown,
+    }

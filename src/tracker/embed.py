@@ -59,13 +59,16 @@ class EmbedError(TrackerError):
 
 
 def model_dir(cache_dir: Path | None = None) -> Path:
-    """Where the ONNX export lives: the argument, else TRACKER_MODEL_DIR, else ~/.cache/tracker/model."""
+    """Where the ONNX export lives: the argument, else TRACKER_MODEL_DIR, else $XDG_CACHE_HOME/tracker/model
+    (~/.cache/tracker/model)."""
     if cache_dir is not None:
         return Path(cache_dir)
     env = os.environ.get("TRACKER_MODEL_DIR")
     if env:
         return Path(env).expanduser()
-    return Path.home() / ".cache" / "tracker" / "model"
+    from .config import cache_dir as user_cache
+
+    return user_cache() / "model"
 
 
 def _source_model_path() -> str:

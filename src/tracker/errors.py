@@ -8,6 +8,7 @@
     ├── ParseError               a feed or page could not be parsed within its limits
     ├── StoreError               SQLite trouble (corrupt file, schema from the future)
     ├── IndexError_              the FAISS index is unusable (caller rebuilds it from the store)
+    ├── NotFoundError            the thing asked about is not in the store (a model, an article); exit 4
     ├── LockedError              another `tracker nightly` holds the lock; exit 75
     └── PartialFailure           some feeds failed, the rest were ingested; exit 3
 """
@@ -60,6 +61,12 @@ class StoreError(TrackerError):
 
 class IndexError_(TrackerError):  # noqa: N801 - avoid shadowing the builtin IndexError
     """The vector index is missing or unusable; it can be rebuilt from the store."""
+
+
+class NotFoundError(TrackerError):
+    """What the user asked about is not there (an unknown model, an article id): nothing found."""
+
+    exit_code = 4
 
 
 class LockedError(TrackerError):

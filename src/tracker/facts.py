@@ -78,6 +78,23 @@ DEVELOPER_ALIASES = {
     "mosaicml": "mosaicml",
 }
 ROLE_RANK = {"training": 3, "inference": 2, "unspecified": 1, None: 0}
+# Words that tell a model's variants or release stages apart. Two values whose evidence carries different
+# ones ("the preview on May 1" vs "general availability on June 15"; a base vs an instruct model) describe
+# different things, so they are a softer note, not a conflict.
+QUALIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, flags))
+    for name, pattern, flags in (
+        ("preview", r"\bpreview\b", re.IGNORECASE),
+        ("beta", r"\bbeta\b", re.IGNORECASE),
+        ("alpha", r"\balpha\b", re.IGNORECASE),
+        ("experimental", r"\bexperimental\b", re.IGNORECASE),
+        ("early access", r"\bearly[- ]access\b", re.IGNORECASE),
+        ("general availability", r"\bGA\b", 0),
+        ("general availability", r"\bgeneral(?:ly)?[- ]availab", re.IGNORECASE),
+        ("base", r"\bbase[- ](?:model|version|variant|checkpoint)\b|\bpre-?trained\b", re.IGNORECASE),
+        ("instruct", r"\binstruct(?:ion[- ]tuned)?\b|\bchat[- ](?:model|version|variant)\b", re.IGNORECASE),
+    )
+)
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
@@ -107,6 +124,7 @@ class Fact(BaseModel):
     values: list[FactValue] = Field(default_factory=list)  # best first
     conflict: bool = False  # sources give genuinely different values for a single-valued attribute
     conflict_kind: str | None = None  # "value" when conflict; else "extent" / "framing" for soft notes
+    tie: bool = False  # a conflict whose leading values have the same support (e.g. 1 source each)
     notes: list[str] = Field(default_factory=list)  # human-readable explanation of the disagreement
 
     @property
@@ -400,15 +418,20 @@ def _judge(fact: Fact, members: list[CitedClaim]) -> None:
         stated = [v for v in values if v.status == "stated"]
         # An expected value that a stated one supersedes is history, not a disagreement.
         contenders = stated if stated else values
-        if len(contenders) > 1:
+        clashing = _clashing(contenders)
+        if clashing:
             fact.conflict = True
             fact.conflict_kind = "value"
+            fact.tie = len(clashing) > 1 and clashing[0].support == clashing[1].support
             fact.notes.append(
                 "; ".join(
                     f"{_plain_str(v.value)}: {v.support} source{'s' if v.support != 1 else ''}"
                     for v in contenders
                 )
             )
+        elif len(contenders) > 1:
+            fact.conflict_kind = "extent"
+            fact.notes.append(_separated_note(contenders))
         superseded = [v for v in values if v.status == "expected"] if stated else []
         for v in superseded:
             fact.notes.append(f"superseded: {_plain_str(v.value)} was expected before the stated value")
@@ -464,6 +487,49 @@ def _judge(fact: Fact, members: list[CitedClaim]) -> None:
                 )
                 label = ms[0].claim.value if len(ms) == 1 else family.capitalize() if family else "?"
                 fact.notes.append(f"{label} family: sources differ on role/status ({detail})")
+
+
+def qualifiers(value: FactValue) -> frozenset[str]:
+    """The variant / stage words (QUALIFIERS) in the evidence of a value's sources."""
+    found = set()
+    for source in value.sources:
+        for name, pattern in QUALIFIERS:
+            if pattern.search(source.evidence or ""):
+                found.add(name)
+    return frozenset(found)
+
+
+def _clashing(contenders: list[FactValue]) -> list[FactValue]:
+    """The values (in rank order) that take part in a real conflict with another value.
+
+    Two values clash only when different sources stand behind them (each has a story the other lacks: one
+    article giving 8,192 and 32,768 for two variants is not a disagreement) and no variant or stage word
+    tells them apart.
+    """
+    out: list[FactValue] = []
+    words = [qualifiers(v) for v in contenders]
+    for i, a in enumerate(contenders):
+        for j, b in enumerate(contenders):
+            if i == j:
+                continue
+            sa, sb = set(a.story_ids), set(b.story_ids)
+            if sa - sb and sb - sa and words[i] == words[j]:
+                out.append(a)
+                break
+    return out
+
+
+def _separated_note(contenders: list[FactValue]) -> str:
+    """Why several values are not a conflict: one source gives them all, or words separate them."""
+    parts = []
+    for v in contenders:
+        words = sorted(qualifiers(v))
+        parts.append(_plain_str(v.value) + (f" ({', '.join(words)})" if words else ""))
+    stories = {s for v in contenders for s in v.story_ids}
+    why = "values for different variants or stages"
+    if len(stories) == 1:
+        why = "one source gives several values"
+    return f"{why}: {'; '.join(parts)}"
 
 
 def _story_label(ms: list[CitedClaim], story_id: int) -> str:
@@ -708,6 +774,7 @@ def fact_json(f: Fact) -> dict[str, object]:
         "attribute": f.attribute,
         "name": f.name,
         "conflict": f.conflict,
+        "tie": f.tie,
         "kind": f.conflict_kind,
         "notes": f.notes,
         "values": [_value_json(v) for v in f.values],
@@ -758,7 +825,8 @@ def render_conflicts(report: dict[str, object]) -> str:
         lines.append("no value conflicts")
     for i, f in enumerate(hard, 1):
         label = f"{f['attribute']}{' ' + str(f['name']) if f['name'] else ''}"
-        lines.append(f"{i}. {safe_text(f['model'])} {safe_text(label)}: sources disagree")
+        verdict = "a tie, sources evenly split" if f.get("tie") else "sources disagree"
+        lines.append(f"{i}. {safe_text(f['model'])} {safe_text(label)}: {verdict}")
         lines.extend(_value_lines(f))
     if soft:
         lines.append("")
@@ -855,7 +923,11 @@ def render_summary_markdown(s: ModelSummary, *, requested: str | None = None) ->
             }
         )
         disagreement = ""
-        if f.conflict:
+        if f.tie:
+            tied = [v for v in f.values if v.support == top.support and v.status == top.status]
+            value = " or ".join(human_value(f.attribute, v.value) for v in tied)
+            disagreement = f"**conflict**, a tie: {_plural(top.support)} each"
+        elif f.conflict:
             disagreement = "**conflict**: " + _md(
                 "; ".join(f"{human_value(f.attribute, v.value)} ({_plural(v.support)})" for v in f.values[1:])
             )

@@ -69,11 +69,79 @@ def list_feeds(feeds_path: Path, paths: Paths, *, now: datetime | None = None) -
 
 
 def _check_url(url: str) -> str:
+    from .config import check_feed_url
+
     url = url.strip()
+    try:
+        return check_feed_url(url)
+    except ValueError as exc:
+        raise UsageError(f"not a usable feed URL: {exc}") from None
+
+
+def refused_reason(feeds_path: Path, url: str) -> str | None:
+    """Why ingest will refuse this feed's address under feeds.yaml's `allow_private`, else None.
+
+    Checks IP literals and local names (localhost, *.localhost) without touching the network; a name is
+    checked again on its resolved addresses at fetch time.
+    """
+    import ipaddress
+
+    config = load_feeds(feeds_path) if feeds_path.exists() else FeedsConfig()
+    allow = config.allow_private
+    if allow is True:
+        return None
     parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"not an http(s) feed URL: {url!r}")
-    return url
+    host = (parts.hostname or "").lower()
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    allowed = set(allow) if isinstance(allow, list) else set()
+    if host in allowed or f"{host}:{port}" in allowed or f"[{host}]:{port}" in allowed:
+        return None
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        if host == "localhost" or host.endswith(".localhost"):
+            return (f"{host} is a loopback name; ingest will refuse it unless feeds.yaml allow_private "
+                    f"lists \"{host}\" or \"{host}:{port}\"")
+        return None
+    if ip.is_global and not ip.is_multicast:
+        return None
+    return (f"{host} is a private / loopback / reserved address; ingest will refuse it unless feeds.yaml "
+            f"allow_private lists \"{host}\" or \"{host}:{port}\"")
+
+
+def _find(config: FeedsConfig, key: str) -> Feed:
+    """The feed whose URL is `key`, or whose name is `key` (case-insensitive, must be unique)."""
+    matches = [f for f in config.feeds if f.url == key.strip()]
+    if not matches:
+        matches = [f for f in config.feeds if f.name.casefold() == key.strip().casefold()]
+    if not matches:
+        raise UsageError(f"no feed with URL or name {key!r}")
+    if len(matches) > 1:
+        raise UsageError(f"{len(matches)} feeds are named {key!r}; give its URL")
+    return matches[0]
+
+
+def set_enabled(feeds_path: Path, key: str, enabled: bool) -> tuple[Feed, bool]:
+    """Set a feed's `enabled` flag in feeds.yaml; (the feed, whether anything changed)."""
+    config = load_feeds(feeds_path)
+    feed = _find(config, key)
+    if feed.enabled == enabled:
+        return feed, False
+    feed.enabled = enabled
+    save_feeds(config, feeds_path)
+    return feed, True
+
+
+def refresh_feeds(feeds_path: Path, paths: Paths, key: str | None) -> list[Feed]:
+    """Clear the backoff of one feed (`key`: URL or name) or of all (None): the next ingest polls them."""
+    from .store import Store
+
+    config = load_feeds(feeds_path)
+    feeds = list(config.feeds) if key is None else [_find(config, key)]
+    if paths.db.exists() and feeds:
+        with Store(paths.db) as store:
+            store.clear_backoff([f.url for f in feeds])
+    return feeds
 
 
 def _default_name(url: str) -> str:
@@ -96,14 +164,7 @@ def add_feed(feeds_path: Path, url: str, *, name: str | None = None, tags: list[
 def remove_feed(feeds_path: Path, key: str) -> Feed:
     """Remove the feed whose URL is `key`, or whose name is `key` (case-insensitive, must be unique)."""
     config = load_feeds(feeds_path)
-    matches = [f for f in config.feeds if f.url == key.strip()]
-    if not matches:
-        matches = [f for f in config.feeds if f.name.casefold() == key.strip().casefold()]
-    if not matches:
-        raise UsageError(f"no feed with URL or name {key!r}")
-    if len(matches) > 1:
-        raise UsageError(f"{len(matches)} feeds are named {key!r}; remove one by URL")
-    gone = matches[0]
+    gone = _find(config, key)
     config.feeds = [f for f in config.feeds if f is not gone]
     save_feeds(config, feeds_path)
     return gone

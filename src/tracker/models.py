@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 Attribute = Literal[
     "parameters_total",
@@ -36,10 +36,11 @@ class Feed(BaseModel):
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    name: str
-    url: str
-    tags: list[str] = Field(default_factory=list)
-    enabled: bool = True
+    # Strict: feeds.yaml is typed by hand; `enabled: 1` or `name: 42` is a mistake to report, not coerce.
+    name: StrictStr
+    url: StrictStr
+    tags: list[StrictStr] = Field(default_factory=list)
+    enabled: StrictBool = True
 
 
 class Entry(BaseModel):

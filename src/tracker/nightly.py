@@ -114,12 +114,27 @@ def run_nightly(
         until = max(now, (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0))
         with Store(paths.db) as store:
             since = _period_start(store.get_meta(META_LAST_UNTIL), until)
-            out = paths.digests / f"{now.date().isoformat()}.md"
+            until = max(until, since + timedelta(seconds=1))  # never an empty period
+            out = _free_digest_path(paths.digests, now.date().isoformat())
             digest = write_digest(store, since=since, until=until, out=out, by="fetched")
             store.set_meta(META_LAST_UNTIL, until.isoformat(timespec="seconds"))
         lines = [feed_line(f) for f in report.feeds]
         _append_log(paths.data_dir / LOG_NAME, now, lines, report, out)
     return NightlyReport(ingest=report, digest=digest, digest_path=out, since=since, until=until, lines=lines)
+
+
+SAME_RUN_SLACK = timedelta(seconds=5)
+
+
+def _free_digest_path(directory: Path, day: str) -> Path:
+    """digests/DAY.md, or DAY-2.md, DAY-3.md ... when that day already has a digest (a second run keeps the
+    first: each run's digest covers only what that run fetched)."""
+    out = directory / f"{day}.md"
+    n = 2
+    while out.exists():
+        out = directory / f"{day}-{n}.md"
+        n += 1
+    return out
 
 
 def _period_start(last: str | None, until: datetime) -> datetime:
@@ -133,8 +148,10 @@ def _period_start(last: str | None, until: datetime) -> datetime:
     if previous is None:
         return until - DEFAULT_PERIOD
     previous = previous if previous.tzinfo else previous.replace(tzinfo=UTC)
-    if previous >= until:  # the clock went backwards: fall back to the last day
-        return until - DEFAULT_PERIOD
+    if previous >= until:
+        if previous - until <= SAME_RUN_SLACK:  # a run right after the last one (same second): go on from it
+            return previous
+        return until - DEFAULT_PERIOD  # the clock went backwards: fall back to the last day
     return max(previous, until - MAX_PERIOD)
 
 

@@ -368,11 +368,14 @@ def add_documents(
     config: FeedsConfig | None = None,
     progress: Progress | None = None,
     embedder: Any = None,
+    filter_topic: bool = True,
 ) -> IngestReport:
     """Store local .txt / .html files or single page URLs as articles, with their claims, then index.
 
     A .txt file is stored byte-exact (decoded as UTF-8), so claim offsets point into the file. Sources that
     cannot be read are listed in `report.missing`; the others are still stored. Re-adding stores nothing.
+    Like ingest, only on-topic sources are stored unless `filter_topic` is False (`add --force`); each
+    off-topic one adds an error line ending in ADD_OFF_TOPIC_HINT.
     """
     started = perf_counter()
     report = IngestReport()
@@ -388,13 +391,15 @@ def add_documents(
                 report.missing.append(source)
                 report.errors.append(str(exc) if source in str(exc) else f"{source}: {exc}")
             else:
-                failed = report.failed_items
+                failed, off_topic = report.failed_items, report.off_topic
                 _store_page_safely(
                     store, report, page, entry=None, source=site,
-                    published=when or page.published, filter_topic=False,
+                    published=when or page.published, filter_topic=filter_topic, remember_skip=False,
                 )
                 if report.failed_items > failed:  # read but not storable: the user must hear of it
                     report.missing.append(source)
+                if report.off_topic > off_topic:
+                    report.errors.append(f"{source}: not about AI models; {ADD_OFF_TOPIC_HINT}")
             if progress:
                 progress("articles", n, len(sources))
         store.finish_run(run_id, articles_new=report.articles_new, claims_new=report.claims_new)
@@ -438,6 +443,40 @@ def _load_source(source: str, config: FeedsConfig | None) -> tuple[PageText, str
                     site_name="local file"), "local file"
 
 
+ADD_OFF_TOPIC_HINT = "use --force to store it anyway"
+
+
+def forget_articles(paths: Paths, keys: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Remove the articles named by id or URL, with their claims, then drop their vectors from the index.
+
+    Returns (removed articles, keys that matched nothing). Ingest will not store them again.
+    """
+    from .text import canonical_url
+
+    removed: list[dict[str, Any]] = []
+    unknown: list[str] = []
+    if not paths.db.exists():
+        return removed, list(keys)
+    paths.ensure()
+    with Store(paths.db) as store:
+        for key in keys:
+            ids = store.article_ids_for(key)
+            if not ids and key.lower().startswith(("http://", "https://")):
+                try:
+                    ids = store.article_ids_for(canonical_url(key))
+                except Exception:  # noqa: BLE001 - a malformed URL simply matches nothing
+                    ids = []
+            if not ids and Path(key).expanduser().is_file():
+                ids = store.article_ids_for(Path(key).expanduser().resolve().as_uri())  # `tracker add FILE`
+            found = [a for a in (store.delete_article(i) for i in ids) if a is not None]
+            removed.extend(found)
+            if not found:
+                unknown.append(key)
+        if removed and (paths.index_dir.exists()):
+            _sync_index(store, paths, IngestReport(), None, None)  # drops the vectors of removed claims
+    return removed, unknown
+
+
 # -- read side ----------------------------------------------------------------------------------------
 def reindex(paths: Paths, *, progress: Progress | None = None, embedder: Any = None) -> int:
     """Rebuild the FAISS index from SQLite; return the number of claims indexed."""
@@ -449,8 +488,10 @@ def reindex(paths: Paths, *, progress: Progress | None = None, embedder: Any = N
 def _open_readonly(paths: Paths) -> Store | None:
     if not paths.db.exists():
         return None
+    # Where we may write, a read-write handle, so pending migrations apply; a read-only store is read as is.
+    writable = os.access(paths.db, os.W_OK) and os.access(paths.data_dir, os.W_OK)
     try:
-        return Store(paths.db)  # read-write handle so pending migrations apply; used only to read
+        return Store(paths.db, readonly=not writable)
     except StoreError:
         raise
     except Exception as exc:  # noqa: BLE001

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .errors import StoreError
 from .models import Article, CitedClaim, Claim, ClaimValue
@@ -127,6 +128,16 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
+def _reason(exc: BaseException) -> str:
+    """SQLite's message, with a hint for the ones users meet."""
+    text = str(exc)
+    if "file is not a database" in text:
+        return "file is not a database (corrupt or not a tracker store)"
+    if "readonly" in text or "read-only" in text:
+        return f"{text} (the data dir or tracker.db is read-only; read commands still work)"
+    return text
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -162,9 +173,7 @@ class Store:
         self.readonly = readonly
         try:
             if readonly:
-                self.db = sqlite3.connect(
-                    f"file:{self.path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-                )
+                self.db = self._connect_readonly()
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -176,7 +185,47 @@ class Store:
                 self.db.execute("PRAGMA synchronous = NORMAL")
                 self.migrate()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: {exc}") from None
+            raise StoreError(f"{self.path}: {_reason(exc)}") from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: {exc.strerror or exc}") from None
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """A read-only connection that works where nothing may be written; it never writes itself.
+
+        `mode=ro` first (sees a live writer's WAL). When the directory or the file is read-only, SQLite cannot
+        create the WAL index (-shm) and fails to read: then `immutable=1`, which reads the file as it is
+        (no writer can be appending to a store nobody may write). The schema is checked here, so a file of
+        random bytes or a foreign database is one clear error, not a failure deep inside a query.
+        """
+        if not self.path.is_file():
+            raise StoreError(f"{self.path}: {'not a file' if self.path.exists() else 'no such store'}")
+        uri = "file:" + quote(str(self.path.absolute()))
+        last: sqlite3.DatabaseError | None = None
+        for flags in ("mode=ro", "mode=ro&immutable=1"):
+            db = sqlite3.connect(f"{uri}?{flags}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                tables = int(db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+            except sqlite3.OperationalError as exc:
+                db.close()
+                last = exc  # could not open the file or its WAL index for reading: try immutable
+                continue
+            except sqlite3.DatabaseError as exc:
+                db.close()
+                raise StoreError(f"{self.path}: {_reason(exc)}") from None
+            problem = None
+            if version > len(MIGRATIONS):
+                problem = f"schema version {version} is newer than this tracker knows"
+            elif version == 0 and tables:
+                problem = "not a tracker store (an SQLite file without our schema)"
+            elif 0 < version < len(MIGRATIONS):
+                problem = "an older schema; run `tracker ingest` or `tracker reindex` once with write access"
+            if problem:
+                db.close()
+                raise StoreError(f"{self.path}: {problem}")
+            # version 0 and no tables: a store being created right now; its tables appear on commit.
+            return db
+        raise StoreError(f"{self.path}: cannot read ({_reason(last) if last else 'unknown error'})")
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -241,6 +290,46 @@ class Store:
         if fields:
             sets = ", ".join(f"{k} = ?" for k in fields)
             self.db.execute(f"UPDATE feeds SET {sets} WHERE url = ?", (*fields.values(), url))
+
+    def clear_backoff(self, urls: Iterable[str]) -> None:
+        """Forget these feeds' error backoff and Retry-After deadline, so the next run polls them now."""
+        for url in urls:
+            self.db.execute("UPDATE feeds SET retry_after = NULL WHERE url = ?", (url,))
+
+    def delete_article(self, article_id: int) -> dict[str, Any] | None:
+        """Remove one article and its claims (one transaction), and models left without any claim.
+
+        Its URLs and GUID are remembered as skipped ("forgotten") so ingest does not store it again.
+        Returns {id, url, title, claims} or None when there is no such article.
+        """
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT id, url, canonical_url, title, feed_url, guid FROM articles WHERE id = ?",
+                (article_id,),
+            ).fetchone()
+            if row is None:
+                return None
+            models = [r[0] for r in db.execute(
+                "SELECT DISTINCT model FROM claims WHERE article_id = ?", (article_id,)
+            )]
+            claims = db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,)).rowcount
+            db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            for model in models:
+                if db.execute("SELECT 1 FROM claims WHERE model = ? LIMIT 1", (model,)).fetchone() is None:
+                    db.execute("DELETE FROM aliases WHERE model = ?", (model,))
+                    db.execute("DELETE FROM models WHERE name = ?", (model,))
+            self.mark_skipped("forgotten", feed_url=row["feed_url"], guid=row["guid"],
+                              urls=(row["url"], row["canonical_url"]))
+        return {"id": row["id"], "url": row["url"], "title": row["title"], "claims": claims}
+
+    def article_ids_for(self, key: str) -> list[int]:
+        """Ids of the articles a user means by `key`: an id, a URL or canonical URL."""
+        if key.strip().isdigit():
+            return [int(key)] if self.article(int(key)) is not None else []
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE url = ? OR canonical_url = ?", (key.strip(), key.strip())
+        )
+        return [int(r[0]) for r in rows]
 
     def feed_states(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute("SELECT * FROM feeds ORDER BY name, url")]
