@@ -103,8 +103,10 @@ def _open_benchmarks(
 
 def _with_version(text: str, m: re.Match[str], name: str) -> tuple[int, str]:
     """ "LiveCodeBench v6", "MATH Level 5": a version that identifies the test stays in the name."""
-    tail = re.match(r"\s(v\d+(?:\.\d+)?|Level\s\d+)\b", text[m.end() : m.end() + 12])
-    return (m.end() + tail.end(), f"{name} {tail.group(1)}") if tail else (m.end(), name)
+    tail = re.match(r"\s(v\d+(?:\.\d+)?|Level\s\d+|(?:19|20)\d\d)\b(?!\s?%)", text[m.end() : m.end() + 12])
+    if tail is None or (tail.group(1)[:2] in ("19", "20") and re.search(r"\d{4}", name)):
+        return m.end(), name
+    return m.end() + tail.end(), f"{name} {tail.group(1)}"
 
 
 def find_benchmarks(doc: Doc) -> list[Found]:

@@ -382,6 +382,11 @@ def _kv_value(attr: str, extra: str | None, val: str) -> tuple[int | float | str
         ):
             return None
         value = tidy(float(m.group("score")))
+        if re.match(
+            r"\s*(?:improvement|better|higher|lower|gain|increase|more|faster|cheaper|over|than|of\b)",
+            val[m.end() :],
+        ):
+            return None  # "15% improvement over Sonnet 4.5": a relative gain, not a score
         return (value, m.end()) if value <= 3000 else None
     return None
 
@@ -425,7 +430,7 @@ def find_key_values(doc: Doc) -> list[Found]:
         bench_name: str | None = None
         attr_extra = _key_attr(key, val)
         if attr_extra and attr_extra[0] == "benchmark" and attr_extra[1]:
-            version = re.search(r"\s(v\d+(?:\.\d+)?|Level\s\d+)\b", key)
+            version = re.search(r"\s(v\d+(?:\.\d+)?|Level\s\d+|(?:19|20)\d\d)\b", key)
             if version and version.group(1) not in attr_extra[1]:
                 attr_extra = ("benchmark", f"{attr_extra[1]} {version.group(1)}")  # "LiveCodeBench v6"
         if in_key:
