@@ -45,7 +45,7 @@ def extract_claims(text: str, published: date | datetime | None = None) -> list[
     found += find_dates(doc)
     found += find_hardware(doc)
     found += find_benchmarks(doc)
-    found += find_tables(doc)
+    found = _structure_wins(found, find_tables(doc))
     found = _structure_wins(found, find_key_values(doc))
     found += find_developers(doc)
     return finalize(doc, found)

@@ -41,6 +41,58 @@ def find_tables(doc: Doc) -> list[Found]:
         out += _pipe_table(doc, block)
     out += _vertical_tables(doc)
     out += _spaced_tables(doc, lines)
+    out += _inline_transposed(doc, lines)
+    return out
+
+
+# One value of a transposed row: a price pair, a price, a date, a size or count, a score.
+_ROW_ATOM = re.compile(
+    r"\$\s?\d+(?:\.\d+)?\s*/\s*\$\s?\d+(?:\.\d+)?(?:\s+per\s+\w+)?"
+    r"|\$\s?\d+(?:\.\d+)?(?:\s*/\s*\w+)?"
+    r"|(?:19|20)\d\d-[01]\d-[0-3]\d"
+    r"|\d[\d,]*(?:\.\d+)?\s?(?:[KMBT]\b|%|k\b)?(?:\s+tokens)?"
+)
+
+
+def _inline_transposed(doc: Doc, lines: list[tuple[int, int]]) -> list[Found]:
+    """Tables flattened to single spaces: "Feature Claude Opus 4 Claude Sonnet 4", then "Context Window 200K 200K"."""
+    text = doc.text
+    out: list[Found] = []
+    for i, (s, e) in enumerate(lines):
+        ms = [m for m in doc.mentions if s <= m.start and m.end <= e and m.kind != "reference"]
+        if len(ms) < 2 or "|" in text[s:e]:
+            continue
+        rest = text[s:e]
+        for m in reversed(ms):
+            rest = rest[: m.start - s] + rest[m.end - s :]
+        if len(rest.split()) > 2 or re.search(r"\d", rest):
+            continue  # a sentence that names two models, not a header row
+        for rs, re_ in lines[i + 1 : i + 25]:
+            row = text[rs:re_]
+            first = re.search(r"[$\d]", row)
+            if first is None:
+                continue
+            label = row[: first.start()].strip()
+            attr_extra = column_attr(label) if label else None
+            if attr_extra is None:
+                continue
+            atoms = [a for a in _ROW_ATOM.finditer(row, first.start()) if a.group(0).strip()]
+            if len(atoms) != len(ms):
+                continue
+            attr, extra = attr_extra
+            for model, atom in zip(ms, atoms, strict=True):
+                raw = atom.group(0).strip()
+                if attr in ("price_input", "price_output") and "/" in raw and "$" in raw.split("/", 1)[1]:
+                    pair = re.findall(r"\$\s?(\d+(?:\.\d+)?)", raw)
+                    low = label.lower()
+                    if "input" in low and "output" in low and len(pair) == 2:
+                        for which, price in zip(("price_input", "price_output"), pair, strict=True):
+                            out.append(Found(which, per_million(price, "1M"), rs, rs + atom.end(), [model]))
+                    continue
+                value = cell_value(attr_extra, re.sub(r"\s+tokens$", "", raw))
+                if value is not None:
+                    name = extra if attr == "benchmark" else None
+                    out.append(Found(attr, value, rs, rs + atom.end(), [model], name=name))
     return out
 
 
@@ -246,9 +298,9 @@ def column_attr(header: str) -> tuple[str, str | None] | None:
         return ("parameters_total", None)
     if "context" in h:
         return ("context_window", None)
-    if "input" in h and ("$" in h or "price" in h or "cost" in h or "/1m" in h or "per" in h):
+    if "input" in h and ("$" in h or "pric" in h or "cost" in h or "/1m" in h or "per" in h):
         return ("price_input", "1K" if re.search(r"/\s*1k|per\s+1k|thousand", h) else None)
-    if "output" in h and ("$" in h or "price" in h or "cost" in h or "/1m" in h or "per" in h):
+    if "output" in h and ("$" in h or "pric" in h or "cost" in h or "/1m" in h or "per" in h):
         return ("price_output", "1K" if re.search(r"/\s*1k|per\s+1k|thousand", h) else None)
     if "licen" in h:
         return ("license", None)
