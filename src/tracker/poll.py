@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from .config import FeedsConfig
 from .errors import FetchError, ParseError
 from .fetch import AddressPolicy, Fetcher, FetchResult, Limits, RetryAfterError
+from .jsonfeed import looks_like_json, parse_json_feed
 from .models import Entry, Feed
 from .text import PageText, canonical_url, extract_page, page_from_entry, sandbox, strip_html
 
@@ -38,7 +39,10 @@ BACKOFF_CAP = timedelta(hours=6)  # well under a day: a nightly run never skips 
 RETRY_AFTER_PREFIX = "retry-after: "  # last_error of a feed the server told to wait (the host is blocked)
 MAX_ENTRIES = 1000  # per feed document
 MAX_NEW_PER_FEED = 200  # pages fetched per feed per run
-FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+    "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5, */*;q=0.1"
 
 
@@ -210,11 +214,14 @@ def _parse_feed(body: bytes, content_type: str) -> dict[str, Any]:
             "content": str(content)[:1_000_000],
         })
     exc = parsed.get("bozo_exception")
+    channel = parsed.get("feed", {})
     return {
         "version": parsed.get("version") or "",
         "bozo": bool(parsed.get("bozo")),
         "bozo_exception": f"{type(exc).__name__}: {exc}"[:300] if exc else None,
-        "title": str(parsed.get("feed", {}).get("title") or "")[:500],
+        "title": str(channel.get("title") or "")[:500],
+        # the channel itself was read (a title or a link): an empty feed, not a broken one
+        "has_channel": bool(channel.get("title") or channel.get("link")),
         "entries": entries,
     }
 
@@ -257,17 +264,27 @@ def entries_from_parsed(feed_url: str, base_url: str, parsed: Mapping[str, Any])
 
 
 async def parse_feed(result: FetchResult, feed_url: str, *, timeout: float = 20.0) -> list[Entry]:
-    """Entries of a downloaded feed; ParseError when it is not a feed or parsing overran its limit."""
+    """Entries of a downloaded feed; ParseError when it is not a feed or parsing overran its limit.
+
+    JSON Feed goes to `jsonfeed` (by its body or content type), everything else to feedparser with the
+    full Content-Type header: its charset decides how a feed without an XML encoding declaration decodes.
+    """
     if not result.body.strip():
         raise ParseError("empty feed body")
-    parsed = await asyncio.to_thread(
-        sandbox().run, _parse_feed_in_worker, result.body, result.url, result.content_type, timeout=timeout
-    )
+    if looks_like_json(result.body, result.content_type):
+        parsed = await asyncio.to_thread(parse_json_feed, result.body)
+    else:
+        header = result.headers.get("content-type", "").strip()[:200] or result.content_type
+        parsed = await asyncio.to_thread(
+            sandbox().run, _parse_feed_in_worker, result.body, result.url, header, timeout=timeout
+        )
     entries = entries_from_parsed(feed_url, result.url, parsed)
     if not entries and not parsed["version"]:
         reason = parsed.get("bozo_exception") or "no feed elements"
         raise ParseError(f"not a feed ({result.content_type or 'no content type'}): {reason}")
-    if not entries and parsed["bozo"]:  # a broken feed with nothing usable; a valid empty feed is fine
+    if not entries and parsed["bozo"] and not parsed.get("has_channel"):
+        # broken with nothing usable; a valid empty feed, or an empty one whose channel was read despite a
+        # recoverable error (an HTML entity in its title), counts as read
         raise ParseError(f"malformed feed: {parsed.get('bozo_exception') or 'unknown error'}")
     return entries
 
