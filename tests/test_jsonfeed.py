@@ -63,8 +63,10 @@ def test_a_bad_item_is_skipped_and_the_others_kept() -> None:
     assert parsed["bozo"] and "items.1.url" in parsed["bozo_exception"]
 
 
-@pytest.mark.parametrize("body", [b"[]", b'"text"', b"{}", b'{"version": "https://example.org/v1", "items": []}',
-                                  b"\xff\xfe{", b"[" * 100_000, b'{"items": [], "version": 1' + b"0" * 5000 + b"}"])
+@pytest.mark.parametrize("body", [
+    b"[]", b'"text"', b"{}", b'{"version": "https://example.org/v1", "items": []}', b"\xff\xfe{",
+    b"[" * 100_000, b'{"items": [], "version": 1' + b"0" * 5000 + b"}",
+])
 def test_documents_that_are_not_json_feeds(body: bytes) -> None:
     with pytest.raises(ParseError):
         parse_json_feed(body)

@@ -13,6 +13,7 @@ first problem.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 from datetime import UTC, datetime
@@ -143,10 +144,8 @@ def parse_json_feed(body: bytes) -> dict[str, Any]:
                                         else "") or html.escape(item.summary or "", quote=False)
         link = (item.url or item.external_url or "").strip()
         if link and site:
-            try:
+            with contextlib.suppress(ValueError):  # else left as written; poll drops non-http(s) links
                 link = urljoin(site, link)
-            except ValueError:
-                pass  # left as written; poll drops what is not an http(s) URL
         entries.append({
             "guid": (item.id or "").strip()[:2000],
             "link": link[:4000],

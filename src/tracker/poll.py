@@ -46,6 +46,16 @@ FEED_ACCEPT = (
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5, */*;q=0.1"
 
 
+# Page errors that mean "abandoned at a time or memory limit", not "this page is unusable": such a page
+# is not stored from the feed's text, but retried on the next run (see pipeline.ingest).
+GAVE_UP_MARKERS = ("gave up after", "worker process died", "worker process did not start", "deadline of")
+
+
+def page_given_up(error: str | None) -> bool:
+    """True for a page error that a later run may not hit (a time or memory limit)."""
+    return error is not None and error.startswith("page: ") and any(m in error for m in GAVE_UP_MARKERS)
+
+
 class FetchedItem(BaseModel):
     """A new entry with its page text (or the feed's own content when the page failed)."""
 
@@ -292,16 +302,25 @@ async def parse_feed(result: FetchResult, feed_url: str, *, timeout: float = 20.
 # -- the poller ------------------------------------------------------------------------------------------
 
 
+# counters(stage, done, total): "feeds" when a feed is done, "pages" when a new entry's page is read (or
+# failed); the pages total grows as feeds are parsed.
+Counters = Callable[[str, int, int | None], None]
+
+
 class _Poller:
     def __init__(self, fetcher: Fetcher, is_known: Callable[[Entry], bool], now: datetime,
-                 progress: Callable[[str], None] | None, page_timeout: float, parse_timeout: float) -> None:
+                 progress: Callable[[str], None] | None, page_timeout: float, parse_timeout: float,
+                 counters: Counters | None = None, feeds_total: int = 0) -> None:
         self.fetcher = fetcher
         self.is_known = is_known
         self.now = now
         self.progress = progress or (lambda _msg: None)
+        self.counters = counters or (lambda _stage, _done, _total: None)
         self.page_timeout = page_timeout
         self.parse_timeout = parse_timeout
         self.pages: dict[str, asyncio.Task[tuple[PageText | None, str | None]]] = {}
+        self.feeds_total, self.feeds_done = feeds_total, 0
+        self.pages_total, self.pages_done = 0, 0
 
     async def feed(self, feed: Feed, old: Mapping[str, Any]) -> FeedResult:
         try:
@@ -311,6 +330,8 @@ class _Poller:
             result = FeedResult(feed=feed, outcome="error", error=message,
                                 state=next_state(old, "error", self.now, error=message))
         result.state["name"] = feed.name
+        self.feeds_done += 1
+        self.counters("feeds", self.feeds_done, self.feeds_total)
         self.progress(f"{feed.name}: {result.outcome}"
                       + (f", {len(result.items)} new" if result.outcome == "ok" else "")
                       + (f" ({result.error})" if result.error else ""))
@@ -348,6 +369,9 @@ class _Poller:
             return FeedResult(feed=feed, outcome="error", error=message,
                               state=next_state(old, "error", self.now, error=message))
         new = [e for e in entries if not self.is_known(e)][:MAX_NEW_PER_FEED]
+        if new:
+            self.pages_total += len(new)
+            self.counters("pages", self.pages_done, self.pages_total)
         items = await asyncio.gather(*(self._item(entry) for entry in new))
         return FeedResult(feed=feed, outcome="ok", items=list(items),
                           state=next_state(old, "ok", self.now, new_entries=len(items), etag=etag,
@@ -362,6 +386,8 @@ class _Poller:
             if task is None:  # the same page linked by two feeds is fetched once
                 task = self.pages[key] = asyncio.ensure_future(self._page(entry.link))
             page, error = await task
+        self.pages_done += 1  # entries without a link count too: the total includes them
+        self.counters("pages", self.pages_done, self.pages_total)
         if page is None:
             fallback = page_from_entry(entry)
             page = fallback if (fallback.text or fallback.title) else None
@@ -405,13 +431,16 @@ async def poll_feeds_async(
     progress: Callable[[str], None] | None = None,
     page_timeout: float = 10.0,
     parse_timeout: float = 20.0,
+    counters: Counters | None = None,
 ) -> list[FeedResult]:
     """`poll_feeds` for callers already inside an event loop."""
     policy = AddressPolicy(config.allow_private)
     async with Fetcher(policy, limits) as fetcher:
         _seed_host_blocks(fetcher, config, states, now)
-        poller = _Poller(fetcher, is_known, now, progress, page_timeout, parse_timeout)
         feeds = config.enabled_feeds
+        poller = _Poller(fetcher, is_known, now, progress, page_timeout, parse_timeout, counters, len(feeds))
+        if counters:
+            counters("feeds", 0, len(feeds))  # shown from the first second, before any answer
         return list(await asyncio.gather(*(poller.feed(f, states.get(f.url) or {}) for f in feeds)))
 
 
@@ -425,8 +454,12 @@ def poll_feeds(
     progress: Callable[[str], None] | None = None,
     page_timeout: float = 10.0,
     parse_timeout: float = 20.0,
+    counters: Counters | None = None,
 ) -> list[FeedResult]:
-    """Poll every enabled feed concurrently; one FeedResult per feed, in config order."""
+    """Poll every enabled feed concurrently; one FeedResult per feed, in config order.
+
+    `progress` gets one line per finished feed; `counters` gets running counts of feeds and pages.
+    """
     return asyncio.run(poll_feeds_async(config, states, is_known=is_known, now=now, limits=limits,
                                         progress=progress, page_timeout=page_timeout,
-                                        parse_timeout=parse_timeout))
+                                        parse_timeout=parse_timeout, counters=counters))
