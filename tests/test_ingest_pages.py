@@ -35,8 +35,8 @@ def _paragraphs(model: str) -> str:
 
 
 def _page(model: str, head: str = "", body_extra: str = "") -> str:
-    return (f"<html><head><title>{model} launches</title>{head}</head><body><article><h1>{model} launches</h1>"
-            f"{_paragraphs(model)}{body_extra}</article></body></html>")
+    return (f"<html><head><title>{model} launches</title>{head}</head><body><article>"
+            f"<h1>{model} launches</h1>{_paragraphs(model)}{body_extra}</article></body></html>")
 
 
 def _item(guid: str, link: str, title: str, *, date: str | None = FEED_DATE, text: str = "") -> str:
@@ -46,7 +46,8 @@ def _item(guid: str, link: str, title: str, *, date: str | None = FEED_DATE, tex
 
 
 def _rss(*items: str) -> str:
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{"".join(items)}</channel></rss>'
+    body = "".join(items)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{body}</channel></rss>'
 
 
 def _config(srv: Any) -> FeedsConfig:
@@ -61,7 +62,8 @@ def _published(paths: Paths) -> dict[str, str | None]:
 # -- dates ---------------------------------------------------------------------------------------------
 
 
-def test_the_feed_date_wins_and_a_page_date_comes_only_from_metadata(http_server: Any, tmp_path: Path) -> None:
+def test_the_feed_date_wins_and_a_page_date_comes_only_from_metadata(http_server: Any,
+                                                                      tmp_path: Path) -> None:
     srv = http_server
     guessable = "<p>Updated 2019-01-01. Copyright 2019 Example Media.</p>"
     meta = '<meta property="article:published_time" content="2026-11-18T08:00:00Z">'
@@ -94,7 +96,8 @@ def test_explicit_date_reads_metadata_never_text() -> None:
     assert date_of("<html><body><time itemprop='datePublished' datetime='2025-05-06T07:08:09+02:00'>May"
                    "</time></body></html>") == "2025-05-06T07:08:09+02:00"
     assert date_of("<html><body><p>Published 4 March 2025, updated 2025-03-05.</p></body></html>") is None
-    assert date_of('<html><head><meta property="article:published_time" content="2019"></head></html>') is None
+    bare_year = '<html><head><meta property="article:published_time" content="2019"></head></html>'
+    assert date_of(bare_year) is None
     assert date_of('<html><head><script type="application/ld+json">{"@type": "Person", '
                    '"datePublished": "2020-01-01"}</script></head></html>') is None
 
@@ -206,7 +209,8 @@ def test_a_page_always_given_up_on_falls_back_to_the_feed_text(slow_site: Any, t
 # -- progress ------------------------------------------------------------------------------------------
 
 
-def test_progress_advances_stage_by_stage(slow_site: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_advances_stage_by_stage(slow_site: Any, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     _slow_extraction(monkeypatch)
     calls: list[tuple[str, int, int | None]] = []
     report = ingest(_config(slow_site), Paths(tmp_path / "data"), now=T0, embedder=FakeEmbedder(),

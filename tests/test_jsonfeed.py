@@ -53,6 +53,15 @@ def test_bad_json_feeds_are_one_line_parse_errors(name: str, reason: str) -> Non
     assert reason in message and "\n" not in message
 
 
+def test_a_titled_feed_without_items_is_read_as_empty() -> None:
+    parsed = parse_json_feed((FEEDS / "jsonfeed_empty_no_items.json").read_bytes())
+    assert parsed["entries"] == [] and parsed["title"] == "Nothing posted yet"
+    assert parsed["bozo"] and "items: missing" in parsed["bozo_exception"]
+    result = FetchResult(BASE, 200, {"content-type": "application/feed+json"},
+                         (FEEDS / "jsonfeed_empty_no_items.json").read_bytes())
+    assert asyncio.run(parse_feed(result, BASE)) == []  # read, not failed
+
+
 def test_a_bad_item_is_skipped_and_the_others_kept() -> None:
     doc = {"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [
         {"id": "ok", "url": "https://a.example.test/1", "title": "Fine"},
@@ -72,13 +81,17 @@ def test_documents_that_are_not_json_feeds(body: bytes) -> None:
         parse_json_feed(body)
 
 
+_KEYS = st.sampled_from(["version", "title", "items", "id", "url", "content_html", "date_published", "x"])
+
+
+def _nested(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.lists(children, max_size=4), st.dictionaries(_KEYS, children, max_size=5))
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["version", "title", "items", "id", "url", "content_html", "date_published", "x"]),
-        inner, max_size=5),
-    max_leaves=20,
+    _nested, max_leaves=20,
 ))
 def test_any_json_gives_entries_or_a_parse_error(doc: Any) -> None:
     if isinstance(doc, dict) and "version" in doc:
@@ -94,6 +107,7 @@ def test_any_json_gives_entries_or_a_parse_error(doc: Any) -> None:
 def test_detection_by_body_and_content_type() -> None:
     assert looks_like_json(b'  \n{"version": 1}', "text/plain")
     assert looks_like_json(b"\xef\xbb\xbf{", "")
+    assert looks_like_json(b" \n\t" * 5000 + b'{"version": 1}', "")  # whitespace far past any sniff window
     assert looks_like_json(b"not json at all", "application/feed+json")
     assert not looks_like_json(b"<?xml version='1.0'?><rss/>", "application/json")
     assert not looks_like_json(b"<rss/>", "application/rss+xml")

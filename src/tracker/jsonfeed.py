@@ -5,10 +5,10 @@ The document is validated with pydantic, then mapped to the same dict `poll._par
 `poll.entries_from_parsed` turns both into the same `Entry` records.
 
 Strict where a reader cannot go on (not JSON, not an object, no `version` naming JSON Feed, `items`
-missing or not a list), lenient where the spec and real feeds are loose: a missing feed title, an item
-`id` written as a number (the spec says readers coerce it to a string), an unparsable date (dropped).
-An item of the wrong shape is skipped; a feed whose items are all unusable is an error that names the
-first problem.
+not a list, or missing from an untitled document), lenient where the spec and real feeds are loose: a
+titled feed without `items` (read as empty), a missing feed title, an item `id` written as a number
+(the spec says readers coerce it to a string), an unparsable date (dropped). An item of the wrong shape
+is skipped; a feed whose items are all unusable is an error that names the first problem.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class _Feed(BaseModel):
 
 def looks_like_json(body: bytes, content_type: str = "") -> bool:
     """True when the bytes should go to this parser: a JSON body, or a JSON content type on a non-XML body."""
-    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head[:1] in (b"{", b"["):
         return True
     return content_type.lower() in JSON_TYPES and head[:1] != b"<"
@@ -123,6 +123,11 @@ def parse_json_feed(body: bytes) -> dict[str, Any]:
         raise ParseError(f"not a JSON Feed: the document is a JSON {type(doc).__name__}, not an object")
     if "version" not in doc and "items" not in doc:
         raise ParseError("not a JSON Feed: no version and no items")
+    no_items = "items" not in doc and isinstance(doc.get("title"), str) and bool(doc["title"].strip())
+    if no_items:
+        # A titled feed with no `items` key: an empty feed that omits the key (Miniflux reads it so),
+        # read as empty like an item-less RSS channel. With no title either, it is an error.
+        doc = {**doc, "items": []}
     try:
         feed = _Feed.model_validate(doc)
     except ValidationError as exc:
@@ -155,11 +160,13 @@ def parse_json_feed(body: bytes) -> dict[str, Any]:
         })
     if skipped and not entries:
         raise ParseError(f"invalid JSON Feed: no usable item ({skipped[0]})")
+    if no_items:
+        skipped.append("items: missing (read as an empty feed)")
     version = feed.version.rstrip("/").rsplit("/", 1)[-1]
     return {
         "version": f"json{version.replace('.', '')}",  # json1, json11: as feedparser names them
         "bozo": bool(skipped),
-        "bozo_exception": f"{len(skipped)} item(s) skipped: {skipped[0]}"[:300] if skipped else None,
+        "bozo_exception": "; ".join(skipped)[:300] if skipped else None,
         "title": (feed.title or "")[:500],
         "has_channel": True,
         "entries": entries,
