@@ -144,9 +144,11 @@ def _print_report(report: Any, *, show_errors: bool = True) -> None:
     parts = [f"{report.articles_new} new articles", f"{report.claims_new} claims"]
     if report.feeds or report.feeds_failed:
         parts.insert(0, f"{report.feeds_ok} feeds read, {report.feeds_failed} failed")
-    for key in ("duplicates", "off_topic", "failed_items", "pages_given_up"):
+    for key in ("duplicates", "off_topic", "failed_items"):
         if getattr(report, key):
             parts.append(f"{getattr(report, key)} {key.replace('_', '-')}")
+    if getattr(report, "pages_given_up", 0):
+        parts.append(f"{report.pages_given_up} page(s) given up at the time limit (retried next run)")
     out(", ".join(parts) + f" ({report.seconds.get('total', 0.0):.1f}s)\n")
     for error in report.errors[:5] if show_errors else []:
         sys.stderr.write(f"  skipped {_safe(error)[:300]}\n")
