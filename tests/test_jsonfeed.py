@@ -149,3 +149,15 @@ def test_poll_reads_a_json_feed_from_a_local_server(http_server: Any) -> None:
     assert bad.outcome == "error" and (bad.error or "").startswith("parse: invalid JSON Feed: items")
     accept = next(h for _, p, h in srv.requests if p == "/feed.json").get("Accept", "")
     assert "application/feed+json" in accept
+
+
+def test_a_json_feed_that_overruns_its_parse_limit_is_abandoned() -> None:
+    """JSON Feed is parsed in a sandbox worker too, under the same limit as XML feeds."""
+    items = [{"id": str(n), "url": f"https://a.example.test/{n}", "content_text": "x" * 5000}
+             for n in range(1000)]
+    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "big", "items": items}
+    body = json.dumps(doc).encode()
+    result = FetchResult(BASE, 200, {"content-type": "application/feed+json"}, body)
+    with pytest.raises(ParseError, match="gave up after"):
+        asyncio.run(parse_feed(result, BASE, timeout=0.001))
+    assert len(asyncio.run(parse_feed(result, BASE))) == 1000  # a fresh worker takes over
