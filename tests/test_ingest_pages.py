@@ -239,3 +239,15 @@ def test_the_cli_prints_plain_progress_lines_when_piped(slow_site: Any, run_cli:
     assert lines[:3] == ["polling feeds: 1/1", "fetching pages: 2/2", "reading articles: 2/2"]
     assert lines[3].startswith("embedding claims: ")
     assert "storing articles" not in result.stderr
+
+
+def test_status_reports_pages_given_up(data_dir: Path, run_cli: Any) -> None:
+    with Store(data_dir / "tracker.db") as store:
+        store.set_meta(pipeline.LAST_GIVEN_UP_KEY, "2")
+        store.set_meta(pipeline.PAGE_RETRIES_KEY, json.dumps({"https://a.example.test/1": 1,
+                                                              "https://a.example.test/2": 2}))
+    text = run_cli("--feeds", str(data_dir / "none.yaml"), "status")
+    assert text.code == 0, text.stderr
+    assert "pages given up on (time limit) by the last ingest: 2, to retry on the next: 2" in text.stdout
+    info = json.loads(run_cli("--feeds", str(data_dir / "none.yaml"), "status", "--json").stdout)
+    assert info["pages_given_up_last_run"] == 2 and info["pages_to_retry"] == 2
