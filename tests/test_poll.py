@@ -263,3 +263,30 @@ def test_a_feed_that_overruns_its_parse_limit_is_abandoned(http_server: Any) -> 
     # the killed worker is replaced: the next run parses normally
     again = poll_feeds(_config(srv, feeds[1]), {}, is_known=lambda e: False, now=T0)
     assert again[0].outcome == "ok" and [it.entry.guid for it in again[0].items] == ["g1"]
+
+
+# -- the HTTP charset and recoverable errors ----------------------------------------------------------
+
+
+def test_the_http_charset_decodes_a_feed_without_an_xml_encoding(http_server: Any) -> None:
+    srv = http_server
+    body = (FEEDS / "charset_windows1251.rss").read_bytes()
+    assert b"encoding=" not in body  # only the HTTP header can tell how to decode it
+    srv.add("/ru", body, content_type="application/rss+xml; charset=windows-1251")
+    srv.add("/osprey-3", "x", status=404)
+    (result,) = poll_feeds(_config(srv, Feed(name="ru", url=srv.url("/ru"))), {}, is_known=lambda e: False,
+                           now=T0)
+    assert result.outcome == "ok"
+    (item,) = result.items
+    assert item.entry.title == "Модель Osprey-3 вышла"
+    assert item.page is not None and item.page.text == "Модель Osprey-3 имеет 12 миллиардов параметров."
+
+
+def test_an_item_less_feed_with_a_recoverable_error_counts_as_read(http_server: Any) -> None:
+    srv = http_server
+    srv.add("/empty", (FEEDS / "bozo_empty_channel.rss").read_bytes(), content_type="application/rss+xml")
+    srv.add("/truncated", "<rss version='2.0'><channel><item>", content_type="application/rss+xml")
+    feeds = [Feed(name="empty", url=srv.url("/empty")), Feed(name="truncated", url=srv.url("/truncated"))]
+    empty, truncated = poll_feeds(_config(srv, *feeds), {}, is_known=lambda e: False, now=T0)
+    assert empty.outcome == "ok" and empty.items == [] and empty.state["consecutive_errors"] == 0
+    assert truncated.outcome == "error" and "malformed feed" in (truncated.error or "")

@@ -76,7 +76,7 @@ def test_extract_page_main_text_and_metadata() -> None:
     assert page.title == "Heron-4 launches"
     assert page.canonical_url == "https://news.example.test/heron-4"
     assert page.site_name == "Example News"
-    assert page.published == datetime(2026, 2, 3, tzinfo=UTC)
+    assert page.published == datetime(2026, 2, 3, 10, tzinfo=UTC)  # the metadata's time is kept
 
 
 def test_a_page_cannot_claim_another_sites_canonical_url() -> None:

@@ -123,14 +123,15 @@ def _is_tty() -> bool:
 class _ProgressView:
     """Progress for ingest / reindex: rich bars on a terminal, a few plain lines when piped or under cron."""
 
-    LABELS = {"feeds": "polling feeds", "articles": "storing articles", "index": "embedding claims"}
+    LABELS = {"feeds": "polling feeds", "pages": "fetching pages", "articles": "reading articles",
+              "index": "embedding claims"}
 
     def __init__(self, *, quiet: bool = False) -> None:
         self.quiet = quiet
         self.tty = _is_tty() and not quiet
         self._bar: Any = None
         self._tasks: dict[str, Any] = {}
-        self._announced: set[str] = set()
+        self._last: dict[str, tuple[int, int | None]] = {}  # piped: the latest figures of each stage
 
     def __enter__(self) -> _ProgressView:
         if self.tty:
@@ -147,6 +148,8 @@ class _ProgressView:
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
             self._bar.stop()
+        for stage in list(self._last):
+            self._line(stage)
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         if self.quiet:
@@ -157,9 +160,15 @@ class _ProgressView:
             if task is None:
                 task = self._tasks[stage] = self._bar.add_task(label, total=total)
             self._bar.update(task, completed=done, total=total)
-        elif total and done >= total and stage not in self._announced:
-            self._announced.add(stage)  # piped: one line per finished stage
-            sys.stderr.write(f"{label}: {done}/{total}\n")
+            return
+        # piped or under cron: one line per stage with its final figures, at the end (stages overlap:
+        # pages are fetched while other feeds are still polled, and a stage's total may grow)
+        self._last[stage] = (done, total)
+
+    def _line(self, stage: str) -> None:
+        done, total = self._last.pop(stage)
+        label = self.LABELS.get(stage, stage)
+        sys.stderr.write(f"{label}: {done}/{total}\n" if total is not None else f"{label}: {done}\n")
 
 
 def _load_config(state: State) -> Any:
@@ -181,6 +190,8 @@ def _print_report(report: Any, *, show_errors: bool = True) -> None:
     for key in ("duplicates", "off_topic", "failed_items"):
         if getattr(report, key):
             parts.append(f"{getattr(report, key)} {key.replace('_', '-')}")
+    if getattr(report, "pages_given_up", 0):
+        parts.append(f"{report.pages_given_up} page(s) given up at the time limit (retried next run)")
     out(", ".join(parts) + f" ({report.seconds.get('total', 0.0):.1f}s)\n")
     for error in report.errors[:5] if show_errors else []:
         sys.stderr.write(f"  skipped {_safe(error)[:300]}\n")
@@ -325,6 +336,9 @@ def status(
             f"{run['claims_new']} claims, {run['feeds_ok']} feeds ok, {run['feeds_failed']} failed\n")
     else:
         out("last ingest: never\n")
+    if info.get("pages_given_up_last_run") or info.get("pages_to_retry"):
+        out(f"pages given up on (time limit) by the last ingest: {info['pages_given_up_last_run']}, "
+            f"to retry on the next: {info['pages_to_retry']}\n")
     for f in info["feeds"]:
         extra = f" ({_safe(f['last_error'])})" if f["health"] == "failing" and f["last_error"] else ""
         out(f"  {f['health']:<12} {_safe(f['name'] or f['url'])}{extra}\n")

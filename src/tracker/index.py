@@ -70,7 +70,8 @@ NPROBE_CANDIDATES = (16, 24, 32, 48, 64, 96, 128, 192, 256)
 TARGET_RECALL = 0.98
 TUNE_NOISE = 0.07  # per-dimension sigma of the stand-ins' noise (384 dims: cosine ~0.6)
 QUERY_THREADS = 1  # one query scans a few MB: OpenMP start-up costs more than it saves
-EMBED_CHUNK = 2048  # claims embedded between progress reports / checkpoint checks
+EMBED_CHUNK = 2048  # claims embedded between checkpoint checks
+PROGRESS_CHUNK = 128  # ... and between progress reports when someone watches
 CHECKPOINT_SECONDS = 120.0  # during a long sync, save at most this often so a kill loses little work
 
 
@@ -392,23 +393,25 @@ class VectorIndex:
     def _embed_missing(
         self, store: Store, embedder: EmbedderLike | None, missing: np.ndarray, progress: Progress | None
     ) -> int:
-        if embedder is None:
-            from .embed import Embedder
-
-            embedder = Embedder()
-        if embedder.model_id != self.model_id:
-            raise IndexError_(f"embedder {embedder.model_id!r} is not the index model {self.model_id!r}")
         # Usually the missing claims are the newest ones: read texts from the first missing id on.
         wanted = set(missing.tolist())
         rows = store.claim_texts(int(missing.min()) - 1)
         if len(rows) != len(wanted):
             rows = [(i, t) for i, t in rows if i in wanted]
         total, done = len(rows), 0
-        last_save = time.monotonic()
         if progress:
-            progress(0, total)
-        for start in range(0, total, EMBED_CHUNK):
-            chunk = rows[start : start + EMBED_CHUNK]
+            progress(0, total)  # before the model loads: the bar shows up at once
+        if embedder is None:
+            from .embed import Embedder
+
+            embedder = Embedder()
+        if embedder.model_id != self.model_id:
+            raise IndexError_(f"embedder {embedder.model_id!r} is not the index model {self.model_id!r}")
+        last_save = time.monotonic()
+        # small chunks while a progress bar watches (it advances as it goes), big ones otherwise
+        step = PROGRESS_CHUNK if progress else EMBED_CHUNK
+        for start in range(0, total, step):
+            chunk = rows[start : start + step]
             vecs = embedder.encode([t for _, t in chunk])
             self.add([i for i, _ in chunk], vecs)
             done += len(chunk)

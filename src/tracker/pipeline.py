@@ -37,8 +37,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# progress(stage, done, total): stage is "feeds", "articles" or "index"; total None when unknown.
+# progress(stage, done, total), each stage advancing as it goes: "feeds" (polled), "pages" (fetched and
+# their text extracted; the total grows as feeds are parsed), "articles" (judged, claims extracted, stored
+# or skipped), "index" (claims embedded); total None when unknown.
 Progress = Callable[[str, int, int | None], None]
+
+MAX_PAGE_TRIES = 3  # runs in a row a page may be given up on (time limit) before the feed's text is kept
+PAGE_RETRIES_KEY = "page_retries"  # meta: {page url: runs in a row it was given up on}
+LAST_GIVEN_UP_KEY = "pages_given_up_last_run"  # meta: how many pages the last ingest gave up on
 
 STALE_AFTER = timedelta(days=30)  # a feed that answers but has had nothing new for this long is stale
 
@@ -96,6 +102,8 @@ class IngestReport(BaseModel):
     duplicates: int = 0
     off_topic: int = 0
     failed_items: int = 0  # entries whose page and feed text were both unusable
+    pages_given_up: int = 0  # pages abandoned at a time / memory limit: not stored, retried next run
+    pages_retry: list[str] = Field(default_factory=list)  # their URLs
     indexed: int = 0  # claims embedded into the index in this run
     missing: list[str] = Field(default_factory=list)  # add_documents: files or URLs that could not be read
     errors: list[str] = Field(default_factory=list)  # one line per item that failed
@@ -119,7 +127,7 @@ def ingest(
     Returns the report; `report.feeds_failed > 0` means a partial failure (the CLI exits 3). Raises
     StoreError / IndexError_ only on fatal trouble.
     """
-    from .poll import poll_feeds
+    from .poll import page_given_up, poll_feeds
 
     now = now or utcnow()
     started = perf_counter()
@@ -136,13 +144,14 @@ def ingest(
             return entry.link is not None and _url_known(entry.link, known_urls)
 
         t = perf_counter()
-        results = poll_feeds(
-            config, states, is_known=is_known, now=now, progress=_feed_progress(progress, config)
-        )
+        results = poll_feeds(config, states, is_known=is_known, now=now, counters=progress)
         report.add_time("poll", perf_counter() - t)
 
+        retries = _load_retries(store)
         total_items = sum(len(r.items) for r in results)
         done = 0
+        if progress and total_items:
+            progress("articles", 0, total_items)
         for result in results:
             line = FeedLine(
                 name=result.feed.name, url=result.feed.url, outcome=result.outcome,
@@ -151,6 +160,22 @@ def ingest(
             retry_feed = False  # some entry could not be read: fetch the whole feed again next run
             for item in result.items:
                 page = item.page
+                lost_url = item.entry.link or item.entry.guid
+                if page_given_up(item.error):
+                    report.pages_given_up += 1
+                    report.errors.append(f"{lost_url}: {item.error}")
+                    retries[lost_url] = retries.get(lost_url, 0) + 1
+                    if retries[lost_url] < MAX_PAGE_TRIES:
+                        # Not stored from the feed's text (that would mark it seen): the next run refetches
+                        # the feed and tries the page again.
+                        report.pages_retry.append(lost_url)
+                        retry_feed = True
+                        done += 1
+                        if progress:
+                            progress("articles", done, total_items)
+                        continue
+                    # given up on too often: keep what the feed says, stop retrying
+                retries.pop(lost_url, None)
                 if (page is None or not page.text.strip()) and item.entry.content.strip():
                     page = _page_from_entry(item.entry)
                 if page is None or not page.text.strip():
@@ -161,7 +186,7 @@ def ingest(
                 else:
                     new = _store_page_safely(
                         store, report, page, entry=item.entry, source=result.feed.name,
-                        published=page.published or item.entry.published, filter_topic=True,
+                        published=article_date(item.entry.published, page), filter_topic=True,
                         remember_skip=item.error is None,
                     )
                     line.articles_new += int(new)
@@ -184,6 +209,7 @@ def ingest(
                 report.feeds_ok += 1
             else:
                 report.feeds_failed += 1
+        _save_retries(store, retries, report.pages_given_up)
         store.finish_run(
             run_id, feeds_ok=report.feeds_ok, feeds_failed=report.feeds_failed,
             articles_new=report.articles_new, claims_new=report.claims_new,
@@ -205,19 +231,26 @@ def _url_known(link: str, known_urls: set[str]) -> bool:
         return False
 
 
-def _feed_progress(progress: Progress | None, config: FeedsConfig) -> Callable[..., None] | None:
-    """Adapt the poller's progress calls (one per finished feed) to ours."""
-    if progress is None:
-        return None
-    total = len(config.enabled_feeds)
-    done = 0
+def article_date(feed_date: datetime | None, page: PageText) -> datetime | None:
+    """The feed's own date wins; the page's date (explicit metadata only, see text._explicit_date) is
+    used only when the feed entry has none."""
+    return feed_date or page.published
 
-    def on_feed(*_args: Any, **_kwargs: Any) -> None:
-        nonlocal done
-        done += 1
-        progress("feeds", min(done, total), total)
 
-    return on_feed
+def _load_retries(store: Store) -> dict[str, int]:
+    try:
+        data = json.loads(store.get_meta(PAGE_RETRIES_KEY) or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): int(v) for k, v in data.items() if isinstance(v, int)}
+
+
+def _save_retries(store: Store, retries: dict[str, int], given_up: int) -> None:
+    """Remember the pages given up on (for the next run's retry cap and for `status`)."""
+    store.set_meta(PAGE_RETRIES_KEY, json.dumps(dict(sorted(retries.items())[:5000])))
+    store.set_meta(LAST_GIVEN_UP_KEY, str(given_up))
 
 
 def _page_from_entry(entry: Entry) -> PageText | None:
@@ -502,13 +535,17 @@ def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | N
     """Counts, last ingest run and per-feed health (stale, failing, backing off)."""
     now = now or utcnow()
     out: dict[str, Any] = {"articles": 0, "claims": 0, "models": 0, "stories": 0, "feeds": [],
-                           "last_ingest": None, "data_dir": str(paths.data_dir)}
+                           "last_ingest": None, "data_dir": str(paths.data_dir),
+                           "pages_given_up_last_run": 0, "pages_to_retry": 0}
     store = _open_readonly(paths)
     states: dict[str, dict[str, Any]] = {}
     if store is not None:
         with store:
             out.update(store.counts())
             out["last_ingest"] = store.last_run()
+            # pages abandoned at a time limit by the last ingest, and those the next one will try again
+            out["pages_given_up_last_run"] = int(store.get_meta(LAST_GIVEN_UP_KEY) or 0)
+            out["pages_to_retry"] = len(_load_retries(store))
             states = {s["url"]: s for s in store.feed_states()}
     configured = {f.url: f for f in config.feeds} if config is not None else {}
     for url in list(configured) + [u for u in states if u not in configured]:

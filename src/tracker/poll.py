@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from .config import FeedsConfig
 from .errors import FetchError, ParseError
 from .fetch import AddressPolicy, Fetcher, FetchResult, Limits, RetryAfterError
+from .jsonfeed import looks_like_json, parse_json_feed
 from .models import Entry, Feed
 from .text import PageText, canonical_url, extract_page, page_from_entry, sandbox, strip_html
 
@@ -38,8 +39,21 @@ BACKOFF_CAP = timedelta(hours=6)  # well under a day: a nightly run never skips 
 RETRY_AFTER_PREFIX = "retry-after: "  # last_error of a feed the server told to wait (the host is blocked)
 MAX_ENTRIES = 1000  # per feed document
 MAX_NEW_PER_FEED = 200  # pages fetched per feed per run
-FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+    "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5, */*;q=0.1"
+
+
+# Page errors that mean "abandoned at a time or memory limit", not "this page is unusable": such a page
+# is not stored from the feed's text, but retried on the next run (see pipeline.ingest).
+GAVE_UP_MARKERS = ("gave up after", "worker process died", "worker process did not start", "deadline of")
+
+
+def page_given_up(error: str | None) -> bool:
+    """True for a page error that a later run may not hit (a time or memory limit)."""
+    return error is not None and error.startswith("page: ") and any(m in error for m in GAVE_UP_MARKERS)
 
 
 class FetchedItem(BaseModel):
@@ -210,13 +224,24 @@ def _parse_feed(body: bytes, content_type: str) -> dict[str, Any]:
             "content": str(content)[:1_000_000],
         })
     exc = parsed.get("bozo_exception")
+    channel = parsed.get("feed", {})
     return {
         "version": parsed.get("version") or "",
         "bozo": bool(parsed.get("bozo")),
         "bozo_exception": f"{type(exc).__name__}: {exc}"[:300] if exc else None,
-        "title": str(parsed.get("feed", {}).get("title") or "")[:500],
+        "title": str(channel.get("title") or "")[:500],
+        # the channel itself was read (a title or a link): an empty feed, not a broken one
+        "has_channel": bool(channel.get("title") or channel.get("link")),
         "entries": entries,
     }
+
+
+def _parse_json_in_worker(body: bytes) -> dict[str, Any]:
+    """`jsonfeed.parse_json_feed` in a sandbox worker; its ParseError comes back as {"error": reason}."""
+    try:
+        return parse_json_feed(body)
+    except ParseError as exc:
+        return {"error": str(exc)}
 
 
 def _http_link(link: str, base: str) -> str | None:
@@ -257,17 +282,30 @@ def entries_from_parsed(feed_url: str, base_url: str, parsed: Mapping[str, Any])
 
 
 async def parse_feed(result: FetchResult, feed_url: str, *, timeout: float = 20.0) -> list[Entry]:
-    """Entries of a downloaded feed; ParseError when it is not a feed or parsing overran its limit."""
+    """Entries of a downloaded feed; ParseError when it is not a feed or parsing overran its limit.
+
+    JSON Feed goes to `jsonfeed` (by its body or content type), everything else to feedparser with the
+    full Content-Type header: its charset decides how a feed without an XML encoding declaration decodes.
+    """
     if not result.body.strip():
         raise ParseError("empty feed body")
-    parsed = await asyncio.to_thread(
-        sandbox().run, _parse_feed_in_worker, result.body, result.url, result.content_type, timeout=timeout
-    )
+    if looks_like_json(result.body, result.content_type):
+        # in a worker too: untrusted bytes get the same time and memory limits whatever their format
+        parsed = await asyncio.to_thread(sandbox().run, _parse_json_in_worker, result.body, timeout=timeout)
+        if "error" in parsed:
+            raise ParseError(parsed["error"])
+    else:
+        header = result.headers.get("content-type", "").strip()[:200] or result.content_type
+        parsed = await asyncio.to_thread(
+            sandbox().run, _parse_feed_in_worker, result.body, result.url, header, timeout=timeout
+        )
     entries = entries_from_parsed(feed_url, result.url, parsed)
     if not entries and not parsed["version"]:
         reason = parsed.get("bozo_exception") or "no feed elements"
         raise ParseError(f"not a feed ({result.content_type or 'no content type'}): {reason}")
-    if not entries and parsed["bozo"]:  # a broken feed with nothing usable; a valid empty feed is fine
+    if not entries and parsed["bozo"] and not parsed.get("has_channel"):
+        # broken with nothing usable; a valid empty feed, or an empty one whose channel was read despite a
+        # recoverable error (an HTML entity in its title), counts as read
         raise ParseError(f"malformed feed: {parsed.get('bozo_exception') or 'unknown error'}")
     return entries
 
@@ -275,16 +313,25 @@ async def parse_feed(result: FetchResult, feed_url: str, *, timeout: float = 20.
 # -- the poller ------------------------------------------------------------------------------------------
 
 
+# counters(stage, done, total): "feeds" when a feed is done, "pages" when a new entry's page is read (or
+# failed); the pages total grows as feeds are parsed.
+Counters = Callable[[str, int, int | None], None]
+
+
 class _Poller:
     def __init__(self, fetcher: Fetcher, is_known: Callable[[Entry], bool], now: datetime,
-                 progress: Callable[[str], None] | None, page_timeout: float, parse_timeout: float) -> None:
+                 progress: Callable[[str], None] | None, page_timeout: float, parse_timeout: float,
+                 counters: Counters | None = None, feeds_total: int = 0) -> None:
         self.fetcher = fetcher
         self.is_known = is_known
         self.now = now
         self.progress = progress or (lambda _msg: None)
+        self.counters = counters or (lambda _stage, _done, _total: None)
         self.page_timeout = page_timeout
         self.parse_timeout = parse_timeout
         self.pages: dict[str, asyncio.Task[tuple[PageText | None, str | None]]] = {}
+        self.feeds_total, self.feeds_done = feeds_total, 0
+        self.pages_total, self.pages_done = 0, 0
 
     async def feed(self, feed: Feed, old: Mapping[str, Any]) -> FeedResult:
         try:
@@ -294,6 +341,8 @@ class _Poller:
             result = FeedResult(feed=feed, outcome="error", error=message,
                                 state=next_state(old, "error", self.now, error=message))
         result.state["name"] = feed.name
+        self.feeds_done += 1
+        self.counters("feeds", self.feeds_done, self.feeds_total)
         self.progress(f"{feed.name}: {result.outcome}"
                       + (f", {len(result.items)} new" if result.outcome == "ok" else "")
                       + (f" ({result.error})" if result.error else ""))
@@ -331,6 +380,9 @@ class _Poller:
             return FeedResult(feed=feed, outcome="error", error=message,
                               state=next_state(old, "error", self.now, error=message))
         new = [e for e in entries if not self.is_known(e)][:MAX_NEW_PER_FEED]
+        if new:
+            self.pages_total += len(new)
+            self.counters("pages", self.pages_done, self.pages_total)
         items = await asyncio.gather(*(self._item(entry) for entry in new))
         return FeedResult(feed=feed, outcome="ok", items=list(items),
                           state=next_state(old, "ok", self.now, new_entries=len(items), etag=etag,
@@ -345,6 +397,8 @@ class _Poller:
             if task is None:  # the same page linked by two feeds is fetched once
                 task = self.pages[key] = asyncio.ensure_future(self._page(entry.link))
             page, error = await task
+        self.pages_done += 1  # entries without a link count too: the total includes them
+        self.counters("pages", self.pages_done, self.pages_total)
         if page is None:
             fallback = page_from_entry(entry)
             page = fallback if (fallback.text or fallback.title) else None
@@ -388,13 +442,16 @@ async def poll_feeds_async(
     progress: Callable[[str], None] | None = None,
     page_timeout: float = 10.0,
     parse_timeout: float = 20.0,
+    counters: Counters | None = None,
 ) -> list[FeedResult]:
     """`poll_feeds` for callers already inside an event loop."""
     policy = AddressPolicy(config.allow_private)
     async with Fetcher(policy, limits) as fetcher:
         _seed_host_blocks(fetcher, config, states, now)
-        poller = _Poller(fetcher, is_known, now, progress, page_timeout, parse_timeout)
         feeds = config.enabled_feeds
+        poller = _Poller(fetcher, is_known, now, progress, page_timeout, parse_timeout, counters, len(feeds))
+        if counters:
+            counters("feeds", 0, len(feeds))  # shown from the first second, before any answer
         return list(await asyncio.gather(*(poller.feed(f, states.get(f.url) or {}) for f in feeds)))
 
 
@@ -408,8 +465,12 @@ def poll_feeds(
     progress: Callable[[str], None] | None = None,
     page_timeout: float = 10.0,
     parse_timeout: float = 20.0,
+    counters: Counters | None = None,
 ) -> list[FeedResult]:
-    """Poll every enabled feed concurrently; one FeedResult per feed, in config order."""
+    """Poll every enabled feed concurrently; one FeedResult per feed, in config order.
+
+    `progress` gets one line per finished feed; `counters` gets running counts of feeds and pages.
+    """
     return asyncio.run(poll_feeds_async(config, states, is_known=is_known, now=now, limits=limits,
                                         progress=progress, page_timeout=page_timeout,
-                                        parse_timeout=parse_timeout))
+                                        parse_timeout=parse_timeout, counters=counters))

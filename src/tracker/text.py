@@ -69,6 +69,11 @@ def _worker_main() -> None:
     for name in preload:
         with contextlib.suppress(Exception):  # the task will report an import error itself
             importlib.import_module(name)
+    if "trafilatura" in preload:
+        # A first extraction builds lazy tables (lxml cleaners, htmldate, charset detection): do it now,
+        # before "ready", so it never counts against a page's deadline.
+        with contextlib.suppress(Exception):
+            _warm_up()
     outbox.send(("ready", None))
     while True:
         try:
@@ -218,18 +223,126 @@ def sandbox() -> Sandbox:
 # -- page extraction -------------------------------------------------------------------------------------
 
 
+_WARM_PAGE = (
+    b"<html><head><title>Warm-up</title><meta property='article:published_time' content='2026-01-02'>"
+    b"</head><body><article><h1>Warm-up</h1><p>Published on 2 January 2026. "
+    + b"This paragraph only warms the extractor before its first real page. " * 6
+    + b"</p></article></body></html>"
+)
+
+
+_WARMED = False  # set in a worker once its warm-up extraction ran
+
+
+def _warm_up() -> None:
+    """One throw-away extraction in a fresh worker (see `_worker_main`)."""
+    global _WARMED
+    _extract_in_worker(_WARM_PAGE, "http://warm-up.invalid/")
+    _WARMED = True
+
+
 def _extract_in_worker(data: bytes, url: str) -> dict[str, Any] | None:
-    """Runs in a worker: trafilatura on bytes (it never fetches anything when given content)."""
+    """Runs in a worker: trafilatura on bytes (it never fetches anything when given content).
+
+    htmldate's extensive search is off: it guesses dates from free text through dateparser, whose
+    locale tables take seconds to build in a fresh process, and a year guessed from a page's text is
+    not a publication date anyway. The date we keep comes from the page's explicit metadata only
+    (`_explicit_date`); trafilatura's own guess is ignored.
+    """
     import trafilatura
+    from lxml import html as lxml_html
 
     doc = trafilatura.bare_extraction(
         data, url=url, with_metadata=True, include_comments=False, include_tables=True,
         include_images=False, include_links=False, deduplicate=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None:
         return None
     d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    return {k: d.get(k) for k in ("title", "text", "date", "sitename", "url")}
+    out = {k: d.get(k) for k in ("title", "text", "sitename", "url")}
+    try:
+        out["date"] = _explicit_date(lxml_html.fromstring(data))
+    except Exception:  # noqa: BLE001 - unparsable markup has no explicit date
+        out["date"] = None
+    return out
+
+
+# <meta name|property|itemprop=...> values that state when an article was first published
+_META_DATE_KEYS = frozenset({
+    "article:published_time", "article:published", "article:published_date", "article:post_date",
+    "og:published_time", "og:article:published_time", "og:pubdate", "og:publish_date",
+    "datepublished", "date_published", "datecreated", "date", "pubdate", "publishdate", "publish_date",
+    "publish-date", "published_date", "published-date", "published_time", "publication_date",
+    "dc.date", "dc.date.issued", "dc.date.created", "dc.created", "dc:date", "dc:created",
+    "dcterms.date", "dcterms.issued", "dcterms.created", "citation_publication_date", "citation_date",
+    "parsely-pub-date", "sailthru.date", "rnews:datepublished",
+})
+_JSON_LD_DATE_TYPES = ("article", "newsarticle", "blogposting", "reportagenewsarticle", "techarticle",
+                       "analysisnewsarticle", "webpage", "scholarlyarticle", "report", "liveblogposting")
+
+
+def _explicit_date(tree: Any) -> str | None:
+    """The publication date a page states in machine-readable form, as ISO 8601; else None.
+
+    Looked for, in order: JSON-LD `datePublished` of an article-like object, <meta> publication tags,
+    <time datetime> marked `itemprop=datePublished` or `pubdate`. Free text is never read.
+    """
+    import json
+
+    for script in tree.xpath("//script[@type='application/ld+json']")[:20]:
+        try:
+            data = json.loads(script.text_content() or "null")
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        for _ in range(200):  # bounded walk over @graph / nested objects
+            if not stack:
+                break
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node[:50])
+            elif isinstance(node, dict):
+                kind = node.get("@type")
+                kinds = [str(k).lower() for k in (kind if isinstance(kind, list) else [kind])]
+                value = node.get("datePublished")
+                if isinstance(value, str) and any(k in _JSON_LD_DATE_TYPES for k in kinds):
+                    when = _normal_date(value)
+                    if when:
+                        return when
+                stack.extend(v for k, v in node.items() if k == "@graph" or isinstance(v, list | dict))
+    for meta in tree.xpath("//meta[@content]")[:500]:
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        if key in _META_DATE_KEYS:
+            when = _normal_date(meta.get("content") or "")
+            if when:
+                return when
+    for node in tree.xpath("//time[@datetime][@itemprop='datePublished' or @pubdate]")[:20]:
+        when = _normal_date(node.get("datetime") or "")
+        if when:
+            return when
+    return None
+
+
+def _normal_date(value: str) -> str | None:
+    """ISO 8601 / RFC 2822 text -> ISO 8601 (UTC when it has a zone); None when not a full date."""
+    from email.utils import parsedate_to_datetime
+
+    text = value.strip()[:64]
+    if len(text) < 8:
+        return None  # a bare year or month is not a publication date
+    iso = text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text
+    when: datetime | None
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if when is None or not 1990 <= when.year <= 2100:
+        return None
+    return when.isoformat()
 
 
 def extract_page(data: bytes, url: str, *, timeout: float = 10.0) -> PageText:
