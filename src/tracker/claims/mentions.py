@@ -203,7 +203,9 @@ _ORG_USE_BEFORE = re.compile(r"\b(?:by|from)\s+(?:the\s+)?$")
 def discover_mentions(text: str) -> list[ModelMention]:
     """Model mentions found by shape and use, with no catalog (see names.py)."""
     # a chip ("H100", "TPU v5e") or a benchmark ("GSM8K", "AIME 2025") is never a model
-    cands = [c for c in names.scan_names(text) if not (R.CHIP.match(text, c.start) or _benchmark_at(text, c.start))]
+    cands = [
+        c for c in names.scan_names(text) if not (R.CHIP.match(text, c.start) or _benchmark_at(text, c.start))
+    ]
     if not cands:
         return []
     lower_words = _plain_lower_words(text)
@@ -288,7 +290,10 @@ def discover_mentions(text: str) -> list[ModelMention]:
             return low in strong or _sentence_has(text, c.start, names.MODEL_NOUN)
         if plain_words:
             # "Corvid Swift": a brand the article writes with versions elsewhere, and a word of its own
-            return (low in strong or low in names.KNOWN_BRANDS) and all(
+            words = [p.lower() for p, k in zip(c.parts[1:], c.kinds[1:], strict=False) if k == "word"]
+            # "Snowflake Arctic": the own word is a model the article names alone too ("Arctic is an open model")
+            known = low in strong or low in names.KNOWN_BRANDS or any(w in bare_models for w in words)
+            return known and all(
                 p[:1].isupper() and p[1:].islower()
                 for p, k in zip(c.parts[1:], c.kinds[1:], strict=False)
                 if k == "word"
@@ -309,6 +314,8 @@ def discover_mentions(text: str) -> list[ModelMention]:
             or _BARE_MODEL_BEFORE.search(text, max(0, c.start - 40), c.start)
         )
 
+    bare_models: set[str] = set()
+    bare_models = {c.parts[0].lower() for c in kept if len(c.parts) == 1 and accepted(c)}
     out: list[ModelMention] = []
     for c in kept:
         if not accepted(c):
@@ -404,9 +411,14 @@ def _prefixed(c: names.NameParts) -> bool:
 
 def _drop_leading_word(text: str, c: names.NameParts, numbered: set[str]) -> names.NameParts:
     """ "Feature Claude Opus 4" -> "Claude Opus 4" when the article writes "Claude" with numbers elsewhere."""
-    if len(c.parts) < 2 or c.kinds[1] != "word" or c.parts[1].lower() not in numbered:
+    if len(c.parts) < 2 or c.kinds[1] != "word":
         return c
-    if c.parts[0].lower() in numbered or c.parts[0].lower() in names.KNOWN_BRANDS or _prefixed(c):
+    if c.parts[1].lower() not in numbered and c.parts[0].lower() not in names.NOT_BRANDS:
+        return c
+    label = c.parts[0].lower() in names.NOT_BRANDS  # "Feature Orbit 5 Pro": a table's label cell
+    if not label and (
+        c.parts[0].lower() in numbered or c.parts[0].lower() in names.KNOWN_BRANDS or _prefixed(c)
+    ):
         return c
     start = text.find(c.parts[1], c.start + len(c.parts[0]))
     if start < 0 or start >= c.end:

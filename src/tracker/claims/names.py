@@ -266,6 +266,8 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
                 break
             k0 = sub_kinds[0]
             titled = False
+            if k0 == "word" and piece.lower() in {p.lower() for p in parts}:
+                break  # "Orbit 5 Pro Orbit 5 Flash": the brand again starts the next name
             if k0 == "word":
                 # a capitalised word joins before a version or size ("Code Llama 70B", "Llama 3.1 Nemotron 70B");
                 # right after the brand it may be the model's own word ("Corvid Swift"): the article decides

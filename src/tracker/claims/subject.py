@@ -24,12 +24,17 @@ def topic_of(doc: Doc, pos: int) -> ModelMention | None:
             if len(sent.mentions) == 1 and (sent.end - sent.start) - (m.end - m.start) <= 12:
                 return m  # a heading naming one model
             lead = doc.text[sent.start : m.start]
-            if LEAD.fullmatch(lead) or (
-                len(lead) <= 40 and orgs_in(doc, sent.start, m.start) and R.DEV_VERB.search(lead)
-            ):
+            if LEAD.fullmatch(lead) or _launched_by_opener(doc, sent.start, m.start):
                 return m  # opens the sentence, or "Mistral AI released <model>"
             break
     return doc.main
+
+
+def _launched_by_opener(doc: Doc, start: int, pos: int) -> bool:
+    """The sentence opens with an organisation and a launch verb before the model ("The X Institute published")."""
+    lead = doc.text[start:pos]
+    orgs = orgs_in(doc, start, pos)
+    return bool(len(lead) <= 80 and orgs and orgs[0].start() - start <= 12 and R.DEV_VERB.search(lead))
 
 
 LEAD = re.compile(r"\W{0,4}(?:[A-Z][\w-]*(?:\s+[\w-]+){0,3}:\s+)?(?:The\s+|the\s+)?")
