@@ -339,13 +339,14 @@ def discover_mentions(text: str) -> list[ModelMention]:
     for c in kept:
         if len(c.parts) > 2:
             full_by_pieces.setdefault(frozenset(p.lower() for p in c.parts[1:]), c)
+    # full names by each of their proper tails ("flash", "lite") -> {parts: name}
+    ends_with: dict[tuple[str, ...], dict[tuple[str, ...], names.NameParts]] = {}
+    for x in kept:
+        low_parts = tuple(p.lower() for p in x.parts)
+        for k in range(1, len(low_parts)):
+            ends_with.setdefault(low_parts[k:], {})[x.parts] = x
     for c in shorthand:
-        tail = [p.lower() for p in c.parts]
-        endings = {
-            x.parts: x
-            for x in kept
-            if len(x.parts) > len(tail) and [p.lower() for p in x.parts[-len(tail) :]] == tail
-        }
+        endings = ends_with.get(tuple(p.lower() for p in c.parts), {})
         if len(endings) == 1:  # "Flash-Lite" after "Gemini 2.5 Flash-Lite": the one full name it ends
             full = _mention(text, next(iter(endings.values())), ())
             out.append(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from . import rules as R
@@ -58,8 +59,12 @@ def _inline_transposed(doc: Doc, lines: list[tuple[int, int]]) -> list[Found]:
     """Tables flattened to single spaces: "Feature Claude Opus 4 Claude Sonnet 4", then "Context Window 200K 200K"."""
     text = doc.text
     out: list[Found] = []
+    starts = [m.start for m in doc.mentions]
     for i, (s, e) in enumerate(lines):
-        ms = [m for m in doc.mentions if s <= m.start and m.end <= e and m.kind != "reference"]
+        lo, hi = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
+        if hi - lo < 2:
+            continue
+        ms = [m for m in doc.mentions[lo:hi] if m.end <= e and m.kind != "reference"]
         if len(ms) < 2 or "|" in text[s:e]:
             continue
         rest = text[s:e]
