@@ -43,6 +43,31 @@ def find_tables(doc: Doc) -> list[Found]:
     out += _vertical_tables(doc)
     out += _spaced_tables(doc, lines)
     out += _inline_transposed(doc, lines)
+    out += _leaderboard_rows(doc)
+    return out
+
+
+_SCORE_ROW = re.compile(
+    r"^[ \t]*(?P<model>[^|\n]{2,60}?)[ \t]*\|[ \t]*(?:score|elo|rating|win\s+rate)\s*[:=][ \t]*(?P<score>\d+(?:\.\d+)?)",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def _leaderboard_rows(doc: Doc) -> list[Found]:
+    """Leaderboard lines "model | score: 82.0 | ..." under a sentence that names the benchmark."""
+    text = doc.text
+    out: list[Found] = []
+    for m in _SCORE_ROW.finditer(text):
+        ms = [x for x in doc.mentions if m.start("model") <= x.start < m.end("model")]
+        if not ms:
+            continue
+        named = [b for b in R.BENCH.finditer(text, max(0, m.start() - 600), m.start()) if benchmark_name(b)]
+        if not named:
+            continue
+        name = benchmark_name(named[-1])
+        out.append(
+            Found("benchmark", tidy(float(m.group("score"))), m.start("model"), m.end(), [ms[0]], name=name)
+        )
     return out
 
 
