@@ -57,14 +57,16 @@ def _leaderboard_rows(doc: Doc) -> list[Found]:
     """Leaderboard lines "model | score: 82.0 | ..." under a sentence that names the benchmark."""
     text = doc.text
     out: list[Found] = []
+    name: str | None = None
+    last_end = -2
     for m in _SCORE_ROW.finditer(text):
+        if m.start() != last_end + 1:  # a new block: the benchmark named just before it
+            named = [b for b in R.BENCH.finditer(text, max(0, m.start() - 600), m.start()) if benchmark_name(b)]
+            name = benchmark_name(named[-1]) if named else None
+        last_end = text.find("\n", m.end())
         ms = [x for x in doc.mentions if m.start("model") <= x.start < m.end("model")]
-        if not ms:
+        if not ms or name is None:
             continue
-        named = [b for b in R.BENCH.finditer(text, max(0, m.start() - 600), m.start()) if benchmark_name(b)]
-        if not named:
-            continue
-        name = benchmark_name(named[-1])
         out.append(
             Found("benchmark", tidy(float(m.group("score"))), m.start("model"), m.end(), [ms[0]], name=name)
         )
