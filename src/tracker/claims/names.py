@@ -143,7 +143,7 @@ KNOWN_BRANDS = _words(
 # Unit and scale words: a number followed by one of these is a value, never a name part.
 _UNIT_AFTER = re.compile(
     r"\s?(?:%|percent|x\b|times\b|(?:[KkMmBbTt]|bn|tn|mn)?\s*(?:tokens?|param\w*|words?|pages?|hours?|minutes?|seconds?|"
-    r"days?|weeks?|months?|years?|GB|TB|MB|users?|languages?|experts?|layers?|GPUs?|chips?|images?|samples?|"
+    r"days?|weeks?|months?|years?|GB|TB|MB|users?|languages|experts?|layers?|GPUs?|chips?|images?|samples?|"
     r"points?|pts?|dollars?|cents?)\b|(?:million|billion|trillion|thousand|hundred)\b|[,.]\d)",
     re.IGNORECASE,
 )
