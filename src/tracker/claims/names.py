@@ -157,6 +157,8 @@ _PART = re.compile(
     |(?P<word>[^\W\d_]+\+?)(?![\w.])                                 # Pro, mini, Nemotron, oss, R+, Tülu
     """
 )
+# What may follow a brand word as a further part: a digit, a capital, or a variant word in lower case
+_NAME_CONTINUES = re.compile(r"[\dA-Z]|[a-z]\d|(?:mini|nano|turbo|preview|instruct|chat|thinking|pro|flash|lite|max|plus|exp)\b")
 # Where a name may start: a word with an upper-case letter, or a lower-case word with a digit or hyphenated parts.
 # (letters beyond ASCII count: "Tülu 3")
 _WORD = re.compile(
@@ -230,6 +232,9 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
         plain = word.isalpha()
         if plain and word.lower() in _NOT_OWN and text[end : end + 1] != "-":
             continue  # "The", "In", "May": the commonest capitalised words, rejected before any work
+        if plain and not (text[end : end + 1] == " " and _NAME_CONTINUES.match(text, end + 1)):
+            out.append(NameParts(start, end, (word,), ("brand",), False))  # a lone word: no parts to read
+            continue
         first = word.split("-")[0]
         has_upper = plain or any(c.isupper() for c in first)
         has_digit = not plain and any(c.isdigit() for c in word)
