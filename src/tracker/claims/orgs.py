@@ -197,32 +197,31 @@ _LEADING_NOISE = frozenset(
     ]
 )
 
-SUFFIXED = re.compile(rf"(?<![\w.-])(?P<org>{_NAME}[ \t]+{ORG_WORDS})(?![\w-])")
 LAUNCH_VERB = (
     r"(?:has\s+|have\s+|had\s+|just\s+|quietly\s+|officially\s+|today\s+|now\s+|also\s+|finally\s+|recently\s+)*"
     r"(?:released|launched|unveiled|introduced|announced|open-sourced|open\s+sourced|debuted|shipped|rolled\s+out|"
     r"releases|launches|unveils|introduces|announces|open-sources|debuts|ships|rolls\s+out|built|developed|trained|"
     r"published|dropped|detailed|revealed|made\s+available|is\s+releasing|is\s+launching)\b"
 )
-AS_SUBJECT = re.compile(
-    rf"(?<![\w.-])(?P<org>{_NAME})\s+(?:(?:should|will|would|could|may|might|is\s+set\s+to|plans\s+to|is\s+expected\s+to)"
-    rf"\s+(?:have\s+)?)?{LAUNCH_VERB}"
+_RUN = re.compile(rf"(?<![\w.-]){_NAME}")
+_ORG_WORD_END = re.compile(ORG_WORDS)
+_AFTER_VERB = re.compile(
+    r"\s+(?:(?:should|will|would|could|may|might|is\s+set\s+to|plans\s+to|is\s+expected\s+to)\s+(?:have\s+)?)?"
+    + LAUNCH_VERB
 )
-# "MiniMax, the big model company, ...", "Quillon, a Montreal start-up, ..."
-APPOSITION = re.compile(
-    rf"(?<![\w.-])(?P<org>{_NAME}),\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,6}}?(?:company|lab|laboratory|startup|start-up|firm|"
-    rf"developer|maker|giant|unicorn|group|provider|vendor)\b"
+_AFTER_APPOSITION = re.compile(
+    r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,6}?(?:company|lab|laboratory|startup|start-up|firm|developer|maker|giant|"
+    r"unicorn|group|provider|vendor)\b"
 )
-# "Codestral is Mistral's first code model": the owner of a model word
-POSSESSIVE_MODEL = re.compile(
-    rf"(?<![\w.-])(?P<org>{_NAME})['’]s\s+(?:[\w-]+\s+){{0,4}}?(?:model|models|LLM|LLMs|flagship|family|lineup|series)\b"
+_AFTER_POSSESSIVE_MODEL = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,4}?(?:model|models|LLM|LLMs|flagship|family|lineup|series)\b"
 )
-POSSESSIVE = re.compile(rf"(?<![\w.-])(?P<org>{_NAME})['’]s\s")
-BY_MAKER = re.compile(
-    rf"\b(?:developed|built|created|made|released|trained|published|introduced|launched|unveiled|designed|"
-    rf"open-sourced|offered|provided)\s+(?:\w+\s+)?by\s+(?:the\s+)?\[*(?P<org>{_NAME})"
+_AFTER_POSSESSIVE = re.compile(r"['’]s\s")
+_BEFORE_BY = re.compile(
+    r"\b(?:developed|built|created|made|released|trained|published|introduced|launched|unveiled|designed|"
+    r"open-sourced|offered|provided)\s+(?:\w+\s+)?by\s+(?:the\s+)?\[*$"
 )
-FROM_MAKER = re.compile(rf"\b(?:from|by)\s+(?:the\s+)?(?P<org>{_NAME})")
+_BEFORE_FROM = re.compile(r"\b(?:from|by)\s+(?:the\s+)?\[*$")
 LABEL = re.compile(
     r"(?im)^[\W_]{0,6}(?:Developer|Developers|Developed\s+by|Provider|Creator|Organi[sz]ation|Company|Vendor|Publisher|"
     r"Maker|Made\s+by|Author|Built\s+by|Released\s+by|Lab)(?:\(s\))?[\W_]{0,4}[:|][\W_]{0,6}\[*(?P<org>[A-Za-z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})"
@@ -266,35 +265,6 @@ def _trim(name: str) -> str | None:
     return " ".join(words)
 
 
-_ORG_WORD_TRIGGER = re.compile(rf"\b{ORG_WORDS}\b")
-_VERB_TRIGGER = re.compile(
-    r"\b(?:releas|launch|unveil|introduc|announc|open[\s-]sourc|debut|ship|roll|built|develop|train|publish|"
-    r"dropped|detailed|revealed|made\s+available)"
-)
-_APPOSITION_TRIGGER = re.compile(
-    r"\b(?:company|lab|laboratory|startup|start-up|firm|developer|maker|giant|unicorn|group|provider|vendor)\b"
-)
-_POSSESSIVE_TRIGGER = re.compile(r"['’]s\s")
-_BY_TRIGGER = re.compile(r"\b(?:by|from)\s")
-
-
-def _matches(
-    text: str, pattern: re.Pattern[str], trigger: re.Pattern[str], before: int, after: int
-) -> list[re.Match[str]]:
-    """pattern's matches inside merged windows around each trigger hit."""
-    windows: list[list[int]] = []
-    for t in trigger.finditer(text):
-        lo, hi = max(0, t.start() - before), min(len(text), t.end() + after)
-        if windows and lo <= windows[-1][1]:
-            windows[-1][1] = max(windows[-1][1], hi)
-        else:
-            windows.append([lo, hi])
-    found: list[re.Match[str]] = []
-    for lo, hi in windows:
-        found.extend(pattern.finditer(text, lo, hi))
-    return found
-
-
 def find_orgs(text: str, covered: bytearray) -> list[OrgSpan]:
     """Every place the text names an organisation; `covered` marks model mentions (never organisations)."""
 
@@ -303,37 +273,36 @@ def find_orgs(text: str, covered: bytearray) -> list[OrgSpan]:
 
     names: set[str] = set()
 
-    def take(m: re.Match[str], *, need_model_after: bool = False) -> None:
-        raw = m.group("org").rstrip(".")
+    def take(m: re.Match[str]) -> None:
+        raw = m.group(0).rstrip(".")
         name = _trim(raw)
         if name is None:
             return
-        s = m.start("org") + raw.find(name)
+        s = m.start() + raw.find(name)
         e = s + len(name)
-        if not free(s, e):
-            return
-        if need_model_after:
-            window = covered[m.end() : m.end() + 60]
-            if not any(window):
-                return
-        names.add(name)
+        if free(s, e):
+            names.add(name)
 
-    # Speed: each cue pattern runs only in windows around a cheap trigger word, never over the whole page.
-    for m in _matches(text, SUFFIXED, _ORG_WORD_TRIGGER, 100, 12):
-        take(m)
-    for m in _matches(text, AS_SUBJECT, _VERB_TRIGGER, 140, 60):
-        take(m)
-    for m in _matches(text, APPOSITION, _APPOSITION_TRIGGER, 180, 16):
-        take(m)
-    for m in _matches(text, POSSESSIVE_MODEL, _POSSESSIVE_TRIGGER, 100, 90):
-        take(m)
-    for m in _matches(text, POSSESSIVE, _POSSESSIVE_TRIGGER, 100, 4):
-        take(m, need_model_after=True)
-    for m in _matches(text, BY_MAKER, _BY_TRIGGER, 90, 90):
-        take(m)
-    for m in _matches(text, FROM_MAKER, _BY_TRIGGER, 4, 90):
-        if any(covered[max(0, m.start() - 80) : m.start()]):
-            take(m)
+    # Speed: one pass over the runs of capitalised words; each cue is a match anchored at a run's edge.
+    for run in _RUN.finditer(text):
+        s0, e0 = run.start(), run.end()
+        last = run.group(0).split()[-1]
+        if (
+            _ORG_WORD_END.fullmatch(last)
+            and " " in run.group(0)
+            or _AFTER_VERB.match(text, e0)
+            or _AFTER_APPOSITION.match(text, e0)
+            or _AFTER_POSSESSIVE_MODEL.match(text, e0)
+            or (_AFTER_POSSESSIVE.match(text, e0) and any(covered[e0 : e0 + 62]))
+            or (
+                (text.rfind("by", max(0, s0 - 10), s0) >= 0 or text.rfind("from", max(0, s0 - 12), s0) >= 0)
+                and (
+                    _BEFORE_BY.search(text, max(0, s0 - 70), s0)
+                    or (_BEFORE_FROM.search(text, max(0, s0 - 12), s0) and any(covered[max(0, s0 - 90) : s0]))
+                )
+            )
+        ):
+            take(run)
     for m in LABEL.finditer(text):
         raw = m.group("org")
         if free(m.start("org"), m.end("org")) and raw.lower() not in NOT_BRANDS:
