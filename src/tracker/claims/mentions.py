@@ -203,9 +203,24 @@ _ORG_USE_BEFORE = re.compile(r"\b(?:by|from)\s+(?:the\s+)?$")
 def discover_mentions(text: str) -> list[ModelMention]:
     """Model mentions found by shape and use, with no catalog (see names.py)."""
     # a chip ("H100", "TPU v5e") or a benchmark ("GSM8K", "AIME 2025") is never a model
-    cands = [
-        c for c in names.scan_names(text) if not (R.CHIP.match(text, c.start) or _benchmark_at(text, c.start))
+    scanned = names.scan_names(text)
+    # Speed: a lone capitalised word matters only as a brand the article also writes with parts, a known
+    # brand, or a word the text itself calls a model; every other one is dropped before any more work.
+    heads = {c.parts[0].lower() for c in scanned if len(c.parts) > 1} | {
+        c.parts[1].lower() for c in scanned if len(c.parts) > 1
+    }
+    scanned = [
+        c
+        for c in scanned
+        if len(c.parts) > 1
+        or _numeric(c)
+        or any(ch.isdigit() for ch in c.parts[0])
+        or c.parts[0].lower() in heads
+        or c.parts[0].lower() in names.KNOWN_BRANDS
+        or _BARE_MODEL_AFTER.match(text, c.end)
+        or _BARE_MODEL_BEFORE.search(text, max(0, c.start - 40), c.start)
     ]
+    cands = [c for c in scanned if not (R.CHIP.match(text, c.start) or _benchmark_at(text, c.start))]
     if not cands:
         return []
     lower_words = _plain_lower_words(text)
