@@ -101,6 +101,11 @@ def _open_benchmarks(
     return [(m, m.group(0)) for m in pattern.finditer(text) if not taken.overlaps(m.start(), m.end())]
 
 
+_SCORE_FOR = re.compile(
+    r"(?<![\w.])(?P<score>\d{1,3}(?:\.\d+)?)\s?(?:%|percent)\s+(?:for|by|from)\s+(?:the\s+)?$"
+)
+
+
 def _with_version(text: str, m: re.Match[str], name: str) -> tuple[int, str]:
     """ "LiveCodeBench v6", "MATH Level 5": a version that identifies the test stays in the name."""
     tail = re.match(r"\s(v\d+(?:\.\d+)?|Level\s\d+|(?:19|20)\d\d)\b(?!\s?%)", text[m.end() : m.end() + 12])
@@ -195,6 +200,21 @@ def find_benchmarks(doc: Doc) -> list[Found]:
                 )
             )
         for other in sent.mentions:
+            # "70.7 percent for Magistral Small": the score before the model it belongs to
+            pre = _SCORE_FOR.search(text, max(sent.start, other.start - 30), other.start)
+            if pre and not used.overlaps(pre.start(), other.end):
+                used.append((pre.start(), other.end))
+                out.append(
+                    Found(
+                        "benchmark",
+                        tidy(parse_number(pre.group("score"))),
+                        pre.start(),
+                        other.end,
+                        [other],
+                        name=name,
+                    )
+                )
+                continue
             if other.start < bm.end():
                 continue
             sm = R.SCORE_VERB.match(text, other.end + 1) if text[other.end : other.end + 1] == " " else None

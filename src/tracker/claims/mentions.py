@@ -190,7 +190,7 @@ _BARE_MODEL_BEFORE = re.compile(
 # The brand used as an organisation: "Mistral's", "DeepSeek released", "by Mistral", "Mistral AI".
 _ORG_USE_AFTER = re.compile(
     r"(?:,\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,6}?(?:company|lab|laboratory|startup|start-up|firm|developer|maker|giant|unicorn|"
-    r"group|team|provider|vendor)\b|\s+(?:AI|Labs?|Research|Inc\.?|Corp\.?|Technologies|Cloud|team)\b|\s+(?:has\s+|have\s+|had\s+|also\s+|today\s+|officially\s+)*"
+    r"group|team|provider|vendor)\b(?!['’]s)|\s+(?:AI|Labs?|Research|Inc\.?|Corp\.?|Technologies|Cloud|team)\b|\s+(?:has\s+|have\s+|had\s+|also\s+|today\s+|officially\s+)*"
     r"(?:released|launched|unveiled|introduced|announced|open-sourced|debuted|shipped|said|says|claims|built|developed|"
     r"trained|published|releases|launches|unveils|introduces|announces|open-sources|debuts|ships|is\s+releasing)\b)"
 )

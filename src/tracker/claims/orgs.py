@@ -211,7 +211,7 @@ _AFTER_VERB = re.compile(
 )
 _AFTER_APPOSITION = re.compile(
     r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,6}?(?:company|lab|laboratory|startup|start-up|firm|developer|maker|giant|"
-    r"unicorn|group|provider|vendor)\b"
+    r"unicorn|group|provider|vendor)\b(?!['’]s)"
 )
 _AFTER_POSSESSIVE_MODEL = re.compile(
     r"['’]s\s+(?:[\w-]+\s+){0,4}?(?:model|models|LLM|LLMs|flagship|family|lineup|series)\b"
