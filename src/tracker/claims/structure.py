@@ -29,14 +29,18 @@ def find_tables(doc: Doc) -> list[Found]:
     for line in text.split("\n"):
         lines.append((pos, pos + len(line)))
         pos += len(line) + 1
+    def piped(line: tuple[int, int]) -> bool:
+        row = text[line[0] : line[1]]
+        # "| a | b |", or scraped markdown without the outer pipes: "Item | E2B | E4B"
+        return row.lstrip().startswith("|") or row.count("|") >= 2
+
     i = 0
     while i < len(lines):
-        s, e = lines[i]
-        if not text[s:e].lstrip().startswith("|"):
+        if not piped(lines[i]):
             i += 1
             continue
         block = []
-        while i < len(lines) and text[lines[i][0] : lines[i][1]].lstrip().startswith("|"):
+        while i < len(lines) and piped(lines[i]):
             block.append(lines[i])
             i += 1
         out += _pipe_table(doc, block)
