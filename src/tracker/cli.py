@@ -389,15 +389,20 @@ def ask(
 
     Example: tracker ask "How many active parameters does DeepSeek V4 Pro have?" --json
     """
+    from . import dense
     from .ask import ask as run_ask
     from .ask import parse_since, render
 
     result = run_ask(question, _ask_paths(ctx, data_dir), k=k, model=model, attribute=attribute,
-                     since=parse_since(since) if since else None, source=source, parallel=True)
+                     since=parse_since(since) if since else None, source=source, dense=dense.start)
+    for warning in result.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
     if as_json:
         _print_json(result.jsonable())
     else:
         sys.stdout.write(render(result))
+    if not result.answers:
+        raise typer.Exit(4)  # nothing found (the note says why)
 
 
 @app.command()
