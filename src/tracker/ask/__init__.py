@@ -151,12 +151,12 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
         return
     if it.kind == "describe":
         found = describe_models(store, it)
-        if not found:
-            result.note = "no stored model fits that description"
-            return
-        it.models = found[:1]
-        result.models = it.models
-        it.kind = "lookup"
+        if found:
+            it.models = found[:1]
+            result.models = it.models
+            it.kind = "lookup"
+        else:
+            it.kind = "open"  # nothing fits the description: the words themselves may still find claims
     if it.kind == "lookup" and it.order and it.models and it.attribute is not None and \
             any(children(m, ModelKeys(store)) for m in it.models) and _asks_variant(question):
         # "the smallest GPT-5 variant": a variant by its size word.

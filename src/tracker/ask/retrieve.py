@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ..models import CitedClaim
+from ..units import as_number
 from ..store import Store, alias_key
 from .understand import Intent, ModelKeys, children, parent_of, tokens
 from .words import COMMON_WORDS, STOPWORDS, VARIANT_ORDER
@@ -27,6 +28,9 @@ FTS_TERM_CAP = 20_000  # a term matching more claims than this is too common to 
 FAMILY_WIDE = frozenset({"release_date", "license", "developer", "context_window", "hardware"})
 
 Neighbours = list[tuple[int, float]]
+# Words a question uses for a name part: "vision" models are "VL", "instruct" ones "-it".
+SYNONYMS = {"vision": ("vision", "vl"), "instruct": ("instruct", "it"), "coder": ("coder", "code")}
+REASONING_NAME = re.compile(r"(?i)reason|think|(?:^|-)(?:r\d|x\d|t\d|o\d|qwq)(?:-|$)|magistral")
 
 
 def hybrid_search(question: str, store: Store, neighbours: Callable[[], Neighbours] | None,
@@ -191,7 +195,17 @@ def value_claims(store: Store, it: Intent) -> tuple[list[CitedClaim], str | None
     if not scored:
         return [], None
     candidates = _narrow(store, it, list(scored))
-    best = sorted(candidates, key=lambda m: (-scored[m] - description_score(store, it, m) * 0.5, m))
+    # Closest value first (an exact 1,047,576 beats a 1,000,000 within tolerance), then the description.
+    closeness: dict[str, float] = {}
+    first = it.constraints[0] if it.constraints else None
+    for c in by_constraint.get(0, []):
+        if first is not None and first.attribute != "release_date":
+            x = as_number(c.claim.value)
+            if x is not None:
+                gap = abs(x - float(first.value)) / max(abs(float(first.value)), 1e-9)
+                closeness[c.claim.model] = min(closeness.get(c.claim.model, 1.0), gap)
+    best = sorted(candidates, key=lambda m: (-scored[m] - description_score(store, it, m) * 0.5,
+                                             closeness.get(m, 1.0), m))
     out: list[CitedClaim] = []
     for m in best[:5]:
         # The first constraint this model meets is the answer's attribute ("7B total and 1B active").
@@ -208,9 +222,9 @@ def _narrow(store: Store, it: Intent, models: list[str]) -> list[str]:
     developer, a time window; never narrowed to nothing."""
     keys = ModelKeys(store)
     out = models
-    if it.models:
-        fam = [m for m in out if any(m == f or m.lower().startswith(f.lower() + "-") for f in it.models)]
-        fam += [m for m in out if m not in fam and any(m in children(f, keys) for f in it.models)]
+    if it.scope:
+        fam = [m for m in out if any(m == f or m.lower().startswith(f.lower() + "-") for f in it.scope)]
+        fam += [m for m in out if m not in fam and any(m in children(f, keys) for f in it.scope)]
         if fam:
             out = fam
     if it.description.developers:
@@ -224,9 +238,13 @@ def _narrow(store: Store, it: Intent, models: list[str]) -> list[str]:
 def developer_models(store: Store, developers: list[str]) -> set[str]:
     """Models whose developer claim names one of these developers, or whose name starts with it."""
     out: set[str] = set()
+    from .understand import strip_org
+
     for dev in developers:
+        want = alias_key(strip_org(dev))
         for c in store.claims_with_value("developer", like=f'"%{dev}%'):
-            out.add(c.claim.model)
+            if alias_key(strip_org(str(c.claim.value))) == want:
+                out.add(c.claim.model)
     return out
 
 
@@ -236,8 +254,16 @@ def description_score(store: Store, it: Intent, model: str) -> float:
     key = alias_key(model)
     score = 0.0
     for w in d.words:
-        if w in key:
+        if any(syn in key for syn in SYNONYMS.get(w, (w,))):
             score += 1
+    dev_keys = {alias_key(dev) for dev in d.developers}
+    for fam in d.families:
+        if fam in dev_keys:
+            continue  # "Mistral" named the developer, not the Mistral family
+        if key.startswith(fam) or alias_key(model.split("-")[0]) == fam:
+            score += 1
+    if d.reasoning and REASONING_NAME.search(model):
+        score += 1
     if d.size:
         for token in re.findall(r"(\d+(?:\.\d+)?)([bmt])\b", model.lower().replace("-", " ")):
             x = float(token[0]) * {"b": 1e9, "m": 1e6, "t": 1e12}[token[1]]
@@ -338,17 +364,24 @@ def describe_models(store: Store, it: Intent) -> list[str]:
         pool |= {c.claim.model for c in store.claims_with_value("release_date", like=f'"{d.month}%')}
     if not pool:
         return []
+    # A variant shares its family's developer: Magistral-Small is Mistral's when Magistral is.
+    keys = ModelKeys(store)
+    family_of: dict[str, str] = {}
+    for m in list(pool):
+        for kid in children(m, keys):
+            family_of.setdefault(kid, m)
+            pool.add(kid)
     scores: dict[str, float] = {}
     released = {}
     if d.month:
         released = {c.claim.model for c in store.claims_with_value("release_date", like=f'"{d.month}%')}
-    devs = developer_models(store, d.developers) if d.developers else set()
+    per_dev = [developer_models(store, [dev]) for dev in d.developers]
     for m in pool:
         s = description_score(store, it, m)
-        s += 1.0 if m in devs else 0.0
+        s += sum(1.0 for devs in per_dev if m in devs or family_of.get(m) in devs)
         s += 1.0 if m in released else 0.0
-        if d.reasoning and re.search(r"(?i)reason|think|-r\d|\br1\b|x1|magistral|o\d", m):
-            s += 0.5
+        if d.size and m in _sized(store, d.size):
+            s += 1.0
         scores[m] = s
     need = sum(1 for x in (d.developers, d.month, d.size, d.words) if x)
     best = sorted(pool, key=lambda m: (-scores[m], len(m), m))
@@ -365,3 +398,10 @@ def smallest_variant(models: list[str], order: str) -> list[str]:
         return VARIANT_ORDER.index("base")
 
     return sorted(models, key=lambda m: rank(m) if order == "min" else -rank(m))
+
+
+def _sized(store: Store, size: float) -> set[str]:
+    """Models with a parameter count within 2 % of size ("its 21B model")."""
+    found = store.claims_with_value("parameters_total", low=size * 0.98, high=size * 1.02)
+    found += store.claims_with_value("parameters_active", low=size * 0.98, high=size * 1.02)
+    return {c.claim.model for c in found}

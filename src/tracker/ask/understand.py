@@ -200,7 +200,8 @@ class Constraint:
 class Description:
     """What a question says about a model it does not name."""
 
-    developers: list[str] = field(default_factory=list)  # alias keys of developer names
+    developers: list[str] = field(default_factory=list)  # developer names, without "AI" / "Inc" ...
+    families: list[str] = field(default_factory=list)  # family words: "qwen" in "Alibaba's Qwen model"
     size: float | None = None  # "70B" -> 70e9
     words: list[str] = field(default_factory=list)  # variant words: instruct, mini, flash ...
     month: str | None = None  # "2024-12"
@@ -233,6 +234,7 @@ class Intent:
     unsupported: str | None = None  # "training tokens"
     typo: dict[str, str] = field(default_factory=dict)  # span -> model it was read as
     asks_model: bool = False  # "which model ...?"
+    scope: list[str] = field(default_factory=list)  # "which GLM-4 model": candidates within these families
 
 
 # -- tokens ------------------------------------------------------------------------------------------------
@@ -603,6 +605,8 @@ def find_constraints(question: str, *, benchmark: str | None, attribute: str | N
         return not any(s < m.end() and m.start() < e for s, e in taken)
 
     def approx(m: re.Match[str], default: float, wide: float) -> float:
+        if re.search(r"\bexactly\s*(?:\$\s*)?$", question[: m.start()], re.I):
+            return 0.0005
         return wide if _APPROX.search(question[: m.start()]) else default
 
     low = question.lower()
@@ -709,10 +713,17 @@ def find_window(question: str, now: datetime) -> Window | None:
 def find_description(question: str, words: list[str], developers: dict[str, str]) -> Description:
     """What a question says about a model it does not name: developer, size, variant words, month ..."""
     d = Description()
+    for i in range(len(words)):
+        for n in (3, 2, 1):  # "All Hands AI", "Mistral AI", "Meta"
+            key = alias_key("".join(words[i : i + n]))
+            if len(words[i : i + n]) == n and key in developers:
+                if developers[key] not in d.developers:
+                    d.developers.append(developers[key])
+                break
     for w in words:
         key = alias_key(w)
-        if key in developers and developers[key] not in d.developers:
-            d.developers.append(developers[key])
+        if key in FAMILY_WORDS and key not in d.families:
+            d.families.append(key)
         if key in VARIANT_ORDER or key in ("instruct", "chat", "base", "coder", "vision", "air", "turbo"):
             if key not in d.words and key not in ("reasoning", "thinking"):
                 d.words.append(key)
@@ -790,6 +801,7 @@ def understand(
     if is_foreign(question):
         it.kind = "foreign"
         return it
+    question = re.sub(r"(?<=[A-Za-z0-9])\+(?=\s|$|[?,.!])", " Plus", question)  # "Command R+"
     keys = ModelKeys(store)
     toks = tokens(question)
     words = [t[0] for t in toks]
@@ -837,12 +849,20 @@ def understand(
     it.asks_model = bool(_ASKS_MODEL.search(question)) and not re.match(
         r"\s*what (?:is|are|was|were|does|did|do)\b(?! released| launched)", question, re.I
     ) or bool(re.match(r"\s*which\b", question, re.I))
+    if it.asks_model and it.models and any(
+        re.match(r"[\s-]*(?:models?|variants?|versions?|family)\b", question[end:], re.I) for _, end in spans
+    ):
+        it.scope = list(it.models)
     it.constraints = find_constraints(question, benchmark=it.name if it.attribute == "benchmark" else None,
                                       attribute=it.attribute, blocked=spans)
     it.window = find_window(question, now)
-    developers = {alias_key(_strip_org(d)): d for d in store.distinct_values("developer")}
-    developers.update({k: v for k, v in ((alias_key(_strip_org(d)), d) for d in developers.values())})
-    it.description = find_description(question, words, developers)
+    developers = {alias_key(core): core for d in store.distinct_values("developer")
+                  if (core := strip_org(d)) and alias_key(core) not in COMMON_WORDS}
+    free_words = [w for w, a, b in toks if not any(s0 <= a and b <= s1 for s0, s1 in spans)]
+    it.description = find_description(question, free_words, developers)
+    # A family word that belongs to a named model ("GPT-4's 67.0%") describes nothing.
+    it.description.families = [f for f in it.description.families
+                                if not any(alias_key(m).startswith(f) for m in it.models)]
     it.license = _license_asked(question, store) if re.search(r"licen[cs]", question, re.I) else None
     if _MAX_CUE.search(question):
         it.order = "max"
@@ -862,7 +882,8 @@ def understand(
     return it
 
 
-def _strip_org(name: str) -> str:
+def strip_org(name: str) -> str:
+    """'Mistral AI' -> 'Mistral', 'Reka AI' -> 'Reka': the name a question uses."""
     return re.sub(r"\s+(?:ai|inc\.?|labs?|research|technologies|corp(?:oration)?)$", "", name.strip(), flags=re.I)
 
 
@@ -896,11 +917,16 @@ def _kind(question: str, it: Intent) -> str:
             return "value"
         if it.order or it.top:
             return "rank"
-        if it.license or it.window or (it.description.developers and re.search(
+        d = it.description
+        describing = bool(d.developers or d.month or d.size or d.families)
+        if not it.models and not it.asks_model and describing and not it.license \
+                and it.attribute not in (None, "release_date", "developer"):
+            return "describe"  # "Under what license did Reka publish its 21B reasoning model in March 2025?"
+        if it.license or it.window or (d.developers and re.search(
                 r"\b(?:release|released|launch|launched|ship|shipped|announce|announced|models)\b", low)):
             if not it.models or it.asks_model:
                 return "set"
-        if not it.models and not it.description.empty() and it.attribute:
+        if not it.models and it.attribute and describing:
             return "describe"
     return "lookup" if it.models else "open"
 
