@@ -239,6 +239,9 @@ def status(
     out(f"data: {info['data_dir']}\n")
     out(f"{info['articles']} articles ({info['stories']} stories), {info['claims']} claims, "
         f"{info['models']} models\n")
+    index = info.get("index") or {}
+    hint = "" if index.get("health") == "ok" else "; run `tracker reindex`"
+    out(f"index: {index.get('health')} ({index.get('detail')}){hint}\n")
     run = info["last_ingest"]
     if run:
         out(f"last ingest: {run['finished']} - {run['articles_new']} new articles, "

@@ -464,11 +464,15 @@ def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | N
                            "last_ingest": None, "data_dir": str(paths.data_dir)}
     store = _open_readonly(paths)
     states: dict[str, dict[str, Any]] = {}
+    out["index"] = {"health": "ok", "detail": "nothing to index", "count": 0}
     if store is not None:
         with store:
             out.update(store.counts())
             out["last_ingest"] = store.last_run()
             states = {s["url"]: s for s in store.feed_states()}
+            from .dense import index_health  # standard library only: status stays fast
+
+            out["index"] = index_health(paths, store.max_claim_id(), store.get_meta("store_uuid"))
     configured = {f.url: f for f in config.feeds} if config is not None else {}
     for url in list(configured) + [u for u in states if u not in configured]:
         state = states.get(url, {})

@@ -32,6 +32,7 @@ from .answer import (
 from .render import headline, parse_since, render
 from .retrieve import (
     attributes_of,
+    by_role,
     content_words,
     describe_models,
     hybrid_search,
@@ -136,6 +137,13 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
     if it.kind == "foreign":
         result.note = f"only questions in English are understood: {EXAMPLE}"
         return
+    words = content_words(question)
+    if it.kind == "open" and words and not it.attribute and (
+        not any(store.fts_term_count(w, 1) for w in words)
+        or (it.unknown and not it.models and not any(store.phrase_in_claims(u) for u in it.unknown))
+    ):
+        result.note = f"nothing in the store matches this question ({', '.join(words[:5])}); {EXAMPLE}"
+        return
     if not it.models and it.unknown and it.kind in ("lookup", "open", "unsupported", "describe") \
             and not _known_terms(store, it):
         result.note = f"no claims about {', '.join(it.unknown)}"
@@ -214,11 +222,7 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
             notes.append(_nothing_known(store, it))
         result.note = "; ".join(notes) or None
         return
-    # open: hybrid retrieval. Off-topic first: words the store has never seen find nothing worth saying.
-    words = content_words(question)
-    if words and not it.attribute and not any(store.fts_term_count(w, 1) for w in words):
-        result.note = f"nothing in the store matches this question ({', '.join(words[:5])}); {EXAMPLE}"
-        return
+    # open: hybrid retrieval (off-topic questions were turned away above).
     handle = None
     health = _index_state(paths, store)
     if health not in ("ok", "nothing"):
@@ -244,13 +248,16 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
         if handle is not None:
             handle.cancel()
     cited, fused = open_claims(question, store, it, fused, k=k, since=since, source=source)
+    if it.attribute == "hardware" and it.role:
+        cited, role_note = by_role(cited, it.role)
+        result.note = role_note if len({c.claim.model for c in cited}) <= 1 else None
     scores: dict[tuple[str, str, str], float] = {}
     for c in cited:
         key = key_of(c)
         scores[key] = max(scores.get(key, 0.0), fused.get(c.claim.id or -1, 0.0))
     result.answers = answers_for(reconcile(cited), scores, it, k, numeric_order=bool(it.order))
     if not result.answers:
-        result.note = f"no claims about this question{_attr_suffix(it)}"
+        result.note = result.note or f"no claims about this question{_attr_suffix(it)}"
 
 
 def _asks_variant(question: str) -> bool:

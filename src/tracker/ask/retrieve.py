@@ -114,7 +114,7 @@ def lookup_claims(store: Store, it: Intent, *, since: datetime | None, source: s
             if cited:
                 note = f"no claim about {', '.join(models)} itself; showing its variants"
     if it.attribute == "hardware" and it.role and cited:
-        cited, role_note = _by_role(cited, it.role)
+        cited, role_note = by_role(cited, it.role)
         note = "; ".join(n for n in (note, role_note) if n) or None
     return cited, note
 
@@ -125,7 +125,7 @@ def attributes_of(it: Intent) -> list[str] | None:
     return [it.attribute] if it.attribute else None
 
 
-def _by_role(cited: list[CitedClaim], role: str) -> tuple[list[CitedClaim], str | None]:
+def by_role(cited: list[CitedClaim], role: str) -> tuple[list[CitedClaim], str | None]:
     """Hardware claims in the role asked about ("trained on"); the others are reported, not counted."""
     same = [c for c in cited if c.claim.role == role]
     other = [c for c in cited if c.claim.role not in (role, None, "unspecified")]
@@ -302,8 +302,9 @@ def set_claims(store: Store, it: Intent) -> tuple[list[CitedClaim], str]:
     """Claims that answer a set question: (claims, what the set is, for notes)."""
     if it.license:
         lic = it.license
-        found = [c for c in store.claims_with_value("license", like=f"%{lic}%")
-                 if re.search(r"(?<![a-z])" + re.escape(lic) + r"(?![a-z])", str(c.claim.value).lower())]
+        first = lic.split()[0]
+        found = [c for c in store.claims_with_value("license", like=f"%{first}%")
+                 if re.search(r"(?<![a-z0-9])" + re.escape(lic) + r"(?![a-z0-9])", _license_words(c.claim.value))]
         return found, f"{lic.upper() if len(lic) <= 4 else lic} license"
     if it.window is not None and it.window.by == "release":
         w = it.window
@@ -405,3 +406,8 @@ def _sized(store: Store, size: float) -> set[str]:
     found = store.claims_with_value("parameters_total", low=size * 0.98, high=size * 1.02)
     found += store.claims_with_value("parameters_active", low=size * 0.98, high=size * 1.02)
     return {c.claim.model for c in found}
+
+
+def _license_words(value: object) -> str:
+    """'Apache-2.0' -> 'apache 2.0': how license names are compared with a question's words."""
+    return re.sub(r"[^a-z0-9.]+", " ", str(value).lower()).strip()

@@ -502,7 +502,9 @@ def _unknown_spans(question: str, toks: list[tuple[str, int, int]], used: list[b
         # "gpt-5", "o3-mini": a lower-case word hyphenated to a number is a model name too.
         hyphened = question[end : end + 1] == "-" and idx + 1 < len(toks) and toks[idx + 1][1] == end + 1
         joined_digit = hyphened and any(ch.isdigit() for ch in toks[idx + 1][0])
-        short_part = re.fullmatch(r"[0-9.]+[a-z]*|[a-z]+[0-9.]*", word, re.I) is not None and len(word) <= 8
+        # Inside a name run: versions, sizes and variant words ("Grok 3 mini"), not everyday words.
+        short_part = (any(ch.isdigit() for ch in word) and len(word) <= 8) or lowered in VARIANT_WORDS \
+            or (len(word) == 1 and word.isupper())
         if _name_like(word) or joined_digit or lowered in FAMILY_WORDS or (current and short_part):
             current.append(idx)
         else:
@@ -643,7 +645,10 @@ def find_constraints(question: str, *, benchmark: str | None, attribute: str | N
             continue  # "7B" alone is a size in a name or a description, not a value asked about
         if re.search(r"[bmt]-param", text):
             continue  # "a 24B-parameter Mistral model": an adjective describes the model (Description)
-        active = "active" in (m.group(3) or "").lower() or bool(m.group(4))
+        active = "active" in (m.group(3) or "").lower() or bool(m.group(4)) or (
+            attribute == "parameters_active" and "total" not in (m.group(3) or "").lower()
+            and not re.search(r"\btotal\b", question, re.I)
+        )
         unit = m.group(2).lower()
         x = _num(m.group(1)) * _SCALE[unit]
         attr = "parameters_active" if active else "parameters_total"
@@ -820,7 +825,10 @@ def understand(
                 it.detail = m.group(1)
         unknown_names = [x for x in it.unknown if not store.phrase_in_claims(x)]
         if unknown_names:
-            found, still = _resolve_unknown(unknown_names, keys, it.typo)
+            found, still = _resolve_unknown(unknown_names, keys, it.typo, question)
+            # "Mistral Larg 2": the typo match covers a model the words before it matched alone.
+            it.models = [m for m in it.models if not any(
+                f != m and alias_key(f).startswith(alias_key(m)) for f in found)]
             it.models += [m for m in found if m not in it.models]
             it.models = [m for m in it.models if not any(o != m and _is_family_of(m, o) for o in it.models)]
             it.unknown = [x for x in it.unknown if x not in unknown_names] + still
@@ -931,7 +939,8 @@ def _kind(question: str, it: Intent) -> str:
     return "lookup" if it.models else "open"
 
 
-def _resolve_unknown(spans: list[str], keys: ModelKeys, typo: dict[str, str]) -> tuple[list[str], list[str]]:
+def _resolve_unknown(spans: list[str], keys: ModelKeys, typo: dict[str, str],
+                     question: str = "") -> tuple[list[str], list[str]]:
     """Unknown name-like spans: the extractor's canonical form ("V4 Pro" -> DeepSeek-V4-Pro), then a
     typo-tolerant match ("Lama 3.1 405B")."""
     try:
@@ -948,9 +957,11 @@ def _resolve_unknown(spans: list[str], keys: ModelKeys, typo: dict[str, str]) ->
                 canonical = None
         model = keys.get(alias_key(canonical)) if canonical else None
         if model is None:
-            model = fuzzy_model(span, keys)
-            if model is not None:
-                typo[span] = model
+            for wider in _widened(span, question):
+                model = fuzzy_model(wider, keys)
+                if model is not None:
+                    typo[wider] = model
+                    break
         if model:
             models.append(model)
         else:
@@ -983,3 +994,14 @@ def children(model: str, keys: ModelKeys) -> list[str]:
     return sorted(
         m for m in keys.prefixed(alias_key(model)) if m != model and m.lower().startswith(model.lower() + "-")
     )
+
+
+def _widened(span: str, question: str) -> list[str]:
+    """The span with up to two words before it ("Larg 2" -> "Mistral Larg 2"), longest first, then alone."""
+    at = question.find(span)
+    if at < 0:
+        return [span]
+    before = re.findall(r"[\w.+-]+", question[:at])
+    out = [" ".join(before[-n:] + [span]) for n in (2, 1) if len(before) >= n
+           and before[-1].lower() not in STOPWORDS]
+    return out + [span]
