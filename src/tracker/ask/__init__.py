@@ -144,7 +144,15 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
     ):
         result.note = f"nothing in the store matches this question ({', '.join(words[:5])}); {EXAMPLE}"
         return
-    if not it.models and it.unknown and it.kind in ("lookup", "open", "unsupported", "describe") \
+    if it.kind == "describe":
+        found = describe_models(store, it)
+        if found:
+            it.models = found[:1]
+            result.models = it.models
+            it.kind = "lookup"
+        else:
+            it.kind = "open"  # nothing fits the description: the words themselves may still find claims
+    if not it.models and it.unknown and it.kind in ("lookup", "open", "unsupported") \
             and not _known_terms(store, it):
         result.note = f"no claims about {', '.join(it.unknown)}"
         return
@@ -157,14 +165,6 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
         else:
             result.note = f"the tracker records no {it.unsupported}"
         return
-    if it.kind == "describe":
-        found = describe_models(store, it)
-        if found:
-            it.models = found[:1]
-            result.models = it.models
-            it.kind = "lookup"
-        else:
-            it.kind = "open"  # nothing fits the description: the words themselves may still find claims
     if it.kind == "lookup" and it.order and it.models and it.attribute is not None and \
             any(children(m, ModelKeys(store)) for m in it.models) and _asks_variant(question):
         # "the smallest GPT-5 variant": a variant by its size word.
@@ -218,7 +218,7 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
         if it.attributes and len(it.attributes) > 1:
             result.answers = _both_prices(result.answers, it)
         notes = [note] if note else []
-        if not result.answers:
+        if not result.answers and not (it.attribute == "hardware" and it.role and note):
             notes.append(_nothing_known(store, it))
         result.note = "; ".join(notes) or None
         return

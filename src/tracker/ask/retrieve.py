@@ -141,8 +141,12 @@ def by_role(cited: list[CitedClaim], role: str) -> tuple[list[CitedClaim], str |
         return same + loose, note
     if loose:
         return loose, f"no source says which hardware was used for {verb}; these name no role"
-    chips = ", ".join(sorted({str(c.claim.value) for c in other}))
-    return [], f"no source names {verb} hardware; the sources name {chips} for another role"
+    by_other: dict[str, set[str]] = {}
+    for c in other:
+        by_other.setdefault(str(c.claim.role), set()).add(str(c.claim.value))
+    said = "; ".join(f"{', '.join(sorted(chips))} for {r}" for r, chips in sorted(by_other.items()))
+    models = ", ".join(sorted({c.claim.model for c in other}))
+    return [], f"no source names {verb} hardware for {models}; the sources give {said}"
 
 
 def _sibling_has(store: Store, parent: str, model: str, found: list[CitedClaim], keys: ModelKeys) -> bool:
