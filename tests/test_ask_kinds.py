@@ -25,22 +25,42 @@ from tracker.store import Store
 NOW = datetime(2031, 4, 25, 12, 0, tzinfo=UTC)
 
 # (slug, published day in April 2031 or (month, day), text, [(model, attribute, value, evidence, role, name)])
-ARTICLES: list[tuple[str, tuple[int, int], str, list[tuple[str, str, object, str, str | None, str | None]]]] = [
+Row = tuple[str, str, object, str, str | None, str | None]
+ARTICLES: list[tuple[str, tuple[int, int], str, list[Row]]] = [
     (
         "quorra",
         (4, 10),
-        "Veltrix Labs released Quorra-3 253B on April 8, 2031. Quorra-3 253B has 253 billion parameters and a "
-        "131,072-token context window. It was trained on Tessera T9 chips. It scored 44.4% on Humanity's Last "
-        "Exam. The weights are under the MIT license.",
+        "Veltrix Labs released Quorra-3 253B on April 8, 2031. Quorra-3 253B has 253 billion parameters "
+        "and a 131,072-token context window. It was trained on Tessera T9 chips. It scored 44.4% on "
+        "Humanity's Last Exam. The weights are under the MIT license.",
         [
             ("Quorra-3-253B", "developer", "Veltrix Labs", "Veltrix Labs released Quorra-3 253B", None, None),
-            ("Quorra-3-253B", "release_date", "2031-04-08", "released Quorra-3 253B on April 8, 2031", None,
-             None),
-            ("Quorra-3-253B", "parameters_total", 253e9, "Quorra-3 253B has 253 billion parameters", None, None),
+            (
+                "Quorra-3-253B",
+                "release_date",
+                "2031-04-08",
+                "released Quorra-3 253B on April 8, 2031",
+                None,
+                None,
+            ),
+            (
+                "Quorra-3-253B",
+                "parameters_total",
+                253e9,
+                "Quorra-3 253B has 253 billion parameters",
+                None,
+                None,
+            ),
             ("Quorra-3-253B", "context_window", 131072, "131,072-token context window", None, None),
             ("Quorra-3-253B", "hardware", "Tessera T9", "trained on Tessera T9 chips", "training", None),
-            ("Quorra-3-253B", "benchmark", 44.4, "scored 44.4% on Humanity's Last Exam", None,
-             "Humanity's Last Exam"),
+            (
+                "Quorra-3-253B",
+                "benchmark",
+                44.4,
+                "scored 44.4% on Humanity's Last Exam",
+                None,
+                "Humanity's Last Exam",
+            ),
             ("Quorra-3-253B", "license", "MIT", "under the MIT license", None, None),
         ],
     ),
@@ -53,28 +73,46 @@ ARTICLES: list[tuple[str, tuple[int, int], str, list[tuple[str, str, object, str
         "runs inference on Tessera T9 chips. Pexa-2 Pro reads 512K tokens.",
         [
             ("Pexa-2-Flash", "developer", "Brindle AI", "Brindle AI launched Pexa-2 Flash", None, None),
-            ("Pexa-2-Flash", "release_date", "2031-04-19", "launched Pexa-2 Flash on April 19, 2031", None,
-             None),
+            (
+                "Pexa-2-Flash",
+                "release_date",
+                "2031-04-19",
+                "launched Pexa-2 Flash on April 19, 2031",
+                None,
+                None,
+            ),
             ("Pexa-2-Flash", "price_input", 0.14, "$0.14 per million input tokens", None, None),
             ("Pexa-2-Flash", "price_output", 0.56, "$0.56 per million output tokens", None, None),
             ("Pexa-2-Flash", "context_window", 1_000_000, "Pexa-2 Flash reads 1 million tokens", None, None),
             ("Pexa-2-Pro", "price_input", 1.2, "Pexa-2 Pro costs $1.20 per million input tokens", None, None),
             ("Pexa-2-Pro", "price_output", 4.8, "$4.80 per million output tokens", None, None),
             ("Pexa-2-Pro", "parameters_total", 600e9, "with 600 billion parameters", None, None),
-            ("Pexa-2-Pro", "hardware", "Tessera T9", "Pexa-2 Pro runs inference on Tessera T9 chips",
-             "inference", None),
+            (
+                "Pexa-2-Pro",
+                "hardware",
+                "Tessera T9",
+                "Pexa-2 Pro runs inference on Tessera T9 chips",
+                "inference",
+                None,
+            ),
             ("Pexa-2-Pro", "context_window", 512_000, "Pexa-2 Pro reads 512K tokens", None, None),
         ],
     ),
     (
         "teardown",
         (3, 2),
-        "A teardown of Pexa-2 Pro measured a 256K token window. Quorra-3 253B, it says, holds 262,144 tokens. "
-        "Brindle AI developed Pexa-2 Pro.",
+        "A teardown of Pexa-2 Pro measured a 256K token window. Quorra-3 253B, it says, holds 262,144 "
+        "tokens. Brindle AI developed Pexa-2 Pro.",
         [
             ("Pexa-2-Pro", "context_window", 256_000, "Pexa-2 Pro measured a 256K token window", None, None),
-            ("Quorra-3-253B", "context_window", 262_144, "Quorra-3 253B, it says, holds 262,144 tokens", None,
-             None),
+            (
+                "Quorra-3-253B",
+                "context_window",
+                262_144,
+                "Quorra-3 253B, it says, holds 262,144 tokens",
+                None,
+                None,
+            ),
             ("Pexa-2-Pro", "developer", "Brindle AI", "Brindle AI developed Pexa-2 Pro", None, None),
         ],
     ),
@@ -87,12 +125,29 @@ def build(paths: Paths) -> None:
             claims = []
             for model, attribute, value, evidence, role, name in rows:
                 start = text.index(evidence)
-                claims.append(Claim(model=model, attribute=attribute, value=value, evidence=evidence,  # type: ignore[arg-type]
-                                    start=start, end=start + len(evidence), role=role, name=name))  # type: ignore[arg-type]
+                claims.append(
+                    Claim(
+                        model=model,
+                        attribute=attribute,
+                        value=value,
+                        evidence=evidence,  # type: ignore[arg-type]
+                        start=start,
+                        end=start + len(evidence),
+                        role=role,
+                        name=name,
+                    )
+                )  # type: ignore[arg-type]
             url = f"https://news.example/{slug}"
-            article = Article(url=url, canonical_url=url, title=f"Story {slug}", source="news.example", text=text,
-                              published=datetime(2031, month, day, tzinfo=UTC), story_id=None,
-                              content_hash=hashlib.sha256(text.encode()).hexdigest())
+            article = Article(
+                url=url,
+                canonical_url=url,
+                title=f"Story {slug}",
+                source="news.example",
+                text=text,
+                published=datetime(2031, month, day, tzinfo=UTC),
+                story_id=None,
+                content_hash=hashlib.sha256(text.encode()).hexdigest(),
+            )
             store.add_article(article, claims)
             assert n
 
@@ -115,18 +170,30 @@ def first(paths: Paths, question: str) -> tuple[str, str, object]:
     ("question", "expected"),
     [
         ("Which model has 253 billion parameters?", ("Quorra-3-253B", "parameters_total", 253e9)),
-        ("Which model launched at about $0.14 per million input tokens?", ("Pexa-2-Flash", "price_input", 0.14)),
+        (
+            "Which model launched at about $0.14 per million input tokens?",
+            ("Pexa-2-Flash", "price_input", 0.14),
+        ),
         ("Which model scored 44.4% on Humanity's Last Exam?", ("Quorra-3-253B", "benchmark", 44.4)),
         ("Which model costs $4.80 per million output tokens?", ("Pexa-2-Pro", "price_output", 4.8)),
     ],
 )
-def test_value_lookups_answer_with_the_model(paths: Paths, question: str, expected: tuple[str, str, object]) -> None:
+def test_value_lookups_answer_with_the_model(
+    paths: Paths, question: str, expected: tuple[str, str, object]
+) -> None:
     assert first(paths, question) == expected
 
 
 def test_superlatives_and_rankings(paths: Paths) -> None:
-    assert first(paths, "Which model has the largest context window?")[:2] == ("Pexa-2-Flash", "context_window")
-    assert first(paths, "What is the cheapest model per output token?") == ("Pexa-2-Flash", "price_output", 0.56)
+    assert first(paths, "Which model has the largest context window?")[:2] == (
+        "Pexa-2-Flash",
+        "context_window",
+    )
+    assert first(paths, "What is the cheapest model per output token?") == (
+        "Pexa-2-Flash",
+        "price_output",
+        0.56,
+    )
     assert first(paths, "most expensive per input token")[:2] == ("Pexa-2-Pro", "price_input")
     top = ask("top 2 by input price", paths, now=NOW, k=2)
     assert [a.model for a in top.answers][:2] == ["Pexa-2-Pro", "Pexa-2-Flash"]
@@ -144,7 +211,10 @@ def test_comparisons_give_a_verdict(paths: Paths) -> None:
 
 def test_price_of_a_model_gives_input_and_output(paths: Paths) -> None:
     result = ask("price of pexa-2 pro", paths, now=NOW)
-    assert [(a.attribute, a.value) for a in result.answers][:2] == [("price_input", 1.2), ("price_output", 4.8)]
+    assert [(a.attribute, a.value) for a in result.answers][:2] == [
+        ("price_input", 1.2),
+        ("price_output", 4.8),
+    ]
     output = ask("How much is Pexa-2 Pro per million output tokens?", paths, now=NOW)
     assert (output.answers[0].attribute, output.answers[0].value) == ("price_output", 4.8)
 
@@ -156,7 +226,10 @@ def test_price_of_a_model_gives_input_and_output(paths: Paths) -> None:
         ("What was released last week?", {"Pexa-2-Flash"}),  # 2031-04-18 to now: the 19 April launch
         ("What launched this year?", {"Quorra-3-253B", "Pexa-2-Flash"}),
         ("What was reported in March 2031?", {"Pexa-2-Pro", "Quorra-3-253B"}),  # by publication date
-        ("Which models were covered in the news since April?", {"Quorra-3-253B", "Pexa-2-Flash", "Pexa-2-Pro"}),
+        (
+            "Which models were covered in the news since April?",
+            {"Quorra-3-253B", "Pexa-2-Flash", "Pexa-2-Pro"},
+        ),
     ],
 )
 def test_time_windows(paths: Paths, question: str, models: set[str]) -> None:
@@ -165,17 +238,29 @@ def test_time_windows(paths: Paths, question: str, models: set[str]) -> None:
 
 
 def test_sets(paths: Paths) -> None:
-    assert {a.model for a in ask("Which models are MIT licensed?", paths, now=NOW).answers} == {"Quorra-3-253B"}
+    assert {a.model for a in ask("Which models are MIT licensed?", paths, now=NOW).answers} == {
+        "Quorra-3-253B"
+    }
     brindle = ask("What did Brindle AI release?", paths, now=NOW)
     assert {a.model for a in brindle.answers} == {"Pexa-2-Flash", "Pexa-2-Pro"}
 
 
 def test_descriptions_resolve_against_the_store(paths: Paths) -> None:
-    assert first(paths, "What is the output price of Brindle's flash model?") == ("Pexa-2-Flash", "price_output", 0.56)
-    assert first(paths, "What license did Veltrix Labs use for its 253B model?") == ("Quorra-3-253B", "license", "MIT")
+    assert first(paths, "What is the output price of Brindle's flash model?") == (
+        "Pexa-2-Flash",
+        "price_output",
+        0.56,
+    )
+    assert first(paths, "What license did Veltrix Labs use for its 253B model?") == (
+        "Quorra-3-253B",
+        "license",
+        "MIT",
+    )
 
 
-@pytest.mark.parametrize("question", ["quorra-3 253b license", "QUORRA 3 253B LICENSE", "Quora-3 253B license"])
+@pytest.mark.parametrize(
+    "question", ["quorra-3 253b license", "QUORRA 3 253B LICENSE", "Quora-3 253B license"]
+)
 def test_names_are_case_insensitive_and_typo_tolerant(paths: Paths, question: str) -> None:
     assert first(paths, question) == ("Quorra-3-253B", "license", "MIT")
 
@@ -219,7 +304,9 @@ def test_one_value_formatter_everywhere(paths: Paths) -> None:
     assert shown in render_conflicts(conflicts_report(paths))
 
 
-def test_understanding_grows_linearly_with_the_question(paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_understanding_grows_linearly_with_the_question(
+    paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Counted, not timed: the alias keys looked up per word stay bounded as the question grows."""
     looked_up: list[int] = []
     real = Store.aliases_for
@@ -250,8 +337,9 @@ def test_understanding_grows_linearly_with_the_question(paths: Paths, monkeypatc
         ("What is the capital of France?", "nothing in the store matches"),
     ],
 )
-def test_cli_nothing_found_exits_4(paths: Paths, run_cli: Callable[..., CliResult], question: str,
-                                   note: str) -> None:
+def test_cli_nothing_found_exits_4(
+    paths: Paths, run_cli: Callable[..., CliResult], question: str, note: str
+) -> None:
     res = run_cli("ask", question)
     assert res.code == 4 and note in res.stdout and "Traceback" not in res.stderr
     res = run_cli("ask", "--json", question)

@@ -30,8 +30,11 @@ MIN_ACCURACY = 0.90
 
 
 def _load(name: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in (QUESTIONS / name).read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        json.loads(line)
+        for line in (QUESTIONS / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +76,10 @@ def judge(item: dict[str, Any], result: AskResult) -> str | None:
     if not _matches(item, first):
         return f"first answer {first.model} {first.attribute} {first.value!r}"
     for attribute, value in (item.get("also_attributes") or {}).items():
-        if not any(a.model == first.model and a.attribute == attribute and values_agree(attribute, a.value, value)
-                   for a in result.answers):
+        if not any(
+            a.model == first.model and a.attribute == attribute and values_agree(attribute, a.value, value)
+            for a in result.answers
+        ):
             return f"no {attribute} {value} for {first.model}"
     if item.get("verdict") and not (result.verdict or "").startswith(item["verdict"]):
         return f"verdict {result.verdict!r}"

@@ -273,7 +273,8 @@ def index_health(paths: Paths, max_claim_id: int, store_uuid: str | None = None)
     except OSError:
         return {"health": "corrupt", "detail": f"{name} missing", "count": count}
     if actual != size:
-        return {"health": "corrupt", "detail": f"{name} is {actual} bytes, meta.json says {size}", "count": count}
+        detail = f"{name} is {actual} bytes, meta.json says {size}"
+        return {"health": "corrupt", "detail": detail, "count": count}
     if store_uuid and meta.get("store_uuid") not in (None, store_uuid):
         return {"health": "foreign", "detail": "built from another store", "count": count}
     if count == 0 and max_claim_id:

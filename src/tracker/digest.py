@@ -22,12 +22,12 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from . import units
-from .units import as_number, format_count, format_price  # noqa: F401 - re-exported
 from .errors import UsageError
 from .facts import Fact, FactValue, conflicts, reconcile, values_agree
 from .fileio import atomic_write_bytes
 from .models import CitedClaim, ClaimValue, Source
 from .store import Store
+from .units import as_number, format_count, format_price  # noqa: F401 - re-exported
 
 MAX_MODEL_LINES = 25  # new models with a full fact line; the rest are named in one line
 MAX_BENCHMARK_ROWS = 30

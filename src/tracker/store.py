@@ -560,10 +560,11 @@ class Store:
                 "aliases": aliases}
 
     def benchmark_names(self, models: Iterable[str] | None) -> list[str]:
-        """Distinct benchmark names claimed for these models (uses the (model, attribute) index); None: all."""
+        """Distinct benchmark names claimed for these models (the (model, attribute) index); None: all."""
         if models is None:
             rows = self.db.execute(
-                "SELECT DISTINCT name FROM claims WHERE attribute = 'benchmark' AND name IS NOT NULL LIMIT 20000"
+                "SELECT DISTINCT name FROM claims WHERE attribute = 'benchmark' AND name IS NOT NULL "
+                "LIMIT 20000"
             )
             return [r[0] for r in rows]
         models = list(models)
@@ -614,7 +615,8 @@ class Store:
     def distinct_values(self, attribute: str, limit: int = 5000) -> list[str]:
         """Distinct text values of one attribute (developers, licenses), most claimed first."""
         rows = self.db.execute(
-            "SELECT value, count(*) AS n FROM claims WHERE attribute = ? GROUP BY value ORDER BY n DESC LIMIT ?",
+            "SELECT value, count(*) AS n FROM claims WHERE attribute = ? GROUP BY value "
+            "ORDER BY n DESC LIMIT ?",
             (attribute, limit),
         )
         out = []
@@ -635,7 +637,8 @@ class Store:
     ) -> list[CitedClaim]:
         """Claims of one attribute whose value is in [low, high] (numbers) or matches a LIKE pattern on the
         stored JSON text (dates by prefix: '"2026-04%'); a query for "which model has / costs / scored"."""
-        where, args = ["c.attribute = ?"], [attribute]
+        where: list[str] = ["c.attribute = ?"]
+        args: list[Any] = [attribute]
         if low is not None:
             where.append("CAST(c.value AS REAL) >= ?")
             args.append(low)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from ..models import ATTRIBUTES
+from ..models import ATTRIBUTES, Answer
 from ..store import Store
 from .answer import (
     AskResult,
@@ -184,8 +184,8 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
         n = it.top or (1 if not it.models else k)
         order = it.order or "max"
         it.order = order
-        scores = {fact_key(f): 1.0 for f in facts}
-        answers = answers_for(facts, scores, it, len(facts), numeric_order=True)
+        flat = {fact_key(f): 1.0 for f in facts}
+        answers = answers_for(facts, flat, it, len(facts), numeric_order=True)
         result.answers = _first_per_fact(answers, max(n, 1) if it.top else max(k, 1))
         if not result.answers:
             result.note = f"no claims about {_attr_text(it)}"
@@ -201,12 +201,12 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
     if it.kind == "set":
         cited, what = set_claims(store, it)
         facts = reconcile(cited)
-        scores = {fact_key(f): 1.0 for f in facts}
+        same = {fact_key(f): 1.0 for f in facts}
         if it.window is not None and it.window.by == "release":
             it.order = "max"
-            answers = answers_for(facts, scores, it, 50, numeric_order=True)
+            answers = answers_for(facts, same, it, 50, numeric_order=True)
         else:
-            answers = answers_for(facts, scores, it, 50)
+            answers = answers_for(facts, same, it, 50)
         result.answers = answers
         if not answers:
             result.note = f"no stored model {what}"
@@ -266,11 +266,12 @@ def _asks_variant(question: str) -> bool:
     return re.search(r"\b(?:variant|version|model|one)\b", question, re.I) is not None
 
 
-def _first_per_fact(answers: list, n: int) -> list:  # type: ignore[type-arg]
+def _first_per_fact(answers: list[Answer], n: int) -> list[Answer]:
     """The first n facts' answers (a fact's other sides stay with it)."""
-    out, seen = [], []
+    out: list[Answer] = []
+    seen: list[tuple[str, str, str | None]] = []
     for a in answers:
-        key = (a.model, a.attribute, a.name)
+        key = (a.model, str(a.attribute), a.name)
         if key not in seen:
             if len(seen) == n:
                 break
@@ -279,7 +280,7 @@ def _first_per_fact(answers: list, n: int) -> list:  # type: ignore[type-arg]
     return out
 
 
-def _both_prices(answers: list, it: Intent) -> list:  # type: ignore[type-arg]
+def _both_prices(answers: list[Answer], it: Intent) -> list[Answer]:
     """"price of X": the input price first, then the output price, per model."""
     order = {"price_input": 0, "price_output": 1}
     return sorted(answers, key=lambda a: (it.models.index(a.model) if a.model in it.models else 99,

@@ -44,7 +44,8 @@ def headline(answer: Answer) -> str:
     if answer.conflict and answer.others:
         rest = "; ".join(
             f"{_plural(o.support)} {'say' if o.support != 1 else 'says'} "
-            f"{safe_text(format_value(o.attribute, o.value))}{' (expected)' if o.status == 'expected' else ''}"
+            f"{safe_text(format_value(o.attribute, o.value))}"
+            f"{' (expected)' if o.status == 'expected' else ''}"
             for o in answer.others
         )
         line += f"; {rest}"

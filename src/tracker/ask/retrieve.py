@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from ..models import CitedClaim
-from ..units import as_number
 from ..store import Store, alias_key
+from ..units import as_number
 from .understand import Intent, ModelKeys, children, parent_of, tokens
 from .words import COMMON_WORDS, STOPWORDS, VARIANT_ORDER
 
@@ -78,8 +78,8 @@ def open_claims(question: str, store: Store, it: Intent, fused: dict[int, float]
         return [], fused
     full = [
         c
-        for c in store.cited_claims(models=sorted({m for m, _ in pairs}), attributes=sorted({a for _, a in pairs}),
-                                    since=since, source=source)
+        for c in store.cited_claims(models=sorted({m for m, _ in pairs}),
+                                    attributes=sorted({a for _, a in pairs}), since=since, source=source)
         if (c.claim.model, c.claim.attribute) in pairs
     ]
     return filter_name(full, it), fused
@@ -286,8 +286,8 @@ def rank_claims(store: Store, it: Intent) -> list[CitedClaim]:
     if it.models:
         models = _with_children(store, it.models)
     else:
-        models = store.ranked_models(attr, descending=it.order != "min", name=it.name,
-                                     limit=max(10, 3 * (it.top or 5)) * (4 if it.description.developers else 1))
+        limit = max(10, 3 * (it.top or 5)) * (4 if it.description.developers else 1)
+        models = store.ranked_models(attr, descending=it.order != "min", name=it.name, limit=limit)
         if it.description.developers:
             devs = developer_models(store, it.description.developers)
             models = [m for m in models if m in devs] or models
@@ -308,7 +308,8 @@ def set_claims(store: Store, it: Intent) -> tuple[list[CitedClaim], str]:
         lic = it.license
         first = lic.split()[0]
         found = [c for c in store.claims_with_value("license", like=f"%{first}%")
-                 if re.search(r"(?<![a-z0-9])" + re.escape(lic) + r"(?![a-z0-9])", _license_words(c.claim.value))]
+                 if re.search(r"(?<![a-z0-9])" + re.escape(lic) + r"(?![a-z0-9])",
+                              _license_words(c.claim.value))]
         return found, f"{lic.upper() if len(lic) <= 4 else lic} license"
     if it.window is not None and it.window.by == "release":
         w = it.window
@@ -323,16 +324,16 @@ def set_claims(store: Store, it: Intent) -> tuple[list[CitedClaim], str]:
         return found, f"released {w.label}"
     if it.window is not None:
         w = it.window
-        start = datetime(w.start.year, w.start.month, w.start.day, tzinfo=_utc())
-        end = datetime(w.end.year, w.end.month, w.end.day, tzinfo=_utc())
+        start = datetime(w.start.year, w.start.month, w.start.day, tzinfo=UTC)
+        end = datetime(w.end.year, w.end.month, w.end.day, tzinfo=UTC)
         dated = [c for c, _ in store.dated_claims(start=start, end=end)]
         if it.description.developers:
             devs = developer_models(store, it.description.developers)
             dated = [c for c in dated if c.claim.model in devs]
         return dated, f"reported {w.label}"
-    devs = it.description.developers
-    found = [c for dev in devs for c in store.claims_with_value("developer", like=f'"%{dev}%')]
-    return found, f"by {', '.join(devs)}"
+    names = it.description.developers
+    found = [c for dev in names for c in store.claims_with_value("developer", like=f'"%{dev}%')]
+    return found, f"by {', '.join(names)}"
 
 
 def _month_in(value: str, w: object) -> bool:
@@ -353,12 +354,6 @@ def _month_in(value: str, w: object) -> bool:
     return bool(first < end and start < last)
 
 
-def _utc() -> object:
-    from datetime import UTC
-
-    return UTC
-
-
 def describe_models(store: Store, it: Intent) -> list[str]:
     """Models that fit a description ("Meta's December 2024 70B instruct model"), best first."""
     d = it.description
@@ -377,7 +372,7 @@ def describe_models(store: Store, it: Intent) -> list[str]:
             family_of.setdefault(kid, m)
             pool.add(kid)
     scores: dict[str, float] = {}
-    released = {}
+    released: set[str] = set()
     if d.month:
         released = {c.claim.model for c in store.claims_with_value("release_date", like=f'"{d.month}%')}
     per_dev = [developer_models(store, [dev]) for dev in d.developers]

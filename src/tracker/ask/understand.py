@@ -123,7 +123,8 @@ _UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = [
         "training tokens",
         re.compile(
             r"\b(?:how many|how much) (?:tokens|data)\b.*\btrain|\btrain(?:ed|ing)? on (?:how many|how much)|"
-            r"\btraining (?:tokens|data|set|corpus)\b|\btokens? of (?:training )?data\b|\bpre-?train(?:ed|ing) "
+            r"\btraining (?:tokens|data|set|corpus)\b|\btokens? of (?:training )?data\b|"
+            r"\bpre-?train(?:ed|ing) "
             r"(?:tokens|on \d)",
             re.I,
         ),
@@ -139,7 +140,8 @@ _MAX_CUE = re.compile(
 )
 _MIN_CUE = re.compile(r"\b(?:smallest|cheapest|shortest|lowest|least|minimum|min|tiniest|oldest|earliest)\b",
                       re.I)
-_TOP_N = re.compile(r"\btop[- ](\d{1,2}|three|five|ten|two|four)\b|\b(\d{1,2}|three|five|ten) (?:best|largest|"
+_TOP_N = re.compile(r"\btop[- ](\d{1,2}|three|five|ten|two|four)\b|"
+                    r"\b(\d{1,2}|three|five|ten) (?:best|largest|"
                     r"biggest|cheapest|highest|smallest)\b", re.I)
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
 _ASKS_MODEL = re.compile(
@@ -156,8 +158,9 @@ _COMPARE = re.compile(
     re.I,
 )
 _TRAINING_CUE = re.compile(r"\btrain(?:ed|ing)?\b", re.I)
-_INFERENCE_CUE = re.compile(r"\bruns? on\b|\brun on\b|\binference\b|\bserv(?:e|ed|ing)\b|\bdeploy|\btuned to run",
-                            re.I)
+_INFERENCE_CUE = re.compile(
+    r"\bruns? on\b|\brun on\b|\binference\b|\bserv(?:e|ed|ing)\b|\bdeploy|\btuned to run", re.I
+)
 _SIZE_AFTER = re.compile(r"[\s-]*(\d+(?:\.\d+)?[bmt]|\d+x\d+b)\b", re.I)
 _TOKEN_RE = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:\.[A-Za-z0-9]+)*")
 _SIZE_WORD = re.compile(r"~?(\d+(?:\.\d+)?)\s*([bmt])\b(?:[\s-]*param(?:eter)?s?\b)?", re.I)
@@ -182,7 +185,8 @@ class Window:
 
 @dataclass
 class Constraint:
-    """A value the answer must have ("253 billion parameters"): numbers within a tolerance, dates by prefix."""
+    """A value the answer must have ("253 billion parameters"): numbers within a tolerance, dates by
+    prefix."""
 
     attribute: str
     value: float | str
@@ -583,10 +587,13 @@ _PARAM_RE = re.compile(_NUM + r"\s*(trillion|billion|million|[bmt])\b\s*(total\s
                        r"(?:parameters?|params?)?(\s+active)?", re.I)
 _TOKENS_RE = re.compile(_NUM + r"\s*(million|thousand|[km])?[\s-]*tokens?\b", re.I)
 _PERCENT_RE = re.compile(_NUM + r"\s*%")
-_SCORE_RE = re.compile(r"\b(?:scored?|scoring|with|of|at|reach(?:ed)?|got|achiev(?:ed|es)|hits?)\s+(?:an?\s+)?"
+_SCORE_RE = re.compile(r"\b(?:scored?|scoring|with|of|at|reach(?:ed)?|got|achiev(?:ed|es)|hits?)\s+"
+                       r"(?:an?\s+)?"
                        + _NUM + r"\b(?!\s*(?:%|\$|b\b|billion|million|tokens?|k\b))", re.I)
 _DATE_RE = re.compile(
-    r"\b(?:on\s+)?" + _MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b", re.I
+    r"\b(?:on\s+)?" + _MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b|"
+    r"\b(\d{4})-(\d{2})-(\d{2})\b",
+    re.I,
 )
 _APPROX = re.compile(r"\b(?:about|around|roughly|approximately|nearly|almost|some)\s*$|~\s*$", re.I)
 
@@ -660,7 +667,8 @@ def find_constraints(question: str, *, benchmark: str | None, attribute: str | N
                 continue
             group = m.group(1)
             out.append((m.start(), Constraint("benchmark", _num(group), name=benchmark,
-                                              tolerance=0.5 if _APPROX.search(question[: m.start()]) else 0.051)))
+                                              tolerance=0.5 if _APPROX.search(question[: m.start()])
+                                              else 0.051)))
             taken.append((m.start(), m.end()))
     out.sort(key=lambda p: p[0])
     return [c for _, c in out]
@@ -729,9 +737,9 @@ def find_description(question: str, words: list[str], developers: dict[str, str]
         key = alias_key(w)
         if key in FAMILY_WORDS and key not in d.families:
             d.families.append(key)
-        if key in VARIANT_ORDER or key in ("instruct", "chat", "base", "coder", "vision", "air", "turbo"):
-            if key not in d.words and key not in ("reasoning", "thinking"):
-                d.words.append(key)
+        named_part = key in VARIANT_ORDER or key in ("instruct", "chat", "base", "coder", "vision", "turbo")
+        if named_part and key not in d.words:
+            d.words.append(key)
     if m := _SIZE_WORD.search(question):
         d.size = float(m.group(1)) * _SCALE[m.group(2).lower()]
     if m := re.search(_MONTH_RE + r",?\s+(\d{4})\b", question.lower()):
@@ -809,7 +817,6 @@ def understand(
     question = re.sub(r"(?<=[A-Za-z0-9])\+(?=\s|$|[?,.!])", " Plus", question)  # "Command R+"
     keys = ModelKeys(store)
     toks = tokens(question)
-    words = [t[0] for t in toks]
     spans: list[tuple[int, int]] = []
     if model:
         resolved = keys.get(alias_key(model)) or store.resolve_alias(model) or fuzzy_model(model, keys)
@@ -836,8 +843,8 @@ def understand(
     it.attribute = attribute or (None if it.unsupported else find_attribute(question))
     if it.attribute in ("price_input", "price_output") and not attribute:
         low = question.lower()
-        if "input" not in low and "output" not in low and not re.search(r"\bcheap|\bexpensive|\bpric(?:ey|ier)",
-                                                                         low):
+        if "input" not in low and "output" not in low \
+                and not re.search(r"\bcheap|\bexpensive|\bpric(?:ey|ier)", low):
             it.attributes = ["price_input", "price_output"]  # "price of X": both sides
     related = _with_family(it.models, keys) + [c for m in it.models for c in children(m, keys)]
     bench_names = store.benchmark_names(related) if it.models else []
@@ -892,7 +899,8 @@ def understand(
 
 def strip_org(name: str) -> str:
     """'Mistral AI' -> 'Mistral', 'Reka AI' -> 'Reka': the name a question uses."""
-    return re.sub(r"\s+(?:ai|inc\.?|labs?|research|technologies|corp(?:oration)?)$", "", name.strip(), flags=re.I)
+    suffix = r"\s+(?:ai|inc\.?|labs?|research|technologies|corp(?:oration)?)$"
+    return re.sub(suffix, "", name.strip(), flags=re.I)
 
 
 def _license_asked(question: str, store: Store) -> str | None:
@@ -930,10 +938,9 @@ def _kind(question: str, it: Intent) -> str:
         if not it.models and not it.asks_model and describing and not it.license \
                 and it.attribute not in (None, "release_date", "developer"):
             return "describe"  # "Under what license did Reka publish its 21B reasoning model in March 2025?"
-        if it.license or it.window or (d.developers and re.search(
-                r"\b(?:release|released|launch|launched|ship|shipped|announce|announced|models)\b", low)):
-            if not it.models or it.asks_model:
-                return "set"
+        released = re.search(r"\b(?:releas\w*|launch\w*|ship\w*|announc\w*|models)\b", low)
+        if (it.license or it.window or (d.developers and released)) and (not it.models or it.asks_model):
+            return "set"
         if not it.models and it.attribute and describing:
             return "describe"
     return "lookup" if it.models else "open"

@@ -3,31 +3,29 @@
 from __future__ import annotations
 
 # Developer words that may prefix a model name in a question ("DeepSeek V4 Pro" or just "V4 Pro").
-DEVELOPER_WORDS = frozenset(
-    """openai meta google deepmind googledeepmind deepseek mistral mistralai anthropic alibaba qwen microsoft
+_DEVELOPERS = """openai meta google deepmind googledeepmind deepseek mistral mistralai anthropic alibaba
+    qwen microsoft
     nvidia xai moonshot moonshotai zhipu zhipuai zai amazon aws ai21 databricks snowflake tencent 01ai cohere
-    ibm apple baidu bytedance minimax stepfun huawei tii reka inflection stability stabilityai""".split()
-)
+    ibm apple baidu bytedance minimax stepfun huawei tii reka inflection stability stabilityai"""
+DEVELOPER_WORDS = frozenset(_DEVELOPERS.split())
 # Variant words from small to large: a model's name part, never a model on their own ("mini", "pro").
 VARIANT_ORDER = (
     "nano", "micro", "tiny", "mini", "small", "lite", "haiku", "flash", "air", "fast", "medium", "base",
     "sonnet", "large", "pro", "plus", "max", "opus", "ultra",
 )
-VARIANT_WORDS = frozenset(
-    VARIANT_ORDER
-    + tuple(
-        """turbo chat instruct preview reasoning thinking vision coder code next chatversion instructvariant
-        experimental exp latest""".split()
-    )
-)
+_MORE_VARIANTS = """turbo chat instruct preview reasoning thinking vision coder code next chatversion
+    instructvariant experimental exp latest"""
+VARIANT_WORDS = frozenset(VARIANT_ORDER + tuple(_MORE_VARIANTS.split()))
 # Chip vendors: capitalized in questions about hardware, never a model.
-VENDOR_WORDS = frozenset({"huawei", "nvidia", "amd", "intel", "apple", "qualcomm", "cambricon", "tsmc", "arm"})
-# Model family words that questions often write in lower case ("how big is llama 3").
-FAMILY_WORDS = frozenset(
-    """gpt claude llama gemini gemma mistral mixtral qwen grok kimi glm phi nemotron falcon jamba dbrx olmo yi
-    codestral deepseek minimax hunyuan ernie command sonnet opus haiku palm bard copilot titan nova arctic
-    granite""".split()
+VENDOR_WORDS = frozenset(
+    {"huawei", "nvidia", "amd", "intel", "apple", "qualcomm", "cambricon", "tsmc", "arm"}
 )
+# Model family words that questions often write in lower case ("how big is llama 3").
+_FAMILIES = """gpt claude llama gemini gemma mistral mixtral qwen grok kimi glm phi nemotron falcon jamba dbrx
+    olmo yi
+    codestral deepseek minimax hunyuan ernie command sonnet opus haiku palm bard copilot titan nova arctic
+    granite"""
+FAMILY_WORDS = frozenset(_FAMILIES.split())
 _STOP_TEXT = (
     "a an the of for in on at to by with and or is are was were be been do does did what which who whom how "
     "when where why it its this that has have had much many me tell about there their any"
@@ -56,11 +54,11 @@ COMMON_WORDS = frozenset(
     for word in line.split()
 )
 # Function words of other languages: a question made of them is not English.
-FOREIGN_WORDS = frozenset(
-    """wie groß gross ist das der die den dem des und von mit für welche welcher welches wann wer was nicht
+_FOREIGN = """wie groß gross ist das der die den dem des und von mit für welche welcher welches wann wer
+    was nicht
     ein eine einen hat haben wurde kontextfenster viele kostet
     quel quelle quels quelles est le la les du des et pour combien avec une sont été
     cuál cual cuáles cuánto cuanto cuántos es el los las del y para con tiene una qué que
     qual quale quanto quanti di della delle il gli ha è sono
-    hoe groot wat welke hoeveel heeft het een zijn van""".split()
-) - STOPWORDS
+    hoe groot wat welke hoeveel heeft het een zijn van"""
+FOREIGN_WORDS = frozenset(_FOREIGN.split()) - STOPWORDS
