@@ -119,6 +119,30 @@ ARTICLES: list[tuple[str, tuple[int, int], str, list[Row]]] = [
 ]
 
 
+ARTICLES.append(
+    (
+        "talon",
+        (2, 10),
+        "Corvid Systems released Talon-1 Thinking, an open-weights reasoning model with 32 billion parameters, "
+        "under Apache 2.0. Its closed sibling Talon-1 Pro has 70 billion parameters. Corvid Systems built both.",
+        [
+            (
+                "Talon-1-Thinking",
+                "parameters_total",
+                32e9,
+                "open-weights reasoning model with 32 billion parameters",
+                None,
+                None,
+            ),
+            ("Talon-1-Thinking", "license", "Apache-2.0", "under Apache 2.0", None, None),
+            ("Talon-1-Pro", "parameters_total", 70e9, "Talon-1 Pro has 70 billion parameters", None, None),
+            ("Talon-1-Thinking", "developer", "Corvid Systems", "Corvid Systems built both", None, None),
+            ("Talon-1-Pro", "developer", "Corvid Systems", "Corvid Systems built both", None, None),
+        ],
+    )
+)
+
+
 def build(paths: Paths) -> None:
     with Store(paths.db) as store:
         for n, (slug, (month, day), text, rows) in enumerate(ARTICLES, start=1):
@@ -246,6 +270,12 @@ def test_sets(paths: Paths) -> None:
 
 
 def test_descriptions_resolve_against_the_store(paths: Paths) -> None:
+    assert first(paths, "How many parameters does Corvid's open-weights thinking model have?") == (
+        "Talon-1-Thinking",
+        "parameters_total",
+        32e9,
+    )
+    assert first(paths, "How big is Corvid's pro model?") == ("Talon-1-Pro", "parameters_total", 70e9)
     assert first(paths, "What is the output price of Brindle's flash model?") == (
         "Pexa-2-Flash",
         "price_output",

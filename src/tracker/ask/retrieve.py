@@ -376,12 +376,16 @@ def describe_models(store: Store, it: Intent) -> list[str]:
     if d.month:
         released = {c.claim.model for c in store.claims_with_value("release_date", like=f'"{d.month}%')}
     per_dev = [developer_models(store, [dev]) for dev in d.developers]
+    licensed = {c.claim.model for c in store.cited_claims(models=sorted(pool), attributes=["license"])} \
+        if d.open_weights else set()
     for m in pool:
         s = description_score(store, it, m)
         s += sum(1.0 for devs in per_dev if m in devs or family_of.get(m) in devs)
         s += 1.0 if m in released else 0.0
         if d.size and m in _sized(store, d.size):
             s += 1.0
+        if d.open_weights and m in licensed:
+            s += 1.0  # open weights come with a license; API-only models have none
         scores[m] = s
     need = sum(1 for x in (d.developers, d.month, d.size, d.words) if x)
     best = sorted(pool, key=lambda m: (-scores[m], len(m), m))

@@ -798,6 +798,11 @@ def comparative(question: str, attribute: str | None) -> tuple[str | None, str |
     return attribute, None
 
 
+# Attributes a superlative can rank (numbers, and dates as ISO text); "longest" about chips ranks nothing.
+RANKABLE = frozenset({None, "parameters_total", "parameters_active", "context_window", "price_input",
+                      "price_output", "benchmark", "release_date"})
+
+
 # -- the whole intent --------------------------------------------------------------------------------------
 
 
@@ -871,8 +876,14 @@ def understand(
     it.constraints = find_constraints(question, benchmark=it.name if it.attribute == "benchmark" else None,
                                       attribute=it.attribute, blocked=spans)
     it.window = find_window(question, now)
-    developers = {alias_key(core): core for d in store.distinct_values("developer")
-                  if (core := strip_org(d)) and alias_key(core) not in COMMON_WORDS}
+    developers: dict[str, str] = {}
+    for dev in store.distinct_values("developer"):
+        core = strip_org(dev)
+        first_word = core.split()[0] if core.split() else ""
+        # "Corvid's model" for Corvid Systems: a developer's first word names it too (when long enough).
+        for key in (alias_key(core), alias_key(first_word) if len(first_word) >= 4 else ""):
+            if key and key not in COMMON_WORDS and key not in STOPWORDS:
+                developers.setdefault(key, core)
     free_words = [w for w, a, b in toks if not any(s0 <= a and b <= s1 for s0, s1 in spans)]
     it.description = find_description(question, free_words, developers)
     # A family word that belongs to a named model ("GPT-4's 67.0%") describes nothing.
@@ -899,7 +910,7 @@ def understand(
 
 def strip_org(name: str) -> str:
     """'Mistral AI' -> 'Mistral', 'Reka AI' -> 'Reka': the name a question uses."""
-    suffix = r"\s+(?:ai|inc\.?|labs?|research|technologies|corp(?:oration)?)$"
+    suffix = r"\s+(?:ai|inc\.?|ltd\.?|labs?|research|technolog(?:y|ies)|systems|group|corp(?:oration)?)$"
     return re.sub(suffix, "", name.strip(), flags=re.I)
 
 
@@ -931,7 +942,7 @@ def _kind(question: str, it: Intent) -> str:
     if it.asks_model or not it.models:
         if it.constraints:
             return "value"
-        if it.order or it.top:
+        if (it.order or it.top) and it.attribute in RANKABLE:
             return "rank"
         d = it.description
         describing = bool(d.developers or d.month or d.size or d.families)
