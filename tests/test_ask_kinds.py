@@ -123,8 +123,9 @@ ARTICLES.append(
     (
         "talon",
         (2, 10),
-        "Corvid Systems released Talon-1 Thinking, an open-weights reasoning model with 32 billion parameters, "
-        "under Apache 2.0. Its closed sibling Talon-1 Pro has 70 billion parameters. Corvid Systems built both.",
+        "Corvid Systems released Talon-1 Thinking, an open-weights reasoning model with 32 billion "
+        "parameters, under Apache 2.0. Its closed sibling Talon-1 Pro has 70 billion parameters. Corvid "
+        "Systems built both.",
         [
             (
                 "Talon-1-Thinking",
@@ -136,8 +137,8 @@ ARTICLES.append(
             ),
             ("Talon-1-Thinking", "license", "Apache-2.0", "under Apache 2.0", None, None),
             ("Talon-1-Pro", "parameters_total", 70e9, "Talon-1 Pro has 70 billion parameters", None, None),
-            ("Talon-1-Thinking", "developer", "Corvid Systems", "Corvid Systems built both", None, None),
-            ("Talon-1-Pro", "developer", "Corvid Systems", "Corvid Systems built both", None, None),
+            ("Talon-1-Thinking", "developer", "Corvid Systems", "Corvid Systems", None, None),
+            ("Talon-1-Pro", "developer", "Corvid Systems", "Corvid Systems released", None, None),
         ],
     )
 )

@@ -400,8 +400,9 @@ def find_models(
         if model is None and j - i in (2, 3):
             # "Claude 4 Sonnet" for Claude-Sonnet-4: the same parts in another order.
             model = next((m for k in _reordered_keys(words[i:j]) if (m := keys.get(k))), None)
-        if model is None or (j - i == 1 and (key in COMMON_WORDS or key in VARIANT_WORDS)):
-            continue  # "mini" or "pro" alone names no model, whatever the alias table learned
+        generic = all(w.lower() in COMMON_WORDS or w.lower() in VARIANT_WORDS for w in words[i:j])
+        if model is None or generic:
+            continue  # "mini", "pro" or "instruct version" name no model, whatever the alias table learned
         found.append((i, j, model))
         for t in range(i, j):
             used[t] = True
