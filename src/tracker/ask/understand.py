@@ -537,9 +537,9 @@ def fuzzy_model(span: str, keys: ModelKeys, cap: int = 20_000) -> str | None:
     import difflib
 
     key = alias_key(span)
-    if len(key) < 4:
-        return None
     digits = re.sub(r"\D", "", key)
+    if len(key) < 4 or not digits:
+        return None  # a version is what makes a misspelt word a model name ("Lama 3.1"), not "France"
     names = keys.all_models()
     if len(names) > cap:  # a huge store: only names that share the first letter
         names = [m for _, m in keys.store.aliases_with_prefix(key[:1], limit=cap)] if keys.store else []
