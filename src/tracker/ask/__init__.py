@@ -146,12 +146,12 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
         return
     if it.kind == "describe":
         found = describe_models(store, it)
-        if found:
-            it.models = found[:1]
-            result.models = it.models
-            it.kind = "lookup"
-        else:
-            it.kind = "open"  # nothing fits the description: the words themselves may still find claims
+        if not found:
+            result.note = f"no stored model fits that description ({_description_text(it)})"
+            return
+        it.models = found[:1]
+        result.models = it.models
+        it.kind = "lookup"
     if not it.models and it.unknown and it.kind in ("lookup", "open", "unsupported") \
             and not _known_terms(store, it):
         result.note = f"no claims about {', '.join(it.unknown)}"
@@ -215,6 +215,11 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
         cited, note = lookup_claims(store, it, since=since, source=source)
         facts = reconcile(cited)
         result.answers = answers_for(facts, _lookup_scores(question, it, cited), it, k)
+        if it.detail and result.answers and not any(
+            it.detail.lower() in a.model.lower() for a in result.answers
+        ) and note is None:
+            # "Qwen2-57B-A14B" where only Qwen2 is stored: say whose value this is.
+            note = f"no model {it.models[0]} {it.detail} stored; showing {it.models[0]}"
         if it.attributes and len(it.attributes) > 1:
             result.answers = _both_prices(result.answers, it)
         notes = [note] if note else []
@@ -258,6 +263,19 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
     result.answers = answers_for(reconcile(cited), scores, it, k, numeric_order=bool(it.order))
     if not result.answers:
         result.note = result.note or f"no claims about this question{_attr_suffix(it)}"
+
+
+def _description_text(it: Intent) -> str:
+    from ..units import format_count
+
+    d = it.description
+    parts = [f"by {', '.join(d.developers)}"] if d.developers else []
+    parts += [format_count(d.size)] if d.size else []
+    parts += [f"released {d.month}"] if d.month else []
+    parts += d.words + d.families
+    parts += ["open weights"] if d.open_weights else []
+    parts += ["reasoning"] if d.reasoning else []
+    return ", ".join(parts) or "no detail"
 
 
 def _asks_variant(question: str) -> bool:

@@ -115,6 +115,14 @@ def fact_answers(fact: Fact, score: float, it: Intent | None = None,
     from ..facts import MULTI_VALUED
 
     values = list(fact.values)
+    if fact.attribute == "release_date" and first is None and len(values) > 1:
+        # "2025-01" and "2025-01-26" from as many sources: the day says more than the month.
+        top = values[0]
+        finer = [v for v in values[1:] if str(v.value).startswith(str(top.value)) and v.support >= top.support
+                 and v.status == top.status]
+        if finer:
+            values.remove(finer[0])
+            values.insert(0, finer[0])
     if first is not None and first in values:
         values.remove(first)
         values.insert(0, first)

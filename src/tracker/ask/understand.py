@@ -161,6 +161,9 @@ _TRAINING_CUE = re.compile(r"\btrain(?:ed|ing)?\b", re.I)
 _INFERENCE_CUE = re.compile(
     r"\bruns? on\b|\brun on\b|\binference\b|\bserv(?:e|ed|ing)\b|\bdeploy|\btuned to run", re.I
 )
+# A version right after a matched name ("Gemma 3n", "Llama 3.1"): a newer model than the one matched.
+# Sizes ("7B", "128K") are not versions.
+VERSION = re.compile(r"v?\d+(?:\.\d+)*[ac-jl-su-z]?", re.I)
 _SIZE_AFTER = re.compile(r"[\s-]*(\d+(?:\.\d+)?[bmt]|\d+x\d+b)\b", re.I)
 _TOKEN_RE = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:\.[A-Za-z0-9]+)*")
 _SIZE_WORD = re.compile(r"~?(\d+(?:\.\d+)?)\s*([bmt])\b(?:[\s-]*param(?:eter)?s?\b)?", re.I)
@@ -411,7 +414,7 @@ def find_models(
     # question names a newer model we do not know; answering with the old one would mislead.
     kept = []
     for i, j, model in found:
-        if j < len(words) and not used[j] and re.fullmatch(r"v?\d+(?:\.\d+)*", words[j], re.I):
+        if j < len(words) and not used[j] and VERSION.fullmatch(words[j]):
             for t in range(i, j):
                 used[t] = False
             continue
@@ -450,7 +453,7 @@ def _family_members(words: list[str], used: list[bool], keys: ModelKeys) -> list
                     and key not in FAMILY_WORDS:
                 continue
             nxt = i + length
-            if nxt < len(words) and not used[nxt] and re.fullmatch(r"v?\d+(?:\.\d+)*", words[nxt], re.I):
+            if nxt < len(words) and not used[nxt] and VERSION.fullmatch(words[nxt]):
                 continue  # "Llama 3.1": a version the stored family members do not have
             members = [m for m in keys.prefixed(key) if _starts_with_parts(m, key)]
             if not members:
