@@ -147,7 +147,8 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
     if it.kind == "describe":
         found = describe_models(store, it)
         if not found:
-            result.note = f"no stored model fits that description ({_description_text(it)})"
+            result.note = (f"no claims about {', '.join(it.unknown)}" if it.unknown
+                           else f"no stored model fits that description ({_description_text(it)})")
             return
         it.models = found[:1]
         result.models = it.models
