@@ -231,7 +231,7 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
     # open: hybrid retrieval (off-topic questions were turned away above).
     handle = None
     health = _index_state(paths, store)
-    if health not in ("ok", "nothing"):
+    if health != "ok":
         result.warnings.append(
             f"the vector index is {health}: answered from keyword search only (run `tracker reindex`)"
         )
@@ -378,9 +378,7 @@ def _constraint_text(c: object) -> str:
 
 
 def _index_state(paths: Paths, store: Store) -> str:
-    """ok, nothing (no claims), or what is wrong with the vector index (missing, empty, stale ...)."""
+    """ok, or what is wrong with the vector index (missing, empty, stale, corrupt, foreign)."""
     from ..dense import index_health
 
-    state = index_health(paths, store.max_claim_id(), store.get_meta("store_uuid"))
-    health = str(state["health"])
-    return "nothing" if health == "ok" and not state.get("count") and not store.has_claims() else health
+    return str(index_health(paths, store.max_claim_id(), store.get_meta("store_uuid"))["health"])

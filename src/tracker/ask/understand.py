@@ -626,11 +626,13 @@ def find_constraints(question: str, *, benchmark: str | None, attribute: str | N
     for m in _PRICE_RE.finditer(question):
         if not free(m):
             continue
-        after = low[m.end() : m.end() + 40]
-        before = low[max(0, m.start() - 40) : m.start()]
-        out_word = "output" in after.split("token")[0] + " " + after[:25] or "output" in before
-        attr = "price_output" if out_word or (attribute == "price_output" and "input" not in after[:25]) \
-            else "price_input"
+        after, before = low[m.end() : m.end() + 30], low[max(0, m.start() - 30) : m.start()]
+        if "input" in after:
+            attr = "price_input"
+        elif "output" in after or "output" in before or attribute == "price_output":
+            attr = "price_output"  # "$0.56 per million output tokens", "whose output costs $1.10"
+        else:
+            attr = "price_input"
         out.append((m.start(), Constraint(attr, _num(m.group(1)), tolerance=approx(m, 0.01, 0.08))))
         taken.append((m.start(), m.end()))
     for m in _DATE_RE.finditer(question):
