@@ -124,6 +124,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX articles_fingerprint ON articles (fingerprint);
         """,
     ),
+    (
+        # ask: questions by value ("which model has 253B parameters", "largest context window", "which
+        # models are MIT licensed") and the vocabularies of developers and benchmarks, without a table scan.
+        "004_claims_by_value",
+        """
+        CREATE INDEX claims_attr_name_value ON claims (attribute, name, value);
+        """,
+    ),
 ]
 
 

@@ -860,8 +860,8 @@ def understand(
     related = _with_family(it.models, keys) + [c for m in it.models for c in children(m, keys)]
     bench_names = store.benchmark_names(related) if it.models else []
     bench = find_benchmark(question, bench_names)
-    if bench is None and (it.attribute in ("benchmark", None) or "%" in question
-                          or re.search(r"\b(?:by|on) [A-Z]", question)):
+    if bench is None and not it.models and (it.attribute in ("benchmark", None) or "%" in question
+                                            or re.search(r"\b(?:by|on) [A-Z]", question)):
         bench = find_benchmark(question, store.benchmark_names(None))
     if bench is not None and (attribute is None or attribute == "benchmark"):
         it.attribute, it.name, it.attributes = "benchmark", bench, []
@@ -883,7 +883,9 @@ def understand(
                                       attribute=it.attribute, blocked=spans)
     it.window = find_window(question, now)
     developers: dict[str, str] = {}
-    for dev in store.distinct_values("developer"):
+    # Only a question that does not name its model needs the developers' names (descriptions, sets).
+    vocabulary = store.distinct_values("developer") if (it.asks_model or not it.models) else []
+    for dev in vocabulary:
         core = strip_org(dev)
         first_word = core.split()[0] if core.split() else ""
         # "Corvid's model" for Corvid Systems: a developer's first word names it too (when long enough).
