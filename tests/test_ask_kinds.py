@@ -391,3 +391,10 @@ def test_index_missing_or_empty_is_reported(run_cli: Callable[..., CliResult], d
     assert "tracker reindex" in res.stderr
     assert run_cli("reindex").code == 0
     assert json.loads(run_cli("status", "--json").stdout)["index"]["health"] == "ok"
+    # Stale: the index stops short of the store's newest claims (an ingest killed before its index save).
+    meta_path = data_dir / "index" / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["max_id"] = 1
+    meta_path.write_text(json.dumps(meta))
+    assert json.loads(run_cli("status", "--json").stdout)["index"]["health"] == "stale"
+    assert "the vector index is stale" in run_cli("ask", "which chips were these models trained on").stderr
