@@ -362,6 +362,8 @@ def describe_models(store: Store, it: Intent) -> list[str]:
         pool |= developer_models(store, d.developers)
     if d.month:
         pool |= {c.claim.model for c in store.claims_with_value("release_date", like=f'"{d.month}%')}
+    if d.size:
+        pool |= _sized(store, d.size)
     if not pool:
         return []
     # A variant shares its family's developer: Magistral-Small is Mistral's when Magistral is.
@@ -376,6 +378,10 @@ def describe_models(store: Store, it: Intent) -> list[str]:
     if d.month:
         released = {c.claim.model for c in store.claims_with_value("release_date", like=f'"{d.month}%')}
     per_dev = [developer_models(store, [dev]) for dev in d.developers]
+    answerable: set[str] = set()
+    if it.attribute:
+        answerable = {c.claim.model for c in store.cited_claims(models=sorted(pool)[:500],
+                                                                attributes=[it.attribute])}
     licensed = {c.claim.model for c in store.cited_claims(models=sorted(pool), attributes=["license"])} \
         if d.open_weights else set()
     for m in pool:
@@ -386,6 +392,10 @@ def describe_models(store: Store, it: Intent) -> list[str]:
             s += 1.0
         if d.open_weights and m in licensed:
             s += 1.0  # open weights come with a license; API-only models have none
+        key = alias_key(m)
+        s += 0.5 * sum(1 for w in d.name_words if w in key)  # "on-device" in AFM-on-device
+        if it.attribute and m in answerable:
+            s += 0.5  # of two fits, the one the store can answer about
         scores[m] = s
     need = sum(1 for x in (d.developers, d.month, d.size, d.words) if x)
     best = sorted(pool, key=lambda m: (-scores[m], len(m), m))

@@ -209,6 +209,7 @@ class Description:
 
     developers: list[str] = field(default_factory=list)  # developer names, without "AI" / "Inc" ...
     families: list[str] = field(default_factory=list)  # family words: "qwen" in "Alibaba's Qwen model"
+    name_words: list[str] = field(default_factory=list)  # other rare words a name may hold: "device"
     size: float | None = None  # "70B" -> 70e9
     words: list[str] = field(default_factory=list)  # variant words: instruct, mini, flash ...
     month: str | None = None  # "2024-12"
@@ -741,6 +742,8 @@ def find_description(question: str, words: list[str], developers: dict[str, str]
                 break
     for w in words:
         key = alias_key(w)
+        if len(key) >= 4 and key not in COMMON_WORDS and key not in STOPWORDS and not key.isdigit():
+            d.name_words.append(key)
         if key in FAMILY_WORDS and key not in d.families:
             d.families.append(key)
         named_part = key in VARIANT_ORDER or key in ("instruct", "chat", "base", "coder", "vision", "turbo")
@@ -841,7 +844,9 @@ def understand(
             m = _SIZE_AFTER.match(question, end)
             if m:  # "LLaMA 65B" where only "Llama" matched: the size picks a variant
                 it.detail = m.group(1)
-        unknown_names = [x for x in it.unknown if not store.phrase_in_claims(x)]
+        # Unknown spans: a stored name that contains them ("Haiku 4.5" in Claude-Haiku-4.5), then, for
+        # words the store has never seen, the canonical form and a typo-tolerant match.
+        unknown_names = [x for x in it.unknown if _contained_model(x, keys) or not store.phrase_in_claims(x)]
         if unknown_names:
             found, still = _resolve_unknown(unknown_names, keys, it.typo, question)
             # "Mistral Larg 2": the typo match covers a model the words before it matched alone.
@@ -983,6 +988,8 @@ def _resolve_unknown(spans: list[str], keys: ModelKeys, typo: dict[str, str],
                 canonical = None
         model = keys.get(alias_key(canonical)) if canonical else None
         if model is None:
+            model = _contained_model(span, keys)
+        if model is None:
             for wider in _widened(span, question):
                 model = fuzzy_model(wider, keys)
                 if model is not None:
@@ -1020,6 +1027,23 @@ def children(model: str, keys: ModelKeys) -> list[str]:
     return sorted(
         m for m in keys.prefixed(alias_key(model)) if m != model and m.lower().startswith(model.lower() + "-")
     )
+
+
+def _contained_model(span: str, keys: ModelKeys) -> str | None:
+    """The one stored model whose name holds this versioned span whole ("Haiku 4.5" -> Claude-Haiku-4.5)."""
+    key = alias_key(span)
+    if len(key) < 4 or not any(ch.isdigit() for ch in key) or not any(ch.isalpha() for ch in key):
+        return None
+    parts = re.sub(r"[^a-z0-9.]+", " ", span.lower()).split()
+    found = set()
+    for name in keys.all_models()[:20_000]:
+        name_parts = re.sub(r"[^a-z0-9.]+", " ", name.lower()).split()
+        # whole name parts in order: "haiku 4.5" in "claude haiku 4.5", not "4.5" inside "4.56"
+        for i in range(len(name_parts) - len(parts) + 1):
+            if name_parts[i : i + len(parts)] == parts:
+                found.add(name)
+                break
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def _widened(span: str, question: str) -> list[str]:
