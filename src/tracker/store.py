@@ -676,6 +676,15 @@ class Store:
         )
         return list(dict.fromkeys(r[0] for r in rows))[:limit]
 
+    def models_with_alias_containing(self, key: str, limit: int = 50) -> list[str]:
+        """Models with an alias key that contains this key ("haiku45" -> Claude-Haiku-4.5); one pass in C."""
+        if not key:
+            return []
+        pattern = "%" + key.replace("%", "").replace("_", "") + "%"
+        sql = "SELECT DISTINCT model FROM aliases WHERE alias LIKE ? LIMIT ?"
+        rows = self.db.execute(sql, (pattern, limit))
+        return [r[0] for r in rows]
+
     def model_attributes(self, model: str) -> list[str]:
         """The attributes this model has claims on (for "known: context window, parameters ...")."""
         rows = self.db.execute("SELECT DISTINCT attribute FROM claims WHERE model = ?", (model,))

@@ -1036,7 +1036,11 @@ def _contained_model(span: str, keys: ModelKeys) -> str | None:
         return None
     parts = re.sub(r"[^a-z0-9.]+", " ", span.lower()).split()
     found = set()
-    for name in keys.all_models()[:20_000]:
+    if keys.store is not None:
+        names = keys.store.models_with_alias_containing(key)
+    else:
+        names = [m for k, m in keys.known.items() if key in k]
+    for name in names:
         name_parts = re.sub(r"[^a-z0-9.]+", " ", name.lower()).split()
         # whole name parts in order: "haiku 4.5" in "claude haiku 4.5", not "4.5" inside "4.56"
         for i in range(len(name_parts) - len(parts) + 1):
