@@ -268,12 +268,18 @@ def description_score(store: Store, it: Intent, model: str) -> float:
             score += 1
     if d.reasoning and REASONING_NAME.search(model):
         score += 1
-    if d.size:
-        for token in re.findall(r"(\d+(?:\.\d+)?)([bmt])\b", model.lower().replace("-", " ")):
-            x = float(token[0]) * {"b": 1e9, "m": 1e6, "t": 1e12}[token[1]]
-            if abs(x - d.size) / d.size < 0.02:
-                score += 1
+    if d.size and name_has_size(model, d.size):
+        score += 1
     return score
+
+
+def name_has_size(model: str, size: float) -> bool:
+    """Whether the name itself carries this size ("Qwen2.5-VL-3B" for 3B)."""
+    for number, unit in re.findall(r"(\d+(?:\.\d+)?)([bmt])\b", model.lower().replace("-", " ")):
+        x = float(number) * {"b": 1e9, "m": 1e6, "t": 1e12}[unit]
+        if abs(x - size) / size < 0.02:
+            return True
+    return False
 
 
 def rank_claims(store: Store, it: Intent) -> list[CitedClaim]:
@@ -362,8 +368,8 @@ def describe_models(store: Store, it: Intent) -> list[str]:
         pool |= developer_models(store, d.developers)
     if d.month:
         pool |= {c.claim.model for c in store.claims_with_value("release_date", like=f'"{d.month}%')}
-    if d.size:
-        pool |= _sized(store, d.size)
+    sized = _sized(store, d.size) if d.size else set()
+    pool |= sized
     if not pool:
         return []
     # A variant shares its family's developer: Magistral-Small is Mistral's when Magistral is.
@@ -388,8 +394,8 @@ def describe_models(store: Store, it: Intent) -> list[str]:
         s = description_score(store, it, m)
         s += sum(1.0 for devs in per_dev if m in devs or family_of.get(m) in devs)
         s += 1.0 if m in released else 0.0
-        if d.size and m in _sized(store, d.size):
-            s += 1.0
+        if d.size and m in sized and not name_has_size(m, d.size):
+            s += 1.0  # the size is in its claims (the name did not already say it)
         if d.open_weights and m in licensed:
             s += 1.0  # open weights come with a license; API-only models have none
         key = alias_key(m)

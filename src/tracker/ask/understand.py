@@ -161,6 +161,10 @@ _TRAINING_CUE = re.compile(r"\btrain(?:ed|ing)?\b", re.I)
 _INFERENCE_CUE = re.compile(
     r"\bruns? on\b|\brun on\b|\binference\b|\bserv(?:e|ed|ing)\b|\bdeploy|\btuned to run", re.I
 )
+# Verbs after a developer's name: "the model Mistral built", "what does DeepSeek charge".
+_DEVELOPER_VERBS = """built builds released releases launched launches made makes developed develops trained
+    trains published publishes announced announces shipped ships charge charges offer offers sell sells"""
+DEVELOPER_VERBS = frozenset(_DEVELOPER_VERBS.split())
 # A version right after a matched name ("Gemma 3n", "Llama 3.1"): a newer model than the one matched.
 # Sizes ("7B", "128K") are not versions.
 VERSION = re.compile(r"v?\d+(?:\.\d+)*[ac-jl-su-z]?", re.I)
@@ -324,6 +328,12 @@ class ModelKeys:
             return sorted({m for k, m in self.known.items() if k.startswith(prefix)})
         return sorted({m for _, m in self.store.aliases_with_prefix(prefix)})
 
+    def is_developer(self, word: str) -> bool:
+        """Whether some developer claim names this word ("Bovuvex" of "Bovuvex AI")."""
+        if self.store is None or len(word) < 3:
+            return False
+        return bool(self.store.claims_with_value("developer", like=f'"%{word}%', limit=1))
+
     def all_models(self) -> list[str]:
         if self.store is None:
             return sorted(set(self.known.values()))
@@ -428,7 +438,7 @@ def find_models(
         if upgraded not in models:
             models.append(upgraded)
     if not models:
-        models = _family_members(words, used, keys)
+        models = _family_members(words, used, keys, possessive)
     # A bare developer that matched a model of its own name is dropped when a real model is named too.
     if len(models) > 1:
         models = [m for m in models if alias_key(m) not in DEVELOPER_WORDS] or models
@@ -439,10 +449,12 @@ def find_models(
     return models, char_spans, unknown
 
 
-def _family_members(words: list[str], used: list[bool], keys: ModelKeys) -> list[str]:
+def _family_members(words: list[str], used: list[bool], keys: ModelKeys,
+                    possessive: list[bool] | None = None) -> list[str]:
     """A family named in the question whose variants only are stored: "Llama 3.1" -> Llama-3.1-8B, -405B ...
 
-    Marks the tokens it used. Only whole name parts count (GPT-4 is not a prefix of GPT-4o)."""
+    Marks the tokens it used. Only whole name parts count (GPT-4 is not a prefix of GPT-4o). A single word
+    in the possessive that names a developer ("Mistral's open 24B model") describes, it does not name."""
     for length in range(min(5, len(words)), 0, -1):
         for i in range(0, len(words) - length + 1):
             if any(used[i : i + length]) or not _can_start(words[i]):
@@ -456,6 +468,10 @@ def _family_members(words: list[str], used: list[bool], keys: ModelKeys) -> list
             nxt = i + length
             if nxt < len(words) and not used[nxt] and VERSION.fullmatch(words[nxt]):
                 continue  # "Llama 3.1": a version the stored family members do not have
+            as_subject = nxt < len(words) and words[nxt].lower() in DEVELOPER_VERBS
+            if length == 1 and possessive is not None and (possessive[i] or as_subject) \
+                    and keys.is_developer(words[i]):
+                continue
             members = [m for m in keys.prefixed(key) if _starts_with_parts(m, key)]
             if not members:
                 continue
@@ -851,7 +867,7 @@ def understand(
             found, still = _resolve_unknown(unknown_names, keys, it.typo, question)
             # "Mistral Larg 2": the typo match covers a model the words before it matched alone.
             it.models = [m for m in it.models if not any(
-                f != m and alias_key(f).startswith(alias_key(m)) for f in found)]
+                f != m and (alias_key(f).startswith(alias_key(m)) or _same_brand(f, m)) for f in found)]
             it.models += [m for m in found if m not in it.models]
             it.models = [m for m in it.models if not any(o != m and _is_family_of(m, o) for o in it.models)]
             it.unknown = [x for x in it.unknown if x not in unknown_names] + still
@@ -1030,9 +1046,19 @@ def children(model: str, keys: ModelKeys) -> list[str]:
 
 
 def _contained_model(span: str, keys: ModelKeys) -> str | None:
-    """The one stored model whose name holds this versioned span whole ("Haiku 4.5" -> Claude-Haiku-4.5)."""
+    """The one stored model whose name holds this versioned span whole ("Haiku 4.5" -> Claude-Haiku-4.5),
+    or the span without its leading words ("Rakal's Haiku 4.5": a developer before the name)."""
+    words = span.replace("\u2019", "'").split()
+    for start in range(len(words)):
+        found = _contained_once(" ".join(words[start:]).removesuffix("'s"), keys)
+        if found is not None:
+            return found
+    return None
+
+
+def _contained_once(span: str, keys: ModelKeys) -> str | None:
     key = alias_key(span)
-    if len(key) < 4 or not any(ch.isdigit() for ch in key) or not any(ch.isalpha() for ch in key):
+    if len(key) < 3 or not any(ch.isdigit() for ch in key) or not any(ch.isalpha() for ch in key):
         return None
     parts = re.sub(r"[^a-z0-9.]+", " ", span.lower()).split()
     found = set()
@@ -1047,6 +1073,8 @@ def _contained_model(span: str, keys: ModelKeys) -> str | None:
             if name_parts[i : i + len(parts)] == parts:
                 found.add(name)
                 break
+    if len(found) > 1:  # "V3.2": the name that ends with it (Tiditul-V3.2), not V3.2-Exp or -Speciale
+        found = {n for n in found if re.sub(r"[^a-z0-9.]+", " ", n.lower()).split()[-len(parts):] == parts}
     return next(iter(found)) if len(found) == 1 else None
 
 
@@ -1059,3 +1087,8 @@ def _widened(span: str, question: str) -> list[str]:
     out = [" ".join(before[-n:] + [span]) for n in (2, 1) if len(before) >= n
            and before[-1].lower() not in STOPWORDS]
     return out + [span]
+
+
+def _same_brand(a: str, b: str) -> bool:
+    """Tiditul-V3.2 and Tiditul-Coder-V2-Base: one brand (the family a bare brand word expanded to)."""
+    return a.split("-")[0].lower() == b.split("-")[0].lower()
