@@ -137,11 +137,12 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
     if it.kind == "foreign":
         result.note = f"only questions in English are understood: {EXAMPLE}"
         return
-    words = content_words(question)
-    if it.kind == "open" and words and not it.attribute and (
+    words = content_words(question) if it.kind == "open" and not it.attribute else []
+    if words and (
         not any(store.fts_term_count(w, 1) for w in words)
         or (it.unknown and not it.models and not any(store.phrase_in_claims(u) for u in it.unknown))
     ):
+        # Off-topic: words the store has never seen find nothing worth saying.
         result.note = f"nothing in the store matches this question ({', '.join(words[:5])}); {EXAMPLE}"
         return
     if it.kind == "describe":
@@ -173,8 +174,7 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
         it.models = smallest_variant(kids, it.order)[:1]
         result.models = it.models
     if it.kind == "value":
-        cited, note = value_claims(store, it)
-        result.answers = value_answers(cited, it, k)
+        result.answers = value_answers(value_claims(store, it), it, k)
         if not result.answers:
             want = ", ".join(_constraint_text(c) for c in it.constraints)
             result.note = f"no stored model has {want}"
@@ -182,12 +182,10 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
     if it.kind == "rank":
         cited = rank_claims(store, it)
         facts = reconcile(cited)
-        n = it.top or (1 if not it.models else k)
-        order = it.order or "max"
-        it.order = order
+        it.order = it.order or "max"
         flat = {fact_key(f): 1.0 for f in facts}
         answers = answers_for(facts, flat, it, len(facts), numeric_order=True)
-        result.answers = _first_per_fact(answers, max(n, 1) if it.top else max(k, 1))
+        result.answers = _first_per_fact(answers, it.top or max(k, 1))  # "top 3": three; else the k best
         if not result.answers:
             result.note = f"no claims about {_attr_text(it)}"
         return

@@ -177,7 +177,7 @@ def filter_name(cited: list[CitedClaim], it: Intent) -> list[CitedClaim]:
 # -- value, rank and set questions -------------------------------------------------------------------------
 
 
-def value_claims(store: Store, it: Intent) -> tuple[list[CitedClaim], str | None]:
+def value_claims(store: Store, it: Intent) -> list[CitedClaim]:
     """Claims that have the value asked about, best-matching models first (every constraint they meet)."""
     from ..facts import benchmark_key
 
@@ -197,7 +197,7 @@ def value_claims(store: Store, it: Intent) -> tuple[list[CitedClaim], str | None
         for m in {c.claim.model for c in found}:
             scored[m] = scored.get(m, 0.0) + 1.0 / (1 + 0.1 * n)
     if not scored:
-        return [], None
+        return []
     candidates = _narrow(store, it, list(scored))
     # Closest value first (an exact 1,047,576 beats a 1,000,000 within tolerance), then the description.
     closeness: dict[str, float] = {}
@@ -218,7 +218,7 @@ def value_claims(store: Store, it: Intent) -> tuple[list[CitedClaim], str | None
             if mine:
                 out.extend(mine)
                 break
-    return out, None
+    return out
 
 
 def _narrow(store: Store, it: Intent, models: list[str]) -> list[str]:
