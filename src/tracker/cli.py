@@ -390,6 +390,10 @@ def ask(
 ) -> None:
     """Answer a question from the stored claims, with sources and disagreements.
 
+    Also by value ("which model has 253B parameters?"), superlative ("largest context window"),
+    comparison ("which is cheaper, X or Y?"), period ("released in April 2026") and set ("which models
+    are MIT licensed?"). Exit code 4 when nothing is found; the note says why.
+
     Example: tracker ask "How many active parameters does DeepSeek V4 Pro have?" --json
     """
     from . import dense
