@@ -177,7 +177,8 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
         result.answers = value_answers(value_claims(store, it), it, k)
         if not result.answers:
             want = ", ".join(_constraint_text(c) for c in it.constraints)
-            result.note = f"no stored model has {want}"
+            who = f" by {', '.join(it.description.developers)}" if it.description.developers else ""
+            result.note = f"no stored model{who} has {want}"
         return
     if it.kind == "rank":
         cited = rank_claims(store, it)

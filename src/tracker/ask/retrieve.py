@@ -223,7 +223,7 @@ def value_claims(store: Store, it: Intent) -> list[CitedClaim]:
 
 def _narrow(store: Store, it: Intent, models: list[str]) -> list[str]:
     """Keep the candidates the question's other words fit: a family it names ("which GLM-4 model"), a
-    developer, a time window; never narrowed to nothing."""
+    developer."""
     keys = ModelKeys(store)
     out = models
     if it.scope:
@@ -233,9 +233,9 @@ def _narrow(store: Store, it: Intent, models: list[str]) -> list[str]:
             out = fam
     if it.description.developers:
         devs = developer_models(store, it.description.developers)
-        narrowed = [m for m in out if m in devs]
-        if narrowed:
-            out = narrowed
+        # When none is known to be theirs, drop those known to be someone else's ("Which Anthropic model
+        # scored 37.6%" is not answered with another lab's model that scored 37.6%).
+        out = [m for m in out if m in devs] or [m for m in out if not _someone_elses(store, keys, m, devs)]
     return out
 
 
@@ -430,3 +430,12 @@ def _sized(store: Store, size: float) -> set[str]:
 def _license_words(value: object) -> str:
     """'Apache-2.0' -> 'apache 2.0': how license names are compared with a question's words."""
     return re.sub(r"[^a-z0-9.]+", " ", str(value).lower()).strip()
+
+
+def _someone_elses(store: Store, keys: ModelKeys, model: str, theirs: set[str]) -> bool:
+    """Whether the store says this model (or another of its brand: GPT-5.1 -> GPT-4o) is another
+    developer's."""
+    brand = model.split("-")[0]
+    kin = [model] + [m for m in keys.prefixed(alias_key(brand)) if m.split("-")[0] == brand][:50]
+    claims = store.cited_claims(models=kin, attributes=["developer"])
+    return bool(claims) and not any(c.claim.model in theirs for c in claims)
