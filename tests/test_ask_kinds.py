@@ -209,6 +209,11 @@ def test_value_lookups_answer_with_the_model(
     assert first(paths, question) == expected
 
 
+def test_value_lookup_keeps_to_the_developer_named(paths: Paths) -> None:
+    result = ask("Which Brindle AI model scored 44.4% on Humanity's Last Exam?", paths, now=NOW)
+    assert result.answers == [] and result.note and "no stored model by Brindle" in result.note
+
+
 def test_superlatives_and_rankings(paths: Paths) -> None:
     assert first(paths, "Which model has the largest context window?")[:2] == (
         "Pexa-2-Flash",
