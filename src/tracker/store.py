@@ -579,7 +579,9 @@ class Store:
         if not models:
             return []
         rows = self.db.execute(
-            f"SELECT DISTINCT name FROM claims WHERE attribute = 'benchmark' AND name IS NOT NULL "
+            # "+attribute": look the models up by the (model, attribute) index, never scan every benchmark
+            # claim through the (attribute, name, value) one.
+            f"SELECT DISTINCT name FROM claims WHERE +attribute = 'benchmark' AND name IS NOT NULL "
             f"AND model IN ({','.join('?' * len(models))})",
             models,
         )
