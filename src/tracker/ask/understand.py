@@ -881,8 +881,7 @@ def understand(
     related = _with_family(it.models, keys) + [c for m in it.models for c in children(m, keys)]
     bench_names = store.benchmark_names(related) if it.models else []
     bench = find_benchmark(question, bench_names)
-    if bench is None and not it.models and (it.attribute in ("benchmark", None) or "%" in question
-                                            or re.search(r"\b(?:by|on) [A-Z]", question)):
+    if bench is None and not it.models and (it.attribute in ("benchmark", None) or "%" in question):
         bench = find_benchmark(question, store.benchmark_names(None))
     if bench is not None and (attribute is None or attribute == "benchmark"):
         it.attribute, it.name, it.attributes = "benchmark", bench, []
