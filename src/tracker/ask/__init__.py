@@ -1,8 +1,9 @@
 """`tracker ask`: question -> intent -> claims -> reconciled, cited answers.
 
 Stages, one module each:
+- names.py: the model names a question uses (aliases, families, versions, typos), linear in its length;
 - understand.py: the intent (models, attribute, values, superlatives, comparisons, time windows, sets,
-  descriptions), linear in the question's length;
+  descriptions);
 - retrieve.py: claims for the intent, straight from SQL, or hybrid (BM25 + dense) for open questions;
 - answer.py: facts (tracker.facts.reconcile) ranked into answers, verdicts, honest notes;
 - render.py: the terminal text.
@@ -29,6 +30,7 @@ from .answer import (
     value_answers,
     verdict,
 )
+from .names import ModelKeys, children, find_models, tokens
 from .render import headline, parse_since, render
 from .retrieve import (
     attributes_of,
@@ -43,16 +45,7 @@ from .retrieve import (
     smallest_variant,
     value_claims,
 )
-from .understand import (
-    Intent,
-    ModelKeys,
-    children,
-    find_attribute,
-    find_benchmark,
-    find_models,
-    tokens,
-    understand,
-)
+from .understand import Intent, find_attribute, find_benchmark, understand
 from .words import COMMON_WORDS
 
 if TYPE_CHECKING:

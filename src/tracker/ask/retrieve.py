@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from ..models import CitedClaim
 from ..store import Store, alias_key
 from ..units import as_number
-from .understand import Intent, ModelKeys, children, parent_of, tokens
+from .names import ModelKeys, children, parent_of, tokens
+from .understand import Intent
 from .words import COMMON_WORDS, STOPWORDS, VARIANT_ORDER
 
 RRF_K = 60
