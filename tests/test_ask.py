@@ -292,10 +292,10 @@ def test_cli_ask_text_answer_first_then_citations(paths: Paths, run_cli: Callabl
 
 def test_cli_ask_empty_store(run_cli: Callable[..., object]) -> None:
     res = run_cli("ask", "How big is anything?")
-    assert res.code == 0 and "nothing ingested yet" in res.stdout  # type: ignore[attr-defined]
+    assert res.code == 4 and "nothing ingested yet" in res.stdout  # type: ignore[attr-defined]
     assert "Traceback" not in res.stderr  # type: ignore[attr-defined]
     res = run_cli("ask", "--json", "How big is anything?")
-    assert json.loads(res.stdout)["answers"] == []  # type: ignore[attr-defined]
+    assert res.code == 4 and json.loads(res.stdout)["answers"] == []  # type: ignore[attr-defined]
     for args in (("conflicts",), ("summary", "Nimbus-7")):
         res = run_cli(*args)
         assert res.code == 0 and "nothing ingested yet" in res.stdout, args  # type: ignore[attr-defined]

@@ -1,7 +1,7 @@
 """The fast `tracker ask` path gives what the plain one gives.
 
 - the numpy index reader (no faiss import) finds the same neighbours as faiss, for every layout we write;
-- the forked dense search (`_DenseJob`, the CLI's default) answers exactly as the single-process path;
+- the forked dense search (`tracker.dense.start`, the CLI's default) answers as the single-process path;
 - the cached tokenizer vocabulary is the vocabulary of tokenizer.json.
 """
 

@@ -330,6 +330,9 @@ def status(
     out(f"data: {info['data_dir']}\n")
     out(f"{info['articles']} articles ({info['stories']} stories), {info['claims']} claims, "
         f"{info['models']} models\n")
+    index = info.get("index") or {}
+    hint = "" if index.get("health") == "ok" else "; run `tracker reindex`"
+    out(f"index: {index.get('health')} ({index.get('detail')}){hint}\n")
     run = info["last_ingest"]
     if run:
         out(f"last ingest: {run['finished']} - {run['articles_new']} new articles, "
@@ -504,16 +507,21 @@ def ask(
 ) -> None:
     """Answer a question from the stored claims, with sources and disagreements.
 
-    Exit 4 when the store has data but no answer to the question.
+    Also by value ("which model has 253B parameters?"), superlative ("largest context window"),
+    comparison ("which is cheaper, X or Y?"), period ("released in April 2026") and set ("which models
+    are MIT licensed?"). Exit code 4 when the store has data but no answer; the note says why.
 
     Example: tracker ask "How many active parameters does DeepSeek V4 Pro have?" --json
     """
+    from . import dense
     from .ask import ask as run_ask
     from .ask import render
 
     start = _since(since, "--since") if since else None
     result = run_ask(question, _ask_paths(ctx, data_dir), k=k, model=model, attribute=attribute,
-                     since=start, source=source, parallel=True)
+                     since=start, source=source, dense=dense.start)
+    for warning in result.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
     if as_json:
         _print_json(result.jsonable())
     else:

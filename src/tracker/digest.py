@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from . import units
 from .errors import UsageError
 from .facts import Fact, FactValue, conflicts, qualifiers, reconcile, values_agree
 from .fileio import atomic_write_bytes
 from .models import CitedClaim, ClaimValue, Source
 from .store import Store
+from .units import as_number, format_count, format_price  # noqa: F401 - re-exported
 
 MAX_MODEL_LINES = 25  # new models with a full fact line; the rest are named in one line
 MAX_BENCHMARK_ROWS = 30
@@ -115,57 +117,14 @@ def link(text: str, url: str | None) -> str:
     return f"[{text}]({dest})" if dest else text
 
 
-# -- value formatting -------------------------------------------------------------------------------------
+# -- value formatting: one formatter for the whole project (tracker.units) --------------------------------
 def _num(value: ClaimValue) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    try:
-        return float(str(value).replace(",", ""))
-    except ValueError:
-        return None
-
-
-def _short(x: float, digits: int = 3) -> str:
-    """Up to `digits` significant digits, no trailing zeros: 1.6, 32, 131, 0.075."""
-    if x == 0:
-        return "0"
-    text = f"{x:.{digits}g}"
-    if "e" in text:
-        text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
-    return text
-
-
-def format_count(x: float) -> str:
-    """1.6e12 -> 1.6T, 3.2e10 -> 32B, 1.5e6 -> 1.5M, 128000 -> 128K."""
-    for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(x) >= factor:
-            return _short(x / factor) + suffix
-    return _short(x)
-
-
-def format_price(x: float) -> str:
-    """3 -> $3, 2.5 -> $2.50, 0.075 -> $0.075."""
-    if float(x).is_integer():
-        return f"${int(x)}"
-    if round(x * 100, 6).is_integer():
-        return f"${x:.2f}"
-    return "$" + _short(x, 4)
+    return as_number(value)
 
 
 def format_value(attribute: str, value: ClaimValue) -> str:
-    """A claim value as the digest shows it (not yet escaped)."""
-    num = _num(value)
-    if attribute in ("parameters_total", "parameters_active", "context_window") and num is not None:
-        return format_count(num)
-    if attribute in ("price_input", "price_output") and num is not None:
-        return format_price(num)
-    if attribute == "benchmark" and num is not None:
-        return _short(num, 4)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    """A claim value as the digest shows it (not yet escaped): the same text as ask and summary."""
+    return units.format_value(attribute, value)
 
 
 # -- the digest -------------------------------------------------------------------------------------------

@@ -700,35 +700,11 @@ def safe_text(text: object) -> str:
     return re.sub(r" {2,}", " ", "".join(out)).strip()
 
 
-def _num(x: float) -> str:
-    text = f"{x:.2f}".rstrip("0").rstrip(".")
-    return text
-
-
 def human_value(attribute: str, value: ClaimValue) -> str:
-    """A value in human units: 1.6T, 284B, 1M tokens, $0.14."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return safe_text(value)
-    x = float(value)
-    if attribute in ("parameters_total", "parameters_active"):
-        for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
-            if abs(x) >= size:
-                return f"{_num(x / size)}{unit}"
-        return _num(x)
-    if attribute == "context_window":
-        for unit, size in (("M", 1e6), ("K", 1e3)):
-            if abs(x) >= size:
-                scaled = x / size
-                if abs(scaled * 100 - round(scaled * 100)) < 1e-6:
-                    return f"{_num(scaled)}{unit}"
-                return f"{int(x):,}"
-        return _num(x)
-    if attribute in ("price_input", "price_output"):
-        if x.is_integer():
-            return f"${int(x):,}"
-        text = f"{x:,.4f}".rstrip("0")  # cents always shown: $0.10, $1.74, $0.075
-        return "$" + (text + "0" if len(text.split(".")[1]) < 2 else text)
-    return _num(x)
+    """A value in human units (tracker.units, the one formatter): 1.6T, 284B, 1M tokens, $0.14."""
+    from .units import format_value
+
+    return safe_text(format_value(attribute, value))
 
 
 def describe(answer: Answer | FactValue, attribute: str, name: str | None = None) -> str:

@@ -539,6 +539,7 @@ def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | N
                            "pages_given_up_last_run": 0, "pages_to_retry": 0}
     store = _open_readonly(paths)
     states: dict[str, dict[str, Any]] = {}
+    out["index"] = {"health": "ok", "detail": "nothing to index", "count": 0}
     if store is not None:
         with store:
             out.update(store.counts())
@@ -547,6 +548,9 @@ def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | N
             out["pages_given_up_last_run"] = int(store.get_meta(LAST_GIVEN_UP_KEY) or 0)
             out["pages_to_retry"] = len(_load_retries(store))
             states = {s["url"]: s for s in store.feed_states()}
+            from .dense import index_health  # standard library only: status stays fast
+
+            out["index"] = index_health(paths, store.max_claim_id(), store.get_meta("store_uuid"))
     configured = {f.url: f for f in config.feeds} if config is not None else {}
     for url in list(configured) + [u for u in states if u not in configured]:
         state = states.get(url, {})

@@ -125,6 +125,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX articles_fingerprint ON articles (fingerprint);
         """,
     ),
+    (
+        # ask: questions by value ("which model has 253B parameters", "largest context window", "which
+        # models are MIT licensed") and the vocabularies of developers and benchmarks, without a table scan.
+        "004_claims_by_value",
+        """
+        CREATE INDEX claims_attr_name_value ON claims (attribute, name, value);
+        """,
+    ),
 ]
 
 
@@ -648,13 +656,21 @@ class Store:
         return {"name": row["name"], "developer": row["developer"], "first_seen": row["first_seen"],
                 "aliases": aliases}
 
-    def benchmark_names(self, models: Iterable[str]) -> list[str]:
-        """Distinct benchmark names claimed for these models (uses the (model, attribute) index)."""
+    def benchmark_names(self, models: Iterable[str] | None) -> list[str]:
+        """Distinct benchmark names claimed for these models (the (model, attribute) index); None: all."""
+        if models is None:
+            rows = self.db.execute(
+                "SELECT DISTINCT name FROM claims WHERE attribute = 'benchmark' AND name IS NOT NULL "
+                "LIMIT 20000"
+            )
+            return [r[0] for r in rows]
         models = list(models)
         if not models:
             return []
         rows = self.db.execute(
-            f"SELECT DISTINCT name FROM claims WHERE attribute = 'benchmark' AND name IS NOT NULL "
+            # "+attribute": look the models up by the (model, attribute) index, never scan every benchmark
+            # claim through the (attribute, name, value) one.
+            f"SELECT DISTINCT name FROM claims WHERE +attribute = 'benchmark' AND name IS NOT NULL "
             f"AND model IN ({','.join('?' * len(models))})",
             models,
         )
@@ -689,6 +705,81 @@ class Store:
 
     def has_claims(self) -> bool:
         return self.db.execute("SELECT 1 FROM claims LIMIT 1").fetchone() is not None
+
+    def max_claim_id(self) -> int:
+        """The highest claim id (0 when there are none): what an up-to-date index must cover."""
+        row = self.db.execute("SELECT max(id) FROM claims").fetchone()
+        return int(row[0] or 0)
+
+    def distinct_values(self, attribute: str, limit: int = 5000) -> list[str]:
+        """Distinct text values of one attribute (developers, licenses), most claimed first."""
+        rows = self.db.execute(
+            "SELECT value, count(*) AS n FROM claims WHERE attribute = ? GROUP BY value "
+            "ORDER BY n DESC LIMIT ?",
+            (attribute, limit),
+        )
+        out = []
+        for r in rows:
+            value = json.loads(r[0])
+            if isinstance(value, str):
+                out.append(value)
+        return out
+
+    def claims_with_value(
+        self,
+        attribute: str,
+        *,
+        low: float | None = None,
+        high: float | None = None,
+        like: str | None = None,
+        limit: int = 5000,
+    ) -> list[CitedClaim]:
+        """Claims of one attribute whose value is in [low, high] (numbers) or matches a LIKE pattern on the
+        stored JSON text (dates by prefix: '"2026-04%'); a query for "which model has / costs / scored"."""
+        where: list[str] = ["c.attribute = ?"]
+        args: list[Any] = [attribute]
+        if low is not None:
+            where.append("CAST(c.value AS REAL) >= ?")
+            args.append(low)
+        if high is not None:
+            where.append("CAST(c.value AS REAL) <= ?")
+            args.append(high)
+        if like is not None:
+            where.append("c.value LIKE ?")
+            args.append(like)
+        sql = f"""SELECT c.*, a.title, a.url, a.source, a.published, a.story_id
+                  FROM claims c JOIN articles a ON a.id = c.article_id
+                  WHERE {' AND '.join(where)} ORDER BY c.id LIMIT ?"""
+        return [self._cited(r) for r in self.db.execute(sql, [*args, limit])]
+
+    def ranked_models(self, attribute: str, *, descending: bool, name: str | None = None,
+                      limit: int = 50) -> list[str]:
+        """Models with the highest (or lowest) values of a numeric attribute: candidates for superlatives."""
+        where, args = ["attribute = ?", "typeof(value) IN ('text', 'real', 'integer')"], [attribute]
+        if name is not None:
+            where.append("name = ? COLLATE NOCASE")
+            args.append(name)
+        direction = "DESC" if descending else "ASC"
+        rows = self.db.execute(
+            f"SELECT model, CAST(value AS REAL) AS v FROM claims WHERE {' AND '.join(where)} "
+            f"AND CAST(value AS REAL) != 0 ORDER BY v {direction} LIMIT ?",
+            [*args, limit * 4],
+        )
+        return list(dict.fromkeys(r[0] for r in rows))[:limit]
+
+    def models_with_alias_containing(self, key: str, limit: int = 50) -> list[str]:
+        """Models with an alias key that contains this key ("haiku45" -> Claude-Haiku-4.5); one pass in C."""
+        if not key:
+            return []
+        pattern = "%" + key.replace("%", "").replace("_", "") + "%"
+        sql = "SELECT DISTINCT model FROM aliases WHERE alias LIKE ? LIMIT ?"
+        rows = self.db.execute(sql, (pattern, limit))
+        return [r[0] for r in rows]
+
+    def model_attributes(self, model: str) -> list[str]:
+        """The attributes this model has claims on (for "known: context window, parameters ...")."""
+        rows = self.db.execute("SELECT DISTINCT attribute FROM claims WHERE model = ?", (model,))
+        return [r[0] for r in rows]
 
     # -- digest: claims, articles and runs of a period ------------------------------------------------
     # A period is [start, end) on an article's date: its publication date (fetch time when it has none),

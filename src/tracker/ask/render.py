@@ -1,0 +1,97 @@
+"""Rendering: the terminal text of an answer (the CLI prints it), and --since parsing."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from ..models import Answer
+from .answer import AskResult
+
+
+def parse_since(text: str, *, now: datetime | None = None) -> datetime:
+    """'7d', '12h', '2w' (ago) or an ISO date / datetime -> an aware datetime."""
+    from datetime import UTC, timedelta
+
+    from ..errors import UsageError
+
+    now = now or datetime.now(UTC)
+    m = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", text, re.I)
+    if m:
+        n, unit = int(m.group(1)), m.group(2).lower()
+        return (
+            now - timedelta(hours=n) if unit == "h" else now - timedelta(days=n * (7 if unit == "w" else 1))
+        )
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--since: expected 7d, 12h, 2w or a date like 2026-04-01, got {text!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _plural(n: int, word: str = "source") -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def headline(answer: Answer) -> str:
+    """'DeepSeek-V4-Pro: 49B active parameters (2 sources); 1 source says 37B'."""
+    from ..facts import MULTI_VALUED, describe, safe_text
+    from ..units import format_value
+
+    what = describe(answer.model_copy(update={"status": "stated"}), answer.attribute, answer.name)
+    hedge = "expected, not confirmed; " if answer.status == "expected" else ""
+    line = f"{safe_text(answer.model)}: {what} ({hedge}{_plural(answer.support)})"
+    if answer.conflict and answer.others:
+        rest = "; ".join(
+            f"{_plural(o.support)} {'say' if o.support != 1 else 'says'} "
+            f"{safe_text(format_value(o.attribute, o.value))}"
+            f"{' (expected)' if o.status == 'expected' else ''}"
+            for o in answer.others
+        )
+        line += f"; {rest}"
+    elif answer.attribute in MULTI_VALUED and answer.others:
+        line += "; also " + ", ".join(describe(o, o.attribute, o.name) for o in answer.others)
+    return line
+
+
+def render(result: AskResult) -> str:
+    """The terminal answer: a verdict, a direct line per fact (a conflict once, with who says what), notes,
+    then numbered citations."""
+    from ..facts import safe_text
+    from ..units import format_value
+
+    if not result.answers:
+        lines = [safe_text(result.note or "no answer")]
+        if result.verdict:
+            lines.insert(0, safe_text(result.verdict))
+        return "\n".join(lines) + "\n"
+    lines = [safe_text(result.verdict)] if result.verdict else []
+    # A conflict's other sides (and a chip list's other chips) are answers of their own for scripts, but
+    # the headline of the first already says them: one line per fact.
+    folded: set[tuple[str, str, str | None]] = set()
+    for a in result.answers:
+        key = (a.model, str(a.attribute), a.name)
+        if key in folded:
+            continue
+        folded.add(key)
+        lines.append(headline(a))
+    if result.note:
+        lines.append(f"note: {safe_text(result.note)}")
+    lines.append("")
+    n = 0
+    cited: set[tuple[str, str]] = set()
+    for a in result.answers:
+        for s in a.sources:
+            key2 = (s.url, s.evidence)
+            if key2 in cited:
+                continue
+            cited.add(key2)
+            n += 1
+            date = f" ({s.published})" if s.published else ""
+            lines.append(f"[{n}] {safe_text(s.title) or safe_text(s.url)}{date}")
+            lines.append(f"    {safe_text(s.url)}")
+            lines.append(
+                f'    "{safe_text(s.evidence)}"  '
+                f"[supports {safe_text(a.model)}: {safe_text(format_value(a.attribute, a.value))}]"
+            )
+    return "\n".join(lines) + "\n"
