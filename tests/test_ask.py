@@ -255,7 +255,7 @@ def test_filters_and_family_fallback(paths: Paths) -> None:
 
 def test_unknown_model_gets_no_answer(paths: Paths) -> None:
     result = ask("How many parameters does Falcon-9 Ultra have?", paths)
-    assert result.answers == [] and result.note and "Falcon-9 Ultra" in result.note
+    assert result.answers == [] and result.note and "Falcon-9" in result.note and "Ultra" in result.note
 
 
 def test_parse_since() -> None:
@@ -292,10 +292,11 @@ def test_cli_ask_text_answer_first_then_citations(paths: Paths, run_cli: Callabl
 
 def test_cli_ask_empty_store(run_cli: Callable[..., object]) -> None:
     res = run_cli("ask", "How big is anything?")
-    assert res.code == 4 and "nothing ingested yet" in res.stdout  # type: ignore[attr-defined]
+    # an empty store is not "nothing found" (exit 4 is for a store with data and no answer)
+    assert res.code == 0 and "nothing ingested yet" in res.stdout  # type: ignore[attr-defined]
     assert "Traceback" not in res.stderr  # type: ignore[attr-defined]
     res = run_cli("ask", "--json", "How big is anything?")
-    assert res.code == 4 and json.loads(res.stdout)["answers"] == []  # type: ignore[attr-defined]
+    assert res.code == 0 and json.loads(res.stdout)["answers"] == []  # type: ignore[attr-defined]
     for args in (("conflicts",), ("summary", "Nimbus-7")):
         res = run_cli(*args)
         assert res.code == 0 and "nothing ingested yet" in res.stdout, args  # type: ignore[attr-defined]

@@ -32,8 +32,8 @@ def find_parameters(doc: Doc) -> list[Found]:
         m: re.Match[str], kind: str, *, allow_topic: bool, models: list[ModelMention | str] | None = None
     ) -> None:
         s, e = m.start("num"), m.end()
-        if not is_free(doc, s, m.end("scale")) or seen.covers(s):
-            return
+        if not is_free(doc, s, m.end("scale")) or seen.covers(s) or "\n" in text[s:e]:
+            return  # a figure and the words of the next line ("312B\nActive parameters") are not one phrase
         if (
             R.BOUND_BEFORE.search(text_before(doc, s))
             or R.PER_EACH_AFTER.match(text, e)
