@@ -55,7 +55,7 @@ def test_every_attribute_has_a_fixture() -> None:
     assert seen == set(ATTRIBUTES)
 
 
-@pytest.mark.parametrize("corpus", ["dev", "dev2"])
+@pytest.mark.parametrize("corpus", ["dev", "dev2", "dev3"])
 def test_grounding_on_eval_kit(shared_dir: Path, corpus: str) -> None:
     """text[start:end] == evidence for every claim of every article of the kit."""
     docs = sorted((shared_dir / corpus / "docs").glob("*.txt"))
