@@ -17,7 +17,7 @@ def norm_license(raw: str) -> str | None:
     low = name.lower()
     if low == "mit":
         return "MIT"
-    if re.fullmatch(r"modified\s+mit", low):
+    if re.fullmatch(r"modified[\s-]+mit", low):
         return "Modified MIT License"
     if re.fullmatch(r"apache(?:[\s-]?(?:licen[cs]e[\s,]*)?(?:version\s*)?2(?:\.0)?)?", low):
         return "Apache-2.0"

@@ -17,6 +17,14 @@ _SAME_PRICE_AFTER = re.compile(
 _PRICE_LEAD = re.compile(r"\b(?:[Tt]he|[Ii]ts)\s+(?:API|list\s+price|price|pricing)\b")
 
 
+# Words that make a model-less price sentence about others ("competitors charge $2 ...")
+_OTHERS = re.compile(
+    r"\b(?:competitors?|rivals?|others?|average|typical|industry|market|most|many|cheapest|comparable|alternatives?|"
+    r"previous|predecessor|older|earlier|batch|cached|cache|tiers?|plans?|subscriptions?|seats?)\b",
+    re.IGNORECASE,
+)
+
+
 def find_prices(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
@@ -38,6 +46,8 @@ def find_prices(doc: Doc) -> list[Found]:
             or R.ANAPHOR.search(text, sent.start, sent.end)
             # "OpenAI launched GPT-5 .... The API charges $1.25 per 1M input tokens": the paragraph's model
             or (not sent.mentions and _PRICE_LEAD.search(text, sent.start, s))
+            # "Headline numbers: $150 per 1M input tokens": a price line of the page's model, none else named
+            or (not sent.mentions and not _OTHERS.search(text, sent.start, sent.end))
         )
         targets = pick(doc, s, e, allow_topic=pronoun)
         # "X is the same price as Y ($3/million ...)": the price is X's too.

@@ -249,13 +249,13 @@ LICENSE_NAMED = re.compile(
     r"(?P<ver>\s+v?\d+(?:\.\d+)?(?!\w|\.\d))?"
 )
 LICENSE_SHORT = re.compile(
-    r"(?<![\w-])(?P<lic>(?:[Mm]odified\s+)?MIT|Apache(?:[\s-]?2(?:\.0)?)?|GPL-?[23](?:\.0)?|AGPL-?3(?:\.0)?|BSD-?[23]-?Clause|CC[\s-]BY(?:-NC)?(?:-SA)?[\s-]?4\.0"
+    r"(?<![\w-])(?P<lic>(?:[Mm]odified[\s-]+)?MIT|Apache(?:[\s-]?2(?:\.0)?)?|GPL-?[23](?:\.0)?|AGPL-?3(?:\.0)?|BSD-?[23]-?Clause|CC[\s-]BY(?:-NC)?(?:-SA)?[\s-]?4\.0"
     r"|OpenRAIL(?:-M)?)(?:[\s-]+licen[cs](?:e|es|ed)\b|(?=\s+open[\s-]source\s+licen[cs]e)|(?=\s+licen[cs]e))",
     _I,
 )
 # "released under Apache 2.0", "licensed under MIT", "License: Apache 2.0"
 LICENSE_UNDER = re.compile(
-    r"\b(?:under|License\s*:)\s+(?:the\s+|an?\s+)?(?P<lic>(?:[Mm]odified\s+)?MIT|Apache(?:[\s-]?2(?:\.0)?)?|GPL-?[23](?:\.0)?|AGPL-?3(?:\.0)?"
+    r"\b(?:under|License\s*:)\s+(?:the\s+|an?\s+)?(?P<lic>(?:[Mm]odified[\s-]+)?MIT|Apache(?:[\s-]?2(?:\.0)?)?|GPL-?[23](?:\.0)?|AGPL-?3(?:\.0)?"
     r"|BSD-?[23]-?Clause|CC[\s-]BY(?:-NC)?(?:-SA)?[\s-]?4\.0|OpenRAIL(?:-M)?)(?![\w-])",
 )
 # "the Gemma Terms of Use"
