@@ -9,6 +9,7 @@ from .document import Doc, Found, orgs_in
 from .mentions import ModelMention
 from .orgs import OrgSpan, canonical_org
 
+_SERIES_AFTER = re.compile(r"\s+(?:model\s+)?(?:series|family|lineup|line-up|line|generation)\b")
 _LISTED = re.compile(r"\s*(?:,|and|&|, and|or)\s*")
 
 
@@ -57,6 +58,16 @@ def find_developers(doc: Doc) -> list[Found]:
                             if same_developer(o, nxt):
                                 add(o, nxt, o.start(), nxt.end)
                             last = nxt
+                    # "Anthropic's Claude 4 series ... when Claude Sonnet 4 and Claude Opus 4 launched":
+                    # the members named in the same sentence share the series' maker
+                    if _SERIES_AFTER.match(text, m.end):
+                        for member in ms:
+                            if (
+                                member.start > m.end
+                                and _brand(member) == _brand(m)
+                                and not orgs_in(doc, m.end, member.start)
+                            ):
+                                add(o, member, o.start(), member.end)
                 break
             # (h) "Meta Llama 3", "Microsoft Phi-4"
             for m in ms:
