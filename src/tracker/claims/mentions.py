@@ -307,7 +307,12 @@ def discover_mentions(text: str) -> list[ModelMention]:
             # "Corvid Swift": a brand the article writes with versions elsewhere, and a word of its own
             words = [p.lower() for p, k in zip(c.parts[1:], c.kinds[1:], strict=False) if k == "word"]
             # "Snowflake Arctic": the own word is a model the article names alone too ("Arctic is an open model")
-            known = low in strong or low in names.KNOWN_BRANDS or any(w in bare_models for w in words)
+            known = (
+                low in strong
+                or low in names.KNOWN_BRANDS
+                or any(w in bare_models for w in words)
+                or bool(_BARE_MODEL_AFTER.match(text, c.end))  # "Bovuvex Neruvar is a 24B-parameter model"
+            )
             return known and all(
                 p[:1].isupper() and p[1:].islower()
                 for p, k in zip(c.parts[1:], c.kinds[1:], strict=False)
@@ -475,7 +480,11 @@ def _mention(text: str, c: names.NameParts, prefix: tuple[str, ...]) -> ModelMen
 
 def _plain_lower_words(text: str) -> set[str]:
     """Words the text also uses in lower case mid-sentence: ordinary words, not brands ("step", "table")."""
-    return {m.group(1) for m in re.finditer(r"(?<=[a-z,] )([a-z]{3,})(?=[\s,.;:])", text)}
+    # not a domain or a path ("badal.ai", "/wiki/badal"): those keep a brand's own spelling in lower case
+    return {m.group(1) for m in _LOWER_WORD.finditer(text)}
+
+
+_LOWER_WORD = re.compile(r"(?<=[a-z,] )([a-z]{3,})(?=[\s,;:]|\.(?!\w))")
 
 
 def _sentence_has(text: str, pos: int, pattern: re.Pattern[str]) -> bool:
