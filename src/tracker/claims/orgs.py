@@ -248,8 +248,12 @@ class OrgSpan:
 
 def canonical_org(surface: str) -> str:
     """'Meta AI' -> 'Meta', 'Mosaic ML' -> 'MosaicML'; other names are returned as written."""
-    key = " ".join(surface.split()).lower()
-    return ORG_CANONICAL.get(key, " ".join(surface.split()))
+    name = " ".join(surface.split())
+    known = ORG_CANONICAL.get(name.lower())
+    if known:
+        return known
+    # a corporate suffix is not part of the name ("Vonun Corp." is Vonun)
+    return re.sub(r"(?:,?\s+(?:Corp\.?|Corporation|Inc\.?|Ltd\.?|LLC|Co\.))+$", "", name) or name
 
 
 def _trim(name: str) -> str | None:
