@@ -307,10 +307,10 @@ def discover_mentions(text: str) -> list[ModelMention]:
             # "Corvid Swift": a brand the article writes with versions elsewhere, and a word of its own
             words = [p.lower() for p, k in zip(c.parts[1:], c.kinds[1:], strict=False) if k == "word"]
             # "Snowflake Arctic": the own word is a model the article names alone too ("Arctic is an open model")
+            brand_like = low in strong or low in names.KNOWN_BRANDS or low in org_names
             known = (
-                low in strong
-                or low in names.KNOWN_BRANDS
-                or any(w in bare_models for w in words)
+                brand_like
+                or (any(w in bare_models for w in words) and brand_like)
                 or bool(_BARE_MODEL_AFTER.match(text, c.end))  # "Bovuvex Neruvar is a 24B-parameter model"
             )
             return known and all(
@@ -329,12 +329,15 @@ def discover_mentions(text: str) -> list[ModelMention]:
             return False
         if _RX5.match(text[c.end : c.end + 2]) and low not in strong:
             return False
-        return low in strong or bool(
+        # a brand the article writes with numbers, calls a model here, or has called a model alone before
+        return low in strong or low in bare_models or bool(
             _BARE_MODEL_AFTER.match(text, c.end)
             or _BARE_MODEL_BEFORE.search(text, max(0, c.start - 40), c.start)
         )
 
     bare_models: set[str] = set()
+    # organisations that also lend their name to a model ("Snowflake Arctic"): used bare as makers
+    org_names = org_used
     bare_models = {c.parts[0].lower() for c in kept if len(c.parts) == 1 and accepted(c)}
     out: list[ModelMention] = []
     for c in kept:
@@ -343,6 +346,11 @@ def discover_mentions(text: str) -> list[ModelMention]:
                 bare = names.NameParts(c.start, c.start + len(c.parts[0]), (c.parts[0],), ("brand",), False)
                 if accepted(bare):
                     out.append(_mention(text, bare, ()))
+                elif len(c.parts) == 2 and c.parts[1].lower() in bare_models:
+                    # "Climbing Olympus": a headline word before a model the article names alone
+                    start = text.find(c.parts[1], c.start + len(c.parts[0]))
+                    if start > 0:
+                        out.append(_mention(text, names.NameParts(start, c.end, c.parts[1:], ("brand",), False), ()))
             continue
         out.append(_mention(text, c, ()))
     by_piece: dict[str, str] = {}  # an inner piece of a full name -> that name's brand ("Sonnet" -> "Claude")
