@@ -1,4 +1,4 @@
-# Habits: make install | demo | test | lint | bench | eval
+# Habits: make install | demo | test | test-fast | lint | check | bench | eval
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
@@ -9,7 +9,7 @@ SHARED ?= ../shared
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test lint bench eval clean
+.PHONY: install demo test test-fast lint check bench eval clean
 
 install: $(STAMP)
 
@@ -29,9 +29,17 @@ demo: install
 test: install
 	$(PY) -m pytest -q
 
+# the everyday loop: everything but the slow suites (embedding, crash loops)
+test-fast: install
+	$(PY) -m pytest -q -m "not slow"
+
 lint: install
 	$(VENV)/bin/ruff check src tests scripts bench
+	$(VENV)/bin/ruff format --check src tests scripts bench
 	$(VENV)/bin/mypy
+
+# what CI runs: style, formatting and types first, then the whole suite
+check: lint test
 
 bench: install
 	$(PY) bench/run.py

@@ -90,23 +90,47 @@ def build_store(data_dir: Path, n: int, log: Any) -> None:
     data_dir.mkdir(parents=True)
     t = time.perf_counter()
     rows = claim_rows(n)
-    values = {"parameters_total": 7e9, "parameters_active": 1e9, "context_window": 128000, "price_input": 0.5,
-              "price_output": 1.5, "release_date": "2026-05", "hardware": "H100", "license": "MIT",
-              "developer": "Example Labs", "benchmark": 71.5}
+    values = {
+        "parameters_total": 7e9,
+        "parameters_active": 1e9,
+        "context_window": 128000,
+        "price_input": 0.5,
+        "price_output": 1.5,
+        "release_date": "2026-05",
+        "hardware": "H100",
+        "license": "MIT",
+        "developer": "Example Labs",
+        "benchmark": 71.5,
+    }
     store = Store(paths.db)
     try:
         for a, start in enumerate(range(0, n, CLAIMS_PER_ARTICLE)):
-            chunk = rows[start:start + CLAIMS_PER_ARTICLE]
+            chunk = rows[start : start + CLAIMS_PER_ARTICLE]
             text = " ".join(r[3] for r in chunk)
             claims, pos = [], 0
             for model, attribute, name, evidence in chunk:
-                claims.append(Claim(model=model, attribute=attribute, value=values[attribute],  # type: ignore[arg-type]
-                                    name=name, role="training" if attribute == "hardware" else None,
-                                    evidence=evidence, start=pos, end=pos + len(evidence)))
+                claims.append(
+                    Claim(
+                        model=model,
+                        attribute=attribute,
+                        value=values[attribute],  # type: ignore[arg-type]
+                        name=name,
+                        role="training" if attribute == "hardware" else None,
+                        evidence=evidence,
+                        start=pos,
+                        end=pos + len(evidence),
+                    )
+                )
                 pos += len(evidence) + 1
             url = f"https://news.example/{n}/{a}"
-            article = Article(url=url, canonical_url=url, title=f"Launch roundup {a}", source="Example News",
-                              text=text, content_hash=f"bench-{n}-{a}")
+            article = Article(
+                url=url,
+                canonical_url=url,
+                title=f"Launch roundup {a}",
+                source="Example News",
+                text=text,
+                content_hash=f"bench-{n}-{a}",
+            )
             store.add_article(article, claims)
         log(f"  store: {n:,} claims in {time.perf_counter() - t:.0f} s")
         build_index(paths, store, log)
@@ -250,8 +274,9 @@ def main() -> int:
         data_dir = Path(args.cache) / f"claims-{n}"
         log(f"size {n:,}: preparing {data_dir}")
         # Built in a child process, so this one stays small (children inherit its RSS high-water mark).
-        subprocess.run([sys.executable, __file__, "--build-only", str(n), "--cache", args.cache], check=True,
-                       env=env)
+        subprocess.run(
+            [sys.executable, __file__, "--build-only", str(n), "--cache", args.cache], check=True, env=env
+        )
         meta = json.loads((data_dir / "index" / "meta.json").read_text())
         index_file = data_dir / "index" / meta["file"]
         questions = questions_for(data_dir)
@@ -286,11 +311,18 @@ def main() -> int:
                 first = json.loads(answer)["answers"][:1]
             except (ValueError, KeyError, TypeError):
                 first = []
-            results.append({
-                "n": n, "index": meta["kind"], "question_kind": kind, "question": question,
-                "ours_s": [round(x, 3) for x in ours_times], "ours_rss_mb": max(ours_rss),
-                "cold_s": [round(x, 3) for x in cold_times], "first_answer": first,
-            })
+            results.append(
+                {
+                    "n": n,
+                    "index": meta["kind"],
+                    "question_kind": kind,
+                    "question": question,
+                    "ours_s": [round(x, 3) for x in ours_times],
+                    "ours_rss_mb": max(ours_rss),
+                    "cold_s": [round(x, 3) for x in cold_times],
+                    "first_answer": first,
+                }
+            )
         for r in results:
             if r["n"] == n:
                 r["plain_s"] = [round(x, 3) for x in plain_times]
@@ -303,10 +335,13 @@ def main() -> int:
         "New process per question, page cache warm, ours and the plain path alternated in the same run; "
         f"medians of {args.repeats} runs. Plain = import sentence_transformers + load + encode + "
         "faiss.read_index + search (same index file, dense question). Cold = page cache "
-        + ("dropped (drop_caches)." if cold_method == "drop_caches" else
-           "NOT droppable here (no permission for /proc/sys/vm/drop_caches): the data files (index, "
-           "SQLite, ONNX weights) were evicted with posix_fadvise(DONTNEED) instead; Python's own "
-           "libraries stay cached.")
+        + (
+            "dropped (drop_caches)."
+            if cold_method == "drop_caches"
+            else "NOT droppable here (no permission for /proc/sys/vm/drop_caches): the data files (index, "
+            "SQLite, ONNX weights) were evicted with posix_fadvise(DONTNEED) instead; Python's own "
+            "libraries stay cached."
+        )
         + f" Load average {os.getloadavg()[0]:.1f} at the end (machine shared).",
         "",
         "| claims | index | question | ours s (median) | min-max | plain s (median) | ours/plain "
@@ -317,8 +352,12 @@ def main() -> int:
         ours = statistics.median(r["ours_s"])
         plain = statistics.median(r["plain_s"]) if r.get("plain_s") else float("nan")
         cold = statistics.median(r["cold_s"]) if r["cold_s"] else float("nan")
-        r.update(ours_median_s=round(ours, 3), plain_median_s=round(plain, 3), ratio=round(ours / plain, 4),
-                 cold_median_s=round(cold, 3))
+        r.update(
+            ours_median_s=round(ours, 3),
+            plain_median_s=round(plain, 3),
+            ratio=round(ours / plain, 4),
+            cold_median_s=round(cold, 3),
+        )
         lines.append(
             f"| {r['n']:,} | {r['index']} | {r['question_kind']} | {ours:.3f} | {min(r['ours_s']):.3f}-"
             f"{max(r['ours_s']):.3f} | {plain:.2f} | {ours / plain:.3f} | {r['ours_rss_mb']} | "

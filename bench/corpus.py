@@ -18,16 +18,47 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 FAMILIES = [
-    ("Meta", "Llama"), ("Mistral AI", "Mistral"), ("Alibaba", "Qwen"), ("Google", "Gemma"),
-    ("Microsoft", "Phi"), ("DeepSeek", "DeepSeek-V"), ("NVIDIA", "Nemotron"), ("Moonshot AI", "Kimi-K"),
-    ("Zhipu", "GLM-"), ("xAI", "Grok-"),
+    ("Meta", "Llama"),
+    ("Mistral AI", "Mistral"),
+    ("Alibaba", "Qwen"),
+    ("Google", "Gemma"),
+    ("Microsoft", "Phi"),
+    ("DeepSeek", "DeepSeek-V"),
+    ("NVIDIA", "Nemotron"),
+    ("Moonshot AI", "Kimi-K"),
+    ("Zhipu", "GLM-"),
+    ("xAI", "Grok-"),
 ]
-BENCHMARKS = ["MMLU", "GSM8K", "HumanEval", "MATH", "GPQA", "ARC-Challenge", "HellaSwag", "MBPP",
-              "SWE-bench Verified", "LiveCodeBench", "AIME 2024", "MMLU-Pro"]
+BENCHMARKS = [
+    "MMLU",
+    "GSM8K",
+    "HumanEval",
+    "MATH",
+    "GPQA",
+    "ARC-Challenge",
+    "HellaSwag",
+    "MBPP",
+    "SWE-bench Verified",
+    "LiveCodeBench",
+    "AIME 2024",
+    "MMLU-Pro",
+]
 LICENSES = ["the Apache 2.0 license", "the MIT license", "the Llama Community License", "the Qwen License"]
 CHIPS = ["H100", "H200", "B200", "TPU v5p", "MI300X", "Ascend 910C"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 FILLER = [
     "Analysts said the launch raises the bar for open models in its size class.",
     "The company published a technical report alongside the weights.",
@@ -80,9 +111,11 @@ def article(i: int, seed: int = 7) -> tuple[str, str, str]:
     title = f"{developer} launches {name}"
     slug = f"a{i:05d}"
     body = "\n".join(f"<p>{p}</p>" for p in paras)
-    html = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
-            f"<meta property='article:published_time' content='{year}-{month + 1:02d}-{day:02d}T09:00:00Z'>"
-            f"</head><body><article><h1>{title}</h1>{body}</article></body></html>")
+    html = (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
+        f"<meta property='article:published_time' content='{year}-{month + 1:02d}-{day:02d}T09:00:00Z'>"
+        f"</head><body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
     return slug, title, html
 
 
@@ -113,8 +146,10 @@ class Corpus:
             self.files[f"/p/{slug}.html"] = (html.encode(), "text/html; charset=utf-8")
             groups[i % self.feeds].append((slug, title))
         for k, items in enumerate(groups):
-            self.files[f"/feed{k}.xml"] = (rss(self.base, items, f"Generated feed {k}").encode(),
-                                           "application/rss+xml")
+            self.files[f"/feed{k}.xml"] = (
+                rss(self.base, items, f"Generated feed {k}").encode(),
+                "application/rss+xml",
+            )
 
     def feeds_yaml(self, path: Path) -> Path:
         host_port = self.base.removeprefix("http://")

@@ -44,15 +44,25 @@ class Outcome:
         return self.integrity and self.index_ok and self.converged
 
 
-def run_ingest(data_dir: Path, feeds: Path, *, crash_at: str | None = None,
-               kill_after: float | None = None, timeout: float = 600) -> int:
+def run_ingest(
+    data_dir: Path,
+    feeds: Path,
+    *,
+    crash_at: str | None = None,
+    kill_after: float | None = None,
+    timeout: float = 600,
+) -> int:
     """Run the real CLI (through the crash driver) once; return its exit code (-9 when we killed it)."""
     env = dict(os.environ, TRACKER_DATA_DIR=str(data_dir), TRACKER_FEEDS=str(feeds), HF_HUB_OFFLINE="1")
     env.pop("TRACKER_CRASH_AT", None)
     if crash_at:
         env["TRACKER_CRASH_AT"] = crash_at
-    proc = subprocess.Popen([sys.executable, str(HERE / "crash_driver.py"), "ingest", "-q"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "crash_driver.py"), "ingest", "-q"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     if kill_after is not None:
         try:
             proc.wait(timeout=kill_after)
@@ -117,8 +127,15 @@ def check_converged(data_dir: Path, reference: dict[str, int]) -> tuple[bool, st
     return True, ""
 
 
-def scenario(work: Path, feeds: Path, reference: dict[str, int], name: str, *,
-             crash_at: str | None = None, kill_after: float | None = None) -> Outcome:
+def scenario(
+    work: Path,
+    feeds: Path,
+    reference: dict[str, int],
+    name: str,
+    *,
+    crash_at: str | None = None,
+    kill_after: float | None = None,
+) -> Outcome:
     data_dir = Path(tempfile.mkdtemp(prefix="crash-", dir=work))
     code = run_ingest(data_dir, feeds, crash_at=crash_at, kill_after=kill_after)
     killed = code in (137, -9)
@@ -154,36 +171,49 @@ def plan(n: int, articles: int, rng: random.Random, duration: float) -> list[tup
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=40, help="number of kills")
     parser.add_argument("--articles", type=int, default=30, help="articles in the served corpus")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
-    with tempfile.TemporaryDirectory(prefix="tracker-crash-") as tmp, \
-            corpus_mod.serve(args.articles, feeds=3) as corpus:
+    with (
+        tempfile.TemporaryDirectory(prefix="tracker-crash-") as tmp,
+        corpus_mod.serve(args.articles, feeds=3) as corpus,
+    ):
         work = Path(tmp)
         feeds = corpus.feeds_yaml(work / "feeds.yaml")
         reference, duration = reference_run(work, feeds)
-        outcomes = [scenario(work, feeds, reference, name, **kw)  # type: ignore[arg-type]
-                    for name, kw in plan(args.n, args.articles, rng, duration)]
+        outcomes = [
+            scenario(work, feeds, reference, name, **kw)  # type: ignore[arg-type]
+            for name, kw in plan(args.n, args.articles, rng, duration)
+        ]
         control, _ = reference_run(work, feeds)  # same code at the end? (a shared tree can change under us)
     good = sum(o.consistent for o in outcomes)
     if control != reference:
-        print(f"WARNING: an uninterrupted run at the end gave {control}, at the start {reference}: the code "
-              "changed during the benchmark; rerun it.\n")
-    print(f"## Crash suite: {len(outcomes)} kills, corpus of {args.articles} articles "
-          f"({reference['articles']} stored, {reference['claims']} claims; "
-          f"uninterrupted run {duration:.1f}s)\n")
+        print(
+            f"WARNING: an uninterrupted run at the end gave {control}, at the start {reference}: the code "
+            "changed during the benchmark; rerun it.\n"
+        )
+    print(
+        f"## Crash suite: {len(outcomes)} kills, corpus of {args.articles} articles "
+        f"({reference['articles']} stored, {reference['claims']} claims; "
+        f"uninterrupted run {duration:.1f}s)\n"
+    )
     print("| scenario | killed | integrity_check | index vs SQLite | converged | note |")
     print("|---|---|---|---|---|---|")
     for o in outcomes:
         yn = lambda b: "yes" if b else "**NO**"  # noqa: E731
-        print(f"| {o.scenario} | {'yes' if o.killed else 'no (ended first)'} | {yn(o.integrity)} | "
-              f"{yn(o.index_ok)} | {yn(o.converged)} | {o.detail} |")
-    print(f"\n**{100 * good / max(1, len(outcomes)):.0f} % consistent** ({good}/{len(outcomes)}), "
-          f"{sum(o.killed for o in outcomes)} runs actually killed mid-way.")
+        print(
+            f"| {o.scenario} | {'yes' if o.killed else 'no (ended first)'} | {yn(o.integrity)} | "
+            f"{yn(o.index_ok)} | {yn(o.converged)} | {o.detail} |"
+        )
+    print(
+        f"\n**{100 * good / max(1, len(outcomes)):.0f} % consistent** ({good}/{len(outcomes)}), "
+        f"{sum(o.killed for o in outcomes)} runs actually killed mid-way."
+    )
     return 0 if good == len(outcomes) else 1
 
 

@@ -75,8 +75,16 @@ def worker(backend: str, n: int, batch: int, threads: int) -> dict[str, Any]:
         load_s = time.perf_counter() - t
 
         def run(xs: list[str]) -> np.ndarray:
-            return np.asarray(model.encode(xs, batch_size=batch, normalize_embeddings=True,
-                                           convert_to_numpy=True, show_progress_bar=False), dtype=np.float32)
+            return np.asarray(
+                model.encode(
+                    xs,
+                    batch_size=batch,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                ),
+                dtype=np.float32,
+            )
 
     t = time.perf_counter()
     vectors = run(plain)
@@ -86,9 +94,16 @@ def worker(backend: str, n: int, batch: int, threads: int) -> dict[str, Any]:
     repeated_s = time.perf_counter() - t
     path = OUT / f"embed_speed_{backend}_{batch}.npy"
     np.save(path, vectors)
-    return {"backend": backend, "batch": batch, "threads": threads, "n": n, "load_s": round(load_s, 2),
-            "claims_per_s": round(n / plain_s, 1), "claims_per_s_with_repeats": round(n / repeated_s, 1),
-            "vectors": str(path)}
+    return {
+        "backend": backend,
+        "batch": batch,
+        "threads": threads,
+        "n": n,
+        "load_s": round(load_s, 2),
+        "claims_per_s": round(n / plain_s, 1),
+        "claims_per_s_with_repeats": round(n / repeated_s, 1),
+        "vectors": str(path),
+    }
 
 
 def main() -> int:
@@ -112,9 +127,19 @@ def main() -> int:
     results = []
     for backend, batch in runs:
         proc = subprocess.run(
-            [sys.executable, __file__, "--n", str(args.n), "--threads", str(threads), "--worker", backend,
-             str(batch)],
-            capture_output=True, text=True,
+            [
+                sys.executable,
+                __file__,
+                "--n",
+                str(args.n),
+                "--threads",
+                str(threads),
+                "--worker",
+                backend,
+                str(batch),
+            ],
+            capture_output=True,
+            text=True,
             env=dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1"),
         )
         if proc.returncode != 0:
@@ -140,8 +165,10 @@ def main() -> int:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        lines.append(f"| {r['backend']} | {r['batch']} | {r['claims_per_s']} "
-                     f"| {r['claims_per_s_with_repeats']} | {r['load_s']} | {r['min_cosine_vs_st']} |")
+        lines.append(
+            f"| {r['backend']} | {r['batch']} | {r['claims_per_s']} "
+            f"| {r['claims_per_s_with_repeats']} | {r['load_s']} | {r['min_cosine_vs_st']} |"
+        )
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 

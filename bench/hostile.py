@@ -97,8 +97,12 @@ def main() -> int:
     print(f"\nSlowest behaviours: {top}. Machine load average at the end: {os.getloadavg()[0]:.1f}.")
     if failures:
         print("\nFailures:\n" + "\n".join(f"- {f}" for f in failures))
-    ok = (crashes == lost == refused == early == 0 and not failures and peak < 512
-          and (args.only or len(names) >= 40))
+    ok = (
+        crashes == lost == refused == early == 0
+        and not failures
+        and peak < 512
+        and (args.only or len(names) >= 40)
+    )
     return 0 if ok else 1
 
 

@@ -35,11 +35,38 @@ sys.path.insert(0, str(ROOT / "src"))
 OUT = ROOT / "bench" / "out"
 
 # -- synthetic claims, in our own words ------------------------------------------------------------------
-FAMILIES = ["Orbit", "Nimbus", "Atlas", "Falcon", "Quartz", "Helix", "Zephyr", "Lumen", "Cobalt", "Vega",
-            "Aurora", "Pylon", "Ember", "Tundra", "Mosaic", "Sable", "Kestrel", "Onyx", "Delta", "Juniper"]
+FAMILIES = [
+    "Orbit",
+    "Nimbus",
+    "Atlas",
+    "Falcon",
+    "Quartz",
+    "Helix",
+    "Zephyr",
+    "Lumen",
+    "Cobalt",
+    "Vega",
+    "Aurora",
+    "Pylon",
+    "Ember",
+    "Tundra",
+    "Mosaic",
+    "Sable",
+    "Kestrel",
+    "Onyx",
+    "Delta",
+    "Juniper",
+]
 VARIANTS = ["", " Pro", " Mini", " Flash", " Ultra", "-Instruct", " Lite", "-Coder"]
-BENCHMARKS = ["MMLU", "GPQA Diamond", "HumanEval", "SWE-bench Verified", "MATH-500", "AIME 2025",
-              "LiveCodeBench"]
+BENCHMARKS = [
+    "MMLU",
+    "GPQA Diamond",
+    "HumanEval",
+    "SWE-bench Verified",
+    "MATH-500",
+    "AIME 2025",
+    "LiveCodeBench",
+]
 CHIPS = ["H100", "H800", "B200", "TPU v5p", "MI300X", "Ascend 910B", "Trainium2"]
 LICENSES = ["MIT", "Apache 2.0", "a custom community license", "a research-only license"]
 TEMPLATES = [
@@ -59,11 +86,19 @@ TEMPLATES = [
     ("benchmark", "b", "On {b}, {m} reaches {s} percent according to the technical report."),
 ]
 QUESTIONS = [
-    "How many parameters does {m} have?", "How big is {m}?", "What does {m} cost per million input tokens?",
-    "How expensive is the {m} API for output?", "What is the context window of {m}?",
-    "How long a prompt can {m} take?", "When was {m} released?", "When will {m} come out?",
-    "Which chips was {m} trained on?", "What license is {m} under?", "Who made {m}?",
-    "What does {m} score on {b}?", "How many active parameters does {m} use per token?",
+    "How many parameters does {m} have?",
+    "How big is {m}?",
+    "What does {m} cost per million input tokens?",
+    "How expensive is the {m} API for output?",
+    "What is the context window of {m}?",
+    "How long a prompt can {m} take?",
+    "When was {m} released?",
+    "When will {m} come out?",
+    "Which chips was {m} trained on?",
+    "What license is {m} under?",
+    "Who made {m}?",
+    "What does {m} score on {b}?",
+    "How many active parameters does {m} use per token?",
     "Is {m} better than its predecessor on {b}?",
 ]
 MONTHS = ["January", "March", "May", "July", "September", "November"]
@@ -85,13 +120,20 @@ def claim_rows(count: int, seed: int = 7) -> list[tuple[str, str, str | None, st
         m = models[int(rng.integers(len(models)))]
         attribute, name_key, template = TEMPLATES[int(rng.integers(len(TEMPLATES)))]
         fields = dict(
-            m=m, n=int(rng.integers(1, 1200)), k=int(rng.integers(1, 80)),
+            m=m,
+            n=int(rng.integers(1, 1200)),
+            k=int(rng.integers(1, 80)),
             c=int(rng.choice([8, 32, 128, 256, 1000])),
-            p=f"{rng.uniform(0.05, 15):.2f}", q=f"{rng.uniform(0.2, 60):.2f}",
+            p=f"{rng.uniform(0.05, 15):.2f}",
+            q=f"{rng.uniform(0.2, 60):.2f}",
             d=f"{MONTHS[int(rng.integers(6))]} {int(rng.integers(2024, 2028))}",
-            g=f"{int(rng.integers(1, 64)) * 256:,}", chip=CHIPS[int(rng.integers(len(CHIPS)))],
-            w=int(rng.integers(2, 20)), lic=LICENSES[int(rng.integers(len(LICENSES)))], fam=m.split("-")[0],
-            b=BENCHMARKS[int(rng.integers(len(BENCHMARKS)))], s=f"{rng.uniform(20, 97):.1f}",
+            g=f"{int(rng.integers(1, 64)) * 256:,}",
+            chip=CHIPS[int(rng.integers(len(CHIPS)))],
+            w=int(rng.integers(2, 20)),
+            lic=LICENSES[int(rng.integers(len(LICENSES)))],
+            fam=m.split("-")[0],
+            b=BENCHMARKS[int(rng.integers(len(BENCHMARKS)))],
+            s=f"{rng.uniform(20, 97):.1f}",
         )
         evidence = template.format(**fields)
         if evidence in seen:
@@ -159,8 +201,15 @@ def file_size(path: Path) -> int:
 
 
 def measure(
-    name: str, index: Any, build_s: float, workdir: Path, queries: np.ndarray, exact: np.ndarray,
-    flags: int, nprobes: list[int] | None = None, extra: dict[str, Any] | None = None,
+    name: str,
+    index: Any,
+    build_s: float,
+    workdir: Path,
+    queries: np.ndarray,
+    exact: np.ndarray,
+    flags: int,
+    nprobes: list[int] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     import faiss
 
@@ -189,20 +238,27 @@ def measure(
         faiss.omp_set_num_threads(os.cpu_count() or 1)
         recall_at_k = index_mod.recall_at_k
 
-        rows.append({
-            "index": name, "nprobe": nprobe or None, "build_s": round(build_s, 2),
-            "size_mb": round(file_size(path) / 1e6, 1), "load_s": round(load_s, 4),
-            "load_no_mmap_s": round(load_plain_s, 3),
-            "query_ms_p50": round(1000 * float(np.percentile(lat, 50)), 3),
-            "query_ms_p95": round(1000 * float(np.percentile(lat, 95)), 3),
-            "recall_at_10": round(recall_at_k(got, exact), 4), **(extra or {}),
-        })
+        rows.append(
+            {
+                "index": name,
+                "nprobe": nprobe or None,
+                "build_s": round(build_s, 2),
+                "size_mb": round(file_size(path) / 1e6, 1),
+                "load_s": round(load_s, 4),
+                "load_no_mmap_s": round(load_plain_s, 3),
+                "query_ms_p50": round(1000 * float(np.percentile(lat, 50)), 3),
+                "query_ms_p95": round(1000 * float(np.percentile(lat, 95)), 3),
+                "recall_at_10": round(recall_at_k(got, exact), 4),
+                **(extra or {}),
+            }
+        )
     path.unlink()
     return rows
 
 
-def run_size(n: int, base: np.ndarray, questions: np.ndarray, workdir: Path, *, hnsw: bool,
-             nlist_factors: list[float]) -> dict[str, Any]:
+def run_size(
+    n: int, base: np.ndarray, questions: np.ndarray, workdir: Path, *, hnsw: bool, nlist_factors: list[float]
+) -> dict[str, Any]:
     import faiss
 
     from tracker import index as index_mod
@@ -228,9 +284,17 @@ def run_size(n: int, base: np.ndarray, questions: np.ndarray, workdir: Path, *, 
             index_mod.NLIST_PER_SQRT_N = saved
         nlist = int(ivf.nlist)
         probes = sorted({p for p in (4, 8, 16, 32, 64, tuned) if p <= nlist})
-        rows += measure(f"ivf{nlist}", ivf, build_s, workdir, questions, exact,
-                        faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY, probes,
-                        {"tuned_nprobe": tuned, "tuned_recall_perturbed": round(tuned_recall, 4)})
+        rows += measure(
+            f"ivf{nlist}",
+            ivf,
+            build_s,
+            workdir,
+            questions,
+            exact,
+            faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY,
+            probes,
+            {"tuned_nprobe": tuned, "tuned_recall_perturbed": round(tuned_recall, 4)},
+        )
 
     if hnsw:
         t = time.perf_counter()
@@ -270,10 +334,12 @@ def markdown(results: list[dict[str, Any]], meta: dict[str, Any]) -> str:
     for res in results:
         tuned = [r for r in res["rows"] if "tuned_nprobe" in r and r["tuned_nprobe"] == r["nprobe"]]
         for r in tuned:
-            lines.append(f"- N={res['n']:,}: {r['index']} build tuned nprobe={r['tuned_nprobe']} "
-                         f"(recall {r['tuned_recall_perturbed']} on perturbed stored vectors; "
-                         f"{r['recall_at_10']} on the questions); the threshold picks "
-                         f"**{res['chosen_by_threshold']}** at this size.")
+            lines.append(
+                f"- N={res['n']:,}: {r['index']} build tuned nprobe={r['tuned_nprobe']} "
+                f"(recall {r['tuned_recall_perturbed']} on perturbed stored vectors; "
+                f"{r['recall_at_10']} on the questions); the threshold picks "
+                f"**{res['chosen_by_threshold']}** at this size."
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -298,14 +364,21 @@ def main() -> int:
     embed_s = time.perf_counter() - t
     workdir = Path(tempfile.mkdtemp(prefix="index_scale-"))
     try:
-        results = [run_size(n, base, questions, workdir, hnsw=args.hnsw, nlist_factors=factors)
-                   for n in sizes]
+        results = [
+            run_size(n, base, questions, workdir, hnsw=args.hnsw, nlist_factors=factors) for n in sizes
+        ]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     load = os.getloadavg()[0]
-    meta = {"distinct": args.distinct, "questions": args.questions, "model_id": MODEL_ID, "noise": 0.02,
-            "threshold": IVF_THRESHOLD, "embed_base_s": round(embed_s, 1),
-            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load:.1f} at the end"}
+    meta = {
+        "distinct": args.distinct,
+        "questions": args.questions,
+        "model_id": MODEL_ID,
+        "noise": 0.02,
+        "threshold": IVF_THRESHOLD,
+        "embed_base_s": round(embed_s, 1),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load:.1f} at the end",
+    }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "index_scale.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2))
     sys.stdout.write(markdown(results, meta))

@@ -42,8 +42,9 @@ def tracker() -> list[str]:
 def ingest(data_dir: Path, feeds: Path) -> tuple[dict[str, object], float]:
     env = dict(os.environ, TRACKER_DATA_DIR=str(data_dir), TRACKER_FEEDS=str(feeds), HF_HUB_OFFLINE="1")
     started = time.perf_counter()
-    proc = subprocess.run([*tracker(), "ingest", "--json"], env=env, capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run(
+        [*tracker(), "ingest", "--json"], env=env, capture_output=True, text=True, check=False
+    )
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"ingest exited {proc.returncode}: {proc.stderr[-2000:]}")
@@ -51,13 +52,16 @@ def ingest(data_dir: Path, feeds: Path) -> tuple[dict[str, object], float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=1000, help="articles to serve and ingest")
     parser.add_argument("--feeds", type=int, default=10, help="feeds the articles are spread over")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp, \
-            corpus_mod.serve(args.n, feeds=args.feeds) as corpus:
+    with (
+        tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp,
+        corpus_mod.serve(args.n, feeds=args.feeds) as corpus,
+    ):
         work = Path(tmp)
         feeds = corpus.feeds_yaml(work / "feeds.yaml")
         report, wall = ingest(work / "data", feeds)

@@ -203,8 +203,10 @@ def _classify(doc: Doc, ours: Any, entries: list[Any], ref: dict[str, Any]) -> s
         return None  # both refuse it
     if len(entries) != ref["entries"]:
         if len(entries) == min(ref["identities"], 1000) < ref["entries"]:
-            return ("fewer entries: entries with no id, link, title or text dropped, one entry per identity "
-                    "(GUID, link, or title + text)")
+            return (
+                "fewer entries: entries with no id, link, title or text dropped, one entry per identity "
+                "(GUID, link, or title + text)"
+            )
         return "entry count differs"
     if sorted(e.title for e in entries) != ref["titles"]:
         return "titles differ"
@@ -262,11 +264,19 @@ def run_feeds(docs: list[Doc]) -> dict[str, Any]:
             kinds[kind] += 1
             examples.setdefault(kind, []).append(doc.name)
     return {
-        "files": len(docs), "ok": ok, "failed": len(docs) - ok, "json": json_docs, "json_failed": json_failed,
-        "disagreements": dict(kinds.most_common()), "examples": {k: v[:3] for k, v in examples.items()},
-        "errors": dict(errors.most_common()), "failed_names": failed_names, "crashes": crashes,
+        "files": len(docs),
+        "ok": ok,
+        "failed": len(docs) - ok,
+        "json": json_docs,
+        "json_failed": json_failed,
+        "disagreements": dict(kinds.most_common()),
+        "examples": {k: v[:3] for k, v in examples.items()},
+        "errors": dict(errors.most_common()),
+        "failed_names": failed_names,
+        "crashes": crashes,
         "seconds": round(took, 1),
-        "peak_rss_mb": _rss_mb(resource.RUSAGE_SELF), "worker_peak_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN),
+        "peak_rss_mb": _rss_mb(resource.RUSAGE_SELF),
+        "worker_peak_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN),
     }
 
 
@@ -294,8 +304,11 @@ def run_pages_chunk(paths: list[str]) -> dict[str, Any]:
         items.append(f"<item><guid>p{n}</guid><title>page {n}</title><link>{link}</link></item>")
     feeds = []
     for start in range(0, len(items), 25):  # a few feeds, as a real feeds.yaml has
-        body = ("<?xml version='1.0'?><rss version='2.0'><channel><title>pages</title>"
-                + "".join(items[start:start + 25]) + "</channel></rss>").encode()
+        body = (
+            "<?xml version='1.0'?><rss version='2.0'><channel><title>pages</title>"
+            + "".join(items[start : start + 25])
+            + "</channel></rss>"
+        ).encode()
         server.routes[f"/feed/{start}"] = ({"Content-Type": "application/rss+xml"}, body)
         feeds.append(Feed(name=f"pages {start}", url=server.url(f"/feed/{start}")))
     config = FeedsConfig(allow_private=[f"127.0.0.1:{server.port}"], feeds=feeds)
@@ -316,17 +329,33 @@ def run_pages_chunk(paths: list[str]) -> dict[str, Any]:
             else:
                 extracted += 1
     bad_feeds = [r.error for r in results if r.outcome != "ok"]
-    return {"pages": len(paths), "extracted": extracted, "lost": lost, "other": dict(other),
-            "feed_errors": bad_feeds, "seconds": took, "peak_rss_mb": _rss_mb(resource.RUSAGE_SELF),
-            "worker_peak_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
+    return {
+        "pages": len(paths),
+        "extracted": extracted,
+        "lost": lost,
+        "other": dict(other),
+        "feed_errors": bad_feeds,
+        "seconds": took,
+        "peak_rss_mb": _rss_mb(resource.RUSAGE_SELF),
+        "worker_peak_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN),
+    }
 
 
 def run_pages(pages: list[tuple[str, bytes]], chunk: int) -> dict[str, Any]:
     """Chunks of pages, each in a fresh process (cold workers), the figures summed."""
     import tempfile
 
-    total: dict[str, Any] = {"pages": 0, "extracted": 0, "lost": [], "other": Counter(), "crashes": [],
-                             "seconds": 0.0, "peak_rss_mb": 0.0, "worker_peak_rss_mb": 0.0, "chunks": 0}
+    total: dict[str, Any] = {
+        "pages": 0,
+        "extracted": 0,
+        "lost": [],
+        "other": Counter(),
+        "crashes": [],
+        "seconds": 0.0,
+        "peak_rss_mb": 0.0,
+        "worker_peak_rss_mb": 0.0,
+        "chunks": 0,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         files = []
         for n, (name, body) in enumerate(pages):
@@ -334,9 +363,13 @@ def run_pages(pages: list[tuple[str, bytes]], chunk: int) -> dict[str, Any]:
             path.write_bytes(body)
             files.append(str(path))
         for start in range(0, len(files), chunk):
-            part = files[start:start + chunk]
-            proc = subprocess.run([sys.executable, __file__, "--pages-chunk", *part], capture_output=True,
-                                  text=True, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+            part = files[start : start + chunk]
+            proc = subprocess.run(
+                [sys.executable, __file__, "--pages-chunk", *part],
+                capture_output=True,
+                text=True,
+                env=dict(os.environ, HF_HUB_OFFLINE="1"),
+            )
             total["chunks"] += 1
             if proc.returncode != 0:
                 tail = (proc.stderr.strip().splitlines() or ["?"])[-1]
@@ -393,25 +426,33 @@ FAILURES_NOTE = (
 # Why each kind of disagreement is expected (checked by hand on the files it names); a kind missing here
 # is printed as UNEXPLAINED.
 EXPLAINED = {
-    "JSON Feed: feedparser 6 reads none of it from bytes, we read it":
+    ("JSON Feed: feedparser 6 reads none of it from bytes, we read it"): (
         "feedparser 6.0.14 has no JSON Feed parser: it runs its XML parser on the bytes whatever the "
-        "Content-Type (SAXParseException: not well-formed) and returns no entries; `tracker.jsonfeed` reads "
-        "them. (The other JSON Feeds agree: both sides have no entries.)",
-    "we read an item-less feed that feedparser flags (recoverable error, channel read)":
+        "Content-Type (SAXParseException: not well-formed) and returns no entries; `tracker.jsonfeed` "
+        "reads them. (The other JSON Feeds agree: both sides have no entries.)"
+    ),
+    ("we read an item-less feed that feedparser flags (recoverable error, channel read)"): (
         "documents with no entries whose channel title or link was read despite a recoverable error: an "
         "HTML entity XML does not define (`&nbsp;`: 253 of feedparser's `entities/` tests and 2 of "
-        "Miniflux's), a bare `&` in a link, whitespace before the XML declaration (Miniflux's Atom tests), "
-        "a declared encoding that does not match the bytes, invalid bytes after a BOM. We count the feed as "
-        "read with nothing new (Miniflux's tests expect these to parse); feedparser sets its bozo flag.",
-    "fewer entries: entries with no id, link, title or text dropped, one entry per identity "
-    "(GUID, link, or title + text)":
+        "Miniflux's), a bare `&` in a link, whitespace before the XML declaration (Miniflux's Atom "
+        "tests), a declared encoding that does not match the bytes, invalid bytes after a BOM. We count "
+        "the feed as read with nothing new (Miniflux's tests expect these to parse); feedparser sets its "
+        "bozo flag."
+    ),
+    (
+        "fewer entries: entries with no id, link, title or text dropped, one entry per identity (GUID, "
+        "link, or title + text)"
+    ): (
         "feedparser keeps every item; we key an entry by its GUID, else its link, else a hash of title "
-        "and text, keep one per key, and drop entries with none of them: feedparser's georss tests (items "
-        "that hold only coordinates), its sanitizer tests whose only title is an `<img>` that strips to "
-        "nothing, atom `content src` entries, two entries with the same title and no id.",
-    "we fail: feedparser's entries have nothing to identify or read (no id, link, title, text)":
-        "CDF (Microsoft's 1997 Channel Definition Format) items that carry only a LASTMOD date: feedparser "
-        "reports no version for them and we refuse a version-less document with nothing to read.",
+        "and text, keep one per key, and drop entries with none of them: feedparser's georss tests (items"
+        " that hold only coordinates), its sanitizer tests whose only title is an `<img>` that strips to "
+        "nothing, atom `content src` entries, two entries with the same title and no id."
+    ),
+    ("we fail: feedparser's entries have nothing to identify or read (no id, link, title, text)"): (
+        "CDF (Microsoft's 1997 Channel Definition Format) items that carry only a LASTMOD date: "
+        "feedparser reports no version for them and we refuse a version-less document with nothing to "
+        "read."
+    ),
 }
 
 
@@ -426,17 +467,23 @@ def report(dirs: list[Path], feeds: dict[str, Any] | None, pages: dict[str, Any]
         "|---|---|---|---|---|---|---|",
     ]
     if feeds:
-        lines.append(f"| feed documents through `poll_feeds` | {feeds['files']} | {feeds['ok']} | "
-                     f"{feeds['failed']} | {len(feeds['crashes'])} | {feeds['seconds']} s | "
-                     f"{feeds['peak_rss_mb']} / {feeds['worker_peak_rss_mb']} MB |")
-        lines.append(f"| of which JSON Feed | {feeds['json']} | {feeds['json'] - feeds['json_failed']} | "
-                     f"{feeds['json_failed']} | | | |")
+        lines.append(
+            f"| feed documents through `poll_feeds` | {feeds['files']} | {feeds['ok']} | "
+            f"{feeds['failed']} | {len(feeds['crashes'])} | {feeds['seconds']} s | "
+            f"{feeds['peak_rss_mb']} / {feeds['worker_peak_rss_mb']} MB |"
+        )
+        lines.append(
+            f"| of which JSON Feed | {feeds['json']} | {feeds['json'] - feeds['json_failed']} | "
+            f"{feeds['json_failed']} | | | |"
+        )
     if pages:
-        lines.append(f"| pages through fetch + extraction ({pages['chunks']} fresh processes) | "
-                     f"{pages['pages']} | {pages['extracted']} | {pages['pages'] - pages['extracted']} "
-                     f"(lost to time limits: **{len(pages['lost'])}**) | {len(pages['crashes'])} | "
-                     f"{pages['seconds']} s | "
-                     f"{pages['peak_rss_mb']} / {pages['worker_peak_rss_mb']} MB |")
+        lines.append(
+            f"| pages through fetch + extraction ({pages['chunks']} fresh processes) | "
+            f"{pages['pages']} | {pages['extracted']} | {pages['pages'] - pages['extracted']} "
+            f"(lost to time limits: **{len(pages['lost'])}**) | {len(pages['crashes'])} | "
+            f"{pages['seconds']} s | "
+            f"{pages['peak_rss_mb']} / {pages['worker_peak_rss_mb']} MB |"
+        )
     if feeds:
         lines += ["", "Disagreements with feedparser's own parse of the same bytes (same Content-Type):", ""]
         if not feeds["disagreements"]:
@@ -446,8 +493,10 @@ def report(dirs: list[Path], feeds: dict[str, Any] | None, pages: dict[str, Any]
             named = ", ".join(f"`{e}`" for e in feeds["examples"][kind])
             lines.append(f"- {kind}: **{count}** (e.g. {named}). Why: {why}")
         lines += ["", "Why feeds failed (normalized messages, with the files):", ""]
-        lines += [f"- {count} x `{kind}`: {', '.join(f'`{n}`' for n in feeds['failed_names'][kind][:10])}"
-                  for kind, count in feeds["errors"].items()] or ["- none"]
+        lines += [
+            f"- {count} x `{kind}`: {', '.join(f'`{n}`' for n in feeds['failed_names'][kind][:10])}"
+            for kind, count in feeds["errors"].items()
+        ] or ["- none"]
         lines += ["", FAILURES_NOTE]
         if feeds["crashes"]:
             lines += ["", "Crashes:", ""] + [f"- {c}" for c in feeds["crashes"][:20]]

@@ -33,6 +33,7 @@ def main() -> int:
     from tracker.config import FeedsConfig
     from tracker.models import Feed
     from tracker.poll import poll_feeds
+
     import_s = time.perf_counter() - t_import
 
     servers = [ScriptServer() for _ in range(max(1, args.servers))]
@@ -41,8 +42,9 @@ def main() -> int:
         for i in range(args.feeds):
             srv = servers[i % len(servers)]
             etag = f'"feed-{i}-v1"'
-            url = srv.add(f"/feed/{i}.xml", b"<rss/>", content_type="application/rss+xml",
-                          headers={"ETag": etag})
+            url = srv.add(
+                f"/feed/{i}.xml", b"<rss/>", content_type="application/rss+xml", headers={"ETag": etag}
+            )
             feeds.append(Feed(name=f"feed {i}", url=url))
             states[url] = {"etag": etag, "last_success": "2026-01-01T00:00:00+00:00", "consecutive_errors": 0}
         config = FeedsConfig(allow_private=[s.netloc for s in servers], feeds=feeds)

@@ -85,8 +85,9 @@ def run(title: str, args: list[str], env: dict[str, str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--question", default=QUESTION, help="the question to ask after the ingest")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     args = parser.parse_args(argv)
@@ -104,8 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         encoding="utf-8",
     )
     data = work / "data"
-    env = dict(os.environ, TRACKER_FEEDS=str(feeds), TRACKER_DATA_DIR=str(data),
-               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env = dict(
+        os.environ,
+        TRACKER_FEEDS=str(feeds),
+        TRACKER_DATA_DIR=str(data),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+    )
     print(f"[demo] serving {DEMO.relative_to(ROOT)} at {base}; data in {data}")
     codes = []
     try:

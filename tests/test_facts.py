@@ -429,8 +429,11 @@ def test_a_source_that_agrees_with_one_of_two_variant_values_is_not_a_conflict()
     ],
 )
 def test_values_a_stage_or_variant_word_separates_are_not_a_conflict(first: str, second: str) -> None:
-    attribute, values = ("context_window", (8192, 32768)) if "tokens" in first else (
-        "release_date", ("2031-03-03", "2031-03-20"))
+    attribute, values = (
+        ("context_window", (8192, 32768))
+        if "tokens" in first
+        else ("release_date", ("2031-03-03", "2031-03-20"))
+    )
     fact = only(
         reconcile(
             [

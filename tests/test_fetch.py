@@ -33,11 +33,29 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 # -- policy --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("ip", [
-    "127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0",
-    "100.64.0.1", "224.0.0.1", "255.255.255.255", "192.0.2.1", "::1", "::", "fe80::1", "fd00:ec2::254",
-    "::ffff:127.0.0.1", "::ffff:10.0.0.1", "2002:7f00:1::",
-])
+@pytest.mark.parametrize(
+    "ip",
+    [
+        "127.0.0.1",
+        "127.8.9.10",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "0.0.0.0",
+        "100.64.0.1",
+        "224.0.0.1",
+        "255.255.255.255",
+        "192.0.2.1",
+        "::1",
+        "::",
+        "fe80::1",
+        "fd00:ec2::254",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "2002:7f00:1::",
+    ],
+)
 def test_policy_refuses_non_public_addresses(ip: str) -> None:
     with pytest.raises(RefusedAddressError):
         AddressPolicy(False).check_ip("example.test", 80, ipaddress.ip_address(ip))
@@ -61,10 +79,19 @@ def test_allow_list_matches_host_or_host_and_port() -> None:
     AddressPolicy(True).check_ip("anything", 1, loop)
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd", "ftp://example.test/x", "javascript:alert(1)", "gopher://x/", "http://",
-    "http://127.0.0.1/", "http://[::1]:80/", "http://example.test:99999/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://example.test/x",
+        "javascript:alert(1)",
+        "gopher://x/",
+        "http://",
+        "http://127.0.0.1/",
+        "http://[::1]:80/",
+        "http://example.test:99999/",
+    ],
+)
 def test_check_url_refuses_schemes_and_literals(url: str) -> None:
     with pytest.raises(RefusedAddressError):
         AddressPolicy(False).check_url(url)
@@ -81,8 +108,10 @@ def test_only_allowed_addresses_of_a_name_are_connected_to(monkeypatch: pytest.M
     import socket
 
     async def fake_getaddrinfo(self: object, host: str, port: int, **kwargs: object) -> list[tuple]:
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))
-                for ip in ("127.0.0.1", "93.184.216.34", "169.254.169.254")]
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))
+            for ip in ("127.0.0.1", "93.184.216.34", "169.254.169.254")
+        ]
 
     monkeypatch.setattr(asyncio.base_events.BaseEventLoop, "getaddrinfo", fake_getaddrinfo)
     # a name that resolves to public and private addresses: we connect only to the checked public one
@@ -118,12 +147,13 @@ def test_decoder_output_is_bounded_per_step_and_capped(encoding: str) -> None:
     import brotli
 
     zeros = b"\0" * (8 * 1024 * 1024)
-    bomb = {"gzip": gzip.compress, "br": lambda b: brotli.compress(b, quality=4),
-            "deflate": zlib.compress}[encoding](zeros)
+    bomb = {"gzip": gzip.compress, "br": lambda b: brotli.compress(b, quality=4), "deflate": zlib.compress}[
+        encoding
+    ](zeros)
     decoder = _Decoder(encoding, cap=1024 * 1024)
     with pytest.raises(Exception) as info:
         for i in range(0, len(bomb), 4096):
-            for chunk in decoder.feed(bomb[i:i + 4096]):
+            for chunk in decoder.feed(bomb[i : i + 4096]):
                 assert len(chunk) <= 128 * 1024  # one bounded step (brotli rounds up to its block size)
     assert type(info.value).__name__ == "_BodyTooLarge"
     assert decoder.total <= 1024 * 1024 + 128 * 1024
@@ -144,10 +174,13 @@ def test_decoder_round_trip_in_small_pieces(encoding: str) -> None:
         packer = zlib.compressobj(wbits=-15)
         packed, encoding = packer.compress(text) + packer.flush(), "deflate"
     else:
-        packed = {"gzip": gzip.compress, "br": lambda b: brotli.compress(b, quality=4),
-                  "deflate": zlib.compress}[encoding](text)
+        packed = {
+            "gzip": gzip.compress,
+            "br": lambda b: brotli.compress(b, quality=4),
+            "deflate": zlib.compress,
+        }[encoding](text)
     decoder = _Decoder(encoding, cap=len(text))
-    out = b"".join(c for i in range(0, len(packed), 1000) for c in decoder.feed(packed[i:i + 1000]))
+    out = b"".join(c for i in range(0, len(packed), 1000) for c in decoder.feed(packed[i : i + 1000]))
     assert out == text
 
 
@@ -329,9 +362,26 @@ def _tls_server(tmp_path: Any, name: str, sni: list[str | None]) -> tuple[Any, i
         pytest.skip("openssl is not installed")
     cert, key = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={name}",
-         "-addext", f"subjectAltName=DNS:{name}", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={name}",
+            "-addext",
+            f"subjectAltName=DNS:{name}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
 
     class Handler(BaseHTTPRequestHandler):
@@ -360,6 +410,7 @@ def test_tls_verifies_and_sends_the_host_name_while_connecting_to_the_checked_ip
     httpd, port, ctx = _tls_server(tmp_path, "localhost", sni)
     policy = AddressPolicy([f"localhost:{port}", f"127.0.0.1:{port}"])
     try:
+
         async def run(url: str) -> FetchResult:
             async with Fetcher(policy, ssl_context=ctx) as fetcher:
                 return await fetcher.get(url)

@@ -13,9 +13,7 @@ HEAVY = ("torch", "sentence_transformers", "transformers", "trafilatura", "httpx
 @pytest.mark.parametrize("module", ["tracker.cli", "tracker.index", "tracker.embed"])
 def test_import_does_not_pull_heavy_modules(module: str) -> None:
     code = (
-        f"import sys, {module}\n"
-        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
-        "print(','.join(heavy))\n"
+        f"import sys, {module}\nheavy = [m for m in {HEAVY!r} if m in sys.modules]\nprint(','.join(heavy))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -50,4 +48,3 @@ def test_cli_start_up_stays_lean() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
-

@@ -49,12 +49,23 @@ def add_articles(store: Store, start: int, count: int, claims_per_article: int =
     ids: list[int] = []
     for n in range(start, start + count):
         claims = [
-            Claim(model=f"Orbit-{n}", attribute=ATTRS[j % len(ATTRS)], value=float(n * 10 + j),  # type: ignore[arg-type]
-                  evidence=f"Orbit-{n} ships with figure {n * 10 + j} for item {j}.", start=0, end=10)
+            Claim(
+                model=f"Orbit-{n}",
+                attribute=ATTRS[j % len(ATTRS)],
+                value=float(n * 10 + j),  # type: ignore[arg-type]
+                evidence=f"Orbit-{n} ships with figure {n * 10 + j} for item {j}.",
+                start=0,
+                end=10,
+            )
             for j in range(claims_per_article)
         ]
-        article = Article(url=f"https://news.example/{n}", canonical_url=f"https://news.example/{n}",
-                          title=f"Orbit-{n} launch", text=f"Orbit-{n} text", content_hash=f"h{n}")
+        article = Article(
+            url=f"https://news.example/{n}",
+            canonical_url=f"https://news.example/{n}",
+            title=f"Orbit-{n} launch",
+            text=f"Orbit-{n} text",
+            content_hash=f"h{n}",
+        )
         ids.extend(store.add_article(article, claims)[1])
     return ids
 
@@ -179,8 +190,9 @@ def test_unusable_index_is_detected_and_rebuilt(
     assert len(emb.embedded) == len(ids)
     assert sorted(idx.ids().tolist()) == ids
     assert VectorIndex.open(paths.index_dir, model_id=MODEL_ID, dim=DIM, strict=True).count == len(ids)
-    assert [p.name for p in paths.index_dir.glob("vectors-*")] == [json.loads(
-        (paths.index_dir / "meta.json").read_text())["file"]]
+    assert [p.name for p in paths.index_dir.glob("vectors-*")] == [
+        json.loads((paths.index_dir / "meta.json").read_text())["file"]
+    ]
 
 
 def test_ids_the_store_lost_are_dropped(paths: Paths, store: Store) -> None:
@@ -325,8 +337,10 @@ CRASH_SCRIPT = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("point", ["mid_write", "before_rename_vectors", "after_rename_vectors",
-                                   "before_rename_meta", "after_rename_meta"])
+@pytest.mark.parametrize(
+    "point",
+    ["mid_write", "before_rename_vectors", "after_rename_vectors", "before_rename_meta", "after_rename_meta"],
+)
 def test_kill_during_save_leaves_old_or_new_index(
     paths: Paths, store: Store, tmp_path: Path, point: str
 ) -> None:
@@ -335,8 +349,12 @@ def test_kill_during_save_leaves_old_or_new_index(
     before = sorted(VectorIndex.open(paths.index_dir, model_id=MODEL_ID, dim=DIM, strict=True).ids().tolist())
     script = tmp_path / "crash.py"
     script.write_text(CRASH_SCRIPT.format(tests=str(Path(__file__).parent)))
-    proc = subprocess.run([sys.executable, str(script), point, "1", str(paths.data_dir), "50"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(script), point, "1", str(paths.data_dir), "50"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == -9, proc.stderr
     # the claims were committed, the index write was interrupted: the index is the old one or the new one
     reopened = VectorIndex.open(paths.index_dir, model_id=MODEL_ID, dim=DIM, strict=True)

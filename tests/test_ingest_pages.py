@@ -35,8 +35,10 @@ def _paragraphs(model: str) -> str:
 
 
 def _page(model: str, head: str = "", body_extra: str = "") -> str:
-    return (f"<html><head><title>{model} launches</title>{head}</head><body><article>"
-            f"<h1>{model} launches</h1>{_paragraphs(model)}{body_extra}</article></body></html>")
+    return (
+        f"<html><head><title>{model} launches</title>{head}</head><body><article>"
+        f"<h1>{model} launches</h1>{_paragraphs(model)}{body_extra}</article></body></html>"
+    )
 
 
 def _item(guid: str, link: str, title: str, *, date: str | None = FEED_DATE, text: str = "") -> str:
@@ -62,27 +64,39 @@ def _published(paths: Paths) -> dict[str, str | None]:
 # -- dates ---------------------------------------------------------------------------------------------
 
 
-def test_the_feed_date_wins_and_a_page_date_comes_only_from_metadata(http_server: Any,
-                                                                      tmp_path: Path) -> None:
+def test_the_feed_date_wins_and_a_page_date_comes_only_from_metadata(
+    http_server: Any, tmp_path: Path
+) -> None:
     srv = http_server
     guessable = "<p>Updated 2019-01-01. Copyright 2019 Example Media.</p>"
     meta = '<meta property="article:published_time" content="2026-11-18T08:00:00Z">'
-    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": '
-          '[{"@type": "NewsArticle", "datePublished": "2022-01-01T00:00:00Z"}]}</script>')
+    ld = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": '
+        '[{"@type": "NewsArticle", "datePublished": "2022-01-01T00:00:00Z"}]}</script>'
+    )
     srv.add("/a", _page("Alder-1", body_extra=guessable))  # a year in the text, a feed date
     srv.add("/b", _page("Alder-2", head=meta))  # metadata, no feed date
     srv.add("/c", _page("Alder-3", head=ld))  # metadata that disagrees with the feed date
     srv.add("/d", _page("Alder-4", body_extra=guessable))  # a year in the text, no feed date
-    srv.add("/rss", _rss(_item("a", srv.url("/a"), "Alder-1 launches"),
-                         _item("b", srv.url("/b"), "Alder-2 launches", date=None),
-                         _item("c", srv.url("/c"), "Alder-3 launches"),
-                         _item("d", srv.url("/d"), "Alder-4 launches", date=None)),
-            content_type="application/rss+xml")
+    srv.add(
+        "/rss",
+        _rss(
+            _item("a", srv.url("/a"), "Alder-1 launches"),
+            _item("b", srv.url("/b"), "Alder-2 launches", date=None),
+            _item("c", srv.url("/c"), "Alder-3 launches"),
+            _item("d", srv.url("/d"), "Alder-4 launches", date=None),
+        ),
+        content_type="application/rss+xml",
+    )
     paths = Paths(tmp_path / "data")
     report = ingest(_config(srv), paths, now=T0, embedder=FakeEmbedder())
     assert report.articles_new == 4, report.errors
-    assert _published(paths) == {"Alder-1 launches": "2026-11-20", "Alder-2 launches": "2026-11-18",
-                                 "Alder-3 launches": "2026-11-20", "Alder-4 launches": None}
+    assert _published(paths) == {
+        "Alder-1 launches": "2026-11-20",
+        "Alder-2 launches": "2026-11-18",
+        "Alder-3 launches": "2026-11-20",
+        "Alder-4 launches": None,
+    }
 
 
 def test_explicit_date_reads_metadata_never_text() -> None:
@@ -91,15 +105,27 @@ def test_explicit_date_reads_metadata_never_text() -> None:
     def date_of(markup: str) -> str | None:
         return _explicit_date(html.fromstring(markup))
 
-    assert date_of('<html><head><meta name="DC.date.issued" content="2025-03-04"></head><body>x</body></html>'
-                   ) == "2025-03-04T00:00:00"
-    assert date_of("<html><body><time itemprop='datePublished' datetime='2025-05-06T07:08:09+02:00'>May"
-                   "</time></body></html>") == "2025-05-06T07:08:09+02:00"
+    assert (
+        date_of('<html><head><meta name="DC.date.issued" content="2025-03-04"></head><body>x</body></html>')
+        == "2025-03-04T00:00:00"
+    )
+    assert (
+        date_of(
+            "<html><body><time itemprop='datePublished' datetime='2025-05-06T07:08:09+02:00'>May"
+            "</time></body></html>"
+        )
+        == "2025-05-06T07:08:09+02:00"
+    )
     assert date_of("<html><body><p>Published 4 March 2025, updated 2025-03-05.</p></body></html>") is None
     bare_year = '<html><head><meta property="article:published_time" content="2019"></head></html>'
     assert date_of(bare_year) is None
-    assert date_of('<html><head><script type="application/ld+json">{"@type": "Person", '
-                   '"datePublished": "2020-01-01"}</script></head></html>') is None
+    assert (
+        date_of(
+            '<html><head><script type="application/ld+json">{"@type": "Person", '
+            '"datePublished": "2020-01-01"}</script></head></html>'
+        )
+        is None
+    )
 
 
 def test_article_date_prefers_the_feed() -> None:
@@ -114,9 +140,11 @@ def test_extraction_never_loads_dateparser() -> None:
     # a free-text dateline that htmldate's extensive search sends to dateparser (checked: with the search
     # on, extracting this page imports dateparser)
     page = _page("Birch-2", body_extra='<p class="byline">Valparaíso, Chile 14, Marzo, 2023 9:15</p>')
-    code = ("import sys, json; from tracker.text import _extract_in_worker; "
-            f"r = _extract_in_worker({page.encode()!r}, 'http://x.test/a'); "
-            "print(json.dumps([r['date'], 'Birch-2' in r['text'], 'dateparser' in sys.modules]))")
+    code = (
+        "import sys, json; from tracker.text import _extract_in_worker; "
+        f"r = _extract_in_worker({page.encode()!r}, 'http://x.test/a'); "
+        "print(json.dumps([r['date'], 'Birch-2' in r['text'], 'dateparser' in sys.modules]))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [None, True, False]
     assert _extract_in_worker(page.encode(), "http://x.test/a") is not None
@@ -146,11 +174,21 @@ def slow_site(http_server: Any) -> Any:
     srv = http_server
     srv.add("/fast", _page("Llama-41"))
     srv.add("/slow", _page("Llama-42"))
-    srv.add("/rss", _rss(_item("fast", srv.url("/fast"), "Llama-41 launches"),
-                         _item("slow", srv.url("/slow"), "Llama-42 launches",
-                               text="Llama-42 is a language model with 13 billion parameters and 32K context "
-                                    "tokens; benchmarks and API prices follow.")),
-            content_type="application/rss+xml", headers={"ETag": '"v1"'})
+    srv.add(
+        "/rss",
+        _rss(
+            _item("fast", srv.url("/fast"), "Llama-41 launches"),
+            _item(
+                "slow",
+                srv.url("/slow"),
+                "Llama-42 launches",
+                text="Llama-42 is a language model with 13 billion parameters and 32K context "
+                "tokens; benchmarks and API prices follow.",
+            ),
+        ),
+        content_type="application/rss+xml",
+        headers={"ETag": '"v1"'},
+    )
     return srv
 
 
@@ -169,8 +207,9 @@ def _slow_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tracker.poll, "extract_page", extract)
 
 
-def test_a_page_given_up_on_is_counted_and_retried(slow_site: Any, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_page_given_up_on_is_counted_and_retried(
+    slow_site: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paths = Paths(tmp_path / "data")
     config = _config(slow_site)
     _slow_extraction(monkeypatch)
@@ -194,8 +233,9 @@ def test_a_page_given_up_on_is_counted_and_retried(slow_site: Any, tmp_path: Pat
     assert info["pages_given_up_last_run"] == 0 and info["pages_to_retry"] == 0
 
 
-def test_a_page_always_given_up_on_falls_back_to_the_feed_text(slow_site: Any, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_page_always_given_up_on_falls_back_to_the_feed_text(
+    slow_site: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paths = Paths(tmp_path / "data")
     config = _config(slow_site)
     _slow_extraction(monkeypatch)
@@ -211,12 +251,18 @@ def test_a_page_always_given_up_on_falls_back_to_the_feed_text(slow_site: Any, t
 # -- progress ------------------------------------------------------------------------------------------
 
 
-def test_progress_advances_stage_by_stage(slow_site: Any, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_advances_stage_by_stage(
+    slow_site: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _slow_extraction(monkeypatch)
     calls: list[tuple[str, int, int | None]] = []
-    report = ingest(_config(slow_site), Paths(tmp_path / "data"), now=T0, embedder=FakeEmbedder(),
-                    progress=lambda stage, done, total: calls.append((stage, done, total)))
+    report = ingest(
+        _config(slow_site),
+        Paths(tmp_path / "data"),
+        now=T0,
+        embedder=FakeEmbedder(),
+        progress=lambda stage, done, total: calls.append((stage, done, total)),
+    )
     assert calls[0] == ("feeds", 0, 1)  # before any feed answered
     stages = [c[0] for c in calls]
     assert stages.index("feeds") < stages.index("pages") < stages.index("articles") < stages.index("index")
@@ -233,8 +279,11 @@ def test_progress_advances_stage_by_stage(slow_site: Any, tmp_path: Path,
 
 def test_the_cli_prints_plain_progress_lines_when_piped(slow_site: Any, run_cli: Any, tmp_path: Path) -> None:
     feeds = tmp_path / "feeds.yaml"
-    feeds.write_text(f'allow_private: ["127.0.0.1:{slow_site.port}"]\nfeeds:\n'
-                     f"  - name: f\n    url: {slow_site.url('/rss')}\n", encoding="utf-8")
+    feeds.write_text(
+        f'allow_private: ["127.0.0.1:{slow_site.port}"]\nfeeds:\n'
+        f"  - name: f\n    url: {slow_site.url('/rss')}\n",
+        encoding="utf-8",
+    )
     result = run_cli("ingest", env={"TRACKER_FEEDS": str(feeds)})
     assert result.code == 0, result.stderr
     lines = [ln for ln in result.stderr.splitlines() if ": " in ln and "/" in ln]
@@ -246,8 +295,10 @@ def test_the_cli_prints_plain_progress_lines_when_piped(slow_site: Any, run_cli:
 def test_status_reports_pages_given_up(data_dir: Path, run_cli: Any) -> None:
     with Store(data_dir / "tracker.db") as store:
         store.set_meta(pipeline.LAST_GIVEN_UP_KEY, "2")
-        store.set_meta(pipeline.PAGE_RETRIES_KEY, json.dumps({"https://a.example.test/1": 1,
-                                                              "https://a.example.test/2": 2}))
+        store.set_meta(
+            pipeline.PAGE_RETRIES_KEY,
+            json.dumps({"https://a.example.test/1": 1, "https://a.example.test/2": 2}),
+        )
     text = run_cli("--feeds", str(data_dir / "none.yaml"), "status")
     assert text.code == 0, text.stderr
     assert "pages given up on (time limit) by the last ingest: 2, to retry on the next: 2" in text.stdout

@@ -44,21 +44,62 @@ Row = dict[str, Any]
 MIN_F1 = 0.90
 MIN_PRECISION = 0.95
 
-ATTRIBUTES = {"parameters_total", "parameters_active", "context_window", "price_input", "price_output",
-              "release_date", "hardware", "license", "benchmark", "developer"}
-NUMERIC = {"parameters_total", "parameters_active", "context_window", "price_input", "price_output",
-           "benchmark"}
+ATTRIBUTES = {
+    "parameters_total",
+    "parameters_active",
+    "context_window",
+    "price_input",
+    "price_output",
+    "release_date",
+    "hardware",
+    "license",
+    "benchmark",
+    "developer",
+}
+NUMERIC = {
+    "parameters_total",
+    "parameters_active",
+    "context_window",
+    "price_input",
+    "price_output",
+    "benchmark",
+}
 TEXTUAL = {"hardware", "license", "developer"}
 VENDOR_WORD = re.compile(r"^(nvidia|huawei|google|amd|intel|apple|aws|amazon|qualcomm)\b", re.I)
 
 # Things the articles name that are not models: apps, chips, a phone, people, places, benchmarks.
 NOT_MODELS = [
-    "Zephyr chatbot app", "Dana Whitcombe", "Ingrid Solvang", "Northwind", "Vantor X9", "Tarsus T2",
-    "Helix Semiconductor", "HALO assistant app", "Sao Paulo", "Austin", "Corvid Chat Plus", "Corvid Embed 3",
-    "Veyra Chat", "Tomas Aguiar", "Lena Vogt", "Lisbon", "Sines", "Tollan Chat", "Aria Voss", "Montreal",
-    "Fjell Pocket 2", "Sigrid Haugland", "Bergen", "MMLU-Pro", "GPQA Diamond", "LMArena",
+    "Zephyr chatbot app",
+    "Dana Whitcombe",
+    "Ingrid Solvang",
+    "Northwind",
+    "Vantor X9",
+    "Tarsus T2",
+    "Helix Semiconductor",
+    "HALO assistant app",
+    "Sao Paulo",
+    "Austin",
+    "Corvid Chat Plus",
+    "Corvid Embed 3",
+    "Veyra Chat",
+    "Tomas Aguiar",
+    "Lena Vogt",
+    "Lisbon",
+    "Sines",
+    "Tollan Chat",
+    "Aria Voss",
+    "Montreal",
+    "Fjell Pocket 2",
+    "Sigrid Haugland",
+    "Bergen",
+    "MMLU-Pro",
+    "GPQA Diamond",
+    "LMArena",
     "SWE-bench Verified",
-    "Snapdragon 8 Elite", "A19 Pro", "Trainium2", "Gaudi 3",
+    "Snapdragon 8 Elite",
+    "A19 Pro",
+    "Trainium2",
+    "Gaudi 3",
 ]
 
 # A handful of the questions, answered from prose, a spec sheet, tables and a one-liner.
@@ -102,14 +143,52 @@ def _questions() -> list[dict[str, Any]]:
 class _Rules:
     """The matching rules of ../shared/eval/score_claims.py, re-implemented: same names, same behaviour."""
 
-    VENDORS = {"huawei", "nvidia", "google", "amd", "intel", "aws", "amazon", "apple", "cambricon",
-               "microsoft"}
-    PREFIXES = ("openai", "meta", "google", "deepseek", "mistralai", "mistral", "anthropic", "alibaba",
-                "microsoft", "nvidia", "xai", "moonshotai", "moonshot", "zhipuai", "zhipu", "zai")
-    ALIASES = {"allenai": "ai2", "alleninstitutefor": "ai2", "alleninstituteforai": "ai2",
-               "googledeepmind": "google", "deepmind": "google", "zai": "zhipu", "zhipuai": "zhipu",
-               "mistralai": "mistral", "metaai": "meta", "moonshotai": "moonshot", "alibabacloud": "alibaba",
-               "qwenteam": "alibaba", "alibabaqwen": "alibaba", "xaicorp": "xai"}
+    VENDORS = {
+        "huawei",
+        "nvidia",
+        "google",
+        "amd",
+        "intel",
+        "aws",
+        "amazon",
+        "apple",
+        "cambricon",
+        "microsoft",
+    }
+    PREFIXES = (
+        "openai",
+        "meta",
+        "google",
+        "deepseek",
+        "mistralai",
+        "mistral",
+        "anthropic",
+        "alibaba",
+        "microsoft",
+        "nvidia",
+        "xai",
+        "moonshotai",
+        "moonshot",
+        "zhipuai",
+        "zhipu",
+        "zai",
+    )
+    ALIASES = {
+        "allenai": "ai2",
+        "alleninstitutefor": "ai2",
+        "alleninstituteforai": "ai2",
+        "googledeepmind": "google",
+        "deepmind": "google",
+        "zai": "zhipu",
+        "zhipuai": "zhipu",
+        "mistralai": "mistral",
+        "metaai": "meta",
+        "moonshotai": "moonshot",
+        "alibabacloud": "alibaba",
+        "qwenteam": "alibaba",
+        "alibabaqwen": "alibaba",
+        "xaicorp": "xai",
+    }
 
     @classmethod
     def norm_text(cls, s: object) -> str:
@@ -186,13 +265,19 @@ class _Rules:
         return cls.norm_text(gv) == cls.norm_text(pv)
 
     @classmethod
-    def score(cls, gold: list[Row], pred: list[Row]
-              ) -> tuple[dict[str, int], dict[str, int], dict[str, int], list[Row], list[Row]]:
+    def score(
+        cls, gold: list[Row], pred: list[Row]
+    ) -> tuple[dict[str, int], dict[str, int], dict[str, int], list[Row], list[Row]]:
         def dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             seen, out = set(), []
             for r in rows:
-                key = (r["doc"], cls.norm_model(r["model"]), r["attribute"], cls.norm_text(r.get("name", "")),
-                       str(r["value"]))
+                key = (
+                    r["doc"],
+                    cls.norm_model(r["model"]),
+                    r["attribute"],
+                    cls.norm_text(r.get("name", "")),
+                    str(r["value"]),
+                )
                 if key not in seen:
                     seen.add(key)
                     out.append(r)
@@ -206,9 +291,16 @@ class _Rules:
         tp: dict[str, int] = defaultdict(int)
         false_pos = []
         for p in pred:
-            hit = next((i for i in by_key.get((p["doc"], p["attribute"]), [])
-                        if not used[i] and cls.models_match(gold[i]["model"], p["model"])
-                        and cls.values_match(p["attribute"], gold[i], p)), None)
+            hit = next(
+                (
+                    i
+                    for i in by_key.get((p["doc"], p["attribute"]), [])
+                    if not used[i]
+                    and cls.models_match(gold[i]["model"], p["model"])
+                    and cls.values_match(p["attribute"], gold[i], p)
+                ),
+                None,
+            )
             if hit is None:
                 false_pos.append(p)
             else:
@@ -310,8 +402,13 @@ def test_gold_is_valid_and_grounded() -> None:
             assert "name" not in row, where
         if attribute == "license" and "apache" in value.lower():
             assert value == "Apache-2.0", where
-        key = (row["doc"], row["model"].lower(), attribute, json.dumps(value),
-               str(row.get("name", "")).lower())
+        key = (
+            row["doc"],
+            row["model"].lower(),
+            attribute,
+            json.dumps(value),
+            str(row.get("name", "")).lower(),
+        )
         assert key not in seen, f"duplicate {where}"
         seen.add(key)
     assert {row["doc"] for row in gold} == set(docs), "every article has gold claims"
@@ -323,8 +420,12 @@ def test_questions_ask_for_gold_facts() -> None:
     assert 25 <= len(questions) <= 40
     for q in questions:
         assert q["q"].strip() and q["attribute"] in ATTRIBUTES, q
-        assert any(g["attribute"] == q["attribute"] and _Rules.models_match(q["model"], g["model"])
-                   and _Rules.values_match(q["attribute"], q, g) for g in gold), f"no gold claim answers {q}"
+        assert any(
+            g["attribute"] == q["attribute"]
+            and _Rules.models_match(q["model"], g["model"])
+            and _Rules.values_match(q["attribute"], q, g)
+            for g in gold
+        ), f"no gold claim answers {q}"
     assert set(ASK_SAMPLE) <= {q["q"] for q in questions}
 
 
@@ -353,7 +454,8 @@ def to_html(text: str, title: str, published: str) -> str:
         elif len(lines) > 1 and all(re.search(r"\S {2,}\S", line) for line in lines):
             parts.append(f"<pre>{esc(block)}</pre>")  # a space-aligned table keeps its columns
         elif (items := lines if lines[0].startswith("- ") else lines[1:]) and all(
-                line.startswith("- ") for line in items):
+            line.startswith("- ") for line in items
+        ):
             if items is not lines:  # bullets under a heading line ("Corvid Large 2", "Lumo 3 8B")
                 parts.append(f"<h3>{esc(lines[0])}</h3>")
             parts.append("<ul>" + "".join(f"<li>{esc(item[2:])}</li>" for item in items) + "</ul>")
@@ -372,8 +474,11 @@ def _rfc822(day: str) -> str:
     return format_datetime(datetime.fromisoformat(day).replace(hour=9, tzinfo=UTC), usegmt=True)
 
 
-OFFTOPIC_DATES = {"recipe_lentil-soup": "2026-03-03", "politics_budget-vote": "2026-02-13",
-                  "sport_cup-final": "2026-05-17"}
+OFFTOPIC_DATES = {
+    "recipe_lentil-soup": "2026-03-03",
+    "politics_budget-vote": "2026-02-13",
+    "sport_cup-final": "2026-05-17",
+}
 
 
 def _lead(text: str) -> str:
@@ -388,10 +493,14 @@ def serve_invented(server: LocalServer) -> tuple[str, dict[str, str], dict[str, 
     launch_urls: dict[str, str] = {}
     offtopic_urls: dict[str, str] = {}
     items = []
-    pages = [(stem, text, meta[stem]["title"], meta[stem]["published"], launch_urls)
-             for stem, text in _docs().items()]
-    pages += [(stem, text, text.splitlines()[0], OFFTOPIC_DATES[stem], offtopic_urls)
-              for stem, text in _offtopic().items()]
+    pages = [
+        (stem, text, meta[stem]["title"], meta[stem]["published"], launch_urls)
+        for stem, text in _docs().items()
+    ]
+    pages += [
+        (stem, text, text.splitlines()[0], OFFTOPIC_DATES[stem], offtopic_urls)
+        for stem, text in _offtopic().items()
+    ]
     for stem, text, title, published, into in pages:
         into[stem] = server.add(f"/pages/{stem}.html", to_html(text, title, published))
         items.append(
@@ -407,7 +516,8 @@ def serve_invented(server: LocalServer) -> tuple[str, dict[str, str], dict[str, 
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
         f"<title>Invented Launch Wire</title><link>{server.url('/')}</link>"
         "<description>Launches of models that do not exist, written for the tracker tests.</description>"
-        + "".join(items) + "</channel></rss>\n"
+        + "".join(items)
+        + "</channel></rss>\n"
     )
     feed_url = server.add("/invented.xml", feed, content_type="application/rss+xml")
     return feed_url, launch_urls, offtopic_urls
@@ -418,17 +528,21 @@ def test_served_pages_keep_every_gold_span() -> None:
     from tracker.text import extract_page
 
     meta = _meta()
-    texts = {stem: extract_page(to_html(text, meta[stem]["title"], meta[stem]["published"]).encode(),
-                                f"http://127.0.0.1:1/pages/{stem}.html").text
-             for stem, text in _docs().items()}
+    texts = {
+        stem: extract_page(
+            to_html(text, meta[stem]["title"], meta[stem]["published"]).encode(),
+            f"http://127.0.0.1:1/pages/{stem}.html",
+        ).text
+        for stem, text in _docs().items()
+    }
     lost = [(g["doc"], g["evidence"]) for g in _gold() if g["evidence"] not in texts[g["doc"]]]
     assert not lost, lost
 
 
 @pytest.fixture
-def ingested_invented(http_server: LocalServer, run_cli: Callable[..., CliResult], tmp_path: Path,
-                      data_dir: Path) -> Iterator[tuple[Callable[..., CliResult], CliResult, dict[str, str],
-                                                        dict[str, str], Path]]:
+def ingested_invented(
+    http_server: LocalServer, run_cli: Callable[..., CliResult], tmp_path: Path, data_dir: Path
+) -> Iterator[tuple[Callable[..., CliResult], CliResult, dict[str, str], dict[str, str], Path]]:
     feed_url, launch_urls, offtopic_urls = serve_invented(http_server)
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text(
@@ -477,26 +591,35 @@ def test_ask_answers_invented_facts_first(ingested_invented: tuple[Any, ...]) ->
         assert answer.code == 0, answer.stderr
         answers = json.loads(answer.stdout)["answers"]
         first = answers[0] if answers else {}
-        ok = (first.get("attribute") == q["attribute"]
-              and kit.models_match(q["model"], str(first.get("model", "")))
-              and kit.values_match(q["attribute"], q, first))
+        ok = (
+            first.get("attribute") == q["attribute"]
+            and kit.models_match(q["model"], str(first.get("model", "")))
+            and kit.values_match(q["attribute"], q, first)
+        )
         if not ok:
-            wrong.append(f"{text!r}: want {q['model']} {q['value']}, got "
-                         f"{first.get('model')} {first.get('attribute')} {first.get('value')}")
+            wrong.append(
+                f"{text!r}: want {q['model']} {q['value']}, got "
+                f"{first.get('model')} {first.get('attribute')} {first.get('value')}"
+            )
     assert not wrong, f"{len(wrong)} of {len(ASK_SAMPLE)} questions answered wrong:\n" + "\n".join(wrong)
 
 
 # -- 3. the issue's one-sentence example ----------------------------------------------------------------
 def test_extract_zephyr_sentence(tmp_path: Path, run_cli: Callable[..., CliResult]) -> None:
     doc = tmp_path / "zephyr.txt"
-    doc.write_text("Acme AI released Zephyr-9, a 70 billion parameter language model, on March 3, 2026.",
-                   encoding="utf-8")
+    doc.write_text(
+        "Acme AI released Zephyr-9, a 70 billion parameter language model, on March 3, 2026.",
+        encoding="utf-8",
+    )
     result = run_cli("extract", str(doc), "--format", "jsonl")
     assert result.code == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     got = {(r["attribute"], str(r["value"])) for r in rows if _Rules.norm_model(r["model"]) == "zephyr9"}
-    developers = {_Rules.norm_developer(r["value"]) for r in rows
-                  if r["attribute"] == "developer" and _Rules.norm_model(r["model"]) == "zephyr9"}
+    developers = {
+        _Rules.norm_developer(r["value"])
+        for r in rows
+        if r["attribute"] == "developer" and _Rules.norm_model(r["model"]) == "zephyr9"
+    }
     assert ("parameters_total", "70000000000") in got, rows
     assert ("release_date", "2026-03-03") in got, rows
     assert developers == {"acme"}, rows  # "Acme AI" (the scorer drops a trailing " AI")
@@ -523,13 +646,17 @@ def test_extract_is_grounded(predictions: dict[str, list[dict[str, Any]]]) -> No
     texts = {**_docs(), **_offtopic()}
     for stem, rows in predictions.items():
         for row in rows:
-            assert texts[stem][int(row["start"]):int(row["end"])] == row["evidence"], (stem, row)
+            assert texts[stem][int(row["start"]) : int(row["end"])] == row["evidence"], (stem, row)
 
 
 def test_no_claims_about_things_that_are_not_models(predictions: dict[str, list[dict[str, Any]]]) -> None:
     banned = {_Rules.norm_model(name) for name in NOT_MODELS}
-    bad = [(stem, r["model"], r["attribute"], r["value"]) for stem, rows in predictions.items() for r in rows
-           if _Rules.norm_model(r["model"]) in banned]
+    bad = [
+        (stem, r["model"], r["attribute"], r["value"])
+        for stem, rows in predictions.items()
+        for r in rows
+        if _Rules.norm_model(r["model"]) in banned
+    ]
     off = [(stem, r["model"], r["attribute"], r["value"]) for stem in _offtopic() for r in predictions[stem]]
     assert not bad and not off, f"claims about non-models: {bad}; claims on off-topic pages: {off}"
 
@@ -540,12 +667,20 @@ def test_invented_f1(predictions: dict[str, list[dict[str, Any]]]) -> None:
     pred = [{"doc": stem, **row} for stem in _docs() for row in predictions[stem]]
     tp, n_gold, n_pred, misses, false_pos, *_ = kit.score(gold, pred)
     p, r, f1 = _prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
-    lines = [f"{a:<18} gold {n_gold[a]:>3} pred {n_pred[a]:>3} tp {tp[a]:>3}"
-             for a in sorted(set(n_gold) | set(n_pred))]
-    lines += [f"MISS {json.dumps({k: g.get(k) for k in ('doc', 'model', 'attribute', 'name', 'value')})}"
-              for g in misses]
-    lines += [f"FALSE {json.dumps({k: x.get(k) for k in ('doc', 'model', 'attribute', 'name', 'value')})}"
-              for x in false_pos]
-    figure = (f"invented set: P {p:.3f} R {r:.3f} F1 {f1:.3f} "
-              f"({sum(tp.values())} of {sum(n_gold.values())} gold, {sum(n_pred.values())} predicted)")
+    lines = [
+        f"{a:<18} gold {n_gold[a]:>3} pred {n_pred[a]:>3} tp {tp[a]:>3}"
+        for a in sorted(set(n_gold) | set(n_pred))
+    ]
+    lines += [
+        f"MISS {json.dumps({k: g.get(k) for k in ('doc', 'model', 'attribute', 'name', 'value')})}"
+        for g in misses
+    ]
+    lines += [
+        f"FALSE {json.dumps({k: x.get(k) for k in ('doc', 'model', 'attribute', 'name', 'value')})}"
+        for x in false_pos
+    ]
+    figure = (
+        f"invented set: P {p:.3f} R {r:.3f} F1 {f1:.3f} "
+        f"({sum(tp.values())} of {sum(n_gold.values())} gold, {sum(n_pred.values())} predicted)"
+    )
     assert f1 >= MIN_F1 and p >= MIN_PRECISION, figure + "\n" + "\n".join(lines)

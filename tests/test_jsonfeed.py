@@ -31,21 +31,29 @@ def test_golden_json_feed(path: Path) -> None:
     parsed = parse_json_feed(path.read_bytes())
     entries = entries_from_parsed(BASE, BASE, parsed)
     got = [
-        {"guid": e.guid, "link": e.link, "title": e.title,
-         "published": e.published.isoformat() if e.published else None, "text": strip_html(e.content)}
+        {
+            "guid": e.guid,
+            "link": e.link,
+            "title": e.title,
+            "published": e.published.isoformat() if e.published else None,
+            "text": strip_html(e.content),
+        }
         for e in entries
     ]
     assert parsed["version"] == expected["version"] and not parsed["bozo"]
     assert got == expected["entries"]
 
 
-@pytest.mark.parametrize(("name", "reason"), [
-    ("bad_jsonfeed_no_items.json", "items: Field required"),
-    ("bad_jsonfeed_items_object.json", "items: Input should be a valid list"),
-    ("bad_jsonfeed_item_types.json", "no usable item (items.0.title: Input should be a valid string"),
-    ("bad_jsonfeed_version.json", "version: Input should be a valid string"),
-    ("bad_jsonfeed_truncated.json", "invalid JSON: Unterminated string"),
-])
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("bad_jsonfeed_no_items.json", "items: Field required"),
+        ("bad_jsonfeed_items_object.json", "items: Input should be a valid list"),
+        ("bad_jsonfeed_item_types.json", "no usable item (items.0.title: Input should be a valid string"),
+        ("bad_jsonfeed_version.json", "version: Input should be a valid string"),
+        ("bad_jsonfeed_truncated.json", "invalid JSON: Unterminated string"),
+    ],
+)
 def test_bad_json_feeds_are_one_line_parse_errors(name: str, reason: str) -> None:
     with pytest.raises(ParseError) as info:
         parse_json_feed((FEEDS / name).read_bytes())
@@ -57,25 +65,41 @@ def test_a_titled_feed_without_items_is_read_as_empty() -> None:
     parsed = parse_json_feed((FEEDS / "jsonfeed_empty_no_items.json").read_bytes())
     assert parsed["entries"] == [] and parsed["title"] == "Nothing posted yet"
     assert parsed["bozo"] and "items: missing" in parsed["bozo_exception"]
-    result = FetchResult(BASE, 200, {"content-type": "application/feed+json"},
-                         (FEEDS / "jsonfeed_empty_no_items.json").read_bytes())
+    result = FetchResult(
+        BASE,
+        200,
+        {"content-type": "application/feed+json"},
+        (FEEDS / "jsonfeed_empty_no_items.json").read_bytes(),
+    )
     assert asyncio.run(parse_feed(result, BASE)) == []  # read, not failed
 
 
 def test_a_bad_item_is_skipped_and_the_others_kept() -> None:
-    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [
-        {"id": "ok", "url": "https://a.example.test/1", "title": "Fine"},
-        {"id": "bad", "url": {"not": "a string"}},
-    ]}
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "t",
+        "items": [
+            {"id": "ok", "url": "https://a.example.test/1", "title": "Fine"},
+            {"id": "bad", "url": {"not": "a string"}},
+        ],
+    }
     parsed = parse_json_feed(json.dumps(doc).encode())
     assert [e["guid"] for e in parsed["entries"]] == ["ok"]
     assert parsed["bozo"] and "items.1.url" in parsed["bozo_exception"]
 
 
-@pytest.mark.parametrize("body", [
-    b"[]", b'"text"', b"{}", b'{"version": "https://example.org/v1", "items": []}', b"\xff\xfe{",
-    b"[" * 100_000, b'{"items": [], "version": 1' + b"0" * 5000 + b"}",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[]",
+        b'"text"',
+        b"{}",
+        b'{"version": "https://example.org/v1", "items": []}',
+        b"\xff\xfe{",
+        b"[" * 100_000,
+        b'{"items": [], "version": 1' + b"0" * 5000 + b"}",
+    ],
+)
 def test_documents_that_are_not_json_feeds(body: bytes) -> None:
     with pytest.raises(ParseError):
         parse_json_feed(body)
@@ -89,10 +113,13 @@ def _nested(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    _nested, max_leaves=20,
-))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+        _nested,
+        max_leaves=20,
+    )
+)
 def test_any_json_gives_entries_or_a_parse_error(doc: Any) -> None:
     if isinstance(doc, dict) and "version" in doc:
         doc["version"] = "https://jsonfeed.org/version/1.1"
@@ -113,8 +140,10 @@ def test_detection_by_body_and_content_type() -> None:
     assert not looks_like_json(b"<rss/>", "application/rss+xml")
 
 
-@pytest.mark.parametrize("content_type", ["application/feed+json", "application/json; charset=utf-8",
-                                          "text/plain", "application/octet-stream"])
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/feed+json", "application/json; charset=utf-8", "text/plain", "application/octet-stream"],
+)
 def test_parse_feed_routes_json_feeds_whatever_the_content_type(content_type: str) -> None:
     body = (FEEDS / "jsonfeed_v1.json").read_bytes()
     result = FetchResult(BASE, 200, {"content-type": content_type}, body)
@@ -131,16 +160,26 @@ def test_a_bad_json_feed_is_a_parse_error_not_a_crash() -> None:
 
 def test_poll_reads_a_json_feed_from_a_local_server(http_server: Any) -> None:
     srv = http_server
-    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "Local", "items": [
-        {"id": "j1", "url": srv.url("/gone"), "title": "Kestrel-9 ships",
-         "content_text": "Kestrel-9 has 9 billion parameters.", "date_published": "2026-11-20T10:00:00Z"},
-    ]}
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Local",
+        "items": [
+            {
+                "id": "j1",
+                "url": srv.url("/gone"),
+                "title": "Kestrel-9 ships",
+                "content_text": "Kestrel-9 has 9 billion parameters.",
+                "date_published": "2026-11-20T10:00:00Z",
+            },
+        ],
+    }
     srv.add("/gone", "x", status=404)
     srv.add("/feed.json", json.dumps(doc), content_type="application/feed+json")
     srv.add("/bad.json", '{"version": "https://jsonfeed.org/version/1.1"}', content_type="application/json")
-    config = FeedsConfig(allow_private=[f"127.0.0.1:{srv.port}"],
-                         feeds=[Feed(name="json", url=srv.url("/feed.json")),
-                                Feed(name="bad", url=srv.url("/bad.json"))])
+    config = FeedsConfig(
+        allow_private=[f"127.0.0.1:{srv.port}"],
+        feeds=[Feed(name="json", url=srv.url("/feed.json")), Feed(name="bad", url=srv.url("/bad.json"))],
+    )
     good, bad = poll_feeds(config, {}, is_known=lambda e: False, now=T0)
     assert good.outcome == "ok"
     (item,) = good.items
@@ -153,8 +192,9 @@ def test_poll_reads_a_json_feed_from_a_local_server(http_server: Any) -> None:
 
 def test_a_json_feed_that_overruns_its_parse_limit_is_abandoned() -> None:
     """JSON Feed is parsed in a sandbox worker too, under the same limit as XML feeds."""
-    items = [{"id": str(n), "url": f"https://a.example.test/{n}", "content_text": "x" * 5000}
-             for n in range(1000)]
+    items = [
+        {"id": str(n), "url": f"https://a.example.test/{n}", "content_text": "x" * 5000} for n in range(1000)
+    ]
     doc = {"version": "https://jsonfeed.org/version/1.1", "title": "big", "items": items}
     body = json.dumps(doc).encode()
     result = FetchResult(BASE, 200, {"content-type": "application/feed+json"}, body)

@@ -16,8 +16,14 @@ from conftest import CliResult, LocalServer
 from tracker.cli import app
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "tracker" / "demo"
-LAUNCH_PAGES = ["deepseek-v3", "deepseek-v3-pricing", "llama-3-1-405b", "mixtral-8x22b", "mistral-large-2",
-                "phi-3-mini"]
+LAUNCH_PAGES = [
+    "deepseek-v3",
+    "deepseek-v3-pricing",
+    "llama-3-1-405b",
+    "mixtral-8x22b",
+    "mistral-large-2",
+    "phi-3-mini",
+]
 OFF_TOPIC_PAGES = ["rye-bread", "council-bike-lanes"]
 
 
@@ -38,16 +44,23 @@ def serve_demo(server: LocalServer, *, broken: bool = True) -> dict[str, str]:
         body = (DEMO / "pages" / f"{page}.html").read_text(encoding="utf-8").replace("{base}", base)
         server.add(f"/pages/{page}.html", body, headers={"ETag": f'"{page}"'})
     if broken:
-        urls["broken"] = server.add("/broken.xml", b"<rss><channel><item><title>oops \x00\xff\xfe <<<",
-                                    content_type="application/rss+xml")
+        urls["broken"] = server.add(
+            "/broken.xml",
+            b"<rss><channel><item><title>oops \x00\xff\xfe <<<",
+            content_type="application/rss+xml",
+        )
         urls["failing"] = server.add("/failing.xml", b"server on fire", status=500, content_type="text/plain")
     return urls
 
 
 def write_feeds(path: Path, server: LocalServer, urls: dict[str, str]) -> Path:
     lines = [f'allow_private: ["127.0.0.1:{server.port}"]', "feeds:"]
-    names = {"feed.xml": "Demo RSS", "atom.xml": "Demo Atom", "broken": "Broken feed",
-             "failing": "Failing feed"}
+    names = {
+        "feed.xml": "Demo RSS",
+        "atom.xml": "Demo Atom",
+        "broken": "Broken feed",
+        "failing": "Failing feed",
+    }
     for key, url in urls.items():
         lines += [f"  - name: {names[key]}", f"    url: {url}"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -55,8 +68,9 @@ def write_feeds(path: Path, server: LocalServer, urls: dict[str, str]) -> Path:
 
 
 @pytest.fixture
-def ingested(http_server: LocalServer, run_cli: Callable[..., CliResult], tmp_path: Path
-             ) -> tuple[LocalServer, Callable[..., CliResult], dict[str, str], CliResult]:
+def ingested(
+    http_server: LocalServer, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> tuple[LocalServer, Callable[..., CliResult], dict[str, str], CliResult]:
     urls = serve_demo(http_server)
     feeds = write_feeds(tmp_path / "feeds.yaml", http_server, urls)
 
@@ -144,8 +158,12 @@ QUESTIONS = [
 
 
 @pytest.mark.parametrize(("question", "attribute", "value"), QUESTIONS)
-def test_ask_returns_the_right_claim_first(ingested: tuple, question: str, attribute: str,  # type: ignore[type-arg]
-                                           value: object) -> None:
+def test_ask_returns_the_right_claim_first(
+    ingested: tuple,
+    question: str,
+    attribute: str,  # type: ignore[type-arg]
+    value: object,
+) -> None:
     if "ask" not in _commands():
         pytest.skip("`tracker ask` is not part of the app yet")
     _server, run, _urls, _first = ingested
@@ -176,8 +194,9 @@ def test_digest_links_the_sources(ingested: tuple, tmp_path: Path) -> None:  # t
         assert f"]({url}" in text or f"<{url}>" in text, f"digest does not link {url}"
 
 
-def test_add_text_files_keeps_exact_offsets_and_dedupes(tmp_path: Path,
-                                                        run_cli: Callable[..., CliResult]) -> None:
+def test_add_text_files_keeps_exact_offsets_and_dedupes(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
     # A text file with CRLF line ends and trailing spaces: stored byte-exact, so offsets point into the file.
     body = (
         "Alibaba released Qwen 9.5 on March 3, 2025 (an invented version, for this test).\r\n"
@@ -192,7 +211,7 @@ def test_add_text_files_keeps_exact_offsets_and_dedupes(tmp_path: Path,
     rows = _exported(run_cli)
     assert rows, "no claims extracted from the Qwen 9.5 text"
     for row in rows:
-        assert body[int(row["start"]):int(row["end"])] == row["evidence"]  # type: ignore[call-overload]
+        assert body[int(row["start"]) : int(row["end"])] == row["evidence"]  # type: ignore[call-overload]
         assert row["title"] == "qwen_launch" and row["published"] == "2025-03-04"
     again = run_cli("add", str(doc), "--json")
     assert again.code == 0
@@ -200,8 +219,9 @@ def test_add_text_files_keeps_exact_offsets_and_dedupes(tmp_path: Path,
     assert json.loads(run_cli("status", "--json").stdout)["articles"] == 1
 
 
-def test_add_reports_a_missing_file_but_keeps_the_others(tmp_path: Path,
-                                                         run_cli: Callable[..., CliResult]) -> None:
+def test_add_reports_a_missing_file_but_keeps_the_others(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
     good = tmp_path / "good.html"
     good.write_bytes((DEMO / "pages" / "phi-3-mini.html").read_bytes())
     result = run_cli("add", str(tmp_path / "missing.txt"), str(good))
@@ -210,8 +230,9 @@ def test_add_reports_a_missing_file_but_keeps_the_others(tmp_path: Path,
     assert json.loads(run_cli("status", "--json").stdout)["articles"] == 1
 
 
-def test_add_eval_docs_offsets_point_into_the_files(shared_dir: Path,
-                                                    run_cli: Callable[..., CliResult]) -> None:
+def test_add_eval_docs_offsets_point_into_the_files(
+    shared_dir: Path, run_cli: Callable[..., CliResult]
+) -> None:
     docs = sorted((shared_dir / "dev" / "docs").glob("*.txt"))
     assert docs
     result = run_cli("add", *map(str, docs))
@@ -220,33 +241,39 @@ def test_add_eval_docs_offsets_point_into_the_files(shared_dir: Path,
     rows = _exported(run_cli)
     assert rows
     for row in rows:
-        assert texts[str(row["title"])][int(row["start"]):int(row["end"])] == row["evidence"]  # type: ignore[call-overload]
+        assert texts[str(row["title"])][int(row["start"]) : int(row["end"])] == row["evidence"]  # type: ignore[call-overload]
     assert json.loads(run_cli("status", "--json").stdout)["articles"] == len(docs)
 
 
-def test_syndicated_copy_is_stored_once(http_server: LocalServer, run_cli: Callable[..., CliResult],
-                                        tmp_path: Path) -> None:
+def test_syndicated_copy_is_stored_once(
+    http_server: LocalServer, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
     """The same article under two URLs in two feeds: stored once (content hash), counted as a duplicate."""
     base = http_server.url("")
     page = (DEMO / "pages" / "mixtral-8x22b.html").read_text(encoding="utf-8")
     http_server.add("/a/mixtral.html", page)
     http_server.add("/b/copy-of-mixtral.html", page)
     for name, link in (("one", "/a/mixtral.html"), ("two", "/b/copy-of-mixtral.html")):
-        rss = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>'
-               f"<item><title>Mixtral 8x22B</title><link>{base}{link}</link><guid>{name}-1</guid>"
-               "<pubDate>Thu, 18 Apr 2024 10:00:00 GMT</pubDate></item></channel></rss>")
+        rss = (
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>'
+            f"<item><title>Mixtral 8x22B</title><link>{base}{link}</link><guid>{name}-1</guid>"
+            "<pubDate>Thu, 18 Apr 2024 10:00:00 GMT</pubDate></item></channel></rss>"
+        )
         http_server.add(f"/{name}.xml", rss, content_type="application/rss+xml")
     feeds = tmp_path / "feeds.yaml"
-    feeds.write_text(f'allow_private: ["127.0.0.1:{http_server.port}"]\nfeeds:\n'
-                     f"  - name: One\n    url: {base}/one.xml\n  - name: Two\n    url: {base}/two.xml\n")
+    feeds.write_text(
+        f'allow_private: ["127.0.0.1:{http_server.port}"]\nfeeds:\n'
+        f"  - name: One\n    url: {base}/one.xml\n  - name: Two\n    url: {base}/two.xml\n"
+    )
     result = run_cli("ingest", "--json", env={"TRACKER_FEEDS": str(feeds)})
     assert result.code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["articles_new"] == 1 and report["duplicates"] == 1
 
 
-def test_add_url_obeys_allow_private(http_server: LocalServer, run_cli: Callable[..., CliResult],
-                                     tmp_path: Path) -> None:
+def test_add_url_obeys_allow_private(
+    http_server: LocalServer, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
     page = (DEMO / "pages" / "mistral-large-2.html").read_text(encoding="utf-8")
     url = http_server.add("/post/mistral-large-2", page)
     strict = tmp_path / "strict.yaml"
@@ -268,22 +295,41 @@ def _seed_store(data_dir: Path) -> None:
     from tracker.models import Article, Claim
     from tracker.store import Store
 
-    text = "=HYPERLINK(\"http://evil\") Acme's Zephyr-9 has 12 billion parameters."
+    text = '=HYPERLINK("http://evil") Acme\'s Zephyr-9 has 12 billion parameters.'
     with Store(data_dir / "tracker.db") as store:
         store.add_article(
-            Article(url="https://example.org/z", canonical_url="https://example.org/z", title="Zephyr",
-                    text=text, content_hash="h1", source="Example"),
-            [Claim(model="Zephyr-9", attribute="parameters_total", value=12e9, evidence=text[:40],
-                   start=0, end=40)],
+            Article(
+                url="https://example.org/z",
+                canonical_url="https://example.org/z",
+                title="Zephyr",
+                text=text,
+                content_hash="h1",
+                source="Example",
+            ),
+            [
+                Claim(
+                    model="Zephyr-9",
+                    attribute="parameters_total",
+                    value=12e9,
+                    evidence=text[:40],
+                    start=0,
+                    end=40,
+                )
+            ],
             aliases=[("Zephyr 9", "Zephyr-9")],
         )
-        store.save_feed_state("https://example.org/feed", name="Quiet feed",
-                              last_success="2026-01-01T00:00:00+00:00", last_new="2025-01-01T00:00:00+00:00",
-                              consecutive_errors=0)
+        store.save_feed_state(
+            "https://example.org/feed",
+            name="Quiet feed",
+            last_success="2026-01-01T00:00:00+00:00",
+            last_new="2025-01-01T00:00:00+00:00",
+            consecutive_errors=0,
+        )
 
 
-def test_export_csv_defuses_formulas_and_jsonl_round_trips(data_dir: Path,
-                                                           run_cli: Callable[..., CliResult]) -> None:
+def test_export_csv_defuses_formulas_and_jsonl_round_trips(
+    data_dir: Path, run_cli: Callable[..., CliResult]
+) -> None:
     import csv
     import io
 
@@ -298,8 +344,9 @@ def test_export_csv_defuses_formulas_and_jsonl_round_trips(data_dir: Path,
     assert jsonl[0]["evidence"].startswith("=") and jsonl[0]["value"] == 12e9  # type: ignore[union-attr]
 
 
-def test_models_lists_aliases_and_status_flags_stale_feeds(data_dir: Path,
-                                                            run_cli: Callable[..., CliResult]) -> None:
+def test_models_lists_aliases_and_status_flags_stale_feeds(
+    data_dir: Path, run_cli: Callable[..., CliResult]
+) -> None:
     _seed_store(data_dir)
     models = json.loads(run_cli("models", "--json").stdout)
     zephyr = next(m for m in models if m["name"] == "Zephyr-9")
@@ -317,13 +364,22 @@ def test_an_entry_whose_page_failed_is_retried_next_run(
     for slug in ("llama-3-1-405b", "phi-3-mini"):
         http_server.add(f"/p/{slug}.html", (DEMO / "pages" / f"{slug}.html").read_text(encoding="utf-8"))
     http_server.add("/p/phi-3-mini.html", b"temporarily broken", status=503, content_type="text/plain")
-    items = "".join(f"<item><title>{s}</title><link>{base}/p/{s}.html</link><guid>{s}</guid></item>"
-                    for s in ("llama-3-1-405b", "phi-3-mini"))
-    http_server.add("/feed.xml", f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{items}"
-                    "</channel></rss>", content_type="application/rss+xml", headers={"ETag": '"v1"'})
+    items = "".join(
+        f"<item><title>{s}</title><link>{base}/p/{s}.html</link><guid>{s}</guid></item>"
+        for s in ("llama-3-1-405b", "phi-3-mini")
+    )
+    http_server.add(
+        "/feed.xml",
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{items}</channel></rss>",
+        content_type="application/rss+xml",
+        headers={"ETag": '"v1"'},
+    )
     feeds = tmp_path / "feeds.yaml"
-    feeds.write_text(f'allow_private: ["127.0.0.1:{http_server.port}"]\nfeeds:\n'
-                     f"  - name: Flaky pages\n    url: {base}/feed.xml\n", encoding="utf-8")
+    feeds.write_text(
+        f'allow_private: ["127.0.0.1:{http_server.port}"]\nfeeds:\n'
+        f"  - name: Flaky pages\n    url: {base}/feed.xml\n",
+        encoding="utf-8",
+    )
     env = {"TRACKER_FEEDS": str(feeds)}
     first = json.loads(run_cli("ingest", "--json", env=env).stdout)
     assert first["articles_new"] == 1 and first["failed_items"] == 1
@@ -342,18 +398,22 @@ def test_entries_without_links_are_kept_apart_per_feed(
     base = http_server.url("")
     texts = {
         "one": "Meta released Llama 3.1 405B with 405 billion parameters and a 128K token context window. "
-               "The open-weight language model was trained on H100 GPUs.",
+        "The open-weight language model was trained on H100 GPUs.",
         "two": "Mistral AI launched Mistral Large 2, a language model with 123 billion parameters and a "
-               "context window of 128K tokens, under the Mistral Research License.",
+        "context window of 128K tokens, under the Mistral Research License.",
     }
     for name, text in texts.items():
-        rss = (f"<?xml version='1.0'?><rss version='2.0'><channel><title>{name}</title><item>"
-               f"<title>Model launch ({name})</title><guid isPermaLink='false'>1</guid>"
-               f"<description>{text}</description></item></channel></rss>")
+        rss = (
+            f"<?xml version='1.0'?><rss version='2.0'><channel><title>{name}</title><item>"
+            f"<title>Model launch ({name})</title><guid isPermaLink='false'>1</guid>"
+            f"<description>{text}</description></item></channel></rss>"
+        )
         http_server.add(f"/{name}.xml", rss, content_type="application/rss+xml")
     feeds = tmp_path / "feeds.yaml"
-    feeds.write_text(f'allow_private: ["127.0.0.1:{http_server.port}"]\nfeeds:\n'
-                     f"  - name: One\n    url: {base}/one.xml\n  - name: Two\n    url: {base}/two.xml\n")
+    feeds.write_text(
+        f'allow_private: ["127.0.0.1:{http_server.port}"]\nfeeds:\n'
+        f"  - name: One\n    url: {base}/one.xml\n  - name: Two\n    url: {base}/two.xml\n"
+    )
     env = {"TRACKER_FEEDS": str(feeds)}
     first = json.loads(run_cli("ingest", "--json", env=env).stdout)
     assert first["articles_new"] == 2, first

@@ -131,8 +131,13 @@ def test_golden_feed(path: Path) -> None:
     parsed = _parse_feed_in_worker(path.read_bytes(), BASE, "application/xml")
     entries = entries_from_parsed(BASE, BASE, parsed)
     got = [
-        {"guid": e.guid, "link": e.link, "title": e.title,
-         "published": e.published.isoformat() if e.published else None, "text": strip_html(e.content)}
+        {
+            "guid": e.guid,
+            "link": e.link,
+            "title": e.title,
+            "published": e.published.isoformat() if e.published else None,
+            "text": strip_html(e.content),
+        }
         for e in entries
     ]
     assert parsed["version"] == expected["version"]
@@ -161,8 +166,10 @@ def _page(title: str) -> str:
         f"Paragraph {i} of the announcement describes its benchmark results and API prices.</p>"
         for i in range(4)
     )
-    return f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{paragraphs}" \
-           "</article></body></html>"
+    return (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{paragraphs}"
+        "</article></body></html>"
+    )
 
 
 def _rss(items: list[tuple[str, str, str]]) -> str:
@@ -179,8 +186,12 @@ def site(http_server: Any) -> Any:
     srv = http_server
     srv.add("/a1", _page("Osprey-1"))
     srv.add("/a2", _page("Osprey-2"))
-    srv.add("/rss", _rss([("g1", "Osprey-1", srv.url("/a1")), ("g2", "Osprey-2", srv.url("/a2"))]),
-            content_type="application/rss+xml", headers={"ETag": '"rss-1"'})
+    srv.add(
+        "/rss",
+        _rss([("g1", "Osprey-1", srv.url("/a1")), ("g2", "Osprey-2", srv.url("/a2"))]),
+        content_type="application/rss+xml",
+        headers={"ETag": '"rss-1"'},
+    )
     srv.add("/broken", "<rss><channel><item>", content_type="text/html")
     srv.add("/failing", "nope", status=500)
     return srv
@@ -198,8 +209,9 @@ def test_poll_feeds_end_to_end(site: Any) -> None:
         Feed(name="off", url=site.url("/never"), enabled=False),
     ]
     messages: list[str] = []
-    results = poll_feeds(_config(site, *feeds), {}, is_known=lambda e: False, now=T0,
-                         progress=messages.append)
+    results = poll_feeds(
+        _config(site, *feeds), {}, is_known=lambda e: False, now=T0, progress=messages.append
+    )
     by_name = {r.feed.name: r for r in results}
     assert set(by_name) == {"good", "broken", "failing"}  # disabled feeds are not polled
     good = by_name["good"]
@@ -220,8 +232,9 @@ def test_poll_feeds_end_to_end(site: Any) -> None:
 
 
 def test_known_entries_are_skipped_without_fetching_their_page(site: Any) -> None:
-    results = poll_feeds(_config(site, Feed(name="good", url=site.url("/rss"))), {},
-                         is_known=lambda e: e.guid == "g1", now=T0)
+    results = poll_feeds(
+        _config(site, Feed(name="good", url=site.url("/rss"))), {}, is_known=lambda e: e.guid == "g1", now=T0
+    )
     assert [it.entry.guid for it in results[0].items] == ["g2"]
     assert site.hits("/a1") == 0 and site.hits("/a2") == 1
 
@@ -274,8 +287,9 @@ def test_the_http_charset_decodes_a_feed_without_an_xml_encoding(http_server: An
     assert b"encoding=" not in body  # only the HTTP header can tell how to decode it
     srv.add("/ru", body, content_type="application/rss+xml; charset=windows-1251")
     srv.add("/osprey-3", "x", status=404)
-    (result,) = poll_feeds(_config(srv, Feed(name="ru", url=srv.url("/ru"))), {}, is_known=lambda e: False,
-                           now=T0)
+    (result,) = poll_feeds(
+        _config(srv, Feed(name="ru", url=srv.url("/ru"))), {}, is_known=lambda e: False, now=T0
+    )
     assert result.outcome == "ok"
     (item,) = result.items
     assert item.entry.title == "Модель Osprey-3 вышла"

@@ -13,13 +13,24 @@ from tracker.store import MIGRATIONS, Store
 
 def _article(n: int = 1) -> Article:
     url = f"https://example.org/{n}"
-    return Article(url=url, canonical_url=url, title=f"Launch {n}",
-                   text="Acme released Zephyr-2 with 70B parameters.", content_hash=f"h{n}")
+    return Article(
+        url=url,
+        canonical_url=url,
+        title=f"Launch {n}",
+        text="Acme released Zephyr-2 with 70B parameters.",
+        content_hash=f"h{n}",
+    )
 
 
 def _claim() -> Claim:
-    return Claim(model="Acme-Zephyr-2", attribute="parameters_total", value=70_000_000_000,
-                 evidence="70B parameters", start=29, end=43)
+    return Claim(
+        model="Acme-Zephyr-2",
+        attribute="parameters_total",
+        value=70_000_000_000,
+        evidence="70B parameters",
+        start=29,
+        end=43,
+    )
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:

@@ -111,8 +111,11 @@ def test_sandbox_abandons_an_overrunning_call_and_recovers() -> None:
 
 def test_page_from_entry_strips_markup() -> None:
     entry = Entry(
-        feed_url="https://feed.example.test/rss", guid="g1", link="https://Example.test/a?utm_medium=rss",
-        title="Heron-4 <em>arrives</em>", published=datetime(2026, 2, 3, tzinfo=UTC),
+        feed_url="https://feed.example.test/rss",
+        guid="g1",
+        link="https://Example.test/a?utm_medium=rss",
+        title="Heron-4 <em>arrives</em>",
+        published=datetime(2026, 2, 3, tzinfo=UTC),
         content="<p>First &amp; foremost.</p><script>steal()</script><div>Second\x1b[31m line</div>",
     )
     page = page_from_entry(entry)
@@ -136,8 +139,9 @@ def _texts(kind: str) -> list[Path]:
     return sorted((RELEVANCE / kind).glob("*.txt"))
 
 
-@pytest.mark.parametrize("path", _texts("relevant") + _texts("irrelevant"),
-                         ids=lambda p: f"{p.parent.name}-{p.stem}")
+@pytest.mark.parametrize(
+    "path", _texts("relevant") + _texts("irrelevant"), ids=lambda p: f"{p.parent.name}-{p.stem}"
+)
 def test_relevance(path: Path) -> None:
     title, _, body = path.read_text(encoding="utf-8").partition("\n")
     assert is_relevant(title, body) is (path.parent.name == "relevant")
@@ -159,21 +163,28 @@ def test_relevance_needs_more_than_a_buzzword() -> None:
 # -- identities ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("HTTPS://News.Example.TEST/a/b?utm_source=rss&x=2&a=1#top", "https://news.example.test/a/b?a=1&x=2"),
-    ("http://example.test:80", "http://example.test/"),
-    ("https://example.test:8443/p?fbclid=1&gclid=2&ref=hn", "https://example.test:8443/p"),
-    ("https://example.test/p?id=5&utm_campaign=x&UTM_MEDIUM=y", "https://example.test/p?id=5"),
-    ("https://example.test./path/", "https://example.test/path/"),
-    ("not a url", "not a url"),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTPS://News.Example.TEST/a/b?utm_source=rss&x=2&a=1#top", "https://news.example.test/a/b?a=1&x=2"),
+        ("http://example.test:80", "http://example.test/"),
+        ("https://example.test:8443/p?fbclid=1&gclid=2&ref=hn", "https://example.test:8443/p"),
+        ("https://example.test/p?id=5&utm_campaign=x&UTM_MEDIUM=y", "https://example.test/p?id=5"),
+        ("https://example.test./path/", "https://example.test/path/"),
+        ("not a url", "not a url"),
+    ],
+)
 def test_canonical_url(url: str, expected: str) -> None:
     assert canonical_url(url) == expected
 
 
 _hosts = st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,10}\.(test|Example)", fullmatch=True)
-_params = st.lists(st.tuples(st.sampled_from(["a", "id", "utm_source", "fbclid", "q", "ref"]),
-                             st.text("abc123", max_size=4)), max_size=4)
+_params = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "id", "utm_source", "fbclid", "q", "ref"]), st.text("abc123", max_size=4)
+    ),
+    max_size=4,
+)
 
 
 @given(_hosts, st.from_regex(r"(/[a-z0-9]{0,6}){0,3}", fullmatch=True), _params, st.text("xyz", max_size=3))
@@ -210,8 +221,12 @@ def test_story_fingerprints_link_syndicated_copies_only() -> None:
 def test_store_finds_the_story_of_a_syndicated_copy(tmp_path: Path) -> None:
     assert Store.STORY_MAX_DISTANCE == SAME_STORY_BITS
     with Store(tmp_path / "t.db") as store:
-        article = Article(url="https://a.test/1", canonical_url="https://a.test/1", text=STORY,
-                          content_hash=content_hash(STORY))
+        article = Article(
+            url="https://a.test/1",
+            canonical_url="https://a.test/1",
+            text=STORY,
+            content_hash=content_hash(STORY),
+        )
         first, _ = store.add_article(article, [], fingerprint=story_fingerprint(STORY))
         story = store.find_story(story_fingerprint(_syndicated(STORY)))
         assert story == first

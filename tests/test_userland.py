@@ -45,8 +45,14 @@ def _tracker() -> str:
     return str(exe) if exe.exists() else "tracker"
 
 
-def run(*args: str, data: Path | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
-        unprivileged: bool = False, timeout: float = 300) -> CliResult:
+def run(
+    *args: str,
+    data: Path | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    unprivileged: bool = False,
+    timeout: float = 300,
+) -> CliResult:
     """The real entry point; `unprivileged`: without root's power to ignore file modes (or skip)."""
     full = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "XDG_"))}
     full["HF_HUB_OFFLINE"] = "1"
@@ -212,8 +218,14 @@ def test_data_dir_that_is_a_regular_file(tmp_path: Path) -> None:
     plain.write_text("not a directory\n", encoding="utf-8")
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text("feeds: []\n", encoding="utf-8")
-    for args in (["ingest"], ["status"], ["ask", "How big is Mistral Large 2?"], ["add", str(feeds)],
-                 ["conflicts"], ["digest"]):
+    for args in (
+        ["ingest"],
+        ["status"],
+        ["ask", "How big is Mistral Large 2?"],
+        ["add", str(feeds)],
+        ["conflicts"],
+        ["digest"],
+    ):
         result = run("--feeds", str(feeds), *args, data=plain)
         one_line_error(result, 1, str(plain), "not a directory")
     assert plain.read_text(encoding="utf-8") == "not a directory\n"
@@ -248,15 +260,26 @@ def test_random_bytes_in_the_store(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "tracker.db").write_bytes(bytes(range(256)) * 40)
-    for args in (["ask", "How big is Mistral Large 2?"], ["conflicts"], ["summary", "Mistral Large 2"],
-                 ["digest"], ["status"], ["models"], ["export"]):
+    for args in (
+        ["ask", "How big is Mistral Large 2?"],
+        ["conflicts"],
+        ["summary", "Mistral Large 2"],
+        ["digest"],
+        ["status"],
+        ["models"],
+        ["export"],
+    ):
         one_line_error(run(*args, data=data), 1, "tracker.db", "not a database")
 
 
 def test_since_far_back_and_bad_forms_are_usage_errors(store: Path) -> None:
-    for args in (["ask", "How big is Mistral Large 2?", "--since", "10000000000d"],
-                 ["digest", "--since", "10000000000d"], ["digest", "--since", "99999y"],
-                 ["digest", "--since", "2026-13"], ["ask", "x", "--since", "someday"]):
+    for args in (
+        ["ask", "How big is Mistral Large 2?", "--since", "10000000000d"],
+        ["digest", "--since", "10000000000d"],
+        ["digest", "--since", "99999y"],
+        ["digest", "--since", "2026-13"],
+        ["ask", "x", "--since", "someday"],
+    ):
         one_line_error(run(*args, data=store), 2, "--since")
 
 
@@ -264,8 +287,12 @@ def test_since_far_back_and_bad_forms_are_usage_errors(store: Path) -> None:
 def test_a_read_only_store_serves_every_read_command(copy: Path) -> None:
     reads = [
         ["ask", "What is the context window of Mistral Large 2?", "--json"],
-        ["conflicts", "--json"], ["summary", "Mistral Large 2", "--json"], ["status", "--json"],
-        ["models", "--json"], ["export"], ["digest", "--since", "5y", "--json"],
+        ["conflicts", "--json"],
+        ["summary", "Mistral Large 2", "--json"],
+        ["status", "--json"],
+        ["models", "--json"],
+        ["export"],
+        ["digest", "--since", "5y", "--json"],
     ]
     writable = [run(*args, data=copy) for args in reads]
     _make_read_only(copy)
@@ -286,10 +313,16 @@ def test_store_opens_read_only_without_creating_files(copy: Path) -> None:
     _make_read_only(copy)
     try:
         proc = subprocess.run(
-            [*(DROP_ROOT if os.geteuid() == 0 else []), sys.executable, "-c",
-             "import sys; from tracker.store import Store\n"
-             f"s = Store({str(copy / 'tracker.db')!r}, readonly=True); print(s.counts()['claims'])"],
-            capture_output=True, text=True, timeout=120,
+            [
+                *(DROP_ROOT if os.geteuid() == 0 else []),
+                sys.executable,
+                "-c",
+                "import sys; from tracker.store import Store\n"
+                f"s = Store({str(copy / 'tracker.db')!r}, readonly=True); print(s.counts()['claims'])",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     finally:
         _restore(copy)
@@ -347,8 +380,17 @@ def test_yaml_error_names_line_and_column(tmp_path: Path) -> None:
     one_line_error(result, 2, str(feeds), "not valid YAML", "line 4")
 
 
-@pytest.mark.parametrize("url", ["http://", "http://exa mple.com/f", "https://[::1/feed", "ftp://x.org/f",
-                                 "https://bad_host!.org/f", "https://x.org:99999/f"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://",
+        "http://exa mple.com/f",
+        "https://[::1/feed",
+        "ftp://x.org/f",
+        "https://bad_host!.org/f",
+        "https://x.org:99999/f",
+    ],
+)
 def test_feeds_add_validates(url: str, tmp_path: Path) -> None:
     feeds = tmp_path / "feeds.yaml"
     result = run("--feeds", str(feeds), "feeds", "add", url, data=tmp_path / "data")
@@ -363,8 +405,9 @@ def test_feeds_add_warns_about_a_refused_address(tmp_path: Path) -> None:
     assert "warning" in result.stderr and "allow_private" in result.stderr
     ok = run("--feeds", str(feeds), "feeds", "add", "https://example.com/rss", data=tmp_path / "d")
     assert ok.code == 0 and ok.stderr == ""
-    feeds.write_text(feeds.read_text(encoding="utf-8").replace("allow_private: false",
-                                                                "allow_private: ['127.0.0.1:9090']"))
+    feeds.write_text(
+        feeds.read_text(encoding="utf-8").replace("allow_private: false", "allow_private: ['127.0.0.1:9090']")
+    )
     again = run("--feeds", str(feeds), "feeds", "add", "http://127.0.0.1:9090/f", data=tmp_path / "d")
     assert again.code == 0 and again.stderr == ""
 
@@ -417,13 +460,17 @@ def test_version(tmp_path: Path) -> None:
 
 def test_global_options_before_or_after_the_command(store: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
-    for args in (["--data-dir", str(store), "status", "--json"],
-                 ["status", "--json", "--data-dir", str(store)],
-                 ["status", f"--data-dir={store}", "--json"], ["models", "--json", "--data-dir", str(store)],
-                 ["export", "--data-dir", str(store)], ["digest", "--since", "5y", "--data-dir", str(store)]):
+    for args in (
+        ["--data-dir", str(store), "status", "--json"],
+        ["status", "--json", "--data-dir", str(store)],
+        ["status", f"--data-dir={store}", "--json"],
+        ["models", "--json", "--data-dir", str(store)],
+        ["export", "--data-dir", str(store)],
+        ["digest", "--since", "5y", "--data-dir", str(store)],
+    ):
         result = run(*args, data=elsewhere)
         assert result.code == 0, (args, result.stderr)
-        assert ("Mistral" in result.stdout or f'"data_dir": "{store}"' in result.stdout), args
+        assert "Mistral" in result.stdout or f'"data_dir": "{store}"' in result.stdout, args
     assert not elsewhere.exists()
     missing = tmp_path / "absent.yaml"
     for args in (["-v", "ingest", "--feeds", str(missing)], ["ingest", "--feeds", str(missing), "-v"]):
@@ -516,8 +563,13 @@ def test_ctrl_c_during_ingest_says_what_was_kept(tmp_path: Path, http_server: Lo
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env.update(TRACKER_DATA_DIR=str(tmp_path / "data"), HF_HUB_OFFLINE="1")
-    proc = subprocess.Popen([_tracker(), "--feeds", str(feeds), "ingest", "-q"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [_tracker(), "--feeds", str(feeds), "ingest", "-q"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         for _ in range(6000):
             if http_server.hits("/slow.xml"):
@@ -539,8 +591,11 @@ def test_ctrl_c_during_ingest_says_what_was_kept(tmp_path: Path, http_server: Lo
 
 # -- locations -----------------------------------------------------------------------------------------------
 def test_default_locations_follow_xdg_and_tracker_home(tmp_path: Path) -> None:
-    xdg = {"XDG_DATA_HOME": str(tmp_path / "xd"), "XDG_CONFIG_HOME": str(tmp_path / "xc"),
-           "XDG_CACHE_HOME": str(tmp_path / "xk")}
+    xdg = {
+        "XDG_DATA_HOME": str(tmp_path / "xd"),
+        "XDG_CONFIG_HOME": str(tmp_path / "xc"),
+        "XDG_CACHE_HOME": str(tmp_path / "xk"),
+    }
     work = tmp_path / "work"
     work.mkdir()
     info = json.loads(run("paths", "--json", env=xdg, cwd=work).stdout)

@@ -30,7 +30,7 @@ SINCE_HELP = "7d, 12h, 2w, 1m (months), 1y, a date (2026-04-01), a month (2026-0
 app = typer.Typer(
     name="tracker",
     help="Follow AI model launch news and turn it into facts you can query.\n\n"
-    "Examples:\n\n  tracker ingest\n\n  tracker ask \"How many parameters does Llama 3.1 405B have?\"\n\n"
+    'Examples:\n\n  tracker ingest\n\n  tracker ask "How many parameters does Llama 3.1 405B have?"\n\n'
     "  tracker digest --since 7d",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -74,7 +74,8 @@ def _global(
         None, "--data-dir", help="Data dir [env TRACKER_DATA_DIR, TRACKER_HOME; $XDG_DATA_HOME/tracker]."
     ),
     feeds: str | None = typer.Option(
-        None, "--feeds",
+        None,
+        "--feeds",
         help="Feeds file [env TRACKER_FEEDS; ./feeds.yaml if present; $XDG_CONFIG_HOME/tracker/feeds.yaml].",
     ),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Log details; show tracebacks on errors."),
@@ -123,8 +124,12 @@ def _is_tty() -> bool:
 class _ProgressView:
     """Progress for ingest / reindex: rich bars on a terminal, a few plain lines when piped or under cron."""
 
-    LABELS = {"feeds": "polling feeds", "pages": "fetching pages", "articles": "reading articles",
-              "index": "embedding claims"}
+    LABELS = {
+        "feeds": "polling feeds",
+        "pages": "fetching pages",
+        "articles": "reading articles",
+        "index": "embedding claims",
+    }
 
     def __init__(self, *, quiet: bool = False) -> None:
         self.quiet = quiet
@@ -139,8 +144,12 @@ class _ProgressView:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._bar = Progress(
-                TextColumn("{task.description:<17}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                console=Console(stderr=True), transient=False,
+                TextColumn("{task.description:<17}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=False,
             )
             self._bar.start()
         return self
@@ -288,8 +297,9 @@ def add(
     if any(s.lower().startswith(("http://", "https://")) for s in sources) and state.feeds_path.exists():
         config = _load_config(state)  # for allow_private
     with _ProgressView(quiet=as_json or state.quiet) as progress:
-        report = add_documents(sources, state.paths, published=when, config=config, progress=progress,
-                               filter_topic=not force)
+        report = add_documents(
+            sources, state.paths, published=when, config=config, progress=progress, filter_topic=not force
+        )
     if as_json:
         _print_json(report.model_dump(mode="json"))
     else:
@@ -298,8 +308,11 @@ def add(
             if error.endswith(OFF_TOPIC_HINT):
                 sys.stderr.write(f"not stored: {_safe(error)}\n")
     if report.missing:
-        raise UsageError(report.errors[0] if len(report.missing) == 1 else
-                         f"{len(report.missing)} sources could not be read: {'; '.join(report.errors)}")
+        raise UsageError(
+            report.errors[0]
+            if len(report.missing) == 1
+            else f"{len(report.missing)} sources could not be read: {'; '.join(report.errors)}"
+        )
 
 
 OFF_TOPIC_HINT = "use --force to store it anyway"
@@ -328,20 +341,26 @@ def status(
         return
     out = sys.stdout.write
     out(f"data: {info['data_dir']}\n")
-    out(f"{info['articles']} articles ({info['stories']} stories), {info['claims']} claims, "
-        f"{info['models']} models\n")
+    out(
+        f"{info['articles']} articles ({info['stories']} stories), {info['claims']} claims, "
+        f"{info['models']} models\n"
+    )
     index = info.get("index") or {}
     hint = "" if index.get("health") == "ok" else "; run `tracker reindex`"
     out(f"index: {index.get('health')} ({index.get('detail')}){hint}\n")
     run = info["last_ingest"]
     if run:
-        out(f"last ingest: {run['finished']} - {run['articles_new']} new articles, "
-            f"{run['claims_new']} claims, {run['feeds_ok']} feeds ok, {run['feeds_failed']} failed\n")
+        out(
+            f"last ingest: {run['finished']} - {run['articles_new']} new articles, "
+            f"{run['claims_new']} claims, {run['feeds_ok']} feeds ok, {run['feeds_failed']} failed\n"
+        )
     else:
         out("last ingest: never\n")
     if info.get("pages_given_up_last_run") or info.get("pages_to_retry"):
-        out(f"pages given up on (time limit) by the last ingest: {info['pages_given_up_last_run']}, "
-            f"to retry on the next: {info['pages_to_retry']}\n")
+        out(
+            f"pages given up on (time limit) by the last ingest: {info['pages_given_up_last_run']}, "
+            f"to retry on the next: {info['pages_to_retry']}\n"
+        )
     for f in info["feeds"]:
         extra = f" ({_safe(f['last_error'])})" if f["health"] == "failing" and f["last_error"] else ""
         out(f"  {f['health']:<12} {_safe(f['name'] or f['url'])}{extra}\n")
@@ -386,7 +405,8 @@ def models(
         first = (m["first_seen"] or "")[:10]
         sys.stdout.write(
             f"{_safe(m['name'])}  [{_safe(m['developer'] or '?')}]  {m['claims']} claims  {first}"
-            + (f"  aka {_safe(aliases)}" if aliases else "") + "\n"
+            + (f"  aka {_safe(aliases)}" if aliases else "")
+            + "\n"
         )
 
 
@@ -469,7 +489,7 @@ def extract(
                 rows.append(row)
     if fmt == "table":
         cols = ["doc", "model", "attribute", "value", "name", "role", "status", "evidence"]
-        cells = [[_safe(str(r.get(c, "")))[:70 if c == "evidence" else 40] for c in cols] for r in rows]
+        cells = [[_safe(str(r.get(c, "")))[: 70 if c == "evidence" else 40] for c in cols] for r in rows]
         widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(cols)]
         sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip() + "\n")
         for line in cells:
@@ -496,7 +516,7 @@ def _ask_paths(ctx: typer.Context, data_dir: str | None) -> Paths:
 @app.command()
 def ask(
     ctx: typer.Context,
-    question: str = typer.Argument(..., help="The question, e.g. \"How big is DeepSeek V4 Pro?\""),
+    question: str = typer.Argument(..., help='The question, e.g. "How big is DeepSeek V4 Pro?"'),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object {question, answers}."),
     k: int = typer.Option(5, "-k", min=1, help="How many (model, attribute) answers at most (>= 1)."),
     model: str | None = typer.Option(None, "--model", help="Only this model (a name or alias)."),
@@ -518,8 +538,16 @@ def ask(
     from .ask import render
 
     start = _since(since, "--since") if since else None
-    result = run_ask(question, _ask_paths(ctx, data_dir), k=k, model=model, attribute=attribute,
-                     since=start, source=source, dense=dense.start)
+    result = run_ask(
+        question,
+        _ask_paths(ctx, data_dir),
+        k=k,
+        model=model,
+        attribute=attribute,
+        since=start,
+        source=source,
+        dense=dense.start,
+    )
     for warning in result.warnings:
         sys.stderr.write(f"warning: {warning}\n")
     if as_json:

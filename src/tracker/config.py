@@ -183,8 +183,13 @@ def _pydantic_problems(
             if not said_allow:  # a union: pydantic reports one error per branch; say it once
                 said_allow = True
                 got = raw.get("allow_private")
-                out.append(((0, 0), "allow_private",
-                            f'must be true, false or a list of "host" / "host:port" strings, got {got!r}'))
+                out.append(
+                    (
+                        (0, 0),
+                        "allow_private",
+                        f'must be true, false or a list of "host" / "host:port" strings, got {got!r}',
+                    )
+                )
             continue
         if loc == ["feeds"] and err["type"] == "value_error" and skip_feed_list:
             continue  # the URL checks above already said it, with the feed's position
@@ -311,8 +316,14 @@ def locations(data_dir: str | Path | None = None, feeds: str | Path | None = Non
     model_env = os.environ.get("TRACKER_MODEL_DIR")
     model = Path(model_env).expanduser() if model_env else cache_dir() / "model"
     return {
-        "data_dir": str(data), "data_dir_from": data_from,
-        "db": str(paths.db), "index": str(paths.index_dir), "digests": str(paths.digests),
-        "feeds": str(feeds_path.absolute()), "feeds_from": feeds_from, "feeds_exists": feeds_path.is_file(),
-        "model": str(model), "model_from": "TRACKER_MODEL_DIR" if model_env else "XDG_CACHE_HOME",
+        "data_dir": str(data),
+        "data_dir_from": data_from,
+        "db": str(paths.db),
+        "index": str(paths.index_dir),
+        "digests": str(paths.digests),
+        "feeds": str(feeds_path.absolute()),
+        "feeds_from": feeds_from,
+        "feeds_exists": feeds_path.is_file(),
+        "model": str(model),
+        "model_from": "TRACKER_MODEL_DIR" if model_env else "XDG_CACHE_HOME",
     }

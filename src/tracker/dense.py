@@ -34,8 +34,9 @@ _NATIVE_POOLS = ("numpy", "onnxruntime", "faiss", "torch")
 _warm: tuple[int, int, int] | None = None  # (pid, request write fd, response read fd)
 
 
-def search(question: str, paths: Paths | None, limit: int = CANDIDATES, *,
-           embedder: Embedder | None = None) -> Neighbours:
+def search(
+    question: str, paths: Paths | None, limit: int = CANDIDATES, *, embedder: Embedder | None = None
+) -> Neighbours:
     """Dense neighbours (claim id, score) from the index; [] when the index (or its runtime) is missing.
 
     `embedder`: an already started query encoder (the warm child's), else one is made here."""
@@ -64,8 +65,9 @@ class Job:
 
     When the child fails (or there is none), `result()` computes in-process instead."""
 
-    def __init__(self, question: str, paths: Paths, limit: int, pid: int | None = None,
-                 fd: int | None = None) -> None:
+    def __init__(
+        self, question: str, paths: Paths, limit: int, pid: int | None = None, fd: int | None = None
+    ) -> None:
         self.question, self.paths, self.limit = question, paths, limit
         self.pid, self.fd = pid, fd
 
@@ -197,8 +199,9 @@ def _serve(req_fd: int, resp_fd: int) -> None:
     question, data_dir, limit = json.loads(request)
     from .config import Paths
 
-    _write_all(resp_fd, json.dumps(search(question, Paths(Path(data_dir)), int(limit), embedder=embedder))
-               .encode())
+    _write_all(
+        resp_fd, json.dumps(search(question, Paths(Path(data_dir)), int(limit), embedder=embedder)).encode()
+    )
 
 
 def submit(question: str, data_dir: Path, limit: int) -> tuple[int, int] | None:
@@ -280,6 +283,9 @@ def index_health(paths: Paths, max_claim_id: int, store_uuid: str | None = None)
     if count == 0 and max_claim_id:
         return {"health": "empty", "detail": "the index holds no claims", "count": 0}
     if top < max_claim_id:
-        return {"health": "stale", "detail": f"indexed up to claim {top}, the store has up to {max_claim_id}",
-                "count": count}
+        return {
+            "health": "stale",
+            "detail": f"indexed up to claim {top}, the store has up to {max_claim_id}",
+            "count": count,
+        }
     return {"health": "ok", "detail": f"{count} claims indexed", "count": count}

@@ -573,8 +573,23 @@ _SPAN = re.compile(
 )
 _LAST = re.compile(r"^\s*(?:last|past|previous)\s+(hour|day|week|month|year)\s*$", re.IGNORECASE)
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-_UNITS = {"h": "h", "hour": "h", "hours": "h", "d": "d", "day": "d", "days": "d", "w": "w", "week": "w",
-          "weeks": "w", "m": "m", "month": "m", "months": "m", "y": "y", "year": "y", "years": "y"}
+_UNITS = {
+    "h": "h",
+    "hour": "h",
+    "hours": "h",
+    "d": "d",
+    "day": "d",
+    "days": "d",
+    "w": "w",
+    "week": "w",
+    "weeks": "w",
+    "m": "m",
+    "month": "m",
+    "months": "m",
+    "y": "y",
+    "year": "y",
+    "years": "y",
+}
 PERIOD_FORMS = "7d, 24h, 2w, 1m (months), 1y, 2026-04-01, 2026-04, today, yesterday, last week / month / year"
 
 
@@ -635,7 +650,12 @@ def digest_json(
     digest = render_digest(store, since=since, until=until, by=by)
     articles = store.period_articles(start=_as_utc(since), end=_as_utc(until), by=by)
     return {
-        "since": digest.since.isoformat(), "until": digest.until.isoformat(), "by": by, "empty": digest.empty,
-        "articles": articles, "models_new": digest.models_new, "models_changed": digest.models_changed,
+        "since": digest.since.isoformat(),
+        "until": digest.until.isoformat(),
+        "by": by,
+        "empty": digest.empty,
+        "articles": articles,
+        "models_new": digest.models_new,
+        "models_changed": digest.models_changed,
         "markdown": digest.markdown,
     }

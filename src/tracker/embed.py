@@ -354,8 +354,14 @@ class AsciiBertTokenizer:
         ):
             return  # ids with gaps, or tokens that are not lines: keep reading the JSON
         head = {
-            "stamp": _file_stamp(tokenizer_json), "size": len(tokens), "unk": self.unk, "prefix": self.prefix,
-            "max_chars": self.max_chars, "cls": self.cls, "sep": self.sep, "max_tokens": self.max_tokens,
+            "stamp": _file_stamp(tokenizer_json),
+            "size": len(tokens),
+            "unk": self.unk,
+            "prefix": self.prefix,
+            "max_chars": self.max_chars,
+            "cls": self.cls,
+            "sep": self.sep,
+            "max_tokens": self.max_tokens,
         }
         with contextlib.suppress(OSError):
             atomic_write_bytes(

@@ -1,16 +1,16 @@
 """One exception tree for the whole package; `cli.py` alone maps it to exit codes.
 
-    TrackerError                 base; exit 1
-    ├── UsageError               bad arguments or input the user gave; exit 2
-    │   └── ConfigError          feeds.yaml / environment invalid; exit 2
-    ├── FetchError               one feed or page could not be fetched (network, HTTP status, limits)
-    │   └── RefusedAddressError  the address is loopback / private / link-local and not allowed
-    ├── ParseError               a feed or page could not be parsed within its limits
-    ├── StoreError               SQLite trouble (corrupt file, schema from the future)
-    ├── IndexError_              the FAISS index is unusable (caller rebuilds it from the store)
-    ├── NotFoundError            the thing asked about is not in the store (a model, an article); exit 4
-    ├── LockedError              another `tracker nightly` holds the lock; exit 75
-    └── PartialFailure           some feeds failed, the rest were ingested; exit 3
+TrackerError                 base; exit 1
+├── UsageError               bad arguments or input the user gave; exit 2
+│   └── ConfigError          feeds.yaml / environment invalid; exit 2
+├── FetchError               one feed or page could not be fetched (network, HTTP status, limits)
+│   └── RefusedAddressError  the address is loopback / private / link-local and not allowed
+├── ParseError               a feed or page could not be parsed within its limits
+├── StoreError               SQLite trouble (corrupt file, schema from the future)
+├── IndexError_              the FAISS index is unusable (caller rebuilds it from the store)
+├── NotFoundError            the thing asked about is not in the store (a model, an article); exit 4
+├── LockedError              another `tracker nightly` holds the lock; exit 75
+└── PartialFailure           some feeds failed, the rest were ingested; exit 3
 """
 
 from __future__ import annotations

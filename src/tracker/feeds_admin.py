@@ -100,13 +100,17 @@ def refused_reason(feeds_path: Path, url: str) -> str | None:
         ip = ipaddress.ip_address(host)
     except ValueError:
         if host == "localhost" or host.endswith(".localhost"):
-            return (f"{host} is a loopback name; ingest will refuse it unless feeds.yaml allow_private "
-                    f"lists \"{host}\" or \"{host}:{port}\"")
+            return (
+                f"{host} is a loopback name; ingest will refuse it unless feeds.yaml allow_private "
+                f'lists "{host}" or "{host}:{port}"'
+            )
         return None
     if ip.is_global and not ip.is_multicast:
         return None
-    return (f"{host} is a private / loopback / reserved address; ingest will refuse it unless feeds.yaml "
-            f"allow_private lists \"{host}\" or \"{host}:{port}\"")
+    return (
+        f"{host} is a private / loopback / reserved address; ingest will refuse it unless feeds.yaml "
+        f'allow_private lists "{host}" or "{host}:{port}"'
+    )
 
 
 def _find(config: FeedsConfig, key: str) -> Feed:

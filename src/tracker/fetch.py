@@ -139,15 +139,22 @@ class AddressPolicy:
             return  # a name: checked on its resolved addresses at connect time
         self.check_ip(parts.hostname, port, ip, url=url)
 
-    def check_ip(self, host: str, port: int, ip: ipaddress.IPv4Address | ipaddress.IPv6Address,
-                 *, url: str | None = None) -> None:
+    def check_ip(
+        self,
+        host: str,
+        port: int,
+        ip: ipaddress.IPv4Address | ipaddress.IPv6Address,
+        *,
+        url: str | None = None,
+    ) -> None:
         """Raise RefusedAddressError unless connecting to `ip` (resolved from `host`) is allowed."""
         if self.allow_all or not _ip_refused(ip):
             return
         if self._allowed_name(host, port) or self._allowed_name(str(ip), port):
             return
-        raise RefusedAddressError(f"refused address {ip} for {host}:{port} (private / loopback / reserved)",
-                                  url=url)
+        raise RefusedAddressError(
+            f"refused address {ip} for {host}:{port} (private / loopback / reserved)", url=url
+        )
 
     async def resolve(self, host: str, port: int, timeout: float | None) -> list[str]:
         """Resolve `host` and return the addresses we may connect to (refusing when there is none)."""
@@ -200,22 +207,29 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         self._policy = policy
         self._inner = httpcore.AnyIOBackend()
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                          local_address: str | None = None,
-                          socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
         addresses = await self._policy.resolve(host, port, timeout)
         last: Exception | None = None
         for ip in addresses:
             try:
-                return await self._inner.connect_tcp(ip, port, timeout=timeout, local_address=local_address,
-                                                     socket_options=socket_options)
+                return await self._inner.connect_tcp(
+                    ip, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last = exc
         assert last is not None
         raise last
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
         raise RefusedAddressError("unix sockets are never used")
 
     async def sleep(self, seconds: float) -> None:
@@ -339,10 +353,15 @@ def host_key(url: str) -> str:
 class Fetcher:
     """Async HTTP client under `Limits` and `AddressPolicy`. Use as `async with Fetcher(...) as f`."""
 
-    def __init__(self, policy: AddressPolicy | None = None, limits: Limits | None = None, *,
-                 transport: httpx.AsyncBaseTransport | None = None,
-                 ssl_context: ssl.SSLContext | None = None,
-                 clock: Any = None) -> None:
+    def __init__(
+        self,
+        policy: AddressPolicy | None = None,
+        limits: Limits | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        clock: Any = None,
+    ) -> None:
         self.policy = policy or AddressPolicy(False)
         self.limits = limits or Limits()
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -397,8 +416,9 @@ class Fetcher:
     def _check_blocked(self, url: str) -> None:
         until = self.blocked_until.get(host_key(url))
         if until is not None and self._clock() < until:
-            raise RetryAfterError(f"host asked us to wait until {until.isoformat(timespec='seconds')}",
-                                  url=url, until=until)
+            raise RetryAfterError(
+                f"host asked us to wait until {until.isoformat(timespec='seconds')}", url=url, until=until
+            )
 
     def _sem(self, url: str) -> asyncio.Semaphore:
         key = host_key(url)
@@ -408,8 +428,14 @@ class Fetcher:
         return sem
 
     # -- the one public operation
-    async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                  accept: str | None = None) -> FetchResult:
+    async def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str | None = None,
+    ) -> FetchResult:
         """GET `url` under our limits; 304 gives `not_modified=True`. Raises FetchError and subclasses."""
         if self._client is None:
             raise RuntimeError("Fetcher used outside 'async with'")
@@ -480,8 +506,9 @@ class Fetcher:
                     if until > now:
                         self.block_host(host_key(url), until)
                         when = until.isoformat(timespec="seconds")
-                        raise RetryAfterError(f"HTTP {status}, retry after {when}",
-                                              url=url, until=until, status=status)
+                        raise RetryAfterError(
+                            f"HTTP {status}, retry after {when}", url=url, until=until, status=status
+                        )
             if not 200 <= status < 300:
                 raise FetchError(f"HTTP {status}", url=url, status=status)
             body = await self._read_body(response, url)
@@ -518,8 +545,9 @@ class Fetcher:
         return b"".join(parts)
 
 
-def fetch_bytes(url: str, policy: AddressPolicy | None = None, limits: Limits | None = None, *,
-                accept: str | None = None) -> FetchResult:
+def fetch_bytes(
+    url: str, policy: AddressPolicy | None = None, limits: Limits | None = None, *, accept: str | None = None
+) -> FetchResult:
     """Synchronous one-off download (for `tracker add URL`), under the same limits and policy."""
 
     async def run() -> FetchResult:
@@ -530,6 +558,12 @@ def fetch_bytes(url: str, policy: AddressPolicy | None = None, limits: Limits | 
 
 
 __all__ = [
-    "AddressPolicy", "FetchResult", "Fetcher", "Limits", "RetryAfterError", "fetch_bytes", "host_key",
+    "AddressPolicy",
+    "FetchResult",
+    "Fetcher",
+    "Limits",
+    "RetryAfterError",
+    "fetch_bytes",
+    "host_key",
     "parse_retry_after",
 ]

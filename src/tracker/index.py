@@ -553,8 +553,16 @@ def _read_meta(index_dir: Path) -> dict[str, Any]:
 
 def _check_meta(meta: dict[str, Any], index_dir: Path, *, model_id: str, dim: int) -> Path:
     where = index_dir / META_FILE
-    for key, kind in (("format", int), ("model_id", str), ("dim", int), ("count", int), ("max_id", int),
-                      ("file", str), ("size", int), ("sha256", str)):
+    for key, kind in (
+        ("format", int),
+        ("model_id", str),
+        ("dim", int),
+        ("count", int),
+        ("max_id", int),
+        ("file", str),
+        ("size", int),
+        ("sha256", str),
+    ):
         if not isinstance(meta.get(key), kind):
             raise IndexError_(f"{where}: field {key!r} missing or invalid")
     if meta["format"] != INDEX_FORMAT:
@@ -650,8 +658,9 @@ def load_for_query(paths: Paths) -> VectorIndex | None:
                 continue
             log.warning("index unusable (run `tracker reindex`): %s", exc)
             return None
-        return VectorIndex(paths.index_dir, model_id=MODEL_ID, dim=DIM, index=loaded.index, meta=loaded.meta,
-                           readonly=True)
+        return VectorIndex(
+            paths.index_dir, model_id=MODEL_ID, dim=DIM, index=loaded.index, meta=loaded.meta, readonly=True
+        )
     return None
 
 

@@ -145,19 +145,24 @@ def parse_json_feed(body: bytes) -> dict[str, Any]:
         except ValidationError as exc:
             skipped.append(_problem(exc, f"items.{n}"))
             continue
-        content = item.content_html or (html.escape(item.content_text, quote=False) if item.content_text
-                                        else "") or html.escape(item.summary or "", quote=False)
+        content = (
+            item.content_html
+            or (html.escape(item.content_text, quote=False) if item.content_text else "")
+            or html.escape(item.summary or "", quote=False)
+        )
         link = (item.url or item.external_url or "").strip()
         if link and site:
             with contextlib.suppress(ValueError):  # else left as written; poll drops non-http(s) links
                 link = urljoin(site, link)
-        entries.append({
-            "guid": (item.id or "").strip()[:2000],
-            "link": link[:4000],
-            "title": html.escape(item.title or "", quote=False)[:2000],
-            "published": _date(item.date_published) or _date(item.date_modified),
-            "content": content[:1_000_000],
-        })
+        entries.append(
+            {
+                "guid": (item.id or "").strip()[:2000],
+                "link": link[:4000],
+                "title": html.escape(item.title or "", quote=False)[:2000],
+                "published": _date(item.date_published) or _date(item.date_modified),
+                "content": content[:1_000_000],
+            }
+        )
     if skipped and not entries:
         raise ParseError(f"invalid JSON Feed: no usable item ({skipped[0]})")
     if no_items:

@@ -154,8 +154,11 @@ def ingest(
             progress("articles", 0, total_items)
         for result in results:
             line = FeedLine(
-                name=result.feed.name, url=result.feed.url, outcome=result.outcome,
-                entries=len(result.items), error=result.error,
+                name=result.feed.name,
+                url=result.feed.url,
+                outcome=result.outcome,
+                entries=len(result.items),
+                error=result.error,
             )
             retry_feed = False  # some entry could not be read: fetch the whole feed again next run
             for item in result.items:
@@ -185,8 +188,13 @@ def ingest(
                     retry_feed = True
                 else:
                     new = _store_page_safely(
-                        store, report, page, entry=item.entry, source=result.feed.name,
-                        published=article_date(item.entry.published, page), filter_topic=True,
+                        store,
+                        report,
+                        page,
+                        entry=item.entry,
+                        source=result.feed.name,
+                        published=article_date(item.entry.published, page),
+                        filter_topic=True,
                         remember_skip=item.error is None,
                     )
                     line.articles_new += int(new)
@@ -211,8 +219,11 @@ def ingest(
                 report.feeds_failed += 1
         _save_retries(store, retries, report.pages_given_up)
         store.finish_run(
-            run_id, feeds_ok=report.feeds_ok, feeds_failed=report.feeds_failed,
-            articles_new=report.articles_new, claims_new=report.claims_new,
+            run_id,
+            feeds_ok=report.feeds_ok,
+            feeds_failed=report.feeds_failed,
+            articles_new=report.articles_new,
+            claims_new=report.claims_new,
         )
         crash_point("before_index")
         _sync_index(store, paths, report, progress, embedder)
@@ -330,8 +341,16 @@ def _store_page(
 
     t = perf_counter()
     article = Article(
-        url=url, canonical_url=canonical, title=title, source=page.site_name or source, feed_url=feed_url,
-        guid=guid, published=published, text=text, content_hash=digest, story_id=story_id,
+        url=url,
+        canonical_url=canonical,
+        title=title,
+        source=page.site_name or source,
+        feed_url=feed_url,
+        guid=guid,
+        published=published,
+        text=text,
+        content_hash=digest,
+        story_id=story_id,
     )
     try:
         _add_article(store, article, claims, aliases, fingerprint)
@@ -355,7 +374,10 @@ def _story(store: Store, text: str) -> tuple[int | None, int | None]:
 
 
 def _add_article(
-    store: Store, article: Article, claims: list[Claim], aliases: list[tuple[str, str]],
+    store: Store,
+    article: Article,
+    claims: list[Claim],
+    aliases: list[tuple[str, str]],
     fingerprint: int | None,
 ) -> int:
     """One transaction: the article with its story fingerprint, claims and model aliases."""
@@ -426,8 +448,14 @@ def add_documents(
             else:
                 failed, off_topic = report.failed_items, report.off_topic
                 _store_page_safely(
-                    store, report, page, entry=None, source=site,
-                    published=when or page.published, filter_topic=filter_topic, remember_skip=False,
+                    store,
+                    report,
+                    page,
+                    entry=None,
+                    source=site,
+                    published=when or page.published,
+                    filter_topic=filter_topic,
+                    remember_skip=False,
                 )
                 if report.failed_items > failed:  # read but not storable: the user must hear of it
                     report.missing.append(source)
@@ -472,8 +500,9 @@ def _load_source(source: str, config: FeedsConfig | None) -> tuple[PageText, str
     text = raw.decode("utf-8", errors="replace")
     if not text.strip():
         raise UsageError(f"{source}: empty file")
-    return PageText(url=uri, canonical_url=uri, title=path.stem, text=text, published=None,
-                    site_name="local file"), "local file"
+    return PageText(
+        url=uri, canonical_url=uri, title=path.stem, text=text, published=None, site_name="local file"
+    ), "local file"
 
 
 ADD_OFF_TOPIC_HINT = "use --force to store it anyway"
@@ -534,9 +563,17 @@ def _open_readonly(paths: Paths) -> Store | None:
 def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | None = None) -> dict[str, Any]:
     """Counts, last ingest run and per-feed health (stale, failing, backing off)."""
     now = now or utcnow()
-    out: dict[str, Any] = {"articles": 0, "claims": 0, "models": 0, "stories": 0, "feeds": [],
-                           "last_ingest": None, "data_dir": str(paths.data_dir),
-                           "pages_given_up_last_run": 0, "pages_to_retry": 0}
+    out: dict[str, Any] = {
+        "articles": 0,
+        "claims": 0,
+        "models": 0,
+        "stories": 0,
+        "feeds": [],
+        "last_ingest": None,
+        "data_dir": str(paths.data_dir),
+        "pages_given_up_last_run": 0,
+        "pages_to_retry": 0,
+    }
     store = _open_readonly(paths)
     states: dict[str, dict[str, Any]] = {}
     out["index"] = {"health": "ok", "detail": "nothing to index", "count": 0}
@@ -555,13 +592,21 @@ def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | N
     for url in list(configured) + [u for u in states if u not in configured]:
         state = states.get(url, {})
         feed = configured.get(url)
-        out["feeds"].append(_feed_health(url, feed.name if feed else state.get("name", ""), state,
-                                         enabled=feed.enabled if feed else None, now=now))
+        out["feeds"].append(
+            _feed_health(
+                url,
+                feed.name if feed else state.get("name", ""),
+                state,
+                enabled=feed.enabled if feed else None,
+                now=now,
+            )
+        )
     return out
 
 
-def _feed_health(url: str, name: str, state: dict[str, Any], *, enabled: bool | None,
-                 now: datetime) -> dict[str, Any]:
+def _feed_health(
+    url: str, name: str, state: dict[str, Any], *, enabled: bool | None, now: datetime
+) -> dict[str, Any]:
     errors = int(state.get("consecutive_errors") or 0)
     last_new = _parse_time(state.get("last_new")) or _parse_time(state.get("last_success"))
     if not state:
@@ -575,10 +620,16 @@ def _feed_health(url: str, name: str, state: dict[str, Any], *, enabled: bool | 
     if enabled is False:
         health = "disabled"
     return {
-        "name": name, "url": url, "health": health, "enabled": enabled,
-        "last_checked": state.get("last_checked"), "last_success": state.get("last_success"),
-        "last_new": state.get("last_new"), "consecutive_errors": errors,
-        "last_error": state.get("last_error"), "retry_after": state.get("retry_after"),
+        "name": name,
+        "url": url,
+        "health": health,
+        "enabled": enabled,
+        "last_checked": state.get("last_checked"),
+        "last_success": state.get("last_success"),
+        "last_new": state.get("last_new"),
+        "consecutive_errors": errors,
+        "last_error": state.get("last_error"),
+        "retry_after": state.get("retry_after"),
     }
 
 
@@ -606,13 +657,28 @@ def list_models(paths: Paths) -> list[dict[str, Any]]:
 
 
 EXPORT_COLUMNS = (
-    "claim_id", "model", "attribute", "value", "name", "role", "status", "evidence", "start", "end",
-    "article_id", "story_id", "title", "url", "source", "published",
+    "claim_id",
+    "model",
+    "attribute",
+    "value",
+    "name",
+    "role",
+    "status",
+    "evidence",
+    "start",
+    "end",
+    "article_id",
+    "story_id",
+    "title",
+    "url",
+    "source",
+    "published",
 )
 
 
-def export_claims(paths: Paths, fmt: Literal["csv", "jsonl"] = "jsonl", *,
-                  model: str | None = None) -> Iterator[str]:
+def export_claims(
+    paths: Paths, fmt: Literal["csv", "jsonl"] = "jsonl", *, model: str | None = None
+) -> Iterator[str]:
     """Every stored claim with its source, as CSV lines (with a header) or JSONL lines."""
     if fmt not in ("csv", "jsonl"):
         raise UsageError(f"unknown export format {fmt!r} (use csv or jsonl)")
@@ -622,14 +688,26 @@ def export_claims(paths: Paths, fmt: Literal["csv", "jsonl"] = "jsonl", *,
         with store:
             models = [store.resolve_alias(model) or model] if model else None
             for c in store.cited_claims(models=models):
-                rows.append({
-                    "claim_id": c.claim.id, "model": c.claim.model, "attribute": c.claim.attribute,
-                    "value": c.claim.value, "name": c.claim.name, "role": c.claim.role,
-                    "status": c.claim.status, "evidence": c.claim.evidence, "start": c.claim.start,
-                    "end": c.claim.end, "article_id": c.article_id, "story_id": c.story_id, "title": c.title,
-                    "url": c.url, "source": c.source,
-                    "published": c.published.date().isoformat() if c.published else None,
-                })
+                rows.append(
+                    {
+                        "claim_id": c.claim.id,
+                        "model": c.claim.model,
+                        "attribute": c.claim.attribute,
+                        "value": c.claim.value,
+                        "name": c.claim.name,
+                        "role": c.claim.role,
+                        "status": c.claim.status,
+                        "evidence": c.claim.evidence,
+                        "start": c.claim.start,
+                        "end": c.claim.end,
+                        "article_id": c.article_id,
+                        "story_id": c.story_id,
+                        "title": c.title,
+                        "url": c.url,
+                        "source": c.source,
+                        "published": c.published.date().isoformat() if c.published else None,
+                    }
+                )
     if fmt == "jsonl":
         for row in rows:
             yield json.dumps(row, ensure_ascii=False) + "\n"
@@ -653,6 +731,15 @@ def _csv_safe(value: Any) -> Any:
 
 
 __all__ = [
-    "FeedLine", "IngestReport", "Progress", "TrackerError", "add_documents", "crash_point", "export_claims",
-    "ingest", "list_models", "reindex", "status",
+    "FeedLine",
+    "IngestReport",
+    "Progress",
+    "TrackerError",
+    "add_documents",
+    "crash_point",
+    "export_claims",
+    "ingest",
+    "list_models",
+    "reindex",
+    "status",
 ]

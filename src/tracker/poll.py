@@ -31,8 +31,16 @@ from .text import PageText, canonical_url, extract_page, page_from_entry, sandbo
 
 Outcome = Literal["ok", "not_modified", "error", "backoff"]
 STATE_FIELDS = (
-    "name", "etag", "last_modified", "last_checked", "last_success", "last_new", "consecutive_errors",
-    "last_error", "retry_after", "entries_seen",
+    "name",
+    "etag",
+    "last_modified",
+    "last_checked",
+    "last_success",
+    "last_new",
+    "consecutive_errors",
+    "last_error",
+    "retry_after",
+    "entries_seen",
 )  # == store.Store.FEED_FIELDS
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_CAP = timedelta(hours=6)  # well under a day: a nightly run never skips a feed twice for one glitch
@@ -130,8 +138,9 @@ def next_state(
             state["etag"] = etag
         if outcome == "ok" or last_modified is not None:
             state["last_modified"] = last_modified
-        state.update(last_checked=stamp, last_success=stamp, consecutive_errors=0, last_error=None,
-                     retry_after=None)
+        state.update(
+            last_checked=stamp, last_success=stamp, consecutive_errors=0, last_error=None, retry_after=None
+        )
         if new_entries > 0 or not old.get("last_new"):
             state["last_new"] = stamp
         state["entries_seen"] = seen + max(0, new_entries)
@@ -140,8 +149,12 @@ def next_state(
         not_before = now + backoff_delay(errors)
         if retry_after is not None and retry_after > not_before:
             not_before = retry_after
-        state.update(last_checked=stamp, consecutive_errors=errors, last_error=(error or "error")[:500],
-                     retry_after=_iso(not_before))
+        state.update(
+            last_checked=stamp,
+            consecutive_errors=errors,
+            last_error=(error or "error")[:500],
+            retry_after=_iso(not_before),
+        )
     elif outcome == "backoff":
         current = _when(old.get("retry_after"))
         if retry_after is not None and (current is None or retry_after > current):
@@ -216,13 +229,15 @@ def _parse_feed(body: bytes, content_type: str) -> dict[str, Any]:
                 published = _struct_to_iso(e[key])
                 if published:
                     break
-        entries.append({
-            "guid": str(e.get("id") or e.get("guid") or "")[:2000],
-            "link": str(link)[:4000],
-            "title": str(e.get("title") or "")[:2000],
-            "published": published,
-            "content": str(content)[:1_000_000],
-        })
+        entries.append(
+            {
+                "guid": str(e.get("id") or e.get("guid") or "")[:2000],
+                "link": str(link)[:4000],
+                "title": str(e.get("title") or "")[:2000],
+                "published": published,
+                "content": str(content)[:1_000_000],
+            }
+        )
     exc = parsed.get("bozo_exception")
     channel = parsed.get("feed", {})
     return {
@@ -276,8 +291,9 @@ def entries_from_parsed(feed_url: str, base_url: str, parsed: Mapping[str, Any])
             continue
         seen.add(guid)
         published = _when(raw.get("published"))
-        out.append(Entry(feed_url=feed_url, guid=guid, link=link, title=title, published=published,
-                         content=content))
+        out.append(
+            Entry(feed_url=feed_url, guid=guid, link=link, title=title, published=published, content=content)
+        )
     return out
 
 
@@ -319,9 +335,17 @@ Counters = Callable[[str, int, int | None], None]
 
 
 class _Poller:
-    def __init__(self, fetcher: Fetcher, is_known: Callable[[Entry], bool], now: datetime,
-                 progress: Callable[[str], None] | None, page_timeout: float, parse_timeout: float,
-                 counters: Counters | None = None, feeds_total: int = 0) -> None:
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        is_known: Callable[[Entry], bool],
+        now: datetime,
+        progress: Callable[[str], None] | None,
+        page_timeout: float,
+        parse_timeout: float,
+        counters: Counters | None = None,
+        feeds_total: int = 0,
+    ) -> None:
         self.fetcher = fetcher
         self.is_known = is_known
         self.now = now
@@ -338,55 +362,86 @@ class _Poller:
             result = await self._feed(feed, old)
         except Exception as exc:  # noqa: BLE001 - a bug or surprise on one feed must not stop the others
             message = f"{type(exc).__name__}: {exc}"[:500]
-            result = FeedResult(feed=feed, outcome="error", error=message,
-                                state=next_state(old, "error", self.now, error=message))
+            result = FeedResult(
+                feed=feed,
+                outcome="error",
+                error=message,
+                state=next_state(old, "error", self.now, error=message),
+            )
         result.state["name"] = feed.name
         self.feeds_done += 1
         self.counters("feeds", self.feeds_done, self.feeds_total)
-        self.progress(f"{feed.name}: {result.outcome}"
-                      + (f", {len(result.items)} new" if result.outcome == "ok" else "")
-                      + (f" ({result.error})" if result.error else ""))
+        self.progress(
+            f"{feed.name}: {result.outcome}"
+            + (f", {len(result.items)} new" if result.outcome == "ok" else "")
+            + (f" ({result.error})" if result.error else "")
+        )
         return result
 
     async def _feed(self, feed: Feed, old: Mapping[str, Any]) -> FeedResult:
         if not is_due(old, self.now):
             message = f"waiting until {old.get('retry_after')}"
-            return FeedResult(feed=feed, outcome="backoff", error=message,
-                              state=next_state(old, "backoff", self.now))
+            return FeedResult(
+                feed=feed, outcome="backoff", error=message, state=next_state(old, "backoff", self.now)
+            )
         try:
-            fetched = await self.fetcher.get(feed.url, etag=old.get("etag"),
-                                             last_modified=old.get("last_modified"), accept=FEED_ACCEPT)
+            fetched = await self.fetcher.get(
+                feed.url, etag=old.get("etag"), last_modified=old.get("last_modified"), accept=FEED_ACCEPT
+            )
         except RetryAfterError as exc:
             if exc.status is None:  # the host is inside a window another feed learned: not contacted
-                return FeedResult(feed=feed, outcome="backoff", error=str(exc),
-                                  state=next_state(old, "backoff", self.now, retry_after=exc.until))
+                return FeedResult(
+                    feed=feed,
+                    outcome="backoff",
+                    error=str(exc),
+                    state=next_state(old, "backoff", self.now, retry_after=exc.until),
+                )
             message = RETRY_AFTER_PREFIX + str(exc)
-            return FeedResult(feed=feed, outcome="error", error=message,
-                              state=next_state(old, "error", self.now, retry_after=exc.until, error=message))
+            return FeedResult(
+                feed=feed,
+                outcome="error",
+                error=message,
+                state=next_state(old, "error", self.now, retry_after=exc.until, error=message),
+            )
         except FetchError as exc:
             message = str(exc)
-            return FeedResult(feed=feed, outcome="error", error=message,
-                              state=next_state(old, "error", self.now, error=message))
+            return FeedResult(
+                feed=feed,
+                outcome="error",
+                error=message,
+                state=next_state(old, "error", self.now, error=message),
+            )
         etag = fetched.headers.get("etag")
         last_modified = fetched.headers.get("last-modified")
         if fetched.not_modified:
-            return FeedResult(feed=feed, outcome="not_modified",
-                              state=next_state(old, "not_modified", self.now, etag=etag,
-                                               last_modified=last_modified))
+            return FeedResult(
+                feed=feed,
+                outcome="not_modified",
+                state=next_state(old, "not_modified", self.now, etag=etag, last_modified=last_modified),
+            )
         try:
             entries = await parse_feed(fetched, feed.url, timeout=self.parse_timeout)
         except ParseError as exc:
             message = f"parse: {exc}"
-            return FeedResult(feed=feed, outcome="error", error=message,
-                              state=next_state(old, "error", self.now, error=message))
+            return FeedResult(
+                feed=feed,
+                outcome="error",
+                error=message,
+                state=next_state(old, "error", self.now, error=message),
+            )
         new = [e for e in entries if not self.is_known(e)][:MAX_NEW_PER_FEED]
         if new:
             self.pages_total += len(new)
             self.counters("pages", self.pages_done, self.pages_total)
         items = await asyncio.gather(*(self._item(entry) for entry in new))
-        return FeedResult(feed=feed, outcome="ok", items=list(items),
-                          state=next_state(old, "ok", self.now, new_entries=len(items), etag=etag,
-                                           last_modified=last_modified))
+        return FeedResult(
+            feed=feed,
+            outcome="ok",
+            items=list(items),
+            state=next_state(
+                old, "ok", self.now, new_entries=len(items), etag=etag, last_modified=last_modified
+            ),
+        )
 
     async def _item(self, entry: Entry) -> FetchedItem:
         page: PageText | None = None
@@ -412,8 +467,9 @@ class _Poller:
             kind = fetched.content_type
             if kind == "text/plain":
                 text = fetched.body.decode("utf-8", errors="replace")
-                return PageText(url=fetched.url, canonical_url=canonical_url(fetched.url),
-                                text=strip_html(text)), None
+                return PageText(
+                    url=fetched.url, canonical_url=canonical_url(fetched.url), text=strip_html(text)
+                ), None
             if kind and kind not in ("text/html", "application/xhtml+xml", "application/xml", "text/xml"):
                 return None, f"page is {kind}, not HTML"
             page = await asyncio.to_thread(extract_page, fetched.body, fetched.url, timeout=self.page_timeout)
@@ -422,8 +478,9 @@ class _Poller:
             return None, f"page: {exc}"[:500]
 
 
-def _seed_host_blocks(fetcher: Fetcher, config: FeedsConfig, states: Mapping[str, Mapping[str, Any]],
-                      now: datetime) -> None:
+def _seed_host_blocks(
+    fetcher: Fetcher, config: FeedsConfig, states: Mapping[str, Mapping[str, Any]], now: datetime
+) -> None:
     """Retry-After deadlines of earlier runs apply to the whole host, not just the feed that got them."""
     for feed in config.feeds:
         state = states.get(feed.url) or {}
@@ -471,6 +528,16 @@ def poll_feeds(
 
     `progress` gets one line per finished feed; `counters` gets running counts of feeds and pages.
     """
-    return asyncio.run(poll_feeds_async(config, states, is_known=is_known, now=now, limits=limits,
-                                        progress=progress, page_timeout=page_timeout,
-                                        parse_timeout=parse_timeout, counters=counters))
+    return asyncio.run(
+        poll_feeds_async(
+            config,
+            states,
+            is_known=is_known,
+            now=now,
+            limits=limits,
+            progress=progress,
+            page_timeout=page_timeout,
+            parse_timeout=parse_timeout,
+            counters=counters,
+        )
+    )

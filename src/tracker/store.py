@@ -286,8 +286,16 @@ class Store:
 
     # -- feeds -------------------------------------------------------------------------------------
     FEED_FIELDS = (
-        "name", "etag", "last_modified", "last_checked", "last_success", "last_new",
-        "consecutive_errors", "last_error", "retry_after", "entries_seen",
+        "name",
+        "etag",
+        "last_modified",
+        "last_checked",
+        "last_success",
+        "last_new",
+        "consecutive_errors",
+        "last_error",
+        "retry_after",
+        "entries_seen",
     )
 
     def save_feed_state(self, url: str, **fields: Any) -> None:
@@ -317,17 +325,22 @@ class Store:
             ).fetchone()
             if row is None:
                 return None
-            models = [r[0] for r in db.execute(
-                "SELECT DISTINCT model FROM claims WHERE article_id = ?", (article_id,)
-            )]
+            models = [
+                r[0]
+                for r in db.execute("SELECT DISTINCT model FROM claims WHERE article_id = ?", (article_id,))
+            ]
             claims = db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,)).rowcount
             db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             for model in models:
                 if db.execute("SELECT 1 FROM claims WHERE model = ? LIMIT 1", (model,)).fetchone() is None:
                     db.execute("DELETE FROM aliases WHERE model = ?", (model,))
                     db.execute("DELETE FROM models WHERE name = ?", (model,))
-            self.mark_skipped("forgotten", feed_url=row["feed_url"], guid=row["guid"],
-                              urls=(row["url"], row["canonical_url"]))
+            self.mark_skipped(
+                "forgotten",
+                feed_url=row["feed_url"],
+                guid=row["guid"],
+                urls=(row["url"], row["canonical_url"]),
+            )
         return {"id": row["id"], "url": row["url"], "title": row["title"], "claims": claims}
 
     def article_ids_for(self, key: str) -> list[int]:
@@ -373,7 +386,11 @@ class Store:
         return None
 
     def add_article(
-        self, article: Article, claims: Iterable[Claim], *, aliases: Iterable[tuple[str, str]] = (),
+        self,
+        article: Article,
+        claims: Iterable[Claim],
+        *,
+        aliases: Iterable[tuple[str, str]] = (),
         fingerprint: int | None = None,
     ) -> tuple[int, list[int]]:
         """Store one article with its claims, model aliases ((surface, canonical)) and story fingerprint
@@ -386,9 +403,17 @@ class Store:
                                          fetched, text, content_hash, story_id)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
-                    article.url, article.canonical_url, article.guid, article.feed_url, article.title,
-                    article.source, _iso(article.published), _iso(utcnow()), article.text,
-                    article.content_hash, article.story_id,
+                    article.url,
+                    article.canonical_url,
+                    article.guid,
+                    article.feed_url,
+                    article.title,
+                    article.source,
+                    _iso(article.published),
+                    _iso(utcnow()),
+                    article.text,
+                    article.content_hash,
+                    article.story_id,
                 ),
             )
             article_id = int(cur.lastrowid or 0)
@@ -421,8 +446,19 @@ class Store:
             """INSERT INTO claims (article_id, model, attribute, value, value_num, name, role, status,
                                    evidence, start, "end")
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (article_id, c.model, c.attribute, json.dumps(c.value), num, c.name, c.role, c.status,
-             c.evidence, c.start, c.end),
+            (
+                article_id,
+                c.model,
+                c.attribute,
+                json.dumps(c.value),
+                num,
+                c.name,
+                c.role,
+                c.status,
+                c.evidence,
+                c.start,
+                c.end,
+            ),
         )
         return int(cur.lastrowid or 0)
 
@@ -440,9 +476,16 @@ class Store:
     @staticmethod
     def _article(row: sqlite3.Row) -> Article:
         return Article(
-            id=row["id"], url=row["url"], canonical_url=row["canonical_url"], title=row["title"],
-            source=row["source"], feed_url=row["feed_url"], guid=row["guid"],
-            published=_from_iso(row["published"]), text=row["text"], content_hash=row["content_hash"],
+            id=row["id"],
+            url=row["url"],
+            canonical_url=row["canonical_url"],
+            title=row["title"],
+            source=row["source"],
+            feed_url=row["feed_url"],
+            guid=row["guid"],
+            published=_from_iso(row["published"]),
+            text=row["text"],
+            content_hash=row["content_hash"],
             story_id=row["story_id"],
         )
 
@@ -460,7 +503,9 @@ class Store:
         where: list[str] = []
         args: list[Any] = []
         filters: tuple[tuple[str, Iterable[Any] | None], ...] = (
-            ("c.id", ids), ("c.model", models), ("c.attribute", attributes)
+            ("c.id", ids),
+            ("c.model", models),
+            ("c.attribute", attributes),
         )
         for column, values in filters:
             if values is not None:
@@ -485,13 +530,26 @@ class Store:
     def _cited(row: sqlite3.Row) -> CitedClaim:
         value: ClaimValue = json.loads(row["value"])
         claim = Claim(
-            id=row["id"], article_id=row["article_id"], model=row["model"], attribute=row["attribute"],
-            value=value, name=row["name"], role=row["role"], status=row["status"],
-            evidence=row["evidence"], start=row["start"], end=row["end"],
+            id=row["id"],
+            article_id=row["article_id"],
+            model=row["model"],
+            attribute=row["attribute"],
+            value=value,
+            name=row["name"],
+            role=row["role"],
+            status=row["status"],
+            evidence=row["evidence"],
+            start=row["start"],
+            end=row["end"],
         )
         return CitedClaim(
-            claim=claim, article_id=row["article_id"], story_id=row["story_id"] or row["article_id"],
-            title=row["title"], url=row["url"], source=row["source"], published=_from_iso(row["published"]),
+            claim=claim,
+            article_id=row["article_id"],
+            story_id=row["story_id"] or row["article_id"],
+            title=row["title"],
+            url=row["url"],
+            source=row["source"],
+            published=_from_iso(row["published"]),
         )
 
     def claim_texts(self, after_id: int = 0) -> list[tuple[int, str]]:
@@ -545,12 +603,21 @@ class Store:
         """Canonical models with developer, first report and aliases."""
         out = []
         for r in self.db.execute("SELECT name, developer, first_seen FROM models ORDER BY name"):
-            aliases = [a[0] for a in self.db.execute(
-                "SELECT DISTINCT coalesce(surface, alias) AS a FROM aliases WHERE model = ? ORDER BY a",
-                (r["name"],),
-            )]
-            out.append({"name": r["name"], "developer": r["developer"], "first_seen": r["first_seen"],
-                        "aliases": aliases})
+            aliases = [
+                a[0]
+                for a in self.db.execute(
+                    "SELECT DISTINCT coalesce(surface, alias) AS a FROM aliases WHERE model = ? ORDER BY a",
+                    (r["name"],),
+                )
+            ]
+            out.append(
+                {
+                    "name": r["name"],
+                    "developer": r["developer"],
+                    "first_seen": r["first_seen"],
+                    "aliases": aliases,
+                }
+            )
         return out
 
     def model_names(self) -> list[str]:
@@ -604,8 +671,9 @@ class Store:
                 urls.add(rest)
         return guids, urls
 
-    def mark_skipped(self, reason: str, *, feed_url: str | None = None, guid: str | None = None,
-                     urls: Iterable[str] = ()) -> None:
+    def mark_skipped(
+        self, reason: str, *, feed_url: str | None = None, guid: str | None = None, urls: Iterable[str] = ()
+    ) -> None:
         """Remember an entry we fetched but chose not to store (e.g. off-topic), so re-runs skip it."""
         keys = [f"url {u}" for u in urls if u]
         if feed_url and guid:
@@ -650,11 +718,19 @@ class Store:
         row = self.db.execute(sql, (name,)).fetchone()
         if row is None:
             return None
-        aliases = [a[0] for a in self.db.execute(
-            "SELECT DISTINCT coalesce(surface, alias) AS a FROM aliases WHERE model = ? ORDER BY a", (name,)
-        )]
-        return {"name": row["name"], "developer": row["developer"], "first_seen": row["first_seen"],
-                "aliases": aliases}
+        aliases = [
+            a[0]
+            for a in self.db.execute(
+                "SELECT DISTINCT coalesce(surface, alias) AS a FROM aliases WHERE model = ? ORDER BY a",
+                (name,),
+            )
+        ]
+        return {
+            "name": row["name"],
+            "developer": row["developer"],
+            "first_seen": row["first_seen"],
+            "aliases": aliases,
+        }
 
     def benchmark_names(self, models: Iterable[str] | None) -> list[str]:
         """Distinct benchmark names claimed for these models (the (model, attribute) index); None: all."""
@@ -749,11 +825,12 @@ class Store:
             args.append(like)
         sql = f"""SELECT c.*, a.title, a.url, a.source, a.published, a.story_id
                   FROM claims c JOIN articles a ON a.id = c.article_id
-                  WHERE {' AND '.join(where)} ORDER BY c.id LIMIT ?"""
+                  WHERE {" AND ".join(where)} ORDER BY c.id LIMIT ?"""
         return [self._cited(r) for r in self.db.execute(sql, [*args, limit])]
 
-    def ranked_models(self, attribute: str, *, descending: bool, name: str | None = None,
-                      limit: int = 50) -> list[str]:
+    def ranked_models(
+        self, attribute: str, *, descending: bool, name: str | None = None, limit: int = 50
+    ) -> list[str]:
         """Models with the highest (or lowest) values of a numeric attribute: candidates for superlatives."""
         where, args = ["attribute = ?", "typeof(value) IN ('text', 'real', 'integer')"], [attribute]
         if name is not None:
@@ -813,7 +890,7 @@ class Store:
         rows = self.db.execute(
             f"""SELECT c.*, a.title, a.url, a.source, a.published, a.story_id, {col} AS dated
                 FROM claims c JOIN articles a ON a.id = c.article_id
-                WHERE {' AND '.join(where)} ORDER BY c.id""",
+                WHERE {" AND ".join(where)} ORDER BY c.id""",
             args,
         )
         return [(self._cited(r), datetime.fromisoformat(r["dated"])) for r in rows]
@@ -841,8 +918,9 @@ class Store:
     # -- stories (poll/text) ----------------------------------------------------------------------
     STORY_MAX_DISTANCE = 12  # differing bits; mirrors text.SAME_STORY_BITS (a test keeps them equal)
 
-    def find_story(self, fingerprint: int, *, since_days: int = 30,
-                   max_distance: int | None = None) -> int | None:
+    def find_story(
+        self, fingerprint: int, *, since_days: int = 30, max_distance: int | None = None
+    ) -> int | None:
         """story_id of the closest article fetched in the last `since_days` whose fingerprint is within
         `max_distance` bits of this one (a syndicated copy of the same story), else None."""
         limit = self.STORY_MAX_DISTANCE if max_distance is None else max_distance

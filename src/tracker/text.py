@@ -97,9 +97,17 @@ class _Worker:
         # the parent's import path, so `tracker` (and whatever module a task's function lives in) resolves
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from tracker.text import _worker_main; _worker_main()",
-             str(memory_bytes), *preload],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+            [
+                sys.executable,
+                "-c",
+                "from tracker.text import _worker_main; _worker_main()",
+                str(memory_bytes),
+                *preload,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
             close_fds=True,
         )
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -145,8 +153,13 @@ class Sandbox:
     replaced, so a pathological input costs one worker restart, never the run.
     """
 
-    def __init__(self, workers: int = 2, *, memory_mb: int = 1536,
-                 preload: tuple[str, ...] = ("trafilatura", "feedparser")) -> None:
+    def __init__(
+        self,
+        workers: int = 2,
+        *,
+        memory_mb: int = 1536,
+        preload: tuple[str, ...] = ("trafilatura", "feedparser"),
+    ) -> None:
         self._memory = memory_mb * 1024 * 1024
         self._preload = preload
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
@@ -253,8 +266,14 @@ def _extract_in_worker(data: bytes, url: str) -> dict[str, Any] | None:
     from lxml import html as lxml_html
 
     doc = trafilatura.bare_extraction(
-        data, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        include_images=False, include_links=False, deduplicate=False,
+        data,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None:
@@ -269,17 +288,56 @@ def _extract_in_worker(data: bytes, url: str) -> dict[str, Any] | None:
 
 
 # <meta name|property|itemprop=...> values that state when an article was first published
-_META_DATE_KEYS = frozenset({
-    "article:published_time", "article:published", "article:published_date", "article:post_date",
-    "og:published_time", "og:article:published_time", "og:pubdate", "og:publish_date",
-    "datepublished", "date_published", "datecreated", "date", "pubdate", "publishdate", "publish_date",
-    "publish-date", "published_date", "published-date", "published_time", "publication_date",
-    "dc.date", "dc.date.issued", "dc.date.created", "dc.created", "dc:date", "dc:created",
-    "dcterms.date", "dcterms.issued", "dcterms.created", "citation_publication_date", "citation_date",
-    "parsely-pub-date", "sailthru.date", "rnews:datepublished",
-})
-_JSON_LD_DATE_TYPES = ("article", "newsarticle", "blogposting", "reportagenewsarticle", "techarticle",
-                       "analysisnewsarticle", "webpage", "scholarlyarticle", "report", "liveblogposting")
+_META_DATE_KEYS = frozenset(
+    {
+        "article:published_time",
+        "article:published",
+        "article:published_date",
+        "article:post_date",
+        "og:published_time",
+        "og:article:published_time",
+        "og:pubdate",
+        "og:publish_date",
+        "datepublished",
+        "date_published",
+        "datecreated",
+        "date",
+        "pubdate",
+        "publishdate",
+        "publish_date",
+        "publish-date",
+        "published_date",
+        "published-date",
+        "published_time",
+        "publication_date",
+        "dc.date",
+        "dc.date.issued",
+        "dc.date.created",
+        "dc.created",
+        "dc:date",
+        "dc:created",
+        "dcterms.date",
+        "dcterms.issued",
+        "dcterms.created",
+        "citation_publication_date",
+        "citation_date",
+        "parsely-pub-date",
+        "sailthru.date",
+        "rnews:datepublished",
+    }
+)
+_JSON_LD_DATE_TYPES = (
+    "article",
+    "newsarticle",
+    "blogposting",
+    "reportagenewsarticle",
+    "techarticle",
+    "analysisnewsarticle",
+    "webpage",
+    "scholarlyarticle",
+    "report",
+    "liveblogposting",
+)
 
 
 def _explicit_date(tree: Any) -> str | None:
@@ -390,10 +448,34 @@ def _parse_date(value: object) -> datetime | None:
 class _TextParser(HTMLParser):
     """HTML -> text with line breaks at block elements; script / style dropped. Linear time."""
 
-    BLOCK = frozenset({
-        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
-        "article", "blockquote", "pre", "hr", "header", "footer", "dd", "dt", "figcaption",
-    })
+    BLOCK = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "ul",
+            "ol",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "table",
+            "section",
+            "article",
+            "blockquote",
+            "pre",
+            "hr",
+            "header",
+            "footer",
+            "dd",
+            "dt",
+            "figcaption",
+        }
+    )
     SKIP = frozenset({"script", "style", "template", "noscript", "head", "title"})
 
     def __init__(self) -> None:
@@ -459,13 +541,48 @@ def page_from_entry(entry: Entry) -> PageText:
 
 # -- identities ------------------------------------------------------------------------------------------
 
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid", "mc_cid",
-    "mc_eid",
-    "ref", "ref_src", "ref_url", "referrer", "_hsenc", "_hsmi", "hsctatracking", "mkt_tok", "oly_anon_id",
-    "oly_enc_id", "vero_id", "vero_conv", "wickedid", "ncid", "cmpid", "sr_share", "spm", "_ga", "_gl",
-    "rss", "guccounter", "guce_referrer", "guce_referrer_sig", "s_cid", "ito", "share", "si",
-})
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "_hsenc",
+        "_hsmi",
+        "hsctatracking",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "vero_conv",
+        "wickedid",
+        "ncid",
+        "cmpid",
+        "sr_share",
+        "spm",
+        "_ga",
+        "_gl",
+        "rss",
+        "guccounter",
+        "guce_referrer",
+        "guce_referrer_sig",
+        "s_cid",
+        "ito",
+        "share",
+        "si",
+    }
+)
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "ga_")
 
 
@@ -487,7 +604,8 @@ def canonical_url(url: str) -> str:
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
     ]
     query.sort()
@@ -522,7 +640,7 @@ def story_fingerprint(text: str) -> int:
     if len(words) < 3:
         shingles = [" ".join(words)]
     else:
-        shingles = [" ".join(words[i:i + 3]) for i in range(len(words) - 2)]
+        shingles = [" ".join(words[i : i + 3]) for i in range(len(words) - 2)]
     counts = [0] * 64
     for shingle in set(shingles):
         h = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
@@ -547,35 +665,49 @@ def same_story(a: int, b: int) -> bool:
 # A transparent score: each *distinct* cue counts once, a cue in the title counts double. An article is
 # about AI models when it has an AI cue (or names a model family), a model-spec cue, and enough weight.
 _AI_CUES = {
-    "ai": r"\bai\b|\ba\.i\.", "artificial intelligence": r"artificial intelligence",
-    "llm": r"\bllms?\b", "language model": r"language models?", "machine learning": r"machine learning",
-    "generative": r"\bgenerative\b|\bgenai\b", "chatbot": r"\bchat ?bots?\b|\bassistant model",
-    "foundation model": r"foundation models?|frontier models?", "neural": r"\bneural network",
-    "deep learning": r"deep learning", "transformer": r"\btransformer (?:model|architecture)",
-    "multimodal": r"\bmulti-?modal\b", "reasoning model": r"reasoning models?",
+    "ai": r"\bai\b|\ba\.i\.",
+    "artificial intelligence": r"artificial intelligence",
+    "llm": r"\bllms?\b",
+    "language model": r"language models?",
+    "machine learning": r"machine learning",
+    "generative": r"\bgenerative\b|\bgenai\b",
+    "chatbot": r"\bchat ?bots?\b|\bassistant model",
+    "foundation model": r"foundation models?|frontier models?",
+    "neural": r"\bneural network",
+    "deep learning": r"deep learning",
+    "transformer": r"\btransformer (?:model|architecture)",
+    "multimodal": r"\bmulti-?modal\b",
+    "reasoning model": r"reasoning models?",
     "open model": r"open[- ]weights?\b|open[- ]source models?|open models?",
     "vision-language": r"vision[- ]language|text-to-(?:image|video|speech)|speech model",
     "embedding model": r"embedding models?",
 }
 _SPEC_CUES = {
     "params": r"\b\d+(?:\.\d+)?\s?(?:b|m|t|billion|million|trillion)\b[- ]?(?:total |active )?param",
-    "parameters": r"\bparameters?\b", "context": r"context (?:window|length)|\bcontext of\b",
-    "tokens": r"\btokens?\b", "benchmark": r"\bbenchmarks?\b|\bleaderboard\b|\belo\b",
+    "parameters": r"\bparameters?\b",
+    "context": r"context (?:window|length)|\bcontext of\b",
+    "tokens": r"\btokens?\b",
+    "benchmark": r"\bbenchmarks?\b|\bleaderboard\b|\belo\b",
     "bench names": r"\b(?:mmlu|gsm8k|humaneval|swe-?bench|gpqa|hellaswag|livecodebench|aime|mmmu|"
-                   r"arc-(?:agi|challenge)|math-500|mbpp|bigbench|chatbot arena|lmarena|ifeval|"
-                   r"terminal-bench|tau-bench|simpleqa)\b",
-    "weights": r"\bweights\b|\bcheckpoints?\b|hugging ?face", "model card": r"model card|system card",
+    r"arc-(?:agi|challenge)|math-500|mbpp|bigbench|chatbot arena|lmarena|ifeval|"
+    r"terminal-bench|tau-bench|simpleqa)\b",
+    "weights": r"\bweights\b|\bcheckpoints?\b|hugging ?face",
+    "model card": r"model card|system card",
     "fine-tune": r"fine-?tun|post-?train|pre-?train|\brlhf\b|distill",
-    "moe": r"mixture[- ]of[- ]experts|\bmoe\b|\bexperts\b", "inference": r"\binference\b|quantiz",
+    "moe": r"mixture[- ]of[- ]experts|\bmoe\b|\bexperts\b",
+    "inference": r"\binference\b|quantiz",
     "gpus": r"\b(?:gpus?|tpus?|h100s?|h200s?|a100s?|b200s?|gb200|nvidia|accelerators?)\b",
     "api": r"\bapi\b|per million (?:input |output )?tokens|\bplayground\b",
     "model release": r"(?:new|latest|open|flagship|frontier|smaller|largest|base|instruct) models?\b",
     "license": r"apache 2\.0|\bmit licen[cs]e|open licen[cs]e|community licen[cs]e",
 }
 _LAUNCH_CUES = {
-    "launch": r"\blaunch(?:es|ed|ing)?\b", "release": r"\breleas(?:e|es|ed|ing)\b",
-    "announce": r"\bannounc(?:e|es|ed|ing)\b", "introduce": r"\bintroduc(?:e|es|ed|ing)\b",
-    "unveil": r"\bunveil(?:s|ed|ing)?\b", "available": r"\bavailable\b|\bpreview\b|\bopen-sourc",
+    "launch": r"\blaunch(?:es|ed|ing)?\b",
+    "release": r"\breleas(?:e|es|ed|ing)\b",
+    "announce": r"\bannounc(?:e|es|ed|ing)\b",
+    "introduce": r"\bintroduc(?:e|es|ed|ing)\b",
+    "unveil": r"\bunveil(?:s|ed|ing)?\b",
+    "available": r"\bavailable\b|\bpreview\b|\bopen-sourc",
 }
 _COMPILED = {
     group: {name: re.compile(rx, re.IGNORECASE) for name, rx in cues.items()}

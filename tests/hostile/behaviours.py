@@ -329,9 +329,7 @@ def b_brotli_bomb(ctx: Ctx) -> None:
 
 @behaviour
 def b_deflate_bomb(ctx: Ctx) -> None:
-    feed = ctx.feed(
-        "dfbomb", "/dfbomb.xml", deflate_bomb(), headers={"Content-Encoding": "deflate"}
-    )
+    feed = ctx.feed("dfbomb", "/dfbomb.xml", deflate_bomb(), headers={"Content-Encoding": "deflate"})
     assert_error(ctx.one(feed), "limit")
 
 
@@ -905,8 +903,11 @@ def b_page_junk_bytes(ctx: Ctx) -> None:
 def b_page_extraction_overrun(ctx: Ctx) -> None:
     # a page that takes the extractor longer than its limit: the worker is killed, the entry falls back
     rows = "".join(f"<tr>{'<td>cell</td>' * 40}</tr>" for _ in range(800))
-    it = item(0, ctx.main.add("/overrun/page", f"<html><body><table>{rows}</table></body></html>"),
-              guid="urn:overrun")
+    it = item(
+        0,
+        ctx.main.add("/overrun/page", f"<html><body><table>{rows}</table></body></html>"),
+        guid="urn:overrun",
+    )
     feed = ctx.feed("overrun", "/overrun.xml", rss([it]))
     ctx.lost -= 3  # the control feed shares the tiny limit in this poll; it is checked in the next one
     result = ctx.poll(feed, page_timeout=0.3)[feed.url]

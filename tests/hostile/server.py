@@ -89,8 +89,9 @@ class ScriptServer:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
         self.port = int(self._httpd.server_address[1])
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     # -- set-up
@@ -101,8 +102,15 @@ class ScriptServer:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def add(self, path: str, body: bytes | str = b"", status: int = 200, content_type: str = "text/html",
-            headers: dict[str, str] | None = None, handler: Handler | None = None) -> str:
+    def add(
+        self,
+        path: str,
+        body: bytes | str = b"",
+        status: int = 200,
+        content_type: str = "text/html",
+        headers: dict[str, str] | None = None,
+        handler: Handler | None = None,
+    ) -> str:
         if isinstance(body, str):
             body = body.encode("utf-8")
         hdrs = {"Content-Type": content_type, **(headers or {})}
@@ -171,7 +179,7 @@ def slow_drip(body: bytes, *, step: int = 8, delay: float = 0.2, header_delay: f
         req.end_headers()
         req.wfile.flush()
         for i in range(0, len(body), step):
-            req.wfile.write(body[i:i + step])
+            req.wfile.write(body[i : i + step])
             req.wfile.flush()
             time.sleep(delay)
 

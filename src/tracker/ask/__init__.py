@@ -98,8 +98,17 @@ def ask(
     dense: starts the dense search of a question elsewhere (tracker.dense.start: a forked child) so it
     runs while the SQL side does; without it the dense search runs in this process. Answers are the same.
     """
-    result = AskResult.model_construct(question=question, answers=[], warnings=[], models=[], kind="open",
-                                       note=None, verdict=None, attribute=None, name=None)
+    result = AskResult.model_construct(
+        question=question,
+        answers=[],
+        warnings=[],
+        models=[],
+        kind="open",
+        note=None,
+        verdict=None,
+        attribute=None,
+        name=None,
+    )
     if attribute is not None and attribute not in ATTRIBUTES:
         from ..errors import UsageError
 
@@ -120,8 +129,18 @@ def ask(
     return result
 
 
-def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskResult, *, k: int,
-            since: datetime | None, source: str | None, dense: DenseStarter | None) -> None:
+def _answer(
+    question: str,
+    store: Store,
+    paths: Paths,
+    it: Intent,
+    result: AskResult,
+    *,
+    k: int,
+    since: datetime | None,
+    source: str | None,
+    dense: DenseStarter | None,
+) -> None:
     from ..facts import reconcile
 
     if it.kind == "empty":
@@ -141,27 +160,42 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
     if it.kind == "describe":
         found = describe_models(store, it)
         if not found:
-            result.note = (f"no claims about {', '.join(it.unknown)}" if it.unknown
-                           else f"no stored model fits that description ({_description_text(it)})")
+            result.note = (
+                f"no claims about {', '.join(it.unknown)}"
+                if it.unknown
+                else f"no stored model fits that description ({_description_text(it)})"
+            )
             return
         it.models = found[:1]
         result.models = it.models
         it.kind = "lookup"
-    if not it.models and it.unknown and it.kind in ("lookup", "open", "unsupported") \
-            and not _known_terms(store, it):
+    if (
+        not it.models
+        and it.unknown
+        and it.kind in ("lookup", "open", "unsupported")
+        and not _known_terms(store, it)
+    ):
         result.note = f"no claims about {', '.join(it.unknown)}"
         return
     if it.kind == "unsupported":
         if it.models:
             m = it.models[0]
             known = known_attributes(store.model_attributes(m))
-            result.note = (f"no claim about {m}'s {it.unsupported} (the tracker records no {it.unsupported})"
-                           + (f"; known: {known}" if known else ""))
+            result.note = (
+                f"no claim about {m}'s {it.unsupported} (the tracker records no {it.unsupported})"
+                + (f"; known: {known}" if known else "")
+            )
         else:
             result.note = f"the tracker records no {it.unsupported}"
         return
-    if it.kind == "lookup" and it.order and it.models and it.attribute is not None and \
-            any(children(m, ModelKeys(store)) for m in it.models) and _asks_variant(question):
+    if (
+        it.kind == "lookup"
+        and it.order
+        and it.models
+        and it.attribute is not None
+        and any(children(m, ModelKeys(store)) for m in it.models)
+        and _asks_variant(question)
+    ):
         # "the smallest GPT-5 variant": a variant by its size word.
         kids = [c for m in it.models for c in children(m, ModelKeys(store))]
         it.models = smallest_variant(kids, it.order)[:1]
@@ -208,9 +242,12 @@ def _answer(question: str, store: Store, paths: Paths, it: Intent, result: AskRe
         cited, note = lookup_claims(store, it, since=since, source=source)
         facts = reconcile(cited)
         result.answers = answers_for(facts, _lookup_scores(question, it, cited), it, k)
-        if it.detail and result.answers and not any(
-            it.detail.lower() in a.model.lower() for a in result.answers
-        ) and note is None:
+        if (
+            it.detail
+            and result.answers
+            and not any(it.detail.lower() in a.model.lower() for a in result.answers)
+            and note is None
+        ):
             # "Qwen2-57B-A14B" where only Qwen2 is stored: say whose value this is.
             note = f"no model {it.models[0]} {it.detail} stored; showing {it.models[0]}"
         if it.attributes and len(it.attributes) > 1:
@@ -292,10 +329,15 @@ def _first_per_fact(answers: list[Answer], n: int) -> list[Answer]:
 
 
 def _both_prices(answers: list[Answer], it: Intent) -> list[Answer]:
-    """"price of X": the input price first, then the output price, per model."""
+    """ "price of X": the input price first, then the output price, per model."""
     order = {"price_input": 0, "price_output": 1}
-    return sorted(answers, key=lambda a: (it.models.index(a.model) if a.model in it.models else 99,
-                                          order.get(str(a.attribute), 2)))
+    return sorted(
+        answers,
+        key=lambda a: (
+            it.models.index(a.model) if a.model in it.models else 99,
+            order.get(str(a.attribute), 2),
+        ),
+    )
 
 
 def _lookup_scores(question: str, it: Intent, cited: list[CitedClaim]) -> dict[tuple[str, str, str], float]:
@@ -314,8 +356,9 @@ def _lookup_scores(question: str, it: Intent, cited: list[CitedClaim]) -> dict[t
         return scores
     attr_order = {a: i for i, a in enumerate(ATTRIBUTE_ORDER)}
     for c in cited:
-        s = _lexical_overlap(question, c) + 0.01 * (len(attr_order) - attr_order.get(c.claim.attribute,
-                                                                                     len(attr_order)))
+        s = _lexical_overlap(question, c) + 0.01 * (
+            len(attr_order) - attr_order.get(c.claim.attribute, len(attr_order))
+        )
         scores[key_of(c)] = max(scores.get(key_of(c), 0.0), s)
     return scores
 

@@ -75,8 +75,14 @@ def fact_key(f: Fact) -> tuple[str, str, str]:
     return (f.model, f.attribute, benchmark_key(f.name) if f.attribute == "benchmark" else "")
 
 
-def answers_for(facts: list[Fact], scores: dict[tuple[str, str, str], float], it: Intent, k: int,
-                *, numeric_order: bool = False) -> list[Answer]:
+def answers_for(
+    facts: list[Fact],
+    scores: dict[tuple[str, str, str], float],
+    it: Intent,
+    k: int,
+    *,
+    numeric_order: bool = False,
+) -> list[Answer]:
     """Facts -> answers, best first; a conflict's (or a multi-valued fact's) other values follow it."""
     ranked = sorted(
         (f for f in facts if f.values),
@@ -109,8 +115,9 @@ def order_by_value(facts: list[Fact], order: str) -> list[Fact]:
     return have + rest
 
 
-def fact_answers(fact: Fact, score: float, it: Intent | None = None,
-                 first: FactValue | None = None) -> list[Answer]:
+def fact_answers(
+    fact: Fact, score: float, it: Intent | None = None, first: FactValue | None = None
+) -> list[Answer]:
     """One fact as answers: the main value (`first`, else the consensus), then the other sides."""
     from ..facts import MULTI_VALUED
 
@@ -118,8 +125,11 @@ def fact_answers(fact: Fact, score: float, it: Intent | None = None,
     if fact.attribute == "release_date" and first is None and len(values) > 1:
         # "2025-01" and "2025-01-26" from as many sources: the day says more than the month.
         top = values[0]
-        finer = [v for v in values[1:] if str(v.value).startswith(str(top.value)) and v.support >= top.support
-                 and v.status == top.status]
+        finer = [
+            v
+            for v in values[1:]
+            if str(v.value).startswith(str(top.value)) and v.support >= top.support and v.status == top.status
+        ]
         if finer:
             values.remove(finer[0])
             values.insert(0, finer[0])
@@ -230,19 +240,27 @@ def verdict(facts: list[Fact], it: Intent) -> tuple[list[Answer], str | None]:
     if (na is not None and nb is not None and abs(na - nb) <= 1e-9 * max(abs(na), abs(nb), 1)) or va == vb:
         return answers, f"a tie: {a.model} and {b.model} both have {format_value(attr, va)} ({words})"
     adjective = _adjective(attr, order)
-    return answers, (f"{a.model} is {adjective}: {format_value(attr, va)} vs {format_value(attr, vb)} "
-                     f"({words})")
+    return answers, (
+        f"{a.model} is {adjective}: {format_value(attr, va)} vs {format_value(attr, vb)} ({words})"
+    )
 
 
 def _adjective(attribute: str, order: str) -> str:
     table = {
-        ("price_input", "min"): "cheaper", ("price_input", "max"): "more expensive",
-        ("price_output", "min"): "cheaper", ("price_output", "max"): "more expensive",
-        ("parameters_total", "max"): "bigger", ("parameters_total", "min"): "smaller",
-        ("parameters_active", "max"): "bigger", ("parameters_active", "min"): "smaller",
-        ("context_window", "max"): "longer", ("context_window", "min"): "shorter",
-        ("release_date", "max"): "newer", ("release_date", "min"): "older",
-        ("benchmark", "max"): "higher", ("benchmark", "min"): "lower",
+        ("price_input", "min"): "cheaper",
+        ("price_input", "max"): "more expensive",
+        ("price_output", "min"): "cheaper",
+        ("price_output", "max"): "more expensive",
+        ("parameters_total", "max"): "bigger",
+        ("parameters_total", "min"): "smaller",
+        ("parameters_active", "max"): "bigger",
+        ("parameters_active", "min"): "smaller",
+        ("context_window", "max"): "longer",
+        ("context_window", "min"): "shorter",
+        ("release_date", "max"): "newer",
+        ("release_date", "min"): "older",
+        ("benchmark", "max"): "higher",
+        ("benchmark", "min"): "lower",
     }
     return table.get((attribute, order), "ahead")
 
@@ -252,6 +270,8 @@ def known_attributes(attributes: list[str]) -> str:
     from ..facts import ATTRIBUTE_ORDER
 
     order = {a: i for i, a in enumerate(ATTRIBUTE_ORDER)}
-    names = [ATTRIBUTE_WORDS.get(a, a.replace("_", " ")) for a in sorted(set(attributes),
-                                                                          key=lambda a: order.get(a, 99))]
+    names = [
+        ATTRIBUTE_WORDS.get(a, a.replace("_", " "))
+        for a in sorted(set(attributes), key=lambda a: order.get(a, 99))
+    ]
     return ", ".join(dict.fromkeys(names))

@@ -184,8 +184,11 @@ def find_models(
         model = keys.get(key)
         if model is None and any(possessive[i : j - 1]):
             # An alias learned with its possessive inside ("DeepSeek's flagship").
-            model = keys.get(alias_key("".join(w + ("s" if possessive[t] else "")
-                                               for t, w in enumerate(words[i:j], start=i))))
+            model = keys.get(
+                alias_key(
+                    "".join(w + ("s" if possessive[t] else "") for t, w in enumerate(words[i:j], start=i))
+                )
+            )
         if model is None and j - i in (2, 3):
             # "Claude 4 Sonnet" for Claude-Sonnet-4: the same parts in another order.
             model = next((m for k in _reordered_keys(words[i:j]) if (m := keys.get(k))), None)
@@ -224,8 +227,9 @@ def find_models(
     return models, char_spans, unknown
 
 
-def _family_members(words: list[str], used: list[bool], keys: ModelKeys,
-                    possessive: list[bool] | None = None) -> list[str]:
+def _family_members(
+    words: list[str], used: list[bool], keys: ModelKeys, possessive: list[bool] | None = None
+) -> list[str]:
     """A family named in the question whose variants only are stored: "Llama 3.1" -> Llama-3.1-8B, -405B ...
 
     Marks the tokens it used. Only whole name parts count (GPT-4 is not a prefix of GPT-4o). A single word
@@ -237,15 +241,23 @@ def _family_members(words: list[str], used: list[bool], keys: ModelKeys,
             key = alias_key("".join(words[i : i + length]))
             if not key or key in COMMON_WORDS or key in DEVELOPER_WORDS or key in VARIANT_WORDS:
                 continue
-            if length == 1 and not any(ch.isdigit() for ch in key) and not words[i][:1].isupper() \
-                    and key not in FAMILY_WORDS:
+            if (
+                length == 1
+                and not any(ch.isdigit() for ch in key)
+                and not words[i][:1].isupper()
+                and key not in FAMILY_WORDS
+            ):
                 continue
             nxt = i + length
             if nxt < len(words) and not used[nxt] and VERSION.fullmatch(words[nxt]):
                 continue  # "Llama 3.1": a version the stored family members do not have
             as_subject = nxt < len(words) and words[nxt].lower() in DEVELOPER_VERBS
-            if length == 1 and possessive is not None and (possessive[i] or as_subject) \
-                    and keys.is_developer(words[i]):
+            if (
+                length == 1
+                and possessive is not None
+                and (possessive[i] or as_subject)
+                and keys.is_developer(words[i])
+            ):
                 continue
             members = [m for m in keys.prefixed(key) if _starts_with_parts(m, key)]
             if not members:
@@ -303,8 +315,11 @@ def _unknown_spans(question: str, toks: list[tuple[str, int, int]], used: list[b
         hyphened = question[end : end + 1] == "-" and idx + 1 < len(toks) and toks[idx + 1][1] == end + 1
         joined_digit = hyphened and any(ch.isdigit() for ch in toks[idx + 1][0])
         # Inside a name run: versions, sizes and variant words ("Grok 3 mini"), not everyday words.
-        short_part = (any(ch.isdigit() for ch in word) and len(word) <= 8) or lowered in VARIANT_WORDS \
+        short_part = (
+            (any(ch.isdigit() for ch in word) and len(word) <= 8)
+            or lowered in VARIANT_WORDS
             or (len(word) == 1 and word.isupper())
+        )
         if _name_like(word) or joined_digit or lowered in FAMILY_WORDS or (current and short_part):
             current.append(idx)
         else:
@@ -347,8 +362,9 @@ def fuzzy_model(span: str, keys: ModelKeys, cap: int = 20_000) -> str | None:
     return by_key[match[0]] if match else None
 
 
-def resolve_unknown(spans: list[str], keys: ModelKeys, typo: dict[str, str],
-                     question: str = "") -> tuple[list[str], list[str]]:
+def resolve_unknown(
+    spans: list[str], keys: ModelKeys, typo: dict[str, str], question: str = ""
+) -> tuple[list[str], list[str]]:
     """Unknown name-like spans: the extractor's canonical form ("V4 Pro" -> DeepSeek-V4-Pro), then a
     typo-tolerant match ("Lama 3.1 405B")."""
     try:
@@ -435,7 +451,7 @@ def _contained_once(span: str, keys: ModelKeys) -> str | None:
                 found.add(name)
                 break
     if len(found) > 1:  # "V3.2": the name that ends with it (Tiditul-V3.2), not V3.2-Exp or -Speciale
-        found = {n for n in found if re.sub(r"[^a-z0-9.]+", " ", n.lower()).split()[-len(parts):] == parts}
+        found = {n for n in found if re.sub(r"[^a-z0-9.]+", " ", n.lower()).split()[-len(parts) :] == parts}
     return next(iter(found)) if len(found) == 1 else None
 
 
@@ -445,8 +461,11 @@ def _widened(span: str, question: str) -> list[str]:
     if at < 0:
         return [span]
     before = re.findall(r"[\w.+-]+", question[:at])
-    out = [" ".join(before[-n:] + [span]) for n in (2, 1) if len(before) >= n
-           and before[-1].lower() not in STOPWORDS]
+    out = [
+        " ".join(before[-n:] + [span])
+        for n in (2, 1)
+        if len(before) >= n and before[-1].lower() not in STOPWORDS
+    ]
     return out + [span]
 
 

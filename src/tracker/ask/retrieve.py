@@ -34,8 +34,9 @@ SYNONYMS = {"vision": ("vision", "vl"), "instruct": ("instruct", "it"), "coder":
 REASONING_NAME = re.compile(r"(?i)reason|think|(?:^|-)(?:r\d|x\d|t\d|o\d|qwq)(?:-|$)|magistral")
 
 
-def hybrid_search(question: str, store: Store, neighbours: Callable[[], Neighbours] | None,
-                  *, limit: int = CANDIDATES) -> dict[int, float]:
+def hybrid_search(
+    question: str, store: Store, neighbours: Callable[[], Neighbours] | None, *, limit: int = CANDIDATES
+) -> dict[int, float]:
     """Claim id -> fused score (reciprocal rank fusion of BM25 and the dense neighbours, when given)."""
     fused: dict[int, float] = {}
     for rank, (cid, _) in enumerate(store.fts_search(fts_terms(question, store), limit=limit)):
@@ -65,8 +66,16 @@ def fts_terms(question: str, store: Store) -> str:
     return " ".join(rare)
 
 
-def open_claims(question: str, store: Store, it: Intent, fused: dict[int, float], *, k: int,
-                since: datetime | None, source: str | None) -> tuple[list[CitedClaim], dict[int, float]]:
+def open_claims(
+    question: str,
+    store: Store,
+    it: Intent,
+    fused: dict[int, float],
+    *,
+    k: int,
+    since: datetime | None,
+    source: str | None,
+) -> tuple[list[CitedClaim], dict[int, float]]:
     """The retrieved claims, widened to every claim of the best (model, attribute) pairs (true support)."""
     attrs = [it.attribute] if it.attribute else None
     cited = filter_name(store.cited_claims(ids=list(fused), attributes=attrs, since=since, source=source), it)
@@ -79,15 +88,20 @@ def open_claims(question: str, store: Store, it: Intent, fused: dict[int, float]
         return [], fused
     full = [
         c
-        for c in store.cited_claims(models=sorted({m for m, _ in pairs}),
-                                    attributes=sorted({a for _, a in pairs}), since=since, source=source)
+        for c in store.cited_claims(
+            models=sorted({m for m, _ in pairs}),
+            attributes=sorted({a for _, a in pairs}),
+            since=since,
+            source=source,
+        )
         if (c.claim.model, c.claim.attribute) in pairs
     ]
     return filter_name(full, it), fused
 
 
-def lookup_claims(store: Store, it: Intent, *, since: datetime | None, source: str | None,
-                  models: list[str] | None = None) -> tuple[list[CitedClaim], str | None]:
+def lookup_claims(
+    store: Store, it: Intent, *, since: datetime | None, source: str | None, models: list[str] | None = None
+) -> tuple[list[CitedClaim], str | None]:
     """The models' claims on the asked attribute(s), with the family / variants fallback and its note."""
     keys = ModelKeys(store)
     models = models if models is not None else it.models
@@ -99,10 +113,12 @@ def lookup_claims(store: Store, it: Intent, *, since: datetime | None, source: s
         for m in list(models):
             parent = parent_of(m, keys)
             if parent:
-                found = filter_name(store.cited_claims(models=[parent], attributes=attrs, since=since,
-                                                       source=source), it)
-                if found and (found[0].claim.attribute in FAMILY_WIDE
-                              or not _sibling_has(store, parent, m, found, keys)):
+                found = filter_name(
+                    store.cited_claims(models=[parent], attributes=attrs, since=since, source=source), it
+                )
+                if found and (
+                    found[0].claim.attribute in FAMILY_WIDE or not _sibling_has(store, parent, m, found, keys)
+                ):
                     cited += found
                     note = f"no claim about {m} itself; showing its family {parent}"
     if not cited and attrs:
@@ -110,8 +126,9 @@ def lookup_claims(store: Store, it: Intent, *, since: datetime | None, source: s
         if it.detail:  # only the variants of the size asked about
             kids = [c for c in kids if alias_key(it.detail) in alias_key(c)]
         if kids:
-            cited = filter_name(store.cited_claims(models=kids, attributes=attrs, since=since, source=source),
-                                it)
+            cited = filter_name(
+                store.cited_claims(models=kids, attributes=attrs, since=since, source=source), it
+            )
             if cited:
                 note = f"no claim about {', '.join(models)} itself; showing its variants"
     if it.attribute == "hardware" and it.role and cited:
@@ -137,8 +154,10 @@ def by_role(cited: list[CitedClaim], role: str) -> tuple[list[CitedClaim], str |
         if other:
             stories = len({c.story_id for c in other})
             chips = ", ".join(sorted({str(c.claim.value) for c in other}))
-            note = (f"{stories} source{'s' if stories != 1 else ''} give{'s' if stories == 1 else ''} "
-                    f"{chips} for {'inference' if role == 'training' else 'training'}, not {verb}")
+            note = (
+                f"{stories} source{'s' if stories != 1 else ''} give{'s' if stories == 1 else ''} "
+                f"{chips} for {'inference' if role == 'training' else 'training'}, not {verb}"
+            )
         return same + loose, note
     if loose:
         return loose, f"no source says which hardware was used for {verb}; these name no role"
@@ -209,8 +228,10 @@ def value_claims(store: Store, it: Intent) -> list[CitedClaim]:
             if x is not None:
                 gap = abs(x - float(first.value)) / max(abs(float(first.value)), 1e-9)
                 closeness[c.claim.model] = min(closeness.get(c.claim.model, 1.0), gap)
-    best = sorted(candidates, key=lambda m: (-scored[m] - description_score(store, it, m) * 0.5,
-                                             closeness.get(m, 1.0), m))
+    best = sorted(
+        candidates,
+        key=lambda m: (-scored[m] - description_score(store, it, m) * 0.5, closeness.get(m, 1.0), m),
+    )
     out: list[CitedClaim] = []
     for m in best[:5]:
         # The first constraint this model meets is the answer's attribute ("7B total and 1B active").
@@ -287,8 +308,11 @@ def rank_claims(store: Store, it: Intent) -> list[CitedClaim]:
     """Claims of the candidates for a superlative or top-N: the highest (lowest) values first."""
     attr = it.attribute or "parameters_total"
     if attr == "release_date":
-        cited = store.cited_claims(attributes=["release_date"]) if not it.models else \
-            store.cited_claims(models=_with_children(store, it.models), attributes=["release_date"])
+        cited = (
+            store.cited_claims(attributes=["release_date"])
+            if not it.models
+            else store.cited_claims(models=_with_children(store, it.models), attributes=["release_date"])
+        )
         return cited
     if it.models:
         models = _with_children(store, it.models)
@@ -314,9 +338,11 @@ def set_claims(store: Store, it: Intent) -> tuple[list[CitedClaim], str]:
     if it.license:
         lic = it.license
         first = lic.split()[0]
-        found = [c for c in store.claims_with_value("license", like=f"%{first}%")
-                 if re.search(r"(?<![a-z0-9])" + re.escape(lic) + r"(?![a-z0-9])",
-                              _license_words(c.claim.value))]
+        found = [
+            c
+            for c in store.claims_with_value("license", like=f"%{first}%")
+            if re.search(r"(?<![a-z0-9])" + re.escape(lic) + r"(?![a-z0-9])", _license_words(c.claim.value))
+        ]
         return found, f"{lic.upper() if len(lic) <= 4 else lic} license"
     if it.window is not None and it.window.by == "release":
         w = it.window
@@ -387,10 +413,14 @@ def describe_models(store: Store, it: Intent) -> list[str]:
     per_dev = [developer_models(store, [dev]) for dev in d.developers]
     answerable: set[str] = set()
     if it.attribute:
-        answerable = {c.claim.model for c in store.cited_claims(models=sorted(pool)[:500],
-                                                                attributes=[it.attribute])}
-    licensed = {c.claim.model for c in store.cited_claims(models=sorted(pool), attributes=["license"])} \
-        if d.open_weights else set()
+        answerable = {
+            c.claim.model for c in store.cited_claims(models=sorted(pool)[:500], attributes=[it.attribute])
+        }
+    licensed = (
+        {c.claim.model for c in store.cited_claims(models=sorted(pool), attributes=["license"])}
+        if d.open_weights
+        else set()
+    )
     for m in pool:
         s = description_score(store, it, m)
         s += sum(1.0 for devs in per_dev if m in devs or family_of.get(m) in devs)
@@ -411,6 +441,7 @@ def describe_models(store: Store, it: Intent) -> list[str]:
 
 def smallest_variant(models: list[str], order: str) -> list[str]:
     """Variants ordered by their size word (nano < mini < ... < ultra), for "the smallest GPT-5 variant"."""
+
     def rank(m: str) -> int:
         parts = [alias_key(p) for p in re.split(r"[-\s]", m)]
         for n, w in enumerate(VARIANT_ORDER):

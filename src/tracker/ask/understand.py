@@ -147,11 +147,15 @@ _MAX_CUE = re.compile(
     r"most expensive)\b",
     re.I,
 )
-_MIN_CUE = re.compile(r"\b(?:smallest|cheapest|shortest|lowest|least|minimum|min|tiniest|oldest|earliest)\b",
-                      re.I)
-_TOP_N = re.compile(r"\btop[- ](\d{1,2}|three|five|ten|two|four)\b|"
-                    r"\b(\d{1,2}|three|five|ten) (?:best|largest|"
-                    r"biggest|cheapest|highest|smallest)\b", re.I)
+_MIN_CUE = re.compile(
+    r"\b(?:smallest|cheapest|shortest|lowest|least|minimum|min|tiniest|oldest|earliest)\b", re.I
+)
+_TOP_N = re.compile(
+    r"\btop[- ](\d{1,2}|three|five|ten|two|four)\b|"
+    r"\b(\d{1,2}|three|five|ten) (?:best|largest|"
+    r"biggest|cheapest|highest|smallest)\b",
+    re.I,
+)
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
 _ASKS_MODEL = re.compile(
     r"\b(?:which|what)\b(?:\s+[\w.+-]+){0,4}?\s+(?:model|models|llm|llms|variant|variants|one|release|"
@@ -175,8 +179,11 @@ _SIZE_WORD = re.compile(r"~?(\d+(?:\.\d+)?)\s*([bmt])\b(?:[\s-]*param(?:eter)?s?
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTH_RE = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_PUBLISHED_CUE = re.compile(r"\b(?:reported|published|news|articles?|covered|coverage|stories|written|wrote|"
-                            r"mentioned|in the news)\b", re.I)
+_PUBLISHED_CUE = re.compile(
+    r"\b(?:reported|published|news|articles?|covered|coverage|stories|written|wrote|"
+    r"mentioned|in the news)\b",
+    re.I,
+)
 _REASONING = re.compile(r"\breasoning\b|\bthinking\b|\bhybrid[- ]thinking\b", re.I)
 _OPEN_WEIGHTS = re.compile(r"\bopen[- ]?weights?\b|\bopen[- ]source\b|\bopen models?\b", re.I)
 
@@ -222,8 +229,9 @@ class Description:
     reasoning: bool = False
 
     def empty(self) -> bool:
-        return not (self.developers or self.size or self.words or self.month or self.open_weights
-                    or self.reasoning)
+        return not (
+            self.developers or self.size or self.words or self.month or self.open_weights or self.reasoning
+        )
 
 
 @dataclass
@@ -284,17 +292,30 @@ def find_benchmark(question: str, names: Iterable[str]) -> str | None:
     return best
 
 
-_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "b": 1e9, "trillion": 1e12,
-          "t": 1e12}
+_SCALE = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "t": 1e12,
+}
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _PRICE_RE = re.compile(r"\$\s?" + _NUM + r"(?:\s*(?:/|per)\s*(?:1m|m|million)\b)?", re.I)
-_PARAM_RE = re.compile(_NUM + r"\s*(trillion|billion|million|[bmt])\b\s*(total\s+|active\s+)?"
-                       r"(?:parameters?|params?)?(\s+active)?", re.I)
+_PARAM_RE = re.compile(
+    _NUM + r"\s*(trillion|billion|million|[bmt])\b\s*(total\s+|active\s+)?"
+    r"(?:parameters?|params?)?(\s+active)?",
+    re.I,
+)
 _TOKENS_RE = re.compile(_NUM + r"\s*(million|thousand|[km])?[\s-]*tokens?\b", re.I)
 _PERCENT_RE = re.compile(_NUM + r"\s*%")
-_SCORE_RE = re.compile(r"\b(?:scored?|scoring|with|of|at|reach(?:ed)?|got|achiev(?:ed|es)|hits?)\s+"
-                       r"(?:an?\s+)?"
-                       + _NUM + r"\b(?!\s*(?:%|\$|b\b|billion|million|tokens?|k\b))", re.I)
+_SCORE_RE = re.compile(
+    r"\b(?:scored?|scoring|with|of|at|reach(?:ed)?|got|achiev(?:ed|es)|hits?)\s+"
+    r"(?:an?\s+)?" + _NUM + r"\b(?!\s*(?:%|\$|b\b|billion|million|tokens?|k\b))",
+    re.I,
+)
 _DATE_RE = re.compile(
     r"\b(?:on\s+)?" + _MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b|"
     r"\b(\d{4})-(\d{2})-(\d{2})\b",
@@ -307,8 +328,9 @@ def _num(text: str) -> float:
     return float(text.replace(",", ""))
 
 
-def find_constraints(question: str, *, benchmark: str | None, attribute: str | None,
-                     blocked: list[tuple[int, int]]) -> list[Constraint]:
+def find_constraints(
+    question: str, *, benchmark: str | None, attribute: str | None, blocked: list[tuple[int, int]]
+) -> list[Constraint]:
     """Values the question gives ("253 billion parameters", "$0.14 per million input tokens", "44.4% on X").
 
     `blocked`: character spans of model names (their sizes are names, not values)."""
@@ -359,9 +381,14 @@ def find_constraints(question: str, *, benchmark: str | None, attribute: str | N
             continue  # "7B" alone is a size in a name or a description, not a value asked about
         if re.search(r"[bmt]-param", text):
             continue  # "a 24B-parameter Mistral model": an adjective describes the model (Description)
-        active = "active" in (m.group(3) or "").lower() or bool(m.group(4)) or (
-            attribute == "parameters_active" and "total" not in (m.group(3) or "").lower()
-            and not re.search(r"\btotal\b", question, re.I)
+        active = (
+            "active" in (m.group(3) or "").lower()
+            or bool(m.group(4))
+            or (
+                attribute == "parameters_active"
+                and "total" not in (m.group(3) or "").lower()
+                and not re.search(r"\btotal\b", question, re.I)
+            )
         )
         unit = m.group(2).lower()
         x = _num(m.group(1)) * _SCALE[unit]
@@ -373,9 +400,17 @@ def find_constraints(question: str, *, benchmark: str | None, attribute: str | N
             if not free(m):
                 continue
             group = m.group(1)
-            out.append((m.start(), Constraint("benchmark", _num(group), name=benchmark,
-                                              tolerance=0.5 if _APPROX.search(question[: m.start()])
-                                              else 0.051)))
+            out.append(
+                (
+                    m.start(),
+                    Constraint(
+                        "benchmark",
+                        _num(group),
+                        name=benchmark,
+                        tolerance=0.5 if _APPROX.search(question[: m.start()]) else 0.051,
+                    ),
+                )
+            )
             taken.append((m.start(), m.end()))
     out.sort(key=lambda p: p[0])
     return [c for _, c in out]
@@ -414,8 +449,11 @@ def find_window(question: str, now: datetime) -> Window | None:
         year = int(m.group(2)) if m.group(2) else (today.year if month <= today.month else today.year - 1)
         win = Window(date(year, month, 1), today + timedelta(days=1), label=m.group(0))
     elif m := re.search(r"\bsince (\d{4})-(\d{2})-(\d{2})\b", low):
-        win = Window(date(int(m.group(1)), int(m.group(2)), int(m.group(3))), today + timedelta(days=1),
-                     label=m.group(0))
+        win = Window(
+            date(int(m.group(1)), int(m.group(2)), int(m.group(3))),
+            today + timedelta(days=1),
+            label=m.group(0),
+        )
     elif m := re.search(r"\b(?:in|during|from|of)?\s*" + _MONTH_RE + r",?\s+(\d{4})\b(?!-)", low):
         if not re.search(_MONTH_RE + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}", low):  # a full date is a value
             month = _MONTHS[m.group(1).rstrip(".")]
@@ -495,10 +533,15 @@ def comparative(question: str, attribute: str | None) -> tuple[str | None, str |
     ]
     for pattern, attr, order in table:
         if re.search(pattern, low):
-            if attribute and attribute != attr and not (attr.startswith("price") and
-                                                         attribute.startswith("price")):
-                if attr in ("parameters_total", "context_window") and attribute in ("parameters_active",
-                                                                                     "context_window"):
+            if (
+                attribute
+                and attribute != attr
+                and not (attr.startswith("price") and attribute.startswith("price"))
+            ):
+                if attr in ("parameters_total", "context_window") and attribute in (
+                    "parameters_active",
+                    "context_window",
+                ):
                     return attribute, order
                 if attr == "benchmark" or attribute == "benchmark":
                     return attribute, order
@@ -508,15 +551,29 @@ def comparative(question: str, attribute: str | None) -> tuple[str | None, str |
 
 
 # Attributes a superlative can rank (numbers, and dates as ISO text); "longest" about chips ranks nothing.
-RANKABLE = frozenset({None, "parameters_total", "parameters_active", "context_window", "price_input",
-                      "price_output", "benchmark", "release_date"})
+RANKABLE = frozenset(
+    {
+        None,
+        "parameters_total",
+        "parameters_active",
+        "context_window",
+        "price_input",
+        "price_output",
+        "benchmark",
+        "release_date",
+    }
+)
 
 
 # -- the whole intent --------------------------------------------------------------------------------------
 
 
 def understand(
-    question: str, store: Store, *, model: str | None = None, attribute: str | None = None,
+    question: str,
+    store: Store,
+    *,
+    model: str | None = None,
+    attribute: str | None = None,
     now: datetime | None = None,
 ) -> Intent:
     """The intent of a question (see the module docstring)."""
@@ -550,8 +607,13 @@ def understand(
         if unknown_names:
             found, still = resolve_unknown(unknown_names, keys, it.typo, question)
             # "Mistral Larg 2": the typo match covers a model the words before it matched alone.
-            it.models = [m for m in it.models if not any(
-                f != m and (alias_key(f).startswith(alias_key(m)) or same_brand(f, m)) for f in found)]
+            it.models = [
+                m
+                for m in it.models
+                if not any(
+                    f != m and (alias_key(f).startswith(alias_key(m)) or same_brand(f, m)) for f in found
+                )
+            ]
             it.models += [m for m in found if m not in it.models]
             it.models = [m for m in it.models if not any(o != m and is_family_of(m, o) for o in it.models)]
             it.unknown = [x for x in it.unknown if x not in unknown_names] + still
@@ -559,8 +621,11 @@ def understand(
     it.attribute = attribute or (None if it.unsupported else find_attribute(question))
     if it.attribute in ("price_input", "price_output") and not attribute:
         low = question.lower()
-        if "input" not in low and "output" not in low \
-                and not re.search(r"\bcheap|\bexpensive|\bpric(?:ey|ier)", low):
+        if (
+            "input" not in low
+            and "output" not in low
+            and not re.search(r"\bcheap|\bexpensive|\bpric(?:ey|ier)", low)
+        ):
             it.attributes = ["price_input", "price_output"]  # "price of X": both sides
     related = with_family(it.models, keys) + [c for m in it.models for c in children(m, keys)]
     bench_names = store.benchmark_names(related) if it.models else []
@@ -576,15 +641,26 @@ def understand(
         it.role = "training"
     elif _INFERENCE_CUE.search(question):
         it.role = "inference"
-    it.asks_model = bool(_ASKS_MODEL.search(question)) and not re.match(
-        r"\s*what (?:is|are|was|were|does|did|do)\b(?! released| launched)", question, re.I
-    ) or bool(re.match(r"\s*which\b", question, re.I))
-    if it.asks_model and it.models and any(
-        re.match(r"[\s-]*(?:models?|variants?|versions?|family)\b", question[end:], re.I) for _, end in spans
+    it.asks_model = (
+        bool(_ASKS_MODEL.search(question))
+        and not re.match(r"\s*what (?:is|are|was|were|does|did|do)\b(?! released| launched)", question, re.I)
+        or bool(re.match(r"\s*which\b", question, re.I))
+    )
+    if (
+        it.asks_model
+        and it.models
+        and any(
+            re.match(r"[\s-]*(?:models?|variants?|versions?|family)\b", question[end:], re.I)
+            for _, end in spans
+        )
     ):
         it.scope = list(it.models)
-    it.constraints = find_constraints(question, benchmark=it.name if it.attribute == "benchmark" else None,
-                                      attribute=it.attribute, blocked=spans)
+    it.constraints = find_constraints(
+        question,
+        benchmark=it.name if it.attribute == "benchmark" else None,
+        attribute=it.attribute,
+        blocked=spans,
+    )
     it.window = find_window(question, now)
     developers: dict[str, str] = {}
     # Only a question that does not name its model needs the developers' names (descriptions, sets).
@@ -599,8 +675,9 @@ def understand(
     free_words = [w for w, a, b in toks if not any(s0 <= a and b <= s1 for s0, s1 in spans)]
     it.description = find_description(question, free_words, developers)
     # A family word that belongs to a named model ("GPT-4's 67.0%") describes nothing.
-    it.description.families = [f for f in it.description.families
-                                if not any(alias_key(m).startswith(f) for m in it.models)]
+    it.description.families = [
+        f for f in it.description.families if not any(alias_key(m).startswith(f) for m in it.models)
+    ]
     it.license = _license_asked(question, store) if re.search(r"licen[cs]", question, re.I) else None
     if _MAX_CUE.search(question):
         it.order = "max"
@@ -609,8 +686,12 @@ def understand(
     it.top = top_n(question)
     it.kind = _kind(question, it)
     if it.kind == "compare":
-        it.attribute, it.order = comparative(question, it.attribute if it.attribute != "release_date" or
-                                             re.search(r"\breleas|\blaunch", question, re.I) else None)
+        it.attribute, it.order = comparative(
+            question,
+            it.attribute
+            if it.attribute != "release_date" or re.search(r"\breleas|\blaunch", question, re.I)
+            else None,
+        )
         it.order = it.order or "max"
         if it.attribute is None:
             it.attribute = "parameters_total"
@@ -658,8 +739,13 @@ def _kind(question: str, it: Intent) -> str:
             return "rank"
         d = it.description
         describing = bool(d.developers or d.month or d.size or d.families)
-        if not it.models and not it.asks_model and describing and not it.license \
-                and it.attribute not in (None, "release_date", "developer"):
+        if (
+            not it.models
+            and not it.asks_model
+            and describing
+            and not it.license
+            and it.attribute not in (None, "release_date", "developer")
+        ):
             return "describe"  # "Under what license did Reka publish its 21B reasoning model in March 2025?"
         released = re.search(r"\b(?:releas\w*|launch\w*|ship\w*|announc\w*|models)\b", low)
         if (it.license or it.window or (d.developers and released)) and (not it.models or it.asks_model):
@@ -667,5 +753,3 @@ def _kind(question: str, it: Intent) -> str:
         if not it.models and it.attribute and describing:
             return "describe"
     return "lookup" if it.models else "open"
-
-

@@ -10,8 +10,25 @@ _DEVELOPERS = """openai meta google deepmind googledeepmind deepseek mistral mis
 DEVELOPER_WORDS = frozenset(_DEVELOPERS.split())
 # Variant words from small to large: a model's name part, never a model on their own ("mini", "pro").
 VARIANT_ORDER = (
-    "nano", "micro", "tiny", "mini", "small", "lite", "haiku", "flash", "air", "fast", "medium", "base",
-    "sonnet", "large", "pro", "plus", "max", "opus", "ultra",
+    "nano",
+    "micro",
+    "tiny",
+    "mini",
+    "small",
+    "lite",
+    "haiku",
+    "flash",
+    "air",
+    "fast",
+    "medium",
+    "base",
+    "sonnet",
+    "large",
+    "pro",
+    "plus",
+    "max",
+    "opus",
+    "ultra",
 )
 _MORE_VARIANTS = """turbo chat instruct preview reasoning thinking vision coder code next chatversion
     instructvariant experimental exp latest"""

@@ -330,9 +330,13 @@ def discover_mentions(text: str) -> list[ModelMention]:
         if _RX5.match(text[c.end : c.end + 2]) and low not in strong:
             return False
         # a brand the article writes with numbers, calls a model here, or has called a model alone before
-        return low in strong or low in bare_models or bool(
-            _BARE_MODEL_AFTER.match(text, c.end)
-            or _BARE_MODEL_BEFORE.search(text, max(0, c.start - 40), c.start)
+        return (
+            low in strong
+            or low in bare_models
+            or bool(
+                _BARE_MODEL_AFTER.match(text, c.end)
+                or _BARE_MODEL_BEFORE.search(text, max(0, c.start - 40), c.start)
+            )
         )
 
     bare_models: set[str] = set()
@@ -350,7 +354,9 @@ def discover_mentions(text: str) -> list[ModelMention]:
                     # "Climbing Olympus": a headline word before a model the article names alone
                     start = text.find(c.parts[1], c.start + len(c.parts[0]))
                     if start > 0:
-                        out.append(_mention(text, names.NameParts(start, c.end, c.parts[1:], ("brand",), False), ()))
+                        out.append(
+                            _mention(text, names.NameParts(start, c.end, c.parts[1:], ("brand",), False), ())
+                        )
             continue
         out.append(_mention(text, c, ()))
     by_piece: dict[str, str] = {}  # an inner piece of a full name -> that name's brand ("Sonnet" -> "Claude")

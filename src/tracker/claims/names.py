@@ -158,7 +158,9 @@ _PART = re.compile(
     """
 )
 # What may follow a brand word as a further part: a digit, a capital, or a variant word in lower case
-_NAME_CONTINUES = re.compile(r"[\dA-Z]|[a-z]\d|(?:mini|nano|turbo|preview|instruct|chat|thinking|pro|flash|lite|max|plus|exp)\b")
+_NAME_CONTINUES = re.compile(
+    r"[\dA-Z]|[a-z]\d|(?:mini|nano|turbo|preview|instruct|chat|thinking|pro|flash|lite|max|plus|exp)\b"
+)
 # Where a name may start: a word with an upper-case letter, or a lower-case word with a digit or hyphenated parts.
 # (letters beyond ASCII count: "Tülu 3")
 _WORD = re.compile(

@@ -29,6 +29,7 @@ def find_tables(doc: Doc) -> list[Found]:
     for line in text.split("\n"):
         lines.append((pos, pos + len(line)))
         pos += len(line) + 1
+
     def piped(line: tuple[int, int]) -> bool:
         row = text[line[0] : line[1]]
         # "| a | b |", or scraped markdown without the outer pipes: "Item | E2B | E4B"
@@ -65,7 +66,9 @@ def _leaderboard_rows(doc: Doc) -> list[Found]:
     last_end = -2
     for m in _SCORE_ROW.finditer(text):
         if m.start() != last_end + 1:  # a new block: the benchmark named just before it
-            named = [b for b in R.BENCH.finditer(text, max(0, m.start() - 600), m.start()) if benchmark_name(b)]
+            named = [
+                b for b in R.BENCH.finditer(text, max(0, m.start() - 600), m.start()) if benchmark_name(b)
+            ]
             name = benchmark_name(named[-1]) if named else None
         last_end = text.find("\n", m.end())
         ms = [x for x in doc.mentions if m.start("model") <= x.start < m.end("model")]
