@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from . import rules as R
 from .mentions import ModelMention, find_model_mentions
+from .names import NOT_BRANDS
 from .orgs import OrgSpan, find_orgs
 
 SENTENCE_SPLIT = re.compile(
@@ -161,6 +162,106 @@ def scan(doc: Doc, pattern: re.Pattern[str], key: str) -> list[re.Match[str]]:
     return out
 
 
+# "Anthropic’s Claude", "Google’s Gemini AI model": one capitalised word after a maker's possessive
+_OWNED = re.compile(
+    r"['’]s\s+(?P<name>[A-Z][a-z]+[A-Za-z]*)\b(?![-\s]+[A-Z\d])"
+    r"(?!\s+(?:team|lab|labs|group|division|unit|researchers|engineers|staff|department|chief|founder|dataset|"
+    r"datasets|data|corpus|benchmark|guide|paper|blog|docs|documentation|api|app|website|platform)\b)"
+)
+
+
+# Products, services and titles that follow a maker's possessive but are not models
+_NOT_OWNED = frozenset(
+    [
+        "azure",
+        "bedrock",
+        "vertex",
+        "instagram",
+        "whatsapp",
+        "facebook",
+        "youtube",
+        "android",
+        "chrome",
+        "search",
+        "cloud",
+        "office",
+        "windows",
+        "teams",
+        "cuda",
+        "blackwell",
+        "hopper",
+        "ascend",
+        "kunlun",
+        "trainium",
+        "inferentia",
+        "ceo",
+        "cto",
+        "founder",
+        "chief",
+        "president",
+        "board",
+        "engineers",
+        "researchers",
+        "blog",
+        "website",
+        "paper",
+        "report",
+        "studio",
+        "playground",
+        "console",
+        "store",
+        "marketplace",
+        "assistant",
+        "agent",
+        "agents",
+        "app",
+        "apps",
+        "platform",
+        "services",
+        "service",
+        "copilot",
+        "bard",
+        "siri",
+        "alexa",
+        "chatgpt",
+        "gemini_app",
+    ]
+)
+
+
+_MODEL_WORDS = re.compile(
+    r"\b(?:models?|LLMs?|language\s+model|chatbots?|competitors?|rivals?)\b", re.IGNORECASE
+)
+
+
+def line_start_of(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _owned_models(text: str, orgs: list[OrgSpan], covered: bytearray) -> list[ModelMention]:
+    """Bare model names owned by an organisation in running text (not in a title-case headline)."""
+    out: list[ModelMention] = []
+    org_names = {o.group().lower() for o in orgs}
+    for org in orgs:
+        m = _OWNED.match(text, org.end())
+        if m is not None and m.group("name").lower() in org_names:
+            continue  # "China’s DeepSeek": an organisation, not a model
+        if m is None or any(covered[m.start("name") : m.end("name")]):
+            continue
+        name = m.group("name")
+        sentence = text[max(line_start_of(text, org.start()), org.start() - 200) : m.end() + 120]
+        if name.endswith("ing") or not _MODEL_WORDS.search(sentence):
+            continue  # "Anthropic's Migrating guide"; and only in a sentence that speaks of models
+        if name.lower() in NOT_BRANDS or name.lower() in _NOT_OWNED or R.CHIP.match(text, m.start("name")):
+            continue
+        line_start = text.rfind("\n", 0, org.start()) + 1
+        words = re.findall(r"[A-Za-z]+", text[line_start : m.end()])
+        if len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6:
+            continue  # a headline capitalises every word ("Nvidia's Monopoly Faces ...")
+        out.append(ModelMention(name, name, m.start("name"), m.end("name"), name, None, None, None, "name"))
+    return out
+
+
 def prepare(text: str, published: date | datetime | None) -> Doc:
     mentions = find_model_mentions(text)
     sentences: list[Sentence] = []
@@ -180,6 +281,10 @@ def prepare(text: str, published: date | datetime | None) -> Doc:
         covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
     doc.orgs = find_orgs(text, covered)
     doc.org_starts = [o.start() for o in doc.orgs]
+    owned = _owned_models(text, doc.orgs, covered)
+    if owned:  # "Anthropic’s Claude and Google’s Gemini": a maker's possessive names its model
+        doc.mentions = sorted([*mentions, *owned], key=lambda x: x.start)
+        doc.main = doc.mentions[0]
     index_mentions(doc)
     for cue in R.PRELAUNCH.finditer(text):  # one scan, then the sentence of each cue
         sent = doc.sentence_of(cue.start())

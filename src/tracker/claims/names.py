@@ -64,6 +64,9 @@ _LOWER_SPACED = _words("mini nano turbo preview instruct chat thinking pro flash
 # sentence openers, units, places and products that are not models.
 NOT_BRANDS = _words(
     """
+    china chinese us usa america american europe european japan korea india france germany uk britain russia
+    taiwan israel canada singapore beijing hangzhou shanghai shenzhen paris london berlin tokyo seoul washington
+    california texas silicon valley wall street
     a a100 about according act adds after agpl ai aime alexa all also amd american an and android
     announces any apache api app appendix apps apr april arena arrives article as ascend at aug august
     b200 bard beats before bluetooth both box breaking brings bsd but by cc challenges chapter chatgpt
