@@ -260,8 +260,11 @@ def discover_mentions(text: str) -> list[ModelMention]:
         if years and all(_RX1.fullmatch(p) for p in years):
             continue  # "late-2024", "Q3 2025": a date, not a name
         if not _prefixed(c) and (low in names.VARIANT_WORDS or _RX2.fullmatch(brand)):
-            if numeric or len(c.parts) > 1 or _RX3.fullmatch(brand):
-                shorthand.append(c)
+            only_size = (
+                low in names.VARIANT_WORDS and all(k in ("size", "moe") for k in c.kinds[1:]) and numeric
+            )
+            if (numeric or len(c.parts) > 1 or _RX3.fullmatch(brand)) and not only_size:
+                shorthand.append(c)  # "Coder 236B" alone is a size of something, not a name
             continue
         if not brand_ok(c.parts[1] if _prefixed(c) else brand, c.joined):
             continue
