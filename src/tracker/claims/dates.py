@@ -50,6 +50,17 @@ def find_dates(doc: Doc) -> list[Found]:
             continue
         seen.append((s, e))
         sent = doc.sentence_of(s)
+        # a timeline entry: "September 5, 2024 — DeepSeek-V2.5 released", "Dec 10 — X update"
+        dash = _TIMELINE_DASH.match(text, e)
+        if dash:
+            named = [m for m in sent.mentions if m.start == dash.end()]
+            if named and _TIMELINE_EVENT.match(text, named[0].end):
+                out.append(
+                    Found(
+                        "release_date", value, s, _TIMELINE_EVENT.match(text, named[0].end).end(), [named[0]]
+                    )
+                )
+                continue
         lo, hi = max(sent.start, s - 150), min(sent.end, e + 90)
         window = text[lo:hi]
         cues = list(R.RELEASE_CUE.finditer(text, lo, hi))
@@ -73,6 +84,11 @@ def find_dates(doc: Doc) -> list[Found]:
     return out
 
 
+_TIMELINE_DASH = re.compile(r"\s*[—–]\s*")
+_TIMELINE_EVENT = re.compile(
+    r"\s+(?:released|launched|unveiled|announced|introduced|open-sourced|debuts?|ships?|goes\s+GA|arrives|update|release|launch)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK = re.compile(
     r"[;—–]|\s-\s|\b(?:published|posted|came|come|updated|filed|submitted|which|who|whose|while|whereas)\b"
 )
