@@ -157,7 +157,7 @@ _PART = re.compile(
     |(?P<moe>[AaEe]\d+(?:\.\d+)?[Bb])(?![\w.])                      # A22B, E4B
     |(?P<code>[A-Za-z]\d+(?:\.\d+)*[A-Za-z]?\+?|[A-Z]\+?)(?![\w.])     # V3, R1, K2, M2, T1, X1, v2, k1.5, R+, A
     |(?P<ver>\d+(?:\.\d+)*(?:[a-z]{0,2}|[A-JL-Z]))(?![\w.])            # 4, 3.5, 4o, 3n, 0528, 2024, 4.5V
-    |(?P<word>[^\W\d_]+\+?)(?![\w.])                                 # Pro, mini, Nemotron, oss, R+, Tülu
+    |(?P<word>[A-Za-zÀ-ÖØ-öø-ÿ]+\+?)(?![\w.])                         # Pro, mini, Nemotron, oss, R+, Tülu
     """
 )
 # What may follow a brand word as a further part: a digit, a capital, or a variant word in lower case
@@ -165,11 +165,12 @@ _NAME_CONTINUES = re.compile(
     r"[\dA-Z]|[a-z]\d|(?:mini|nano|turbo|preview|instruct|chat|thinking|pro|flash|lite|max|plus|exp)\b"
 )
 # Where a name may start: a word with an upper-case letter, or a lower-case word with a digit or hyphenated parts.
-# (letters beyond ASCII count: "Tülu 3")
+# Latin letters with accents count ("Tülu 3"); other scripts end a word (mojibake such as "Googleโs").
+_L = "A-Za-zÀ-ÖØ-öø-ÿ"
 _WORD = re.compile(
-    r"(?<![\w$€£@/#.+&'’-])(?=[\w.+-]*[A-Z0-9])[^\W\d_][^\W_.+]*(?:[.+][^\W_.+]*)*(?:-[^\W_][\w.+]*)*"
+    rf"(?<![\w$€£@/#.+&'’-])(?=[{_L}\d.+-]*[A-Z0-9])[{_L}][{_L}\d]*(?:[.+][{_L}\d]*)*(?:-[{_L}\d][{_L}\d.+]*)*"
 )
-_SPACE_PART = re.compile(r"[ \u00a0](?P<p>[^\W_][\w.+]*(?:-[\w.+]+)*)")
+_SPACE_PART = re.compile(rf"[ \u00a0](?P<p>[{_L}\d][{_L}\d.+]*(?:-[{_L}\d.+]+)*)")
 _GLUED = re.compile(
     r"^(?P<brand>[A-Za-z][A-Za-z]*?[A-Za-z])(?P<ver>\d+(?:\.\d+)*[a-z]?)$"
 )  # Qwen2.5, Baichuan4, GPT4o
@@ -283,12 +284,13 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
                 # right after the brand it may be the model's own word ("Corvid Swift"): the article decides
                 nxt = _SPACE_PART.match(text, sm.start("p") + len(piece))
                 nxt_kind = _classify(nxt.group("p").rstrip(".").split("-")[0]) if nxt else None
+                head = sub[0]
                 titled = (
-                    piece[:1].isupper()
-                    and piece[1:].islower()
-                    and len(sub) == 1
-                    and piece.lower() not in _NOT_OWN
-                )
+                    head[:1].isupper()
+                    and head[1:].islower()
+                    and head.lower() not in _NOT_OWN
+                    and all(k in ("variant", "ver", "size", "code") for k in sub_kinds[1:])
+                )  # "Corvid Swift", "Code Llama-Instruct"
                 before_version = (
                     piece[:1].isupper() and _brand_like(piece) and nxt_kind in ("ver", "size", "code")
                 )
