@@ -38,6 +38,49 @@ def pick(
     allow_after: bool = True,
 ) -> list[ModelMention | str]:
     """The model(s) a value at [vs, ve) is about: fan-out, coordination, nearest mention, topic."""
+    targets = _pick(
+        doc,
+        vs,
+        ve,
+        allow_topic=allow_topic,
+        after_first=after_first,
+        max_gap=max_gap,
+        allow_after=allow_after,
+    )
+    return [member for t in targets for member in _members(doc, t)]
+
+
+_MEMBERS_OPEN = re.compile(r"\s*(?:—|–|:|\(|, namely)\s*")
+
+
+def _members(doc: Doc, target: ModelMention | str) -> list[ModelMention | str]:
+    """A family written with its members ("Claude 4—Opus 4 and Sonnet 4") stands for the members."""
+    if isinstance(target, str):
+        return [target]
+    opened = _MEMBERS_OPEN.match(doc.text, target.end)
+    if opened is None:
+        return [target]
+    sent = doc.sentence_of(target.start)
+    members = [m for m in sent.mentions if m.start >= opened.end()]
+    if not members or members[0].start != opened.end():
+        return [target]
+    group = _coordinated_after(doc.text, members)
+    brand = target.canonical.split("-")[0].lower()
+    if len(group) >= 2 and all(m.canonical.split("-")[0].lower() == brand for m in group):
+        return list(group)
+    return [target]
+
+
+def _pick(
+    doc: Doc,
+    vs: int,
+    ve: int,
+    *,
+    allow_topic: bool,
+    after_first: bool = False,
+    max_gap: int = 250,
+    allow_after: bool = True,
+) -> list[ModelMention | str]:
     text = doc.text
     sent = doc.sentence_of(vs)
     ms = [m for m in sent.mentions if not (m.start <= vs < m.end)]
