@@ -102,6 +102,11 @@ def _pick(
         return list(_coordinated_after(text, after))
     if before and vs - before[-1].end <= max_gap:
         return list(_coordinated(text, before))
+    if not before and allow_topic and R.SUBJECTLESS_START.match(text, sent.start):
+        # "Priced at $2.50 ..., with OpenAI recommending GPT-4.1": a subjectless sentence is about the topic
+        topic = topic_of(doc, vs)
+        if topic is not None:
+            return [topic]
     if allow_after and after and after[0].start - ve <= max_gap:
         return list(_coordinated_after(text, after))
     if allow_topic:

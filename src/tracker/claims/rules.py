@@ -500,7 +500,8 @@ PRONOUN_START = re.compile(
 )
 SUBJECTLESS_START = re.compile(
     r"\W{0,4}(?:(?:Trained|Pre-?trained|Released|Launched|Initial\s+release|Context|License|Licen[cs]ed|Supports?|Runs?|"
-    r"Optimi[sz]ed|Parameters?|Total\s+parameters|Active\s+parameters|Weights|With\s+(?:a|an|\d)|Developers?)\b"
+    r"Optimi[sz]ed|Parameters?|Total\s+parameters|Active\s+parameters|Weights|With\s+(?:a|an|\d)|Developers?|"
+    r"Priced|Available|Offered|Scor(?:ed|ing)|Built|Designed|Positioned|Aimed|Capable)\b"
     # spec-sheet labels: only with their colon ("- Price: $0.40 per million input tokens")
     r"|(?:Release\s+date|Launch\s+date|Availability|Price|Pricing|API\s+pric\w+|Costs?|Training\s+hardware|Hardware|"
     r"(?:Input|Output|Prompt|Completion)(?:\s+tokens?)?(?:\s+(?:price|pricing|cost))?|Context(?:\s+window)?)\s*:)",
