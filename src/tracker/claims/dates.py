@@ -50,6 +50,19 @@ def find_dates(doc: Doc) -> list[Found]:
             continue
         seen.append((s, e))
         sent = doc.sentence_of(s)
+        # "Mistral Large 1 (February 26, 2024)", "Succeeded by DeepSeek-V3 (Dec 2024)": a date in brackets
+        if text[s - 1 : s] == "(" and text[e : e + 1] == ")":
+            named = [m for m in sent.mentions if m.end in (s - 1, s - 2)]
+            if named:
+                out.append(Found("release_date", value, named[0].start, e + 1, [named[0]]))
+                continue
+        # "the November 2023 release of Grok-1"
+        of = _RELEASE_OF.match(text, e)
+        if of:
+            named = [m for m in sent.mentions if m.start == of.end()]
+            if named:
+                out.append(Found("release_date", value, s, named[0].end, [named[0]]))
+                continue
         # a timeline entry: "September 5, 2024 — DeepSeek-V2.5 released", "Dec 10 — X update"
         dash = _TIMELINE_DASH.match(text, e)
         if dash:
@@ -84,6 +97,7 @@ def find_dates(doc: Doc) -> list[Found]:
     return out
 
 
+_RELEASE_OF = re.compile(r"\s+(?:release|launch|debut|unveiling)\s+of\s+(?:the\s+)?")
 _TIMELINE_DASH = re.compile(r"\s*[—–]\s*")
 _TIMELINE_EVENT = re.compile(
     r"\s+(?:released|launched|unveiled|announced|introduced|open-sourced|debuts?|ships?|goes\s+GA|arrives|update|release|launch)\b",
