@@ -67,12 +67,9 @@ def find_dates(doc: Doc) -> list[Found]:
         dash = _TIMELINE_DASH.match(text, e)
         if dash:
             named = [m for m in sent.mentions if m.start == dash.end()]
-            if named and _TIMELINE_EVENT.match(text, named[0].end):
-                out.append(
-                    Found(
-                        "release_date", value, s, _TIMELINE_EVENT.match(text, named[0].end).end(), [named[0]]
-                    )
-                )
+            event = _TIMELINE_EVENT.match(text, named[0].end) if named else None
+            if named and event:
+                out.append(Found("release_date", value, s, event.end(), [named[0]]))
                 continue
         lo, hi = max(sent.start, s - 150), min(sent.end, e + 90)
         window = text[lo:hi]
