@@ -8,7 +8,11 @@ from . import rules as R
 from .document import Doc, Found, orgs_in
 from .mentions import ModelMention
 from .orgs import OrgSpan, canonical_org
+from .subject import topic_of
 
+_MAKER_OPENER = re.compile(
+    r"\W{0,4}(?:Developed|Built|Created|Made|Released|Trained|Published)\s+by\s+(?:the\s+)?"
+)
 _SERIES_AFTER = re.compile(r"\s+(?:model\s+)?(?:series|family|lineup|line-up|line|generation)\b")
 _LISTED = re.compile(r"\s*(?:,|and|&|, and|or)\s*")
 
@@ -153,6 +157,13 @@ def find_developers(doc: Doc) -> list[Found]:
                     if m.start > sent.start + they.end():
                         add(prev_orgs[-1], m, prev_orgs[-1].start(), m.end)
                         break
+        # "Developed by TII, it utilizes ...": a sentence opening with its maker is about the topic
+        opener = _MAKER_OPENER.match(text, sent.start)
+        if opener and not ms:
+            first = [o for o in orgs if o.start() == opener.end()]
+            topic = topic_of(doc, sent.start) if first else None
+            if topic is not None:
+                add(first[0], topic, sent.start, first[0].end())
         # (g) infobox "DevelopersMosaic ML and Databricks team"
         head = R.INFOBOX_DEVELOPER.match(text, sent.start)
         if head and doc.main is not None:

@@ -11,7 +11,6 @@ from .benchmarks import benchmark_name
 from .dates import safe_date
 from .document import Doc, Found
 from .licenses import norm_license
-from .names import NOT_BRANDS
 from .orgs import canonical_org
 from .subject import section_subject
 from .values import (
@@ -425,6 +424,25 @@ _BENCH_KEY = re.compile(r"[A-Z][\w.+-]*(?:[ -][\w.+-]+){0,4}")
 _KV_SCORE = re.compile(r"\**(?P<score>\d{1,4}(?:\.\d+)?)\s?(?P<pct>%|percent)?(?![\d,.]*\d)")
 
 
+_NOT_AN_ORG = frozenset(
+    [
+        "n/a",
+        "na",
+        "none",
+        "unknown",
+        "undisclosed",
+        "not",
+        "various",
+        "multiple",
+        "tbd",
+        "tba",
+        "the",
+        "a",
+        "an",
+    ]
+)
+
+
 def _kv_value(attr: str, extra: str | None, val: str) -> tuple[int | float | str, int] | None:
     """The value of a "key: value" pair for its attribute, and where it ends inside `val`."""
     if attr in ("parameters_total", "parameters_active"):
@@ -463,7 +481,7 @@ def _kv_value(attr: str, extra: str | None, val: str) -> tuple[int | float | str
         return (m.group(0), m.end()) if m else None
     if attr == "developer":
         m = re.match(r"\[*(?P<org>[A-Za-z][\w.&-]*(?:[ \t]+[A-Z][\w.&-]*){0,3})", val)
-        if not m or m.group("org").lower() in NOT_BRANDS:
+        if not m or m.group("org").lower() in _NOT_AN_ORG:
             return None
         return canonical_org(m.group("org")), m.end()
     if attr == "benchmark":
