@@ -218,7 +218,7 @@ _AFTER_POSSESSIVE_MODEL = re.compile(
 )
 _AFTER_POSSESSIVE = re.compile(r"['’]s\s")
 _BEFORE_BY = re.compile(
-    r"\b(?:developed|built|created|made|released|trained|published|introduced|launched|unveiled|designed|"
+    r"\b(?i:developed|built|created|made|released|trained|published|introduced|launched|unveiled|designed|"
     r"open-sourced|offered|provided)\s+(?:\w+\s+)?by\s+(?:the\s+)?\[*$"
 )
 _BEFORE_FROM = re.compile(r"\b(?:from|by)\s+(?:the\s+)?\[*$")
