@@ -594,7 +594,8 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
     # A variant named once in full ("Llama 4 Scout") and later alone ("Scout has 17B active parameters").
     # Distinctive words anywhere; generic ones ("Pro", "Mini") only opening a sentence or after "the".
     distinctive = [w for w in known if w not in _GENERIC_VARIANTS and len(w) >= 4]
-    patterns = [BARE_VARIANT]
+    bare_words = {"mini", "nano", "flash", "pro", "lite", "turbo", "opus", "sonnet", "haiku", "ultra"}
+    patterns = [BARE_VARIANT] if bare_words & set(known) else []  # nothing to resolve a bare "Pro" against
     if distinctive:
         patterns.append(
             re.compile(
