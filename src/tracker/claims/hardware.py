@@ -45,7 +45,9 @@ def find_hardware(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
     has_chip_family = {"Ascend": "Ascend" in text, "TPU": "TPU" in text}
+    known: list[tuple[int, int]] = []  # spans of the chips the table knows
     for m in R.CHIP.finditer(text):
+        known.append((m.start(), m.end()))
         chip = _chip_name(m.group("chip"))
         if chip.startswith("Ascend") and chip == "Ascend":
             series = R.ASCEND_SERIES.search(text, m.end(), min(len(text), m.end() + 80))
@@ -75,7 +77,6 @@ def find_hardware(doc: Doc) -> list[Found]:
         for name, s, e in chips:
             if targets:
                 out.append(Found("hardware", name, s, e, targets, role=role))
-    known = [(m.start(), m.end()) for m in R.CHIP.finditer(text)]
     for m in scan(doc, R.OPEN_CHIP, HARDWARE_KEY):
         chip, s, e = m.group("chip"), m.start("chip"), m.end("chip")
         if any(a < e and s < b for a, b in known) or doc.in_mention(s, e):
