@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from . import units
+from .dates import as_utc, parse_iso
 from .errors import UsageError
 from .facts import Fact, FactValue, conflicts, qualifiers, reconcile, values_agree
 from .fileio import atomic_write_bytes
@@ -183,12 +184,8 @@ class _Writer:
         return out
 
 
-def _as_utc(d: datetime) -> datetime:
-    return d.replace(tzinfo=UTC) if d.tzinfo is None else d.astimezone(UTC)
-
-
 def _fmt_time(d: datetime) -> str:
-    d = _as_utc(d)
+    d = as_utc(d)
     return (
         d.strftime("%Y-%m-%d") if (d.hour, d.minute, d.second) == (0, 0, 0) else d.strftime("%Y-%m-%d %H:%M")
     )
@@ -327,7 +324,7 @@ def render_digest(
     by="published" dates articles by publication (fetch time when they have none); by="fetched" by the
     time they were stored (the nightly digest: every article appears in exactly one).
     """
-    since, until = _as_utc(since), _as_utc(until)
+    since, until = as_utc(since), as_utc(until)
     if until <= since:
         raise UsageError(f"empty period: {_fmt_time(since)} is not before {_fmt_time(until)}")
     in_period = store.dated_claims(start=since, end=until, by=by)
@@ -618,7 +615,7 @@ def parse_when(text: str, *, now: datetime) -> datetime:
 
     Raises UsageError, never OverflowError: '10000000000d' is "too far back", not a traceback.
     """
-    now = _as_utc(now)
+    now = as_utc(now)
     word = text.strip().lower()
     try:
         m = _SPAN.match(text)
@@ -636,11 +633,10 @@ def parse_when(text: str, *, now: datetime) -> datetime:
     except (OverflowError, ValueError) as exc:
         reason = "too far back" if isinstance(exc, OverflowError) or "year" in str(exc) else str(exc)
         raise UsageError(f"{text!r}: {reason}") from None
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"not a date or a period ({PERIOD_FORMS}): {text!r}") from None
-    return _as_utc(value)
+    value = parse_iso(text.strip(), utc=True)
+    if value is None:
+        raise UsageError(f"not a date or a period ({PERIOD_FORMS}): {text!r}")
+    return value
 
 
 def digest_json(
@@ -648,7 +644,7 @@ def digest_json(
 ) -> dict[str, object]:
     """`tracker digest --json`: the period, its articles, the new and changed models and the Markdown."""
     digest = render_digest(store, since=since, until=until, by=by)
-    articles = store.period_articles(start=_as_utc(since), end=_as_utc(until), by=by)
+    articles = store.period_articles(start=as_utc(since), end=as_utc(until), by=by)
     return {
         "since": digest.since.isoformat(),
         "until": digest.until.isoformat(),

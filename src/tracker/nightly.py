@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import FeedsConfig, Paths
+from .dates import parse_iso
 from .errors import LockedError, TrackerError, UsageError
 
 if TYPE_CHECKING:
@@ -139,15 +140,9 @@ def _free_digest_path(directory: Path, day: str) -> Path:
 
 def _period_start(last: str | None, until: datetime) -> datetime:
     """Where the previous nightly period ended (so each article is in one digest), within MAX_PERIOD."""
-    previous = None
-    if last:
-        try:
-            previous = datetime.fromisoformat(last)
-        except ValueError:
-            previous = None
+    previous = parse_iso(last)
     if previous is None:
         return until - DEFAULT_PERIOD
-    previous = previous if previous.tzinfo else previous.replace(tzinfo=UTC)
     if previous >= until:
         if previous - until <= SAME_RUN_SLACK:  # a run right after the last one (same second): go on from it
             return previous
