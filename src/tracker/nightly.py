@@ -85,7 +85,7 @@ class NightlyReport:
 
 def feed_line(line: FeedLine) -> str:
     """One log line for one feed: outcome, name, what came of it (control characters removed)."""
-    from .digest import clean_text
+    from .sanitize import safe_text
 
     if line.outcome in ("ok", "not_modified"):
         detail = f"{line.articles_new} new article{'s' if line.articles_new != 1 else ''}"
@@ -93,8 +93,8 @@ def feed_line(line: FeedLine) -> str:
             detail = "not modified"
     else:
         detail = line.error or line.outcome
-    name, url = clean_text(line.name)[:60], clean_text(line.url)[:200]
-    return f"{line.outcome:<12} {name} <{url}>: {clean_text(detail)[:300]}"
+    name, url = safe_text(line.name)[:60], safe_text(line.url)[:200]
+    return f"{line.outcome:<12} {name} <{url}>: {safe_text(detail)[:300]}"
 
 
 def run_nightly(
