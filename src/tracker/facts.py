@@ -128,10 +128,6 @@ class Fact(BaseModel):
     notes: list[str] = Field(default_factory=list)  # human-readable explanation of the disagreement
 
     @property
-    def consensus(self) -> FactValue | None:
-        return self.values[0] if self.values else None
-
-    @property
     def support(self) -> int:
         return len({s for v in self.values for s in v.story_ids})
 
@@ -620,18 +616,6 @@ def family_extent(facts: Iterable[Fact]) -> list[Fact]:
                 )
             )
     return out
-
-
-def facts_for(
-    store: Store,
-    *,
-    models: Iterable[str] | None = None,
-    attributes: Iterable[str] | None = None,
-    since: datetime | None = None,
-    source: str | None = None,
-) -> list[Fact]:
-    """Reconciled facts straight from the store, filtered."""
-    return reconcile(store.cited_claims(models=models, attributes=attributes, since=since, source=source))
 
 
 ATTRIBUTE_ORDER = (
