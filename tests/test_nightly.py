@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CliResult, LocalServer
+from helpers import CliResult, LocalServer
 from tracker.config import Paths
 from tracker.errors import LockedError
 from tracker.nightly import _period_start, cron_line, nightly_lock
