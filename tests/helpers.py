@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from tracker.models import Claim
+from tracker.config import FeedsConfig
+from tracker.embed import DIM, MODEL_ID
+from tracker.models import Claim, Feed
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("TRACKER_SHARED", ROOT.parent / "shared"))
@@ -74,3 +81,29 @@ def claim_at(text: str, evidence: str, **kw: object) -> Claim:
     """A claim whose evidence span is found in `text` (exact offsets, as the extractor gives them)."""
     start = text.index(evidence)
     return Claim(evidence=evidence, start=start, end=start + len(evidence), **kw)  # type: ignore[arg-type]
+
+
+def local_feeds(server: Any, *feeds: Feed) -> FeedsConfig:
+    """A feeds config for feeds served by a test server on 127.0.0.1 (its port allowed, nothing else)."""
+    return FeedsConfig(allow_private=[f"127.0.0.1:{server.port}"], feeds=list(feeds))
+
+
+class FakeEmbedder:
+    """Deterministic unit vectors from a hash of the text; counts what it embeds."""
+
+    model_id = MODEL_ID
+    dim = DIM
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+        import numpy as np  # only the tests that embed pay for it
+
+        self.embedded.extend(texts)
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for row, text in enumerate(texts):
+            seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+            out[row] = np.random.default_rng(seed).normal(size=DIM)
+        out /= np.linalg.norm(out, axis=1, keepdims=True)
+        return out
