@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("TRACKER_SHARED", ROOT.parent / "shared"))
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from helpers import SHARED, CliResult, LocalServer, tracker_exe
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -37,13 +33,6 @@ def data_dir(tmp_path: Path) -> Path:
     return path
 
 
-@dataclass
-class CliResult:
-    code: int
-    stdout: str
-    stderr: str
-
-
 @pytest.fixture
 def run_cli(data_dir: Path) -> Callable[..., CliResult]:
     """Run the real `tracker` entry point in a subprocess with a temp data dir."""
@@ -54,7 +43,7 @@ def run_cli(data_dir: Path) -> Callable[..., CliResult]:
         full_env = dict(os.environ, TRACKER_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1")
         full_env.update(env or {})
         proc = subprocess.run(
-            [_tracker_exe(), *args],
+            [tracker_exe(), *args],
             capture_output=True,
             text=True,
             env=full_env,
@@ -64,52 +53,6 @@ def run_cli(data_dir: Path) -> Callable[..., CliResult]:
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run
-
-
-def _tracker_exe() -> str:
-    exe = Path(sys.executable).with_name("tracker")
-    return str(exe) if exe.exists() else "tracker"
-
-
-Handler = Callable[[BaseHTTPRequestHandler], None]
-
-
-@dataclass
-class Route:
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    handler: Handler | None = None  # full control: write the response yourself
-
-
-@dataclass
-class LocalServer:
-    """A threaded HTTP server on 127.0.0.1 with scripted routes and a request log."""
-
-    routes: dict[str, Route] = field(default_factory=dict)
-    requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
-    port: int = 0
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def add(
-        self,
-        path: str,
-        body: bytes | str = b"",
-        status: int = 200,
-        content_type: str = "text/html",
-        headers: dict[str, str] | None = None,
-        handler: Handler | None = None,
-    ) -> str:
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        hdrs = {"Content-Type": content_type, **(headers or {})}
-        self.routes[path] = Route(status, body, hdrs, handler)
-        return self.url(path)
-
-    def hits(self, path: str) -> int:
-        return sum(1 for _, p, _ in self.requests if p == path)
 
 
 @pytest.fixture

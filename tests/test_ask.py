@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from helpers import claim_at
 from tracker.ask import ask, find_attribute, find_models, parse_since
 from tracker.config import Paths
-from tracker.models import Article, Claim
+from tracker.models import Article
 from tracker.store import Store, alias_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,45 +35,40 @@ STORY_B = (
 STORY_C = "A later teardown claims Nimbus-7-Max activates about 52 billion parameters for each token."
 
 
-def _claim(text: str, evidence: str, **kw: object) -> Claim:
-    start = text.index(evidence)
-    return Claim(evidence=evidence, start=start, end=start + len(evidence), **kw)  # type: ignore[arg-type]
-
-
 def build_store(db: Path) -> None:
     """The fixture store: stories A (plus a syndicated copy), B and C."""
     a = STORY_A
     claims_a = [
-        _claim(
+        claim_at(
             a, "Halcyon AI released Nimbus-7", model="Nimbus-7", attribute="developer", value="Halcyon AI"
         ),
-        _claim(
+        claim_at(
             a,
             "released Nimbus-7 on 3 March 2031",
             model="Nimbus-7",
             attribute="release_date",
             value="2031-03-03",
         ),
-        _claim(
+        claim_at(
             a,
             "Nimbus-7-Max holds 1.2 trillion parameters",
             model="Nimbus-7-Max",
             attribute="parameters_total",
             value=1.2e12,
         ),
-        _claim(
+        claim_at(
             a, "40 billion active per token", model="Nimbus-7-Max", attribute="parameters_active", value=40e9
         ),
-        _claim(a, "512K token context", model="Nimbus-7-Max", attribute="context_window", value=512000),
-        _claim(
+        claim_at(a, "512K token context", model="Nimbus-7-Max", attribute="context_window", value=512000),
+        claim_at(
             a,
             "Input costs $0.90 per million tokens",
             model="Nimbus-7-Max",
             attribute="price_input",
             value=0.9,
         ),
-        _claim(a, "output $2.70 per million", model="Nimbus-7-Max", attribute="price_output", value=2.7),
-        _claim(
+        claim_at(a, "output $2.70 per million", model="Nimbus-7-Max", attribute="price_output", value=2.7),
+        claim_at(
             a,
             "trained on Tessera T9 accelerators",
             model="Nimbus-7-Max",
@@ -80,17 +76,17 @@ def build_store(db: Path) -> None:
             value="Tessera T9",
             role="training",
         ),
-        _claim(
+        claim_at(
             a, "Weights are under Apache 2.0", model="Nimbus-7-Max", attribute="license", value="Apache-2.0"
         ),
-        _claim(
+        claim_at(
             a,
             "Nimbus-7-Mini is smaller at 90 billion parameters",
             model="Nimbus-7-Mini",
             attribute="parameters_total",
             value=90e9,
         ),
-        _claim(
+        claim_at(
             a,
             "Nimbus-7-Max scores 77.1 on TrailQA",
             model="Nimbus-7-Max",
@@ -101,14 +97,14 @@ def build_store(db: Path) -> None:
     ]
     b, c = STORY_B, STORY_C
     claims_b = [
-        _claim(
+        claim_at(
             b,
             "Nimbus-7-Max, the largest Halcyon model, activates 40 billion parameters",
             model="Nimbus-7-Max",
             attribute="parameters_active",
             value=40e9,
         ),
-        _claim(
+        claim_at(
             b,
             "Nimbus-7-Mini costs $0.10 per million input tokens",
             model="Nimbus-7-Mini",
@@ -117,7 +113,7 @@ def build_store(db: Path) -> None:
         ),
     ]
     claims_c = [
-        _claim(
+        claim_at(
             c,
             "Nimbus-7-Max activates about 52 billion parameters",
             model="Nimbus-7-Max",
@@ -307,7 +303,7 @@ def test_cli_escapes_terminal_sequences(data_dir: Path, run_cli: Callable[..., o
     with Store(Paths(data_dir).db) as store:
         store.add_article(
             _article("sly", text, day=1),
-            [_claim(text, text[:-1], model="Sly-1", attribute="parameters_total", value=8e9)],
+            [claim_at(text, text[:-1], model="Sly-1", attribute="parameters_total", value=8e9)],
         )
     res = run_cli("ask", "How big is Sly-1?")
     assert "\x1b" not in res.stdout and "\x07" not in res.stdout  # type: ignore[attr-defined]
@@ -365,28 +361,28 @@ def test_family_size_is_not_passed_off_as_a_variants(data_dir: Path) -> None:
         "Kestrel-2-Lite costs $0.05 per million input tokens. Kestrel-2 was released on 9 May 2031."
     )
     claims = [
-        _claim(
+        claim_at(
             text,
             "Kestrel-2 arrives with 500 billion parameters",
             model="Kestrel-2",
             attribute="parameters_total",
             value=500e9,
         ),
-        _claim(
+        claim_at(
             text,
             "Kestrel-2-Max is the 500 billion parameter flagship",
             model="Kestrel-2-Max",
             attribute="parameters_total",
             value=500e9,
         ),
-        _claim(
+        claim_at(
             text,
             "Kestrel-2-Lite costs $0.05 per million input tokens",
             model="Kestrel-2-Lite",
             attribute="price_input",
             value=0.05,
         ),
-        _claim(
+        claim_at(
             text,
             "Kestrel-2 was released on 9 May 2031",
             model="Kestrel-2",

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import CliResult
+from helpers import CliResult
 from tracker import index as index_mod
 from tracker.config import Paths
 from tracker.embed import DIM, MODEL_ID

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CliResult
+from helpers import CliResult
 from tracker.ask import ask, render, understand
 from tracker.config import Paths
 from tracker.models import Article, Claim

@@ -39,7 +39,7 @@ def _load(name: str) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def gold_paths(tmp_path_factory: pytest.TempPathFactory) -> Paths:
-    from conftest import SHARED
+    from helpers import SHARED
 
     eval_dir = SHARED / "eval"
     if not eval_dir.is_dir():

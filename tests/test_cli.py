@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import typer.main
 
-from conftest import CliResult
+from helpers import CliResult
 from tracker.cli import app
 
 

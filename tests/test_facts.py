@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import claim_at
 from tracker.facts import (
     conflicts,
     human_value,
@@ -280,11 +281,6 @@ def _store_with(tmp_path: Path, articles: list[tuple[str, list[Claim]]]) -> Stor
     return store
 
 
-def _claim(text: str, evidence: str, **kw: object) -> Claim:
-    start = text.index(evidence)
-    return Claim(evidence=evidence, start=start, end=start + len(evidence), **kw)  # type: ignore[arg-type]
-
-
 def test_model_summary_from_store(tmp_path: Path) -> None:
     a = "Quillon Labs shipped Quill-3 with 400 billion parameters and a 256K window."
     b = "Quill-3 from Quillon Labs has 410 billion parameters, one report says."
@@ -294,15 +290,15 @@ def test_model_summary_from_store(tmp_path: Path) -> None:
             (
                 a,
                 [
-                    _claim(
+                    claim_at(
                         a,
                         "Quill-3 with 400 billion parameters",
                         model="Quill-3",
                         attribute="parameters_total",
                         value=400e9,
                     ),
-                    _claim(a, "256K window", model="Quill-3", attribute="context_window", value=256000),
-                    _claim(
+                    claim_at(a, "256K window", model="Quill-3", attribute="context_window", value=256000),
+                    claim_at(
                         a,
                         "Quillon Labs shipped Quill-3",
                         model="Quill-3",
@@ -314,7 +310,7 @@ def test_model_summary_from_store(tmp_path: Path) -> None:
             (
                 b,
                 [
-                    _claim(
+                    claim_at(
                         b,
                         "Quill-3 from Quillon Labs has 410 billion parameters",
                         model="Quill-3",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, ROOT, CliResult
+from helpers import FIXTURES, ROOT, CliResult
 from tracker.config import load_feeds
 from tracker.errors import UsageError
 from tracker.feeds_admin import export_opml, import_opml, parse_opml

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from helpers import FakeEmbedder
 from tracker import index as index_mod
 from tracker.config import Paths
 from tracker.embed import DIM, MODEL_ID
@@ -23,25 +23,6 @@ from tracker.models import Article, Claim
 from tracker.store import Store
 
 ATTRS = ["parameters_total", "context_window", "price_input", "release_date", "license", "developer"]
-
-
-class FakeEmbedder:
-    """Deterministic unit vectors from a hash of the text; counts what it embeds."""
-
-    model_id = MODEL_ID
-    dim = DIM
-
-    def __init__(self) -> None:
-        self.embedded: list[str] = []
-
-    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
-        self.embedded.extend(texts)
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        for row, text in enumerate(texts):
-            seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
-            out[row] = np.random.default_rng(seed).normal(size=DIM)
-        out /= np.linalg.norm(out, axis=1, keepdims=True)
-        return out
 
 
 def add_articles(store: Store, start: int, count: int, claims_per_article: int = 5) -> list[int]:
@@ -306,7 +287,8 @@ CRASH_SCRIPT = textwrap.dedent(
     from tracker import index as index_mod
     from tracker.config import Paths
     from tracker.store import Store
-    from test_index import FakeEmbedder, add_articles
+    from helpers import FakeEmbedder
+    from test_index import add_articles
 
     point, nth = sys.argv[1], int(sys.argv[2])
     paths = Paths(Path(sys.argv[3]))

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from test_index import FakeEmbedder
+from helpers import FakeEmbedder, local_feeds
 from tracker import pipeline
 from tracker.config import FeedsConfig, Paths
 from tracker.models import Feed
@@ -53,7 +53,7 @@ def _rss(*items: str) -> str:
 
 
 def _config(srv: Any) -> FeedsConfig:
-    return FeedsConfig(allow_private=[f"127.0.0.1:{srv.port}"], feeds=[Feed(name="f", url=srv.url("/rss"))])
+    return local_feeds(srv, Feed(name="f", url=srv.url("/rss")))
 
 
 def _published(paths: Paths) -> dict[str, str | None]:

@@ -33,7 +33,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SHARED, CliResult, LocalServer, _tracker_exe
+from helpers import SHARED, CliResult, LocalServer, tracker_exe
 
 INVENTED = Path(__file__).resolve().parent / "fixtures" / "invented"
 DOCS = INVENTED / "docs"
@@ -635,7 +635,7 @@ def predictions() -> dict[str, list[dict[str, Any]]]:
     paths = [(p, meta[p.stem]["published"]) for p in sorted(DOCS.glob("*.txt"))]
     paths += [(p, OFFTOPIC_DATES[p.stem]) for p in sorted(OFFTOPIC.glob("*.txt"))]
     for path, published in paths:
-        cmd = [_tracker_exe(), "extract", str(path), "--format", "jsonl", "--published", published]
+        cmd = [tracker_exe(), "extract", str(path), "--format", "jsonl", "--published", published]
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
         assert proc.returncode == 0, proc.stderr
         out[path.stem] = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]

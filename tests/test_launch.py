@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, CliResult
+from helpers import FIXTURES, CliResult
 from tracker import launch
 
 

@@ -1,27 +1,25 @@
 """`tracker nightly` (lock, ingest + digest, logs, exit codes) and `tracker cron install|show|remove`.
 
 The lock tests hold the lock from another process, as a concurrent nightly would, and kill -9 it to
-leave a "stale" lock behind. The cron tests edit the real crontab through the real `crontab` command
-(installing Debian's `cron` package when it is missing and we are root) and restore it afterwards.
+leave a "stale" lock behind. The cron tests run the real `tracker cron` commands
+against a stand-in `crontab` command over a private file: the user's crontab is never read or edited.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from conftest import CliResult, LocalServer
+from helpers import CliResult, LocalServer
 from tracker.config import Paths
 from tracker.errors import LockedError
 from tracker.nightly import _period_start, cron_line, nightly_lock
@@ -172,69 +170,94 @@ def _extractor_is_placeholder() -> bool:
 
 
 # -- cron -------------------------------------------------------------------------------------------------
-def _ensure_crontab() -> str:
-    exe = shutil.which("crontab")
-    if exe:
-        return exe
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        pytest.skip("`crontab` is missing and cannot be installed here (not root or no apt-get)")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    proc = subprocess.run(
-        ["apt-get", "install", "-y", "-q", "--no-install-recommends", "cron"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
-    exe = shutil.which("crontab")
-    if proc.returncode != 0 or not exe:
-        pytest.skip(f"`crontab` is missing and `apt-get install cron` failed: {proc.stderr.strip()[-200:]}")
-    return exe
+# A stand-in for the `crontab` command, first on PATH: the same interface (-l, -, -r; "no crontab for"
+# on stderr when there is none) over a private file, so a test never reads or edits the user's crontab
+# and needs neither the `cron` package nor root. Like the real one, `crontab -` refuses a line whose
+# schedule is not five fields (so a malformed line from us still fails the test).
+FAKE_CRONTAB = r"""
+import re, sys
+from pathlib import Path
+
+table = Path(TABLE)
+args = sys.argv[1:]
+if args[:1] == ["-u"]:  # root may name the user; the table is private either way
+    args = args[2:]
+if args == ["-l"]:
+    if not table.exists():
+        sys.exit("no crontab for tester")
+    sys.stdout.write(table.read_text())
+elif args == ["-r"]:
+    if not table.exists():
+        sys.exit("no crontab for tester")
+    table.unlink()
+elif args == ["-"]:
+    text = sys.stdin.read()
+    field = r"(\*|\d+)(-\d+)?(,(\d+)(-\d+)?)*(/\d+)?"
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#") or re.match(r"^\s*\w+\s*=", line):
+            continue
+        parts = line.split(None, 5)
+        if len(parts) < 6 or not all(re.fullmatch(field, p) for p in parts[:5]):
+            sys.exit(f"bad crontab line: {line!r}")
+    table.write_text(text)
+else:
+    sys.exit(f"usage: crontab [-u user] -l | -r | -  (got {args})")
+"""
+
+
+@dataclass
+class FakeCrontab:
+    exe: Path  # the stand-in `crontab` script
+    table: Path  # the private crontab file it edits
+    env: dict[str, str]  # for run_cli: PATH with the stand-in first
+
+    def read(self) -> str:
+        return self.table.read_text() if self.table.exists() else ""
+
+    def write(self, text: str) -> None:
+        subprocess.run([str(self.exe), "-"], input=text, text=True, check=True)
 
 
 @pytest.fixture
-def crontab() -> Iterator[Callable[..., str]]:
-    """The real crontab, saved before the test and restored after it.
+def crontab(tmp_path: Path) -> FakeCrontab:
+    """A private crontab behind a stand-in `crontab` command (the user's own is never touched)."""
+    bin_dir = tmp_path / "fake-bin"
+    bin_dir.mkdir()
+    table = tmp_path / "crontab.txt"
+    exe = bin_dir / "crontab"
+    exe.write_text(f"#!{sys.executable}\nTABLE = {str(table)!r}\n{FAKE_CRONTAB}")
+    exe.chmod(0o755)
+    return FakeCrontab(exe, table, {"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"})
 
-    There is one crontab per user, so test runs in parallel (several checkouts, CI) take turns: an flock
-    on a file in the temp dir serializes them.
-    """
-    exe = _ensure_crontab()
-    turn = open(Path(tempfile.gettempdir()) / "tracker-crontab-test.lock", "w")  # noqa: SIM115
-    fcntl.flock(turn, fcntl.LOCK_EX)
-    saved = subprocess.run([exe, "-l"], capture_output=True, text=True, check=False)
-    had = saved.returncode == 0
 
-    def current(*_: object) -> str:
-        proc = subprocess.run([exe, "-l"], capture_output=True, text=True, check=False)
-        return proc.stdout if proc.returncode == 0 else ""
+def test_fake_crontab_behaves_like_the_real_one(crontab: FakeCrontab) -> None:
+    def run(*args: str, text: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(crontab.exe), *args], input=text, capture_output=True, text=True)
 
-    try:
-        yield current
-    finally:
-        if had:
-            subprocess.run([exe, "-"], input=saved.stdout, text=True, check=True)
-        else:
-            subprocess.run([exe, "-r"], capture_output=True, check=False)
-        turn.close()  # releases the flock
+    missing = run("-l")
+    assert missing.returncode != 0 and "no crontab for" in missing.stderr
+    job = "5 7 * * * /bin/true\n"
+    assert run("-", text=job).returncode == 0 and run("-l").stdout == job
+    assert run("-", text="every day /bin/true\n").returncode != 0  # refused, the table is kept
+    assert crontab.read() == job
+    assert run("-r").returncode == 0 and not crontab.table.exists()
 
 
 OTHERS = ['MAILTO=""', "# a comment someone wrote", "15 3 * * * /bin/true  # someone else's job"]
 
 
 def test_cron_install_show_remove(
-    crontab: Callable[..., str], run_cli: Run, data_dir: Path, empty_feeds: Path, tmp_path: Path
+    crontab: FakeCrontab, run_cli: Run, data_dir: Path, empty_feeds: Path, tmp_path: Path
 ) -> None:
-    exe = shutil.which("crontab")
-    assert exe
-    subprocess.run([exe, "-"], input="\n".join(OTHERS) + "\n", text=True, check=True)
-    cli = lambda *a: run_cli("--data-dir", str(data_dir), "--feeds", str(empty_feeds), *a)  # noqa: E731
+    crontab.write("\n".join(OTHERS) + "\n")
+
+    def cli(*args: str, data: Path = data_dir) -> CliResult:
+        return run_cli("--data-dir", str(data), "--feeds", str(empty_feeds), *args, env=crontab.env)
 
     assert "not installed" in cli("cron", "show").stdout
     res = cli("cron", "install", "--at", "05:30")
     assert res.code == 0, res.stderr
-    lines = crontab().splitlines()
+    lines = crontab.read().splitlines()
     ours = [line for line in lines if "tracker-nightly" in line]
     assert len(ours) == 1 and lines[:3] == OTHERS
     line = ours[0]
@@ -247,17 +270,17 @@ def test_cron_install_show_remove(
 
     # Idempotent: installing again replaces our line (new time), nothing is duplicated.
     assert cli("cron", "install", "--at", "07:05").code == 0
-    lines = crontab().splitlines()
+    lines = crontab.read().splitlines()
     ours = [line for line in lines if "tracker-nightly" in line]
     assert len(ours) == 1 and ours[0].startswith("5 7 * * * ") and lines[:3] == OTHERS
 
     # A second data directory gets its own line; removing one leaves the other and everything else.
     other_data = tmp_path / "other-data"
-    assert run_cli("--data-dir", str(other_data), "--feeds", str(empty_feeds), "cron", "install").code == 0
-    assert len([line for line in crontab().splitlines() if "tracker-nightly" in line]) == 2
+    assert cli("cron", "install", data=other_data).code == 0
+    assert len([line for line in crontab.read().splitlines() if "tracker-nightly" in line]) == 2
     removed = cli("cron", "remove")
     assert removed.code == 0 and "removed" in removed.stdout
-    lines = crontab().splitlines()
+    lines = crontab.read().splitlines()
     assert lines[:3] == OTHERS and len(lines) == 4 and str(other_data.resolve()) in lines[3]
     assert "nothing to remove" in cli("cron", "remove").stdout
 

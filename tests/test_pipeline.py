@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CliResult, LocalServer
+from helpers import CliResult, LocalServer
 from tracker.cli import app
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "tracker" / "demo"

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import local_feeds
 from tracker.config import FeedsConfig
 from tracker.errors import ParseError
 from tracker.fetch import FetchResult
@@ -197,10 +198,6 @@ def site(http_server: Any) -> Any:
     return srv
 
 
-def _config(srv: Any, *feeds: Feed) -> FeedsConfig:
-    return FeedsConfig(allow_private=[f"127.0.0.1:{srv.port}"], feeds=list(feeds))
-
-
 def test_poll_feeds_end_to_end(site: Any) -> None:
     feeds = [
         Feed(name="good", url=site.url("/rss")),
@@ -210,7 +207,7 @@ def test_poll_feeds_end_to_end(site: Any) -> None:
     ]
     messages: list[str] = []
     results = poll_feeds(
-        _config(site, *feeds), {}, is_known=lambda e: False, now=T0, progress=messages.append
+        local_feeds(site, *feeds), {}, is_known=lambda e: False, now=T0, progress=messages.append
     )
     by_name = {r.feed.name: r for r in results}
     assert set(by_name) == {"good", "broken", "failing"}  # disabled feeds are not polled
@@ -226,14 +223,19 @@ def test_poll_feeds_end_to_end(site: Any) -> None:
 
     # second run: the stored ETag gives a 304, nothing is parsed or fetched again
     states = {r.feed.url: r.state for r in results}
-    again = poll_feeds(_config(site, feeds[0]), states, is_known=lambda e: False, now=T0 + timedelta(hours=1))
+    again = poll_feeds(
+        local_feeds(site, feeds[0]), states, is_known=lambda e: False, now=T0 + timedelta(hours=1)
+    )
     assert again[0].outcome == "not_modified" and again[0].items == []
     assert site.hits("/a1") == 1 and site.hits("/rss") == 2
 
 
 def test_known_entries_are_skipped_without_fetching_their_page(site: Any) -> None:
     results = poll_feeds(
-        _config(site, Feed(name="good", url=site.url("/rss"))), {}, is_known=lambda e: e.guid == "g1", now=T0
+        local_feeds(site, Feed(name="good", url=site.url("/rss"))),
+        {},
+        is_known=lambda e: e.guid == "g1",
+        now=T0,
     )
     assert [it.entry.guid for it in results[0].items] == ["g2"]
     assert site.hits("/a1") == 0 and site.hits("/a2") == 1
@@ -243,7 +245,7 @@ def test_page_failure_falls_back_to_the_feed_text(http_server: Any) -> None:
     srv = http_server
     srv.add("/gone", "x", status=404)
     srv.add("/rss", _rss([("g1", "Wren-3", srv.url("/gone"))]), content_type="application/rss+xml")
-    config = _config(srv, Feed(name="f", url=srv.url("/rss")))
+    config = local_feeds(srv, Feed(name="f", url=srv.url("/rss")))
     results = poll_feeds(config, {}, is_known=lambda e: False, now=T0)
     (item,) = results[0].items
     assert item.error and "404" in item.error
@@ -270,11 +272,11 @@ def test_a_feed_that_overruns_its_parse_limit_is_abandoned(http_server: Any) -> 
     srv.add("/slow", _rss(items), content_type="application/rss+xml")
     srv.add("/ok", _rss([("g1", "Fine", srv.url("/gone"))]), content_type="application/rss+xml")
     feeds = [Feed(name="slow", url=srv.url("/slow")), Feed(name="ok", url=srv.url("/ok"))]
-    results = poll_feeds(_config(srv, *feeds), {}, is_known=lambda e: False, now=T0, parse_timeout=0.01)
+    results = poll_feeds(local_feeds(srv, *feeds), {}, is_known=lambda e: False, now=T0, parse_timeout=0.01)
     slow = results[0]
     assert slow.outcome == "error" and "gave up" in (slow.error or "")
     # the killed worker is replaced: the next run parses normally
-    again = poll_feeds(_config(srv, feeds[1]), {}, is_known=lambda e: False, now=T0)
+    again = poll_feeds(local_feeds(srv, feeds[1]), {}, is_known=lambda e: False, now=T0)
     assert again[0].outcome == "ok" and [it.entry.guid for it in again[0].items] == ["g1"]
 
 
@@ -288,7 +290,7 @@ def test_the_http_charset_decodes_a_feed_without_an_xml_encoding(http_server: An
     srv.add("/ru", body, content_type="application/rss+xml; charset=windows-1251")
     srv.add("/osprey-3", "x", status=404)
     (result,) = poll_feeds(
-        _config(srv, Feed(name="ru", url=srv.url("/ru"))), {}, is_known=lambda e: False, now=T0
+        local_feeds(srv, Feed(name="ru", url=srv.url("/ru"))), {}, is_known=lambda e: False, now=T0
     )
     assert result.outcome == "ok"
     (item,) = result.items
@@ -301,6 +303,6 @@ def test_an_item_less_feed_with_a_recoverable_error_counts_as_read(http_server: 
     srv.add("/empty", (FEEDS / "bozo_empty_channel.rss").read_bytes(), content_type="application/rss+xml")
     srv.add("/truncated", "<rss version='2.0'><channel><item>", content_type="application/rss+xml")
     feeds = [Feed(name="empty", url=srv.url("/empty")), Feed(name="truncated", url=srv.url("/truncated"))]
-    empty, truncated = poll_feeds(_config(srv, *feeds), {}, is_known=lambda e: False, now=T0)
+    empty, truncated = poll_feeds(local_feeds(srv, *feeds), {}, is_known=lambda e: False, now=T0)
     assert empty.outcome == "ok" and empty.items == [] and empty.state["consecutive_errors"] == 0
     assert truncated.outcome == "error" and "malformed feed" in (truncated.error or "")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CliResult, LocalServer
+from helpers import CliResult, LocalServer
 
 ARTICLE_A = """Mistral AI releases Mistral Large 2
 

@@ -22,6 +22,7 @@ import typer
 
 from .config import Paths, resolve_data_dir, resolve_feeds_path
 from .errors import NotFoundError, TrackerError, UsageError
+from .sanitize import safe_text as _safe  # short: used on every line that prints feed text
 
 EMPTY_STORE = "nothing ingested yet"  # the note ask / summary give before the first ingest (exit 0, not 4)
 SINCE_HELP = "7d, 12h, 2w, 1m (months), 1y, a date (2026-04-01), a month (2026-04), yesterday, last week"
@@ -228,11 +229,6 @@ def _say_what_was_kept(paths: Paths, before: int | None) -> None:
         f"\ninterrupted: {kept}; each is saved with its claims, and the next `tracker ingest` fetches "
         "the rest and brings the index up to date\n"
     )
-
-
-def _safe(text: str) -> str:
-    """Strip control characters (terminal escapes) from text that came from feeds."""
-    return "".join(ch if ch.isprintable() else " " for ch in str(text))
 
 
 @app.command()

@@ -12,7 +12,6 @@ only http(s) URLs ever become links: no raw HTML, no `javascript:` links, no ter
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,10 +21,12 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from . import units
+from .dates import as_utc, parse_iso
 from .errors import UsageError
 from .facts import Fact, FactValue, conflicts, qualifiers, reconcile, values_agree
 from .fileio import atomic_write_bytes
 from .models import CitedClaim, ClaimValue, Source
+from .sanitize import safe_text
 from .store import Store
 from .units import as_number, format_count, format_price  # noqa: F401 - re-exported
 
@@ -60,10 +61,7 @@ LABELS = {
 }
 
 
-# -- safe Markdown ----------------------------------------------------------------------------------------
-# Bidi overrides and isolates can make a link read differently from where it goes; drop them with the
-# control characters (terminal escapes included).
-_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
+# -- safe Markdown (tracker.sanitize.safe_text drops escapes, controls and bidi characters first) -----------
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>#!|~&$])")
 # "_" only makes emphasis at a word boundary, so "d15_hunyuan_large" can stay readable in the raw text.
 _UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
@@ -71,23 +69,9 @@ _UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 _SCHEME = re.compile(r"\b(javascript|vbscript|data|file):", re.IGNORECASE)
 
 
-def clean_text(value: object) -> str:
-    """One line of plain text: control / format characters dropped, whitespace runs collapsed."""
-    out = []
-    for ch in str(value):
-        if ch in _BIDI:
-            continue
-        cat = unicodedata.category(ch)
-        if cat == "Cc" or cat in ("Zl", "Zp"):
-            out.append(" " if ch in "\t\n\r\x0b\x0c\u2028\u2029\x85" else "")
-        else:
-            out.append(ch)
-    return " ".join("".join(out).split())
-
-
 def md_text(value: object, limit: int = 200) -> str:
     """Text from strangers, safe inside Markdown: one line, every inline-special character escaped."""
-    text = clean_text(value)
+    text = safe_text(value)
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     # Every line of ours starts with our own text, so block markers (-, 1., >) in the middle are inert;
@@ -100,7 +84,7 @@ def safe_url(url: str | None) -> str | None:
     """The URL as a Markdown link destination when it is http(s) with a host, else None."""
     if not url:
         return None
-    url = clean_text(url).replace(" ", "")
+    url = safe_text(url).replace(" ", "")
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -151,7 +135,7 @@ class _Sources:
 
     def cite(self, source: Source) -> str | None:
         """Record the source; return its link destination (None when its URL is not http(s))."""
-        key = clean_text(source.url)
+        key = safe_text(source.url)
         known = self.by_url.get(key)
         if known is None or (source.published or "~") < (known.published or "~"):
             self.by_url[key] = source
@@ -183,12 +167,8 @@ class _Writer:
         return out
 
 
-def _as_utc(d: datetime) -> datetime:
-    return d.replace(tzinfo=UTC) if d.tzinfo is None else d.astimezone(UTC)
-
-
 def _fmt_time(d: datetime) -> str:
-    d = _as_utc(d)
+    d = as_utc(d)
     return (
         d.strftime("%Y-%m-%d") if (d.hour, d.minute, d.second) == (0, 0, 0) else d.strftime("%Y-%m-%d %H:%M")
     )
@@ -262,8 +242,8 @@ def _support(facts: dict[tuple[str, str], Fact]) -> int:
 def _source_name(s: Source) -> str:
     """Who says it: the site for web articles, the title for local files (whose site says nothing)."""
     if safe_url(s.url):
-        return clean_text(s.source or urlsplit(s.url).hostname or s.title)
-    return clean_text(s.title or s.source)
+        return safe_text(s.source or urlsplit(s.url).hostname or s.title)
+    return safe_text(s.title or s.source)
 
 
 def _who(value: FactValue) -> str:
@@ -327,7 +307,7 @@ def render_digest(
     by="published" dates articles by publication (fetch time when they have none); by="fetched" by the
     time they were stored (the nightly digest: every article appears in exactly one).
     """
-    since, until = _as_utc(since), _as_utc(until)
+    since, until = as_utc(since), as_utc(until)
     if until <= since:
         raise UsageError(f"empty period: {_fmt_time(since)} is not before {_fmt_time(until)}")
     in_period = store.dated_claims(start=since, end=until, by=by)
@@ -457,14 +437,14 @@ def render_digest(
     # Sources.
     lines += ["## Sources", ""]
     cited = sorted(
-        w.sources.by_url.items(), key=lambda kv: (kv[1].published or "9999", clean_text(kv[1].title), kv[0])
+        w.sources.by_url.items(), key=lambda kv: (kv[1].published or "9999", safe_text(kv[1].title), kv[0])
     )
     for n, (key, s) in enumerate(cited, start=1):
         url = safe_url(s.url)
         who = _source_name(s) if url else "no web address"
         extra = ", ".join(x for x in (md_text(who, 60) if who else "", s.published or "") if x)
         lines.append(f"{n}. {link(md_text(s.title or key, 160), url)}" + (f" ({extra})" if extra else ""))
-    uncited = sum(1 for a in articles if clean_text(a["url"]) not in w.sources.by_url)
+    uncited = sum(1 for a in articles if safe_text(a["url"]) not in w.sources.by_url)
     notes = []
     if uncited:
         notes.append(
@@ -540,7 +520,7 @@ def _chart(
         x, y = _num(size.value), _num(price.value)
         if x is None or y is None or x <= 0 or y <= 0:
             continue
-        point = (clean_text(m)[:40], x, y, "expected" in (size.status, price.status))
+        point = (safe_text(m)[:40], x, y, "expected" in (size.status, price.status))
         ranked.append((-_support(now_facts.get(m, {})), m, point))
     # A readable chart (and a fast one: every label is laid out) holds the most reported models only.
     points = [p for _, _, p in sorted(ranked)[:MAX_CHART_POINTS]]
@@ -618,7 +598,7 @@ def parse_when(text: str, *, now: datetime) -> datetime:
 
     Raises UsageError, never OverflowError: '10000000000d' is "too far back", not a traceback.
     """
-    now = _as_utc(now)
+    now = as_utc(now)
     word = text.strip().lower()
     try:
         m = _SPAN.match(text)
@@ -636,11 +616,10 @@ def parse_when(text: str, *, now: datetime) -> datetime:
     except (OverflowError, ValueError) as exc:
         reason = "too far back" if isinstance(exc, OverflowError) or "year" in str(exc) else str(exc)
         raise UsageError(f"{text!r}: {reason}") from None
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"not a date or a period ({PERIOD_FORMS}): {text!r}") from None
-    return _as_utc(value)
+    value = parse_iso(text.strip(), utc=True)
+    if value is None:
+        raise UsageError(f"not a date or a period ({PERIOD_FORMS}): {text!r}")
+    return value
 
 
 def digest_json(
@@ -648,7 +627,7 @@ def digest_json(
 ) -> dict[str, object]:
     """`tracker digest --json`: the period, its articles, the new and changed models and the Markdown."""
     digest = render_digest(store, since=since, until=until, by=by)
-    articles = store.period_articles(start=_as_utc(since), end=_as_utc(until), by=by)
+    articles = store.period_articles(start=as_utc(since), end=as_utc(until), by=by)
     return {
         "since": digest.since.isoformat(),
         "until": digest.until.isoformat(),

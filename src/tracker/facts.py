@@ -15,7 +15,6 @@ Used by `ask`, `tracker conflicts`, `tracker summary` and the digest, so they al
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from .models import Answer, CitedClaim, ClaimValue, Role, Source, Status
+from .sanitize import safe_text  # ask.render imports it from here
 
 if TYPE_CHECKING:
     from .config import Paths
@@ -126,10 +126,6 @@ class Fact(BaseModel):
     conflict_kind: str | None = None  # "value" when conflict; else "extent" / "framing" for soft notes
     tie: bool = False  # a conflict whose leading values have the same support (e.g. 1 source each)
     notes: list[str] = Field(default_factory=list)  # human-readable explanation of the disagreement
-
-    @property
-    def consensus(self) -> FactValue | None:
-        return self.values[0] if self.values else None
 
     @property
     def support(self) -> int:
@@ -622,18 +618,6 @@ def family_extent(facts: Iterable[Fact]) -> list[Fact]:
     return out
 
 
-def facts_for(
-    store: Store,
-    *,
-    models: Iterable[str] | None = None,
-    attributes: Iterable[str] | None = None,
-    since: datetime | None = None,
-    source: str | None = None,
-) -> list[Fact]:
-    """Reconciled facts straight from the store, filtered."""
-    return reconcile(store.cited_claims(models=models, attributes=attributes, since=since, source=source))
-
-
 ATTRIBUTE_ORDER = (
     "developer",
     "release_date",
@@ -681,23 +665,6 @@ def model_summary(store: Store, model: str, *, since: datetime | None = None) ->
 
 
 # -- rendering: human units and terminal-safe text (shared by ask, conflicts, summary, digest) -------------
-
-_ANSI_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
-
-
-def safe_text(text: object) -> str:
-    """Text from articles, made safe for a terminal: escape sequences and control characters removed."""
-    s = _ANSI_RE.sub("", str(text))
-    out = []
-    for ch in s:
-        cat = unicodedata.category(ch)
-        if ch in "\n\t":
-            out.append(" ")
-        elif cat == "Cc" or cat == "Cf" and ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
-            continue
-        else:
-            out.append(ch)
-    return re.sub(r" {2,}", " ", "".join(out)).strip()
 
 
 def human_value(attribute: str, value: ClaimValue) -> str:

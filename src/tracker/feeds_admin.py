@@ -36,10 +36,6 @@ class FeedHealth(BaseModel):
     last_error: str | None = None
     retry_after: str | None = None
 
-    @property
-    def stale(self) -> bool:
-        return self.health == "stale"
-
 
 def list_feeds(feeds_path: Path, paths: Paths, *, now: datetime | None = None) -> list[FeedHealth]:
     """Every feed of feeds.yaml, in file order, with the health `tracker status` reports."""

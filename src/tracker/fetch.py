@@ -371,7 +371,6 @@ class Fetcher:
         self._overall = asyncio.Semaphore(self.limits.max_connections)
         self._per_host: dict[str, asyncio.Semaphore] = {}
         self.blocked_until: dict[str, datetime] = {}  # host -> no request before this instant
-        self.requests_sent = 0
 
     # -- lifecycle
     async def __aenter__(self) -> Fetcher:
@@ -476,7 +475,6 @@ class Fetcher:
         assert self._client is not None
         try:
             request = self._client.build_request("GET", url, headers=headers)
-            self.requests_sent += 1
             response = await self._client.send(request, stream=True)
         except RefusedAddressError as exc:
             exc.url = exc.url or url

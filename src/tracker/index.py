@@ -302,7 +302,6 @@ class VectorIndex:
         self._writable()
         faiss = _faiss()
         self.index_dir.mkdir(parents=True, exist_ok=True)
-        old_file = self.meta.get("file")
         gen = f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}"
         name = f"vectors-{gen}.faiss"
         final = self.index_dir / name
@@ -342,7 +341,7 @@ class VectorIndex:
         self.problem = None
         self._dirty = False
         # Only now is the old generation unreferenced; readers holding it open (mmap) keep their copy.
-        _remove_stale(self.index_dir, keep=name, old=old_file)
+        _remove_stale(self.index_dir, keep=name)
 
     # -- sync with the store --------------------------------------------------------------------
     def sync(
@@ -378,7 +377,7 @@ class VectorIndex:
                 self.save()
             elif self.meta.get("file"):
                 # A writer killed after its commit point may have left the previous generation behind.
-                _remove_stale(self.index_dir, keep=self.meta["file"], old=None)
+                _remove_stale(self.index_dir, keep=self.meta["file"])
             return added
 
     def rebuild(
@@ -512,7 +511,7 @@ def tune_nprobe(
 
 
 # -- files ------------------------------------------------------------------------------------------
-def _remove_stale(index_dir: Path, *, keep: str, old: str | None) -> None:
+def _remove_stale(index_dir: Path, *, keep: str) -> None:
     """Delete index generations other than `keep`, and temp files of writers that were killed."""
     for path in index_dir.iterdir():
         if path.name == keep or path.name in (META_FILE, LOCK_FILE):

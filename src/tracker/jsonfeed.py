@@ -16,12 +16,12 @@ from __future__ import annotations
 import contextlib
 import html
 import json
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .dates import parse_iso
 from .errors import ParseError
 
 JSON_TYPES = frozenset({"application/feed+json", "application/json", "text/json"})
@@ -89,12 +89,8 @@ def _date(value: str | None) -> str | None:
     text = value.strip()
     if text[-1:] in ("z", "Z"):
         text = text[:-1] + "+00:00"
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-    return when.isoformat() if 1990 <= when.year <= 2100 else None
+    when = parse_iso(text, utc=True)
+    return when.isoformat() if when is not None and 1990 <= when.year <= 2100 else None
 
 
 def _problem(exc: ValidationError, prefix: str = "") -> str:

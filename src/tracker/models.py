@@ -20,9 +20,6 @@ Attribute = Literal[
     "developer",
 ]
 ATTRIBUTES: tuple[str, ...] = Attribute.__args__  # type: ignore[attr-defined]
-NUMERIC_ATTRIBUTES = frozenset(
-    {"parameters_total", "parameters_active", "context_window", "price_input", "price_output", "benchmark"}
-)
 Status = Literal["stated", "expected"]
 Role = Literal["training", "inference", "unspecified"]
 ClaimValue = int | float | str

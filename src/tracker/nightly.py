@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import FeedsConfig, Paths
+from .dates import parse_iso
 from .errors import LockedError, TrackerError, UsageError
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class NightlyReport:
 
 def feed_line(line: FeedLine) -> str:
     """One log line for one feed: outcome, name, what came of it (control characters removed)."""
-    from .digest import clean_text
+    from .sanitize import safe_text
 
     if line.outcome in ("ok", "not_modified"):
         detail = f"{line.articles_new} new article{'s' if line.articles_new != 1 else ''}"
@@ -92,8 +93,8 @@ def feed_line(line: FeedLine) -> str:
             detail = "not modified"
     else:
         detail = line.error or line.outcome
-    name, url = clean_text(line.name)[:60], clean_text(line.url)[:200]
-    return f"{line.outcome:<12} {name} <{url}>: {clean_text(detail)[:300]}"
+    name, url = safe_text(line.name)[:60], safe_text(line.url)[:200]
+    return f"{line.outcome:<12} {name} <{url}>: {safe_text(detail)[:300]}"
 
 
 def run_nightly(
@@ -139,15 +140,9 @@ def _free_digest_path(directory: Path, day: str) -> Path:
 
 def _period_start(last: str | None, until: datetime) -> datetime:
     """Where the previous nightly period ended (so each article is in one digest), within MAX_PERIOD."""
-    previous = None
-    if last:
-        try:
-            previous = datetime.fromisoformat(last)
-        except ValueError:
-            previous = None
+    previous = parse_iso(last)
     if previous is None:
         return until - DEFAULT_PERIOD
-    previous = previous if previous.tzinfo else previous.replace(tzinfo=UTC)
     if previous >= until:
         if previous - until <= SAME_RUN_SLACK:  # a run right after the last one (same second): go on from it
             return previous

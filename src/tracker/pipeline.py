@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 from .config import FeedsConfig, Paths
+from .dates import parse_iso
 from .errors import FetchError, ParseError, StoreError, TrackerError, UsageError
 from .models import Article, Claim, Entry
 from .store import Store, utcnow
@@ -608,7 +609,7 @@ def _feed_health(
     url: str, name: str, state: dict[str, Any], *, enabled: bool | None, now: datetime
 ) -> dict[str, Any]:
     errors = int(state.get("consecutive_errors") or 0)
-    last_new = _parse_time(state.get("last_new")) or _parse_time(state.get("last_success"))
+    last_new = parse_iso(state.get("last_new")) or parse_iso(state.get("last_success"))
     if not state:
         health = "never polled"
     elif errors:
@@ -631,16 +632,6 @@ def _feed_health(
         "last_error": state.get("last_error"),
         "retry_after": state.get("retry_after"),
     }
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def list_models(paths: Paths) -> list[dict[str, Any]]:

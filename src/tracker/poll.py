@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 from pydantic import BaseModel, Field
 
 from .config import FeedsConfig
+from .dates import iso_utc, parse_iso
 from .errors import FetchError, ParseError
 from .fetch import AddressPolicy, Fetcher, FetchResult, Limits, RetryAfterError
 from .jsonfeed import looks_like_json, parse_json_feed
@@ -85,24 +86,6 @@ class FeedResult(BaseModel):
 # -- the pure state decider ------------------------------------------------------------------------------
 
 
-def _iso(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _when(value: object) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 def backoff_delay(consecutive_errors: int) -> timedelta:
     """Wait after the n-th failure in a row: 15 min, 30 min, 1 h, ... capped at 6 h."""
     if consecutive_errors <= 0:
@@ -132,7 +115,7 @@ def next_state(
     errors = int(old.get("consecutive_errors") or 0)
     seen = int(old.get("entries_seen") or 0)
     state.update(consecutive_errors=errors, entries_seen=seen)
-    stamp = _iso(now)
+    stamp = iso_utc(now)
     if outcome in ("ok", "not_modified"):
         if outcome == "ok" or etag is not None:
             state["etag"] = etag
@@ -153,12 +136,12 @@ def next_state(
             last_checked=stamp,
             consecutive_errors=errors,
             last_error=(error or "error")[:500],
-            retry_after=_iso(not_before),
+            retry_after=iso_utc(not_before),
         )
     elif outcome == "backoff":
-        current = _when(old.get("retry_after"))
+        current = parse_iso(old.get("retry_after"))
         if retry_after is not None and (current is None or retry_after > current):
-            state["retry_after"] = _iso(retry_after)
+            state["retry_after"] = iso_utc(retry_after)
     else:  # pragma: no cover - Literal guards it
         raise ValueError(f"unknown outcome {outcome!r}")
     return state
@@ -166,7 +149,7 @@ def next_state(
 
 def is_due(state: Mapping[str, Any], now: datetime) -> bool:
     """False while a Retry-After or a backoff deadline lies in the future."""
-    until = _when(state.get("retry_after"))
+    until = parse_iso(state.get("retry_after"))
     return until is None or now >= until
 
 
@@ -174,7 +157,7 @@ def is_stale(state: Mapping[str, Any], now: datetime, days: int = 30) -> bool:
     """A feed that still answers but has had nothing new for `days` days."""
     if not state.get("last_success"):
         return False
-    since = _when(state.get("last_new")) or _when(state.get("last_success"))
+    since = parse_iso(state.get("last_new")) or parse_iso(state.get("last_success"))
     return since is not None and now - since > timedelta(days=days)
 
 
@@ -290,7 +273,7 @@ def entries_from_parsed(feed_url: str, base_url: str, parsed: Mapping[str, Any])
         if guid in seen:
             continue
         seen.add(guid)
-        published = _when(raw.get("published"))
+        published = parse_iso(raw.get("published"))
         out.append(
             Entry(feed_url=feed_url, guid=guid, link=link, title=title, published=published, content=content)
         )
@@ -484,7 +467,7 @@ def _seed_host_blocks(
     """Retry-After deadlines of earlier runs apply to the whole host, not just the feed that got them."""
     for feed in config.feeds:
         state = states.get(feed.url) or {}
-        until = _when(state.get("retry_after"))
+        until = parse_iso(state.get("retry_after"))
         if until and until > now and str(state.get("last_error") or "").startswith(RETRY_AFTER_PREFIX):
             fetcher.block_host(feed.url, until)
 

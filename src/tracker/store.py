@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .dates import iso_utc, parse_iso
 from .errors import StoreError
 from .models import Article, CitedClaim, Claim, ClaimValue
 
@@ -151,15 +152,11 @@ def utcnow() -> datetime:
 
 
 def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="seconds")
+    return None if value is None else iso_utc(value)
 
 
 def _from_iso(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    return parse_iso(value, strict=True)
 
 
 def _int64(value: int) -> int:

@@ -17,7 +17,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from html.parser import HTMLParser
 from multiprocessing.connection import Connection
 from typing import Any
@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import BaseModel
 
+from .dates import parse_iso
 from .errors import ParseError
 from .models import Entry
 
@@ -422,7 +423,7 @@ def extract_page(data: bytes, url: str, *, timeout: float = 10.0) -> PageText:
         canonical_url=own,
         title=clean_text(result.get("title") or "").strip()[:500],
         text=clean_text(result["text"]).strip(),
-        published=_parse_date(result.get("date")),
+        published=parse_iso(result.get("date"), utc=True),
         site_name=clean_text(result.get("sitename") or "").strip()[:200],
     )
 
@@ -433,16 +434,6 @@ def _same_host(a: str, b: str) -> bool:
     except ValueError:
         return False
     return pa.scheme in ("http", "https") and bool(pa.hostname) and pa.hostname == pb.hostname
-
-
-def _parse_date(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 class _TextParser(HTMLParser):
