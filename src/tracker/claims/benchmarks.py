@@ -6,7 +6,7 @@ import re
 
 from . import rules as R
 from .document import DIGIT_KEY, Doc, Found, Spans, text_before
-from .linking import pick
+from .linking import not_compared, pick
 from .mentions import ModelMention
 from .subject import topic_of
 from .values import (
@@ -101,6 +101,10 @@ def _open_benchmarks(
     return [(m, m.group(0)) for m in pattern.finditer(text) if not taken.overlaps(m.start(), m.end())]
 
 
+# "vs o3's 69.1%", "[GPT-4](/wiki/gpt4)'s 67.0%": a score owned by the model before it
+_POSSESSIVE_SCORE = re.compile(
+    r"(?:\]\([^)\s]{0,80}\))?['’]s\s+(?P<score>\d{1,3}(?:\.\d+)?)\s?%?(?![\d.]|\s?(?:[BMKT]\b|billion|million|tokens))"
+)
 _SCORE_FOR = re.compile(
     r"(?<![\w.])(?P<score>\d{1,3}(?:\.\d+)?)\s?(?:%|percent)\s+(?:for|by|from)\s+(?:the\s+)?$"
 )
@@ -151,7 +155,8 @@ def find_benchmarks(doc: Doc) -> list[Found]:
         anaphor = bool(
             R.ANAPHOR.search(text, sent.start, e)
             or R.PRONOUN_START.match(text, sent.start)
-            or not sent.mentions
+            # no model of its own in the sentence, only ones it compares with ("(matching Claude 3.5 Sonnet)")
+            or not not_compared(doc, sent, sent.mentions)
         )
         targets = pick(doc, s, e, allow_topic=anaphor)
         if not targets:
@@ -219,7 +224,7 @@ def find_benchmarks(doc: Doc) -> list[Found]:
                 continue
             sm = R.SCORE_VERB.match(text, other.end + 1) if text[other.end : other.end + 1] == " " else None
             # "On Arena Hard that puts it ahead of GPT-4o (79.3) and Claude 3.5 Sonnet (79.2)"
-            sm = sm or PAREN_SCORE.match(text, other.end)
+            sm = sm or PAREN_SCORE.match(text, other.end) or _POSSESSIVE_SCORE.match(text, other.end)
             if sm is None or R.SCORE_BOUND.search(text_before(doc, sm.start("score"), 14)):
                 continue
             if used.overlaps(other.start, sm.end()):
