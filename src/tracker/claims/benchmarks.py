@@ -105,6 +105,9 @@ def _open_benchmarks(
 _POSSESSIVE_SCORE = re.compile(
     r"(?:\]\([^)\s]{0,80}\))?['’]s\s+(?P<score>\d{1,3}(?:\.\d+)?)\s?%?(?![\d.]|\s?(?:[BMKT]\b|billion|million|tokens))"
 )
+_RESPECTIVELY = re.compile(
+    r"(?<![\w.])(?P<a>\d{1,3}(?:\.\d+)?)\s?%?\s+and\s+(?P<b>\d{1,3}(?:\.\d+)?)\s?(?:%|percent)?\s*,?\s+respectively\b"
+)
 _SCORE_FOR = re.compile(
     r"(?<![\w.])(?P<score>\d{1,3}(?:\.\d+)?)\s?(?:%|percent)\s+(?:for|by|from)\s+(?:the\s+)?$"
 )
@@ -190,6 +193,14 @@ def find_benchmarks(doc: Doc) -> list[Found]:
         if len({n for _, n in names}) != 1:
             continue
         bm, name = names[0]
+        # "... for Magistral Small and ... for Magistral Medium, rising to 83.3 and 90 percent respectively"
+        resp = _RESPECTIVELY.search(text, sent.start, sent.end)
+        pair = list({m.canonical: m for m in not_compared(doc, sent, sent.mentions)}.values())
+        if resp and len(pair) == 2 and not used.overlaps(resp.start(), resp.end()):
+            used.append((resp.start(), resp.end()))
+            for model, group in zip(pair, ("a", "b"), strict=True):
+                figure = tidy(parse_number(resp.group(group)))
+                out.append(Found("benchmark", figure, resp.start(), resp.end(), [model], name=name))
         it = _IT_SCORED.search(text, bm.end(), sent.end)
         topic = topic_of(doc, sent.start) if it else None
         if it and topic is not None and not used.overlaps(it.start(), it.end()):
