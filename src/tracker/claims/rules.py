@@ -161,7 +161,8 @@ PRICE_PATTERNS = [
     re.compile(rf"\$\s?(?P<p>{NUM})\s+(?:for\s+|on\s+)?{DIRECTION}\b", _I),
     # "Output tokens run $8 per million", "input costs $2 per million tokens"
     re.compile(
-        rf"\b{DIRECTION}(?:\s+tokens?)?(?:\s+(?:price|pricing|cost))?(?:\s+(?:costs?|runs?|is|are|at|priced\s+at|price\s+of|pricing\s+of)|\s*:)\s+\$\s?(?P<p>{NUM})"
+        rf"\b{DIRECTION}(?:\s+tokens?)?(?:\s+(?:price|pricing|cost))?(?:\s+(?:costs?|runs?|is|are|at|priced\s+at|price\s+of|pricing\s+of)"
+        rf"(?:\s+at)?(?:\s+(?:approximately|about|around|roughly))?|\s*:)\s+\$\s?(?P<p>{NUM})"
         rf"(?:\s*(?:/|per)\s*(?P<unit>{UNIT})(?:\s*tokens?)?)?",
         _I,
     ),
