@@ -10,6 +10,7 @@ from .mentions import ModelMention
 from .orgs import OrgSpan, canonical_org
 from .subject import topic_of
 
+_ORG_AND = re.compile(r"\s+(?:and|&)\s+")
 _MAKER_OPENER = re.compile(
     r"\W{0,4}(?:Developed|Built|Created|Made|Released|Trained|Published)\s+by\s+(?:the\s+)?"
 )
@@ -54,6 +55,10 @@ def find_developers(doc: Doc) -> list[Found]:
                     if not re.search(r"\d", m.canonical) and not same_developer(o, m):
                         break  # "NVIDIA's tuned Llama": a bare brand owned by another maker is a derivative
                     add(o, m, o.start(), m.end)
+                    # "Zhipu AI and THUDM's GLM-4-9B-Chat": both makers own it
+                    for partner in orgs:
+                        if partner.end() < o.start() and _ORG_AND.fullmatch(text, partner.end(), o.start()):
+                            add(partner, m, partner.start(), m.end)
                     last = m
                     for nxt in ms:
                         if nxt.start > last.end and re.fullmatch(
