@@ -17,17 +17,17 @@ from . import names
 from . import rules as R
 
 # precompiled patterns used in per-candidate loops
-_RX0 = re.compile(r"[A-Z][a-z]+(?=[A-Z])")
-_RX1 = re.compile(r"(?:19|20)\d\d")
-_RX2 = re.compile(r"[A-Z]\d+(?:\.\d+)*[A-Za-z]?")
-_RX3 = re.compile(r"[A-Z]\d+(?:\.\d+)*")
-_RX4 = re.compile(r"[\w-]+")
-_RX5 = re.compile(r"['’]s\b")
-_RX6 = re.compile(r"(?!v\d)[a-z]{1,2}\d+(?:\.\d+)?")
-_RX7 = re.compile(r"v?\d+(?:\.\d+)*[a-z]?|[A-Z]\d+(?:\.\d+)*")
-_RX8 = re.compile(r",\s*$")
-_RX9 = re.compile(r"\d+(?:\.\d+)?[bm]")
-_RX10 = re.compile(r"[vrk]\d+(?:\.\d+)?")
+_CAMEL_HEAD = re.compile(r"[A-Z][a-z]+(?=[A-Z])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_CODE = re.compile(r"[A-Z]\d+(?:\.\d+)*[A-Za-z]?")
+_CODE_DIGITS = re.compile(r"[A-Z]\d+(?:\.\d+)*")
+_ONE_COMPOUND = re.compile(r"[\w-]+")
+_POSSESSIVE_S = re.compile(r"['’]s\b")
+_LOWER_CODE = re.compile(r"(?!v\d)[a-z]{1,2}\d+(?:\.\d+)?")
+_VERSION_PIECE = re.compile(r"v?\d+(?:\.\d+)*[a-z]?|[A-Z]\d+(?:\.\d+)*")
+_COMMA_BEFORE = re.compile(r",\s*$")
+_LOWER_SIZE = re.compile(r"\d+(?:\.\d+)?[bm]")
+_LOWER_VERSION_CODE = re.compile(r"[vrk]\d+(?:\.\d+)?")
 
 # ---------------------------------------------------------------------------------------------
 # Mentions
@@ -231,7 +231,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
             return True
         if low in names.NOT_BRANDS or (low.endswith("s") and low[:-1] in names.NOT_BRANDS):
             return False
-        camel = _RX0.match(word)
+        camel = _CAMEL_HEAD.match(word)
         if camel and camel.group(0).lower() in names.NOT_BRANDS:
             return False  # "WeightsOpen", "ParametersFour": a label glued to its value
         if word[:1].isupper() and not joined and low in lower_words:
@@ -257,13 +257,13 @@ def discover_mentions(text: str) -> list[ModelMention]:
         years = [
             p for p, k in zip(c.parts[1:], c.kinds[1:], strict=False) if k in ("ver", "size", "moe", "code")
         ]
-        if years and all(_RX1.fullmatch(p) for p in years):
+        if years and all(_YEAR.fullmatch(p) for p in years):
             continue  # "late-2024", "Q3 2025": a date, not a name
-        if not _prefixed(c) and (low in names.VARIANT_WORDS or _RX2.fullmatch(brand)):
+        if not _prefixed(c) and (low in names.VARIANT_WORDS or _CODE.fullmatch(brand)):
             only_size = (
                 low in names.VARIANT_WORDS and all(k in ("size", "moe") for k in c.kinds[1:]) and numeric
             )
-            if (numeric or len(c.parts) > 1 or _RX3.fullmatch(brand)) and not only_size:
+            if (numeric or len(c.parts) > 1 or _CODE_DIGITS.fullmatch(brand)) and not only_size:
                 shorthand.append(c)  # "Coder 236B" alone is a size of something, not a name
             continue
         if not brand_ok(c.parts[1] if _prefixed(c) else brand, c.joined):
@@ -303,14 +303,20 @@ def discover_mentions(text: str) -> list[ModelMention]:
             return False  # "Plan B", "Series A": a lone letter names a model only after a brand with numbers
         if numeric:
             return low in strong or low in names.KNOWN_BRANDS
-        if plain_words and brand.isupper() and len(brand) >= 2 and _RX4.fullmatch(text[c.start : c.end]):
+        if (
+            plain_words
+            and brand.isupper()
+            and len(brand) >= 2
+            and _ONE_COMPOUND.fullmatch(text[c.start : c.end])
+        ):
             # "AFM-on-device", "AFM-server": an acronym brand's hyphenated name in a sentence about models
             return low in strong or _sentence_has(text, c.start, names.MODEL_NOUN)
         if plain_words:
             # "Corvid Swift": a brand the article writes with versions elsewhere, and a word of its own
             words = [p.lower() for p, k in zip(c.parts[1:], c.kinds[1:], strict=False) if k == "word"]
             # "Snowflake Arctic": the own word is a model the article names alone too ("Arctic is an open model")
-            brand_like = low in strong or low in names.KNOWN_BRANDS or low in org_names
+            # "Snowflake Arctic": a maker (a brand used bare as an organisation) lends its name
+            brand_like = low in strong or low in names.KNOWN_BRANDS or low in org_used
             known = (
                 brand_like
                 or (any(w in bare_models for w in words) and brand_like)
@@ -330,7 +336,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
         # a bare brand word
         if low in org_used or _ORG_USE_AFTER.match(text, c.end):
             return False
-        if _RX5.match(text[c.end : c.end + 2]) and low not in strong:
+        if _POSSESSIVE_S.match(text[c.end : c.end + 2]) and low not in strong:
             return False
         # a brand the article writes with numbers, calls a model here, or has called a model alone before
         return (
@@ -342,9 +348,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
             )
         )
 
-    bare_models: set[str] = set()
-    # organisations that also lend their name to a model ("Snowflake Arctic"): used bare as makers
-    org_names = org_used
+    bare_models: set[str] = set()  # filled just below; accepted() reads it for later candidates
     bare_models = {c.parts[0].lower() for c in kept if len(c.parts) == 1 and accepted(c)}
     out: list[ModelMention] = []
     for c in kept:
@@ -385,40 +389,14 @@ def discover_mentions(text: str) -> list[ModelMention]:
     for c in shorthand:
         endings = ends_with.get(tuple(p.lower() for p in c.parts), {})
         if len(endings) == 1:  # "Flash-Lite" after "Gemini 2.5 Flash-Lite": the one full name it ends
-            full = _mention(text, next(iter(endings.values())), ())
-            out.append(
-                ModelMention(
-                    full.canonical,
-                    text[c.start : c.end],
-                    c.start,
-                    c.end,
-                    full.family,
-                    None,
-                    full.variant,
-                    full.size,
-                    "shorthand",
-                )
-            )
+            out.append(_written_as(text, c, next(iter(endings.values()))))
             continue
         same = full_by_pieces.get(frozenset(p.lower() for p in c.parts))
         if same is not None and len(same.parts) == len(c.parts) + 1:  # "Sonnet 3.7" after "Claude 3.7 Sonnet"
-            full = _mention(text, same, ())
-            out.append(
-                ModelMention(
-                    full.canonical,
-                    text[c.start : c.end],
-                    c.start,
-                    c.end,
-                    full.family,
-                    None,
-                    full.variant,
-                    full.size,
-                    "shorthand",
-                )
-            )
+            out.append(_written_as(text, c, same))
             continue
         owner = by_piece.get(c.parts[0].lower())
-        if owner is None and _RX2.fullmatch(c.parts[0]):
+        if owner is None and _CODE.fullmatch(c.parts[0]):
             letter = c.parts[0][0]
             owners = [b for b in code_brands if letter in code_letters.get(b, ())]
             # "R1" in an article about "DeepSeek-V3": the brand the article writes with codes most often
@@ -435,10 +413,26 @@ def _benchmark_at(text: str, pos: int) -> bool:
     return R.BENCH_OPENING_CI.match(text, pos) is not None and R.BENCH.match(text, pos) is not None
 
 
+def _written_as(text: str, short: names.NameParts, full: names.NameParts) -> ModelMention:
+    """A shorthand span ("Flash-Lite", "Sonnet 3.7") named as the full name it stands for."""
+    named = _mention(text, full, ())
+    return ModelMention(
+        named.canonical,
+        text[short.start : short.end],
+        short.start,
+        short.end,
+        named.family,
+        None,
+        named.variant,
+        named.size,
+        "shorthand",
+    )
+
+
 def _numeric(c: names.NameParts) -> bool:
     """The name carries a version, size or code ("Zephyr-9", "o3", "Nimbus 235B-A22B")."""
     return any(k in ("ver", "size", "moe", "code") for k in c.kinds[1:]) or bool(
-        _RX6.fullmatch(c.parts[0])  # "o3", not "v3" (a version)
+        _LOWER_CODE.fullmatch(c.parts[0])  # "o3", not "v3" (a version)
     )
 
 
@@ -471,7 +465,7 @@ def _mention(text: str, c: names.NameParts, prefix: tuple[str, ...]) -> ModelMen
     pieces = canonical.split("-")
     family = [pieces[0]]
     for piece in pieces[1:]:
-        if not _RX7.fullmatch(piece):
+        if not _VERSION_PIECE.fullmatch(piece):
             break
         family.append(piece)
     size = next((p for p, k in zip(c.parts, c.kinds, strict=False) if k == "size"), None)
@@ -694,7 +688,7 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
         sized = [x for x in mentions if x.size == size and x.kind == "name"]
         if sized:  # "Llama 3.1 405B ... the 405-billion-parameter model"
             family = sized[0].family or family
-        if _RX8.search(text[max(0, m.start() - 3) : m.start()]) and any(
+        if _COMMA_BEFORE.search(text[max(0, m.start() - 3) : m.start()]) and any(
             x.end in (m.start() - 1, m.start() - 2) for x in mentions
         ):
             continue  # "Phi-4, a 14B model": apposition, a size statement about that model
@@ -739,9 +733,9 @@ def _titled(text: str) -> str:
     """Case-fold a user's query toward how brands are written ('llama 3 70b' -> 'Llama 3 70B')."""
     out = []
     for word in text.split(" "):
-        if _RX9.fullmatch(word):
+        if _LOWER_SIZE.fullmatch(word):
             out.append(word[:-1] + word[-1].upper())
-        elif _RX10.fullmatch(word):
+        elif _LOWER_VERSION_CODE.fullmatch(word):
             out.append(word.upper())
         elif word.isalpha() and word.islower() and word not in ("mini", "nano"):
             out.append(word.capitalize())

@@ -19,10 +19,10 @@ import re
 from dataclasses import dataclass
 
 # precompiled patterns used in per-candidate loops
-_RX0 = re.compile(r"[A-Za-z]\d+(?:\.\d+)*[A-Za-z]?")
-_RX1 = re.compile(r"[a-z]{1,4}\d+(?:\.\d+)?")
-_RX2 = re.compile(r"\d.*")
-_RX3 = re.compile(r"\d{4}|\d{6,8}")
+_CODE_PIECE = re.compile(r"[A-Za-z]\d+(?:\.\d+)*[A-Za-z]?")
+_LOWER_BRAND_DIGITS = re.compile(r"[a-z]{1,4}\d+(?:\.\d+)?")
+_STARTS_WITH_DIGIT = re.compile(r"\d.*")
+_SNAPSHOT = re.compile(r"\d{4}|\d{6,8}")
 
 
 def _words(block: str) -> frozenset[str]:
@@ -217,14 +217,14 @@ def _split_compound(word: str) -> list[str]:
     pieces: list[str] = []
     for piece in word.split("-"):
         glued = _GLUED.match(piece)
-        if glued and not pieces and not _RX0.fullmatch(piece):
+        if glued and not pieces and not _CODE_PIECE.fullmatch(piece):
             pieces += [glued.group("brand"), glued.group("ver")]
         else:
             pieces.append(piece)
     return pieces
 
 
-def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
+def scan_names(text: str) -> list[NameParts]:
     """Every span of the text shaped like a model name (before the article-level checks)."""
     out: list[NameParts] = []
     pos = 0
@@ -233,8 +233,6 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
             continue
         word = m.group(0).rstrip(".")
         start, end = m.start(), m.start() + len(word)
-        if blocked is not None and any(blocked[start:end]):
-            continue
         plain = word.isalpha()
         if plain and word.lower() in _NOT_OWN and text[end : end + 1] != "-":
             continue  # "The", "In", "May": the commonest capitalised words, rejected before any work
@@ -244,7 +242,7 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
         first = word.split("-")[0]
         has_upper = plain or any(c.isupper() for c in first)
         has_digit = not plain and any(c.isdigit() for c in word)
-        if not has_upper and not (has_digit and "-" in word or _RX1.fullmatch(first)):
+        if not has_upper and not (has_digit and "-" in word or _LOWER_BRAND_DIGITS.fullmatch(first)):
             continue
         pieces = _split_compound(word)
         # cut a compound at words that qualify it ("GPT-4-class")
@@ -259,7 +257,7 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
         if any(k is None for k in kinds):
             continue
         brand = pieces[0]
-        if _RX2.fullmatch(brand):
+        if _STARTS_WITH_DIGIT.fullmatch(brand):
             continue
         joined = len(pieces) > 1 and any(k in ("ver", "size", "moe", "code") for k in kinds)
         all_kinds: list[str] = ["brand", *(k or "word" for k in kinds)]
@@ -298,7 +296,11 @@ def scan_names(text: str, blocked: bytearray | None = None) -> list[NameParts]:
                 own_word = titled and len(parts) == 1 and piece.lower() not in _ORG_WORDS and not nxt_capital
                 if not (before_version or own_word):
                     break
-            if k0 == "ver" and any(k in ("ver", "code") for k in all_kinds[1:]) and not _RX3.fullmatch(piece):
+            if (
+                k0 == "ver"
+                and any(k in ("ver", "code") for k in all_kinds[1:])
+                and not _SNAPSHOT.fullmatch(piece)
+            ):
                 break  # "Orion-X 73.9": a second bare number after a version is a value, not a name part
             if (
                 k0 == "variant"
