@@ -303,7 +303,7 @@ def _store_page(
     remember_skip: bool = True,
 ) -> bool:
     """Relevance, dedupe, story link, claims, one transaction. True when a new article was stored."""
-    from .claims import extract_claims, find_model_mentions
+    from .claims import read_article
     from .text import canonical_url, content_hash, is_relevant
 
     t = perf_counter()
@@ -335,8 +335,7 @@ def _store_page(
     report.add_time("text", perf_counter() - t)
 
     t = perf_counter()
-    claims: list[Claim] = extract_claims(text, published)
-    mentions = find_model_mentions(text)
+    claims, mentions = read_article(text, published)
     aliases = sorted({(m.surface, m.canonical) for m in mentions if m.surface and m.canonical})
     report.add_time("claims", perf_counter() - t)
 

@@ -5,7 +5,7 @@ from tracker.claims import extract_claims, find_model_mentions, canonical_model_
 
 from __future__ import annotations
 
-from .extract import extract_claims
+from .extract import extract_claims, read_article
 from .mentions import ModelMention, canonical_model_name, find_model_mentions
 from .orgs import canonical_org
 
@@ -15,4 +15,5 @@ __all__ = [
     "canonical_org",
     "extract_claims",
     "find_model_mentions",
+    "read_article",
 ]

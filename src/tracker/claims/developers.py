@@ -22,14 +22,6 @@ def _brand(m: ModelMention) -> str:
     return re.split(r"[-\d]", m.canonical, maxsplit=1)[0].lower()
 
 
-def same_developer(org: OrgSpan, mention: ModelMention) -> bool:
-    """False when the brand tables name another maker of this model ("OpenAI's o1 and DeepSeek-R1")."""
-    if mention.developer is None:
-        return True
-    a, b = canonical_org(org.group(0)).lower(), mention.developer.lower()
-    return a.split()[0] == b.split()[0]
-
-
 def find_developers(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
@@ -52,8 +44,6 @@ def find_developers(doc: Doc) -> list[Found]:
                     and not R.POSSESSIVE_BAD.search(gap.group("gap"))
                     and not orgs_in(doc, o.end(), m.start)
                 ):
-                    if not re.search(r"\d", m.canonical) and not same_developer(o, m):
-                        break  # "NVIDIA's tuned Llama": a bare brand owned by another maker is a derivative
                     add(o, m, o.start(), m.end)
                     # "Zhipu AI and THUDM's GLM-4-9B-Chat": both makers own it
                     for partner in orgs:
@@ -64,8 +54,7 @@ def find_developers(doc: Doc) -> list[Found]:
                         if nxt.start > last.end and re.fullmatch(
                             r"\s*(?:,|and|&|, and)\s*", text[last.end : nxt.start]
                         ):
-                            if same_developer(o, nxt):
-                                add(o, nxt, o.start(), nxt.end)
+                            add(o, nxt, o.start(), nxt.end)
                             last = nxt
                     # "Anthropic's Claude 4 series ... when Claude Sonnet 4 and Claude Opus 4 launched":
                     # the members named in the same sentence share the series' maker
@@ -123,16 +112,13 @@ def find_developers(doc: Doc) -> list[Found]:
                     )
                 ):
                     add(o, m, m.start, o.end())
-                # (d) "Codestral is Mistral's first code model", "... - it remains Anthropic's model",
-                # "Gemini 2.5, Google's newest model" (an apposition only when the brand tables agree)
-                elif (
-                    re.fullmatch(
-                        r"\s+(?:is|was|remains)\s+(?:still\s+|also\s+)?|\s+is\s[^.;]{0,40}\bit\s+(?:is|remains)\s+|,\s+",
-                        between,
-                    )
-                    and re.match(r"(?:['’]|[^\x00-\x7f])s\b", text[o.end() : o.end() + 2])
-                    and (not between.startswith(",") or (m.developer is not None and same_developer(o, m)))
-                ):
+                # (d) "Codestral is Mistral's first code model", "... - it remains Anthropic's model"
+                # (an apposition "Gemini 2.5, Google's newest model" is not read: with no brand table
+                # nothing tells a maker from a rival there)
+                elif re.fullmatch(
+                    r"\s+(?:is|was|remains)\s+(?:still\s+|also\s+)?|\s+is\s[^.;]{0,40}\bit\s+(?:is|remains)\s+",
+                    between,
+                ) and re.match(r"(?:['’]|[^\x00-\x7f])s\b", text[o.end() : o.end() + 2]):
                     add(o, m, m.start, o.end() + 2)
                 # "Snowflake Arctic is an open ... model that Snowflake released"
                 elif re.fullmatch(

@@ -55,6 +55,7 @@ class Doc:
     orgs: list[OrgSpan] = field(default_factory=list)  # organisations, in text order
     org_starts: list[int] = field(default_factory=list)
     prelaunch: set[str] = field(default_factory=set)
+    named: list[ModelMention] = field(default_factory=list)  # find_model_mentions' own list, before additions
 
     def sentence_index(self, pos: int) -> int:
         if len(self.starts) != len(self.sentences):
@@ -258,7 +259,7 @@ def _owned_models(text: str, orgs: list[OrgSpan], covered: bytearray) -> list[Mo
         words = re.findall(r"[A-Za-z]+", text[line_start : m.end()])
         if len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6:
             continue  # a headline capitalises every word ("Nvidia's Monopoly Faces ...")
-        out.append(ModelMention(name, name, m.start("name"), m.end("name"), name, None, None, None, "name"))
+        out.append(ModelMention(name, name, m.start("name"), m.end("name"), name, None, None, "name"))
     return out
 
 
@@ -276,6 +277,7 @@ def prepare(text: str, published: date | datetime | None) -> Doc:
         sentences.append(Sentence(0, len(text), []))
     sentences = _bounded(text, sentences)
     doc = Doc(text, published, mentions, sentences, mentions[0] if mentions else None, low=text.lower())
+    doc.named = list(mentions)
     covered = bytearray(len(text) + 1)
     for mention in mentions:
         covered[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)

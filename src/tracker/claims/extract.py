@@ -20,10 +20,11 @@ from .benchmarks import find_benchmarks
 from .context import find_contexts
 from .dates import find_dates
 from .developers import find_developers
-from .document import Found, drop_blocked_mentions, prepare
+from .document import Doc, Found, drop_blocked_mentions, prepare
 from .finalize import finalize
 from .hardware import find_hardware
 from .licenses import find_licenses
+from .mentions import ModelMention
 from .params import find_parameters
 from .prices import find_prices
 from .structure import find_key_values, find_tables
@@ -31,9 +32,21 @@ from .structure import find_key_values, find_tables
 
 def extract_claims(text: str, published: date | datetime | None = None) -> list[Claim]:
     """All claims the text states about named models, grounded, one per (model, attribute, value[, name])."""
+    return read_article(text, published)[0]
+
+
+def read_article(
+    text: str, published: date | datetime | None = None
+) -> tuple[list[Claim], list[ModelMention]]:
+    """The claims, and the model names as find_model_mentions gives them, from one reading of the text
+    (ingest stores both; reading the names twice doubled the costliest stage)."""
     doc = prepare(text, published)
     if not doc.mentions:
-        return []
+        return [], doc.named
+    return _claims(doc), doc.named
+
+
+def _claims(doc: Doc) -> list[Claim]:
     found: list[Found] = []
     found += find_licenses(
         doc

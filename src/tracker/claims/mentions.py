@@ -42,7 +42,6 @@ class ModelMention:
     start: int
     end: int
     family: str = ""
-    developer: str | None = None
     variant: str | None = None
     size: str | None = None
     kind: str = field(default="name", compare=False)  # name | shorthand | reference
@@ -422,7 +421,6 @@ def _written_as(text: str, short: names.NameParts, full: names.NameParts) -> Mod
         short.start,
         short.end,
         named.family,
-        None,
         named.variant,
         named.size,
         "shorthand",
@@ -482,7 +480,6 @@ def _mention(text: str, c: names.NameParts, prefix: tuple[str, ...]) -> ModelMen
         c.start,
         c.end,
         "-".join(family),
-        None,
         _v(variant) if variant else None,
         _size(size) if size else None,
         "shorthand" if prefix else "name",
@@ -575,7 +572,6 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
                 m.start("var"),
                 end,
                 family,
-                base.developer,
                 var,
                 None,
                 "reference",
@@ -614,7 +610,6 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
                     m.start(),
                     m.end(),
                     base.family,
-                    base.developer,
                     base.variant,
                     base.size,
                     "reference",
@@ -638,7 +633,6 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
                     more.start("size"),
                     more.end("size"),
                     x.family,
-                    x.developer,
                     None,
                     size,
                     "reference",
@@ -668,7 +662,6 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
                     s,
                     e,
                     base.family,
-                    base.developer,
                     None,
                     size,
                     "reference",
@@ -699,7 +692,6 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
                 m.start(),
                 m.end(),
                 family,
-                main.developer,
                 None,
                 size,
                 "reference",
