@@ -1,11 +1,11 @@
 # ruff: noqa: E501 - regex and brand tables read best one entry per line
-"""Model-name recognition: find every model an article mentions and give it one canonical name.
+"""Model mentions of one article: which name-shaped spans (names.py) are models, and their canonical names.
 
-Canonical names are the developer's brand + version + variant, hyphenated (`DeepSeek-V4-Pro`,
-`Llama-3.1-405B`, `GPT-4o-mini`, `Claude-3.5-Sonnet`, `Claude-Opus-4`), or the brand alone where it
-has no prefix (`DBRX`, `Jamba`, `Codestral`). Shorthand ("V4-Pro", "Sonnet 4", "the Pro version of
-V4", "the instruct variant") is resolved within the article, from the brands it has already named.
-The tables are about developers and brands in general, never about particular articles.
+A candidate becomes a model when the article writes its brand with a version, size or code, calls it
+a model, or (a prior for spelling only) it is a known brand word. Canonical names are the text's own
+pieces in its order, hyphenated (`Llama-3.1-405B`, `Claude-3.5-Sonnet`). Shorthand ("V4-Pro",
+"Sonnet 4", "Flash-Lite", "the Pro version of V4", "the instruct variant") is resolved within the
+article, from the names it has already written in full.
 """
 
 from __future__ import annotations
