@@ -235,10 +235,6 @@ _MODEL_WORDS = re.compile(
 )
 
 
-def line_start_of(text: str, pos: int) -> int:
-    return text.rfind("\n", 0, pos) + 1
-
-
 def _owned_models(text: str, orgs: list[OrgSpan], covered: bytearray) -> list[ModelMention]:
     """Bare model names owned by an organisation in running text (not in a title-case headline)."""
     out: list[ModelMention] = []
@@ -250,12 +246,12 @@ def _owned_models(text: str, orgs: list[OrgSpan], covered: bytearray) -> list[Mo
         if m is None or any(covered[m.start("name") : m.end("name")]):
             continue
         name = m.group("name")
-        sentence = text[max(line_start_of(text, org.start()), org.start() - 200) : m.end() + 120]
-        if name.endswith("ing") or not _MODEL_WORDS.search(sentence):
-            continue  # "Anthropic's Migrating guide"; and only in a sentence that speaks of models
+        line_start = text.rfind("\n", 0, org.start()) + 1
+        window = text[max(line_start, org.start() - 200) : m.end() + 120]
+        if name.endswith("ing") or not _MODEL_WORDS.search(window):
+            continue  # "Anthropic's Migrating guide"; and only where the text speaks of models
         if name.lower() in NOT_BRANDS or name.lower() in _NOT_OWNED or R.CHIP.match(text, m.start("name")):
             continue
-        line_start = text.rfind("\n", 0, org.start()) + 1
         words = re.findall(r"[A-Za-z]+", text[line_start : m.end()])
         if len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6:
             continue  # a headline capitalises every word ("Nvidia's Monopoly Faces ...")
