@@ -40,6 +40,21 @@ class Feed(BaseModel):
     enabled: StrictBool = True
 
 
+# What the store keeps about each feed between runs; poll computes it, the store saves it.
+FEED_STATE_FIELDS = (
+    "name",
+    "etag",
+    "last_modified",
+    "last_checked",
+    "last_success",
+    "last_new",
+    "consecutive_errors",
+    "last_error",
+    "retry_after",
+    "entries_seen",
+)
+
+
 class Entry(BaseModel):
     """One item of a parsed feed, before its page is fetched."""
 

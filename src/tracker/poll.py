@@ -27,22 +27,10 @@ from .dates import iso_utc, parse_iso
 from .errors import FetchError, ParseError
 from .fetch import AddressPolicy, Fetcher, FetchResult, Limits, RetryAfterError
 from .jsonfeed import looks_like_json, parse_json_feed
-from .models import Entry, Feed
+from .models import FEED_STATE_FIELDS, Entry, Feed
 from .text import PageText, canonical_url, extract_page, page_from_entry, sandbox, strip_html
 
 Outcome = Literal["ok", "not_modified", "error", "backoff"]
-STATE_FIELDS = (
-    "name",
-    "etag",
-    "last_modified",
-    "last_checked",
-    "last_success",
-    "last_new",
-    "consecutive_errors",
-    "last_error",
-    "retry_after",
-    "entries_seen",
-)  # == store.Store.FEED_FIELDS
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_CAP = timedelta(hours=6)  # well under a day: a nightly run never skips a feed twice for one glitch
 RETRY_AFTER_PREFIX = "retry-after: "  # last_error of a feed the server told to wait (the host is blocked)
@@ -104,14 +92,14 @@ def next_state(
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> dict[str, Any]:
-    """The feed's state after one poll (pure). Keys: store.Store.FEED_FIELDS minus `name`.
+    """The feed's state after one poll (pure). Keys: models.FEED_STATE_FIELDS minus `name`.
 
     ok / not_modified: health reset, validators stored, `last_new` moves when something was new (or on
     the first success, so staleness counts from there). error: one more consecutive error and a "not
     before" of max(Retry-After, exponential backoff). backoff (not contacted): unchanged, except a later
     Retry-After is kept.
     """
-    state: dict[str, Any] = {k: old.get(k) for k in STATE_FIELDS if k != "name"}
+    state: dict[str, Any] = {k: old.get(k) for k in FEED_STATE_FIELDS if k != "name"}
     errors = int(old.get("consecutive_errors") or 0)
     seen = int(old.get("entries_seen") or 0)
     state.update(consecutive_errors=errors, entries_seen=seen)

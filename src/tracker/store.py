@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from .dates import iso_utc, parse_iso
 from .errors import StoreError
-from .models import Article, CitedClaim, Claim, ClaimValue
+from .models import FEED_STATE_FIELDS, Article, CitedClaim, Claim, ClaimValue
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -282,18 +282,7 @@ class Store:
         )
 
     # -- feeds -------------------------------------------------------------------------------------
-    FEED_FIELDS = (
-        "name",
-        "etag",
-        "last_modified",
-        "last_checked",
-        "last_success",
-        "last_new",
-        "consecutive_errors",
-        "last_error",
-        "retry_after",
-        "entries_seen",
-    )
+    FEED_FIELDS = FEED_STATE_FIELDS
 
     def save_feed_state(self, url: str, **fields: Any) -> None:
         unknown = set(fields) - set(self.FEED_FIELDS)
