@@ -16,6 +16,42 @@ _MAKER_OPENER = re.compile(
 )
 _SERIES_AFTER = re.compile(r"\s+(?:model\s+)?(?:series|family|lineup|line-up|line|generation)\b")
 _LISTED = re.compile(r"\s*(?:,|and|&|, and|or)\s*")
+# "... released the Qwen2 series. This series includes five sizes: ..."
+_SERIES_GOES_ON = re.compile(
+    r"\W{0,3}(?:This|The|These|Its|Their)\s+(?:[\w-]+\s+){0,2}?(?:series|family|lineup|line-up|models)\s+"
+    r"(?:includes?|comprises?|consists?\s+of|spans?|covers?|contains?|offers?|comes?\s+in)\b"
+)
+
+
+def share_with_members(doc: Doc, makers: list[Found]) -> list[Found]:
+    """The maker of a series is the maker of each member the text names with it.
+
+    "Acme released the Zephyr series. This series includes Zephyr-2B and Zephyr-9B": members named
+    in the sentence, or in the next one when it goes on about the series. (Sizes given only as a list,
+    "Zephyr in 2B and 7B sizes", stay with the family: annotators split on them.)
+    """
+    text = doc.text
+    out: list[Found] = []
+    for f in makers:
+        m = f.models[0]
+        if isinstance(m, str) or not _SERIES_AFTER.match(text, m.end):
+            continue
+        k = doc.sentence_index(m.start)
+        sentences = [doc.sentences[k]]
+        if k + 1 < len(doc.sentences) and _SERIES_GOES_ON.match(text, doc.sentences[k + 1].start):
+            sentences.append(doc.sentences[k + 1])
+        prefix = m.canonical + "-"
+        seen: set[str] = set()
+        for sent in sentences:
+            for member in sent.mentions:
+                if (
+                    member.start > m.end
+                    and member.canonical.startswith(prefix)
+                    and member.canonical not in seen
+                ):
+                    seen.add(member.canonical)
+                    out.append(Found("developer", f.value, f.start, max(f.end, member.end), [member]))
+    return out
 
 
 def _brand(m: ModelMention) -> str:

@@ -20,6 +20,18 @@ SENTENCE_SPLIT = re.compile(
 )
 MAX_EVIDENCE = 220
 
+# Typographic hyphens and spaces that web pages use inside names and numbers ("Granite‑4.0‑H‑Small",
+# "32‑billion‑parameter"), each folded to its ASCII twin: one character for one, so offsets still hold.
+_TYPOGRAPHY = str.maketrans(
+    {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " "}
+)
+_TYPOGRAPHIC = re.compile("[\u2010\u2011\u2012\u00a0\u2007\u2009\u202f]")
+
+
+def fold_typography(text: str) -> str:
+    """The text with typographic hyphens and spaces made plain; the same object when there are none."""
+    return text.translate(_TYPOGRAPHY) if _TYPOGRAPHIC.search(text) else text
+
 
 @dataclass
 class Sentence:

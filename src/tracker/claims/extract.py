@@ -19,8 +19,8 @@ from ..models import Claim
 from .benchmarks import find_benchmarks
 from .context import find_contexts
 from .dates import find_dates
-from .developers import find_developers
-from .document import Doc, Found, drop_blocked_mentions, prepare
+from .developers import find_developers, share_with_members
+from .document import Doc, Found, drop_blocked_mentions, fold_typography, prepare
 from .finalize import finalize
 from .hardware import find_hardware
 from .licenses import find_licenses
@@ -40,10 +40,15 @@ def read_article(
 ) -> tuple[list[Claim], list[ModelMention]]:
     """The claims, and the model names as find_model_mentions gives them, from one reading of the text
     (ingest stores both; reading the names twice doubled the costliest stage)."""
-    doc = prepare(text, published)
+    work = fold_typography(text)  # same length: every span found in `work` is a span of `text`
+    doc = prepare(work, published)
     if not doc.mentions:
         return [], doc.named
-    return _claims(doc), doc.named
+    claims = _claims(doc)
+    if work is not text:
+        for claim in claims:
+            claim.evidence = text[claim.start : claim.end]
+    return claims, doc.named
 
 
 def _claims(doc: Doc) -> list[Claim]:
@@ -60,7 +65,8 @@ def _claims(doc: Doc) -> list[Claim]:
     found += find_benchmarks(doc)
     found = _structure_wins(found, find_tables(doc))
     found = _structure_wins(found, find_key_values(doc))
-    found += find_developers(doc)
+    makers = find_developers(doc)
+    found += makers + share_with_members(doc, makers)
     return finalize(doc, found)
 
 

@@ -460,7 +460,8 @@ SCORE_BOUND = re.compile(
 
 # ------------------------------------------------------------------------------------------ developer
 DEV_VERB = re.compile(
-    r"\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed)|debut(?:s|ed)?|"
+    # "at launch", "its release", "the launch of": nouns, not a maker's act
+    r"(?<!\bat\s)(?<!\bits\s)(?<!\bthe\s)(?<!\bupon\s)(?<!\bon\s)\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed)|debut(?:s|ed)?|"
     r"dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|open-sourced|built|builds|develop(?:s|ed)|created|trained|unveil|"
     r"extended\s+the\s+family\s+with|expanded\s+the\s+family\s+with|added|is\s+proud\s+to\s+release|"
     r"publish(?:es|ed)|followed\s+(?:up\s+)?with|"

@@ -10,6 +10,7 @@ from . import rules as R
 from .benchmarks import benchmark_name
 from .dates import safe_date
 from .document import Doc, Found
+from .glued import find_glued_tables
 from .licenses import norm_license
 from .orgs import canonical_org
 from .subject import section_subject
@@ -48,6 +49,7 @@ def find_tables(doc: Doc) -> list[Found]:
     out += _spaced_tables(doc, lines)
     out += _inline_transposed(doc, lines)
     out += _leaderboard_rows(doc)
+    out += find_glued_tables(doc, lines)
     return out
 
 
@@ -309,7 +311,7 @@ def _cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 def column_attr(header: str) -> tuple[str, str | None] | None:
     h = header.lower()
-    if "batch" in h or "cache" in h or "max output" in h:
+    if "batch" in h or "cache" in h or "max output" in h or "non-emb" in h:
         return None
     if "param" in h:
         return ("parameters_active", None) if "activ" in h else ("parameters_total", None)
