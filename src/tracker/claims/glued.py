@@ -19,7 +19,7 @@ from .mentions import canonical_model_name
 _GLUED_VALUE = re.compile(r"\d+(?:\.\d+)?[KMBTk](?![a-z])")
 # a header's labels glued at a case change or a '#': "Model#Total Params#Active ParamsContext Length"
 _LABEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z#])|(?<=\w)(?=#)")
-_MODEL_LABEL = re.compile(r"(?:#\s*)?(?:models?|model\s+name)", re.IGNORECASE)
+_MODEL_LABEL = re.compile(r"(?:#\s*)?(?:models?|model\s+name)\s*", re.IGNORECASE)
 _NUMERIC = ("parameters_total", "parameters_active", "context_window")
 
 
@@ -28,21 +28,21 @@ def find_glued_tables(doc: Doc, lines: list[tuple[int, int]]) -> list[Found]:
 
     text = doc.text
     out: list[Found] = []
+    # both orientations open with a "Model" label line: no such line, no glued table (and no regex to build)
+    heads = [i for i, (s, e) in enumerate(lines) if _MODEL_LABEL.match(text, s, e)]
+    if not heads:
+        return out
     surfaces = sorted({text[m.start : m.end] for m in doc.mentions if m.kind != "reference"}, key=len)
     if not surfaces:
         return out
     canonical = {text[m.start : m.end]: m.canonical for m in doc.mentions}
     names = re.compile("|".join(re.escape(s) for s in reversed(surfaces)))  # longest first
-    for i, (s, e) in enumerate(lines):
+    for i in heads:
+        s, e = lines[i]
         line = text[s:e]
-        if " " in line.strip() and not line.lower().startswith("model"):
-            continue  # a glued header has no spaces between names (a label may have one)
-        # models as columns: a label, then two or more of the article's names side by side
-        label = re.match(r"[A-Za-z# ]*?(?=" + names.pattern + ")", line)
-        if label is None or not _MODEL_LABEL.fullmatch(label.group(0).strip() or "model"):
-            columns: list[str] = []
-        else:
-            columns = _tiled(names, line, label.end())
+        # models as columns: the label, then two or more of the article's names side by side
+        label = _MODEL_LABEL.match(line)
+        columns = _tiled(names, line, label.end()) if label else []
         if len(columns) >= 2:
             for rs, re_ in lines[i + 1 : i + 16]:
                 row = text[rs:re_]

@@ -17,6 +17,10 @@ from .values import (
 _TUNING = r"(?:chat|instruct|base|it|hf|preview|thinking|reasoning|latest)"
 
 
+_BRACKET_GAP = re.compile(r"\s*(?:(?:model\s+)?(?:series|family|line|models)\s*)?")
+_SUBJECT_AFTER = re.compile(r",\s+(?:the|this)\s+(?:new\s+)?(?:[\w-]+\s+){0,2}?model\b")
+
+
 def _size_family(canonical: str) -> str:
     """The name a list of sizes attaches to ("Qwen2.5-VL-7B-Instruct" -> "Qwen2.5-VL")."""
     name = re.sub(rf"(?i)-{_TUNING}(?=-|$)", "", canonical)
@@ -79,6 +83,10 @@ def find_parameters(doc: Doc) -> list[Found]:
     size_lists = [*scan(doc, R.PARAMS_SIZES, PARAM_KEY), *scan(doc, R.PARAMS_SIZES_AFTER, PARAM_KEY)]
     size_lists += scan(doc, R.PARAMS_SIZES_LABEL, PARAM_KEY)
     size_lists += scan(doc, R.PARAMS_SIZES_SUSPENDED, PARAM_KEY)
+    for m in scan(doc, R.PARAMS_SIZES_BRACKET, PARAM_KEY):
+        # only right after the family's name: "the Dunmore 3 series (4B and 16B parameters)"
+        if any(_BRACKET_GAP.fullmatch(text, x.end, m.start()) for x in doc.sentence_of(m.start()).mentions):
+            size_lists.append(m)
     for m in sorted(size_lists, key=lambda x: x.start()):
         if seen.overlaps(m.start("list"), m.end("list")):
             continue
@@ -123,6 +131,8 @@ def find_parameters(doc: Doc) -> list[Found]:
             R.PRONOUN_START.match(text, sent.start)
             or R.SUBJECTLESS_START.match(text, sent.start)
             or R.ANAPHOR.search(text, sent.start, m.start())
+            # "With 12 billion parameters, the multimodal model ...": the subject comes after the figure
+            or _SUBJECT_AFTER.match(text, m.end())
         )
         add(m, kind, allow_topic=strong or pronoun)
     for m in scan(doc, R.PARAMS_KIND, PARAM_KEY):
@@ -137,6 +147,11 @@ def find_parameters(doc: Doc) -> list[Found]:
             and not text[m.end() : m.end() + 2].lstrip().startswith(":")
         ):
             add(m, "parameters_total", allow_topic=False, models=[prev[-1]])
+    for m in scan(doc, R.PARAMS_LINE_MODEL, PARAM_KEY):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        named = [x for x in doc.mentions if x.start == line_start and x.end == m.start()]
+        if named:
+            add(m, "parameters_total", allow_topic=False, models=[named[0]])
     for m in scan(doc, R.PARAMS_MODEL, PARAM_KEY):
         # "runs in memory like a 4B model", "larger than a 70B model": a yardstick, not this model's size
         if re.search(r"\b(?:like|than|as|to|of)\s+$", text_before(doc, m.start(), 12)):

@@ -39,7 +39,8 @@ PARAMS_ARE_ACTIVE = re.compile(
 )
 # "(1.1T)", "(754B)", "(685B parameters)" right after a model name
 PARAMS_PAREN = re.compile(
-    rf"\(\s*(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)(?:\s+(?:total\s+)?param(?:eter)?s)?\s*\)", _I
+    rf"\(\s*(?:~\s?|about\s+|approximately\s+|roughly\s+)?(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)(?:\s+(?:total\s+)?param(?:eter)?s)?\s*\)",
+    _I,
 )
 # "a 236B MoE model", "a 24B dense transformer"
 PARAMS_MODEL = re.compile(
@@ -58,6 +59,12 @@ _SIZE = rf"(?:{NUM})\s?B"
 _SIZE_LIST = rf"{_SIZE}(?:\s*,\s*(?:and\s+|or\s+)?{_SIZE}){{0,5}},?\s+(?:and|or)\s+{_SIZE}"
 PARAMS_SIZES_AFTER = re.compile(
     rf"(?P<list>{_SIZE_LIST})\s+(?:(?:parameter|param)\s+(?:sizes|versions|variants|scales|models|checkpoints)|sizes|scales)\b"
+)
+# "the Baichuan2 series (7B and 13B parameters)": sizes in brackets after the family's name
+PARAMS_SIZES_BRACKET = re.compile(rf"\((?P<list>{_SIZE_LIST})\s+param(?:eter)?s?\s*\)")
+# "Step-1V: 100B multimodal model", "Orla-Mini: a 7B dense model": a model's line opening with its size
+PARAMS_LINE_MODEL = re.compile(
+    rf":\s+(?:an?\s+)?(?:~\s?)?(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)\b(?:[\s-]+[\w-]+){{0,3}}?[\s-]+(?:model|LLM|transformer|VLM)\b"
 )
 PARAMS_SIZES_LABEL = re.compile(rf"\bsizes?\s*:\s*(?P<list>{_SIZE_LIST}|{_SIZE}(?:\s*,\s*{_SIZE})+)\b", _I)
 # "a 106B-A12B model", "Tessellate-1 was a 30B-A3B model": total and active in one form
@@ -82,7 +89,7 @@ PARAMS_LARGEST = re.compile(
 # A bound or range in front of a number: not a value.
 BOUND_BEFORE = re.compile(
     r"(?:\d\s*[-–]\s*|\bto\s+(?:an?\s+)?|\bfrom\s+(?:an?\s+)?|\bup\s+to\s+|\bover\s+|\bunder\s+|\bthan\s+|\babove\s+|\bbelow\s+|\bsub-\s*|\bless\s+than\s+"
-    r"|\bmore\s+than\s+|\bat\s+least\s+|\bat\s+most\s+|\bexceeding\s+|[<>≤≥~]\s*|\+\s*)$",
+    r"|\bmore\s+than\s+|\bat\s+least\s+|\bat\s+most\s+|\bexceeding\s+|[<>≤≥]\s*|\+\s*)$",
     _I,
 )
 PER_EACH_AFTER = re.compile(r"\s*(?:parameters?\s+)?(?:each|per\s+expert|apiece)\b", _I)
