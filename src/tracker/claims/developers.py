@@ -15,6 +15,9 @@ _MAKER_OPENER = re.compile(
     r"\W{0,4}(?:Developed|Built|Created|Made|Released|Trained|Published)\s+by\s+(?:the\s+)?"
 )
 _SERIES_AFTER = re.compile(r"\s+(?:model\s+)?(?:series|family|lineup|line-up|line|generation)\b")
+_ITS_BEFORE = re.compile(r"\bits\s+(?:[\w-]+\s+){0,4}(?:codenamed\s+|called\s+|named\s+)?[“\"]?$")
+_KIN = re.compile(r"\b(?:predecessors?|successors?|rivals?|competitors?|peers?)\b")
+_ITS_MODEL_AFTER = re.compile(r"\s*(?:[—–,]|\s-)\s*its\s+(?:[\w-]+\s+){0,4}(?:model|LLM)\b")
 _LISTED = re.compile(r"\s*(?:,|and|&|, and|or)\s*")
 # "... released the Qwen2 series. This series includes five sizes: ..."
 _SERIES_GOES_ON = re.compile(
@@ -103,10 +106,6 @@ def find_developers(doc: Doc) -> list[Found]:
                             ):
                                 add(o, member, o.start(), member.end)
                 break
-            # (h) "Meta Llama 3", "Microsoft Phi-4"
-            for m in ms:
-                if m.start == o.end() + 1 and text[o.end()] == " ":
-                    add(o, m, o.start(), m.end)
             # (b) "DeepSeek released R1", "TII has introduced the Falcon 180B model"
             verb = R.DEV_VERB.search(text, o.end(), min(sent.end, o.end() + 160))
             if (
@@ -164,13 +163,15 @@ def find_developers(doc: Doc) -> list[Found]:
             # (e) "DeepSeek, ..., shook the market with its R1 reasoning model"
             if orgs and o is orgs[0] and o.start() - sent.start <= 40:
                 for m in ms:
-                    if (
-                        m.start > o.end()
-                        and re.search(
-                            r"\bits\s+(?:[\w-]+\s+){0,4}(?:codenamed\s+|called\s+|named\s+)?[“\"]?$",
-                            text[max(o.end(), m.start - 70) : m.start],
-                        )
-                        and not orgs_in(doc, o.end(), m.start)
+                    if m.start <= o.end() or orgs_in(doc, o.end(), m.start):
+                        continue
+                    its = _ITS_BEFORE.search(text, max(o.end(), m.start - 70), m.start)
+                    # "its predecessors Grok 3 and Grok 4" after "Grok 5": that model's kin, not the maker's
+                    if its and not _KIN.search(its.group(0)):
+                        add(o, m, o.start(), m.end)
+                    # "xAI ... confirmed that Grok 5—its next-generation large language model"
+                    elif _ITS_MODEL_AFTER.match(text, m.end) and not any(
+                        o.end() <= x.start < m.start for x in ms
                     ):
                         add(o, m, o.start(), m.end)
         # (f) "Anthropic decided to crash the party. On June 20, 2024, they dropped Claude 3.5 Sonnet"

@@ -395,6 +395,9 @@ def discover_mentions(text: str) -> list[ModelMention]:
             out.append(_written_as(text, c, same))
             continue
         owner = by_piece.get(c.parts[0].lower())
+        maker = _MAKER_POSSESSIVE.search(text, max(0, c.start - 40), c.start)
+        if owner is None and maker is not None and _CODE.fullmatch(c.parts[0]):
+            owner = maker.group("maker")  # "DeepSeek’s R1" in an article about another lab's codes
         if owner is None and _CODE.fullmatch(c.parts[0]):
             letter = c.parts[0][0]
             owners = [b for b in code_brands if letter in code_letters.get(b, ())]
@@ -406,6 +409,9 @@ def discover_mentions(text: str) -> list[ModelMention]:
         out.append(_mention(text, c, (owner,)))
     out.sort(key=lambda m: m.start)
     return out
+
+
+_MAKER_POSSESSIVE = re.compile(r"\b(?P<maker>[A-Z][\w.-]*[A-Za-z])['’]s\s+$")
 
 
 def _benchmark_at(text: str, pos: int) -> bool:
