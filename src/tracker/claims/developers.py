@@ -167,12 +167,10 @@ def find_developers(doc: Doc) -> list[Found]:
                         continue
                     its = _ITS_BEFORE.search(text, max(o.end(), m.start - 70), m.start)
                     # "its predecessors Grok 3 and Grok 4" after "Grok 5": that model's kin, not the maker's
-                    if its and not _KIN.search(its.group(0)):
-                        add(o, m, o.start(), m.end)
+                    owned = bool(its and not _KIN.search(its.group(0)))
                     # "xAI ... confirmed that Grok 5—its next-generation large language model"
-                    elif _ITS_MODEL_AFTER.match(text, m.end) and not any(
-                        o.end() <= x.start < m.start for x in ms
-                    ):
+                    named_first = not any(o.end() <= x.start < m.start for x in ms)
+                    if owned or (named_first and _ITS_MODEL_AFTER.match(text, m.end)):
                         add(o, m, o.start(), m.end)
         # (f) "Anthropic decided to crash the party. On June 20, 2024, they dropped Claude 3.5 Sonnet"
         if not orgs and prev_orgs:
