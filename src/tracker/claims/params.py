@@ -54,6 +54,17 @@ def find_parameters(doc: Doc) -> list[Found]:
 
     for m in scan(doc, R.PARAMS_ACTIVATING, PARAM_KEY):
         add(m, "parameters_active", allow_topic=True)
+    for m in scan(doc, R.PARAMS_PART_ACTIVE, PARAM_KEY):
+        if not is_free(doc, m.start(), m.end()) or seen.covers(m.start()):
+            continue
+        targets = pick(doc, m.start(), m.end(), allow_topic=True)
+        if targets:  # the part is active, the whole is the total
+            for kind, num, scale in (
+                ("parameters_active", "num", "scale"),
+                ("parameters_total", "anum", "ascale"),
+            ):
+                out.append(Found(kind, magnitude(m.group(num), m.group(scale)), m.start(), m.end(), targets))
+            seen.append((m.start(), m.end()))
     for m in scan(doc, R.PARAMS_ARE_ACTIVE, PARAM_KEY):
         add(m, "parameters_active", allow_topic=True)
     for m in [*scan(doc, R.PARAMS_MOE_FORM, PARAM_KEY), *scan(doc, R.PARAMS_SLASH, PARAM_KEY)]:
@@ -83,6 +94,7 @@ def find_parameters(doc: Doc) -> list[Found]:
     size_lists = [*scan(doc, R.PARAMS_SIZES, PARAM_KEY), *scan(doc, R.PARAMS_SIZES_AFTER, PARAM_KEY)]
     size_lists += scan(doc, R.PARAMS_SIZES_LABEL, PARAM_KEY)
     size_lists += scan(doc, R.PARAMS_SIZES_SUSPENDED, PARAM_KEY)
+    size_lists += scan(doc, R.PARAMS_SIZES_EACH, PARAM_KEY)
     for m in scan(doc, R.PARAMS_SIZES_BRACKET, PARAM_KEY):
         # only right after the family's name: "the Dunmore 3 series (4B and 16B parameters)"
         if any(_BRACKET_GAP.fullmatch(text, x.end, m.start()) for x in doc.sentence_of(m.start()).mentions):
@@ -121,7 +133,11 @@ def find_parameters(doc: Doc) -> list[Found]:
     for m in scan(doc, R.PARAMS, PARAM_KEY):
         kind_word = (m.group("kind") or "").lower()
         window = text[m.end() : m.end() + 30].lower()
-        if kind_word.startswith("activ") or re.match(r"^\s*(?:\([^)]*\)\s*)?(?:are\s+|is\s+)?activ", window):
+        # "10B of the 230B parameters are active": the figure after "of the" is the whole
+        whole = bool(re.search(r"\bof\s+(?:the|its|their)\s+$", text_before(doc, m.start(), 12)))
+        if kind_word.startswith("activ") or (
+            not whole and re.match(r"^\s*(?:\([^)]*\)\s*)?(?:are\s+|is\s+)?activ", window)
+        ):
             kind = "parameters_active"
         else:
             kind = "parameters_total"

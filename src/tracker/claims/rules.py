@@ -34,7 +34,13 @@ PARAMS_ACTIVATING = re.compile(
 )
 # "36 billion parameters are active", "36 billion parameters (4 out of 16 experts) are active"
 PARAMS_ARE_ACTIVE = re.compile(
-    rf"(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)\s+param(?:eter)?s\s+(?:\([^)]{{0,40}}\)\s+)?(?:are|is|being)\s+active",
+    rf"(?<![\d.])(?<!\bof\sthe\s)(?<!\bof\sits\s)(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)\s+param(?:eter)?s\s+(?:\([^)]{{0,40}}\)\s+)?(?:are|is|being)\s+active",
+    _I,
+)
+# "10B of the 230B parameters are active": the part is the active count
+PARAMS_PART_ACTIVE = re.compile(
+    rf"(?<![\d.])(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)\s+of\s+(?:the|its)\s+(?P<anum>{NUM})\s?(?P<ascale>trillion|billion|T|B)\s+"
+    r"(?:total\s+)?param(?:eter)?s\s+(?:are|is|get|gets)\s+(?:active|activated|used)",
     _I,
 )
 # "(1.1T)", "(754B)", "(685B parameters)" right after a model name
@@ -74,6 +80,12 @@ PARAMS_MOE_FORM = re.compile(
 # "236B / 21B active": total and active in one breath
 PARAMS_SLASH = re.compile(
     rf"(?<![\w.-])(?P<num>{NUM})\s?(?P<scale>[BT])\s*/\s*(?P<anum>{NUM})\s?(?P<ascale>[BT])\s+active\b", _I
+)
+# "offered in 2B-parameter and 7B-parameter variants": each size carries the word
+_SIZE_PARAM = rf"(?:{NUM})\s?B[\s-]param(?:eter)?s?"
+PARAMS_SIZES_EACH = re.compile(
+    rf"(?P<list>{_SIZE_PARAM}(?:\s*,\s*{_SIZE_PARAM}){{0,4}},?\s+(?:and|or)\s+{_SIZE_PARAM})\s+(?:versions|variants|sizes|models|checkpoints)\b",
+    _I,
 )
 # "both 8- and 70-billion parameter versions"
 PARAMS_SIZES_SUSPENDED = re.compile(
