@@ -259,6 +259,20 @@ def test_things_that_are_not_models(text: str) -> None:
 # -- the CLI --------------------------------------------------------------------------------------
 
 
+def test_a_pages_own_dateline_dates_it_and_is_no_release() -> None:
+    text = (
+        " date 2026-02-10 Tamsel Labs is said to be ready to roll out its Orla 5 model by as early as March,"
+        " people familiar with the plan say."
+    )
+    claims = {(c.model, c.attribute): c for c in extract_claims(text)}
+    assert claims[("Orla-5", "release_date")].value == "2026-03"  # the year from the dateline
+    assert claims[("Orla-5", "release_date")].status == "expected"
+    assert all(c.value != "2026-02-10" for c in claims.values())
+    # a date given by the caller wins over the page's own
+    later = {(c.model, c.attribute): c for c in extract_claims(text, date(2027, 1, 5))}
+    assert later[("Orla-5", "release_date")].value == "2027-03"
+
+
 def test_cli_extract_jsonl(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     article = tmp_path / "launch-note.txt"
     article.write_text(

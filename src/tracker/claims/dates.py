@@ -46,8 +46,8 @@ def find_dates(doc: Doc) -> list[Found]:
             candidates.append((m.start(), m.end(), relative_month(m.group("rel"), doc.published) or ""))
     candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     for s, e, value in candidates:
-        if not value or seen.overlaps(s, e):
-            continue
+        if not value or seen.overlaps(s, e) or any(bs < e and s < be for bs, be in doc.blocked):
+            continue  # a blocked span: the page's own dateline, a license name
         seen.append((s, e))
         sent = doc.sentence_of(s)
         # "Mistral Large 1 (February 26, 2024)", "Succeeded by DeepSeek-V3 (Dec 2024)": a date in brackets

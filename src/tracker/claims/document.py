@@ -28,6 +28,34 @@ _TYPOGRAPHY = str.maketrans(
 _TYPOGRAPHIC = re.compile("[\u2010\u2011\u2012\u00a0\u2007\u2009\u202f]")
 
 
+# A page's own dateline in its first lines: " date 2025-07-28 ...", "Published: March 3, 2026"
+_DATELINE = re.compile(
+    r"\A[\W_]{0,4}(?:[^\n]{0,120}\n)?[ \t]*(?:date|published|posted)(?:\s+on)?\s*:?\s*"
+    r"(?P<when>(?:19|20)\d\d-[01]\d-[0-3]\d|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def dateline(text: str) -> tuple[date, tuple[int, int]] | None:
+    """The publication date a page states at its top, and its span (a dateline is no release date)."""
+    from .dates import safe_date
+
+    m = _DATELINE.match(text)
+    if m is None:
+        return None
+    raw = m.group("when")
+    iso = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", raw)
+    if iso:
+        value = safe_date(iso.group(1), iso.group(2), iso.group(3), numeric=True)
+    else:
+        parts = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", raw)
+        value = safe_date(parts.group(3), parts.group(1), parts.group(2)) if parts else ""
+    try:
+        return date.fromisoformat(value), (m.start("when"), m.end("when"))
+    except (TypeError, ValueError):
+        return None
+
+
 def fold_typography(text: str) -> str:
     """The text with typographic hyphens and spaces made plain; the same object when there are none."""
     return text.translate(_TYPOGRAPHY) if _TYPOGRAPHIC.search(text) else text

@@ -20,7 +20,7 @@ from .benchmarks import find_benchmarks
 from .context import find_contexts
 from .dates import find_dates
 from .developers import find_developers, share_with_members
-from .document import Doc, Found, drop_blocked_mentions, fold_typography, prepare
+from .document import Doc, Found, dateline, drop_blocked_mentions, fold_typography, prepare
 from .finalize import finalize
 from .hardware import find_hardware
 from .licenses import find_licenses
@@ -41,7 +41,10 @@ def read_article(
     """The claims, and the model names as find_model_mentions gives them, from one reading of the text
     (ingest stores both; reading the names twice doubled the costliest stage)."""
     work = fold_typography(text)  # same length: every span found in `work` is a span of `text`
-    doc = prepare(work, published)
+    stated = dateline(work)
+    doc = prepare(work, published or (stated[0] if stated else None))
+    if stated:
+        doc.blocked.append(stated[1])  # the page's own date is not a release date
     if not doc.mentions:
         return [], doc.named
     claims = _claims(doc)
