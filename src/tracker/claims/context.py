@@ -22,6 +22,9 @@ def _context_value(m: re.Match[str]) -> int | float | None:
     return value
 
 
+_CONTEXT_LABEL = re.compile(r"[\W_]{0,4}(?:context|context\s+window|context\s+length)\s*[.:]\s", re.I)
+
+
 def find_contexts(doc: Doc) -> list[Found]:
     text = doc.text
     out: list[Found] = []
@@ -74,7 +77,12 @@ def find_contexts(doc: Doc) -> list[Found]:
                 seen.append((m.start(), m.end()))
                 context_sentences.add(sent.start)
     for sent in doc.sentences:
-        if not re.search(r"\bcontext\b", text[sent.start : sent.end], re.I):
+        line_start = text.rfind("\n", 0, sent.start) + 1
+        # the sentence speaks of context, or its paragraph opens with that label ("Context. X reads ...")
+        if not (
+            re.search(r"\bcontext\b", text[sent.start : sent.end], re.I)
+            or _CONTEXT_LABEL.match(text, line_start, sent.end)
+        ):
             continue
         for m in R.CONTEXT_SOFT.finditer(text, sent.start, sent.end):
             if not ok(m, soft=True):

@@ -36,6 +36,14 @@ def find_dates(doc: Doc) -> list[Found]:
         for m in scan(doc, R.DATE_MONTH_ONLY, DATE_KEY):
             candidates.append((m.start(), m.end(), safe_date(str(pub_year), m.group("month"), None)))
             weak.add(m.start())
+        for m in scan(doc, R.DATE_DAY_NO_YEAR, DATE_KEY):
+            day = safe_date(str(pub_year), m.group("month"), m.group("day"))
+            if day and day > (doc.published.isoformat()[:10]):
+                day = safe_date(
+                    str(pub_year - 1), m.group("month"), m.group("day")
+                )  # "on December 30" read in January
+            candidates.append((m.start(), m.end(), day))
+            weak.add(m.start())
         for m in scan(doc, R.DATE_RELATIVE_DAY, DATE_KEY):
             weak.add(m.start())
             candidates.append(

@@ -201,7 +201,7 @@ LAUNCH_VERB = (
     r"(?:has\s+|have\s+|had\s+|just\s+|quietly\s+|officially\s+|today\s+|now\s+|also\s+|finally\s+|recently\s+)*"
     r"(?:released|launched|unveiled|introduced|announced|open-sourced|open\s+sourced|debuted|shipped|rolled\s+out|"
     r"releases|launches|unveils|introduces|announces|open-sources|debuts|ships|rolls\s+out|built|developed|trained|"
-    r"published|dropped|detailed|revealed|made\s+available|is\s+releasing|is\s+launching)\b"
+    r"published|dropped|detailed|revealed|made\s+available|is\s+releasing|is\s+launching|followed\s+(?:up\s+)?with)\b"
 )
 _RUN = re.compile(rf"(?<![\w.-]){_NAME}")
 _ORG_WORD_END = re.compile(ORG_WORDS)

@@ -211,6 +211,10 @@ DATE_ISO = re.compile(r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<
 DATE_MONTH_YEAR = re.compile(
     rf"(?<![\w-])(?:(?:early|mid|late|mid-to-late|end\s+of|the\s+end\s+of)[\s-]+)?(?P<month>{MONTH_NAMES})(?:\s+of)?,?\s+(?P<year>(?:19|20)\d\d)\b"
 )
+# "followed with Orion-X on July 9": a day without its year (the page's year)
+DATE_DAY_NO_YEAR = re.compile(
+    rf"\bon\s+(?P<month>{MONTH_NAMES})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)(?![:.]?\d)"
+)
 DATE_MONTH_ONLY = re.compile(
     rf"\b(?:(?:in|by|during|since)\s+(?:as\s+(?:early|soon)\s+as\s+)?|as\s+early\s+as\s+)(?:(?:early|mid|late|mid-to-late)[\s-]+)?(?P<month>{MONTH_NAMES})(?![\s,]+\d)\b"
 )
@@ -222,7 +226,7 @@ DATE_RELATIVE_MONTH = re.compile(r"\b(?:earlier\s+|later\s+)?(?P<rel>this\s+mont
 
 RELEASE_CUE = re.compile(
     r"\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed|ement)|"
-    r"debut(?:s|ed)?|dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|roll\s+out|rolling\s+out|made\s+(?:it\s+|them\s+)?(?:generally\s+)?available|"
+    r"debut(?:s|ed)?|dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|roll\s+out|rolling\s+out|followed\s+(?:up\s+)?with|made\s+(?:it\s+|them\s+)?(?:generally\s+)?available|"
     r"became\s+(?:generally\s+)?available|(?:was|were)\s+made\s+available|"
     r"went\s+live|goes\s+live|open-sourced|Initial\s+release|Released|arrived|"
     # "Microsoft added two small models to its Phi family on Wednesday"
