@@ -103,7 +103,7 @@ def _open_benchmarks(
 
 # "vs o3's 69.1%", "[GPT-4](/wiki/gpt4)'s 67.0%": a score owned by the model before it
 _POSSESSIVE_SCORE = re.compile(
-    r"(?:\]\([^)\s]{0,80}\))?['’]s\s+(?P<score>\d{1,3}(?:\.\d+)?)\s?%?(?![\d.]|\s?(?:[BMKT]\b|billion|million|tokens))"
+    r"(?:\]\([^)\s]{0,80}\))?['’]s\s+(?P<score>\d{1,3}(?:\.\d+)?)\s?%?(?!\d|\.\d|\s?(?:[BMKT]\b|billion|million|tokens))"
 )
 _RESPECTIVELY = re.compile(
     r"(?<![\w.])(?P<a>\d{1,3}(?:\.\d+)?)\s?%?\s+and\s+(?P<b>\d{1,3}(?:\.\d+)?)\s?(?:%|percent)?\s*,?\s+respectively\b"
@@ -161,7 +161,7 @@ def find_benchmarks(doc: Doc) -> list[Found]:
             # no model of its own in the sentence, only ones it compares with ("(matching Claude 3.5 Sonnet)")
             or not not_compared(doc, sent, sent.mentions)
         )
-        targets = pick(doc, s, e, allow_topic=anaphor)
+        targets = _which_clause_owner(doc, sent.mentions, s) or pick(doc, s, e, allow_topic=anaphor)
         if not targets:
             continue
         used.append((s, e))
@@ -215,6 +215,7 @@ def find_benchmarks(doc: Doc) -> list[Found]:
                     name=name,
                 )
             )
+        scored_here = False
         for other in sent.mentions:
             # "70.7 percent for Magistral Small": the score before the model it belongs to
             pre = _SCORE_FOR.search(text, max(sent.start, other.start - 30), other.start)
@@ -236,11 +237,22 @@ def find_benchmarks(doc: Doc) -> list[Found]:
             sm = R.SCORE_VERB.match(text, other.end + 1) if text[other.end : other.end + 1] == " " else None
             # "On Arena Hard that puts it ahead of GPT-4o (79.3) and Claude 3.5 Sonnet (79.2)"
             sm = sm or PAREN_SCORE.match(text, other.end) or _POSSESSIVE_SCORE.match(text, other.end)
+            # "Sable 7 posts 71.2 and Orion-X 73.9": the verb of the first pair carries over
+            scored_here = scored_here or any(
+                R.SCORE_VERB.match(text, x.end + 1) for x in sent.mentions if bm.end() < x.end < other.start
+            )
+            if (
+                sm is None
+                and scored_here
+                and re.search(r"\band\s+$", text[max(sent.start, other.start - 5) : other.start])
+            ):
+                sm = _COORD_SCORE.match(text, other.end)
             if sm is None or R.SCORE_BOUND.search(text_before(doc, sm.start("score"), 14)):
                 continue
             if used.overlaps(other.start, sm.end()):
                 continue
             used.append((other.start, sm.end()))
+            scored_here = True
             out.append(
                 Found(
                     "benchmark",
@@ -253,6 +265,20 @@ def find_benchmarks(doc: Doc) -> list[Found]:
             )
     out += _benchmark_blocks(doc)
     return out
+
+
+_COORD_SCORE = re.compile(
+    r"\s(?P<score>\d{1,3}(?:\.\d+)?)\s?%?(?!\w|\.\d|\s?(?:[BMKT]\b|billion|million|tokens|percentile))"
+)
+_WHICH_CLAUSE = re.compile(r"\s*,\s+which\s+[^.;,()]{0,80}$")
+
+
+def _which_clause_owner(doc: Doc, mentions: list[ModelMention], pos: int) -> list[ModelMention | str]:
+    """ "Orbit 4 Pro, which Acme quotes at 59.4 on GPQA": a relative clause's value is its model's."""
+    before = [m for m in mentions if m.end <= pos]
+    if before and _WHICH_CLAUSE.match(doc.text, before[-1].end, pos):
+        return [before[-1]]
+    return []
 
 
 PAREN_SCORE = re.compile(r"\s?\((?P<score>\d{1,2}(?:\.\d+)?|100)\s?%?\)")

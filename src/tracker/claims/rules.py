@@ -473,7 +473,7 @@ BENCH_THEN_SCORE = re.compile(
     _I,
 )
 SCORE_VERB = re.compile(
-    rf"\b(?:scored|scores|scoring|at|achieves|achieved|reaches|reached|hits|hit|posts|posted|gets|got)\s+(?:an?\s+)?"
+    rf"\b(?:scored|scores|scoring|at|achieves|achieved|reaches|reached|hits|hit|posts|posted|gets|got|leads\s+with|led\s+with)\s+(?:an?\s+)?"
     rf"(?P<score>{NUM})\s?%?(?!\s?(?:[BMK]\b|billion|million|tokens|x\b|times))",
     _I,
 )
