@@ -20,15 +20,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from . import units
+from .attributes import FACT_LINE, MULTI_VALUED, label
 from .dates import as_utc, parse_iso
 from .errors import UsageError
 from .facts import Fact, FactValue, conflicts, qualifiers, reconcile, values_agree
 from .fileio import atomic_write_bytes
-from .models import CitedClaim, ClaimValue, Source
+from .models import CitedClaim, Source
 from .sanitize import safe_text
 from .store import Store
-from .units import as_number, format_count, format_price  # noqa: F401 - re-exported
+from .units import as_number, format_value
 
 MAX_MODEL_LINES = 25  # new models with a full fact line; the rest are named in one line
 MAX_BENCHMARK_ROWS = 30
@@ -36,30 +36,6 @@ MAX_CHANGES = 30
 MAX_DISAGREEMENTS = 30
 MAX_CHART_POINTS = 30
 MAX_NAMED = 40  # models named (without facts) in one line
-FACT_LINE_ATTRIBUTES = (
-    "developer",
-    "parameters_total",
-    "parameters_active",
-    "context_window",
-    "price_input",
-    "price_output",
-    "hardware",
-    "release_date",
-    "license",
-)
-LABELS = {
-    "developer": "developer",
-    "parameters_total": "total parameters",
-    "parameters_active": "active parameters",
-    "context_window": "context window",
-    "price_input": "input price",
-    "price_output": "output price",
-    "hardware": "hardware",
-    "release_date": "release date",
-    "license": "license",
-    "benchmark": "benchmark",
-}
-
 
 # -- safe Markdown (tracker.sanitize.safe_text drops escapes, controls and bidi characters first) -----------
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>#!|~&$])")
@@ -99,16 +75,6 @@ def link(text: str, url: str | None) -> str:
     """`[text](url)` when the URL is http(s); the bare text otherwise. `text` must already be escaped."""
     dest = safe_url(url)
     return f"[{text}]({dest})" if dest else text
-
-
-# -- value formatting: one formatter for the whole project (tracker.units) --------------------------------
-def _num(value: ClaimValue) -> float | None:
-    return as_number(value)
-
-
-def format_value(attribute: str, value: ClaimValue) -> str:
-    """A claim value as the digest shows it (not yet escaped): the same text as ask and summary."""
-    return units.format_value(attribute, value)
 
 
 # -- the digest -------------------------------------------------------------------------------------------
@@ -255,30 +221,30 @@ def _who(value: FactValue) -> str:
 def _label(fact: Fact) -> str:
     if fact.attribute == "benchmark":
         return md_text(fact.name or "benchmark", 80)
-    return LABELS.get(fact.attribute, fact.attribute.replace("_", " "))
+    return label(fact.attribute)
 
 
 def _changes(w: _Writer, now: dict[tuple[str, str], Fact], before: dict[tuple[str, str], Fact]) -> list[str]:
     """What the period changed about a known model: new values, revisions, expectations that came true."""
     out = []
-    for attr in FACT_LINE_ATTRIBUTES:
+    for attr in FACT_LINE:
         fact = now.get((attr, ""))
         if not fact or not fact.values:
             continue
         new = fact.values[0]
         old_fact = before.get((attr, ""))
-        label = LABELS[attr]
+        name = label(attr)
         if old_fact is None or not old_fact.values:
-            out.append(f"{label} {w.figure(attr, new, disputed=fact.conflict)} (first report)")
+            out.append(f"{name} {w.figure(attr, new, disputed=fact.conflict)} (first report)")
             continue
-        if attr in ("hardware", "developer"):  # several values can be true: report only new ones
+        if attr in MULTI_VALUED:  # several values can be true: report only new ones
             fresh = [
                 v
                 for v in fact.values
                 if not any(values_agree(attr, v.value, o.value) for o in old_fact.values)
             ]
             if fresh:
-                out.append(f"{label} " + ", ".join(w.figure(attr, v) for v in fresh[:3]) + " (new)")
+                out.append(f"{name} " + ", ".join(w.figure(attr, v) for v in fresh[:3]) + " (new)")
             continue
         old = old_fact.values[0]
         same = values_agree(attr, old.value, new.value)
@@ -286,10 +252,10 @@ def _changes(w: _Writer, now: dict[tuple[str, str], Fact], before: dict[tuple[st
             continue
         if same:
             out.append(
-                f"{label} confirmed: {w.figure(attr, old)} → {w.figure(attr, new, disputed=fact.conflict)}"
+                f"{name} confirmed: {w.figure(attr, old)} → {w.figure(attr, new, disputed=fact.conflict)}"
             )
         else:
-            out.append(f"{label} {w.figure(attr, old)} → {w.figure(attr, new, disputed=fact.conflict)}")
+            out.append(f"{name} {w.figure(attr, old)} → {w.figure(attr, new, disputed=fact.conflict)}")
     return out
 
 
@@ -517,7 +483,7 @@ def _chart(
         price = _current(now_facts.get(m, {}), before_facts.get(m, {}), "price_input")
         if size is None or price is None:
             continue
-        x, y = _num(size.value), _num(price.value)
+        x, y = as_number(size.value), as_number(price.value)
         if x is None or y is None or x <= 0 or y <= 0:
             continue
         point = (safe_text(m)[:40], x, y, "expected" in (size.status, price.status))

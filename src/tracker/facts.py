@@ -22,36 +22,17 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from .models import Answer, CitedClaim, ClaimValue, Role, Source, Status
+from .attributes import MULTI_VALUED, SPECS, sheet_rank
+from .models import Answer, CitedClaim, ClaimValue, Role, Source, Status, plain_value
 from .sanitize import safe_text  # ask.render imports it from here
+from .units import as_number, plural
+from .vocab import CHIP_VENDORS, DEVELOPER_ALIASES, ROLE_RANK
 
 if TYPE_CHECKING:
     from .config import Paths
     from .store import Store
 
-# Attributes where several values can all be true at once (a model runs on several chips; a model can be
-# built by two organizations together). Different values there are not conflicts.
 CONFLICT_BATCH = 500  # models reconciled at a time by `tracker conflicts`
-MULTI_VALUED = frozenset({"hardware", "developer"})
-NUMBER_TOLERANCE = 0.01
-CONTEXT_TOLERANCE = 0.03  # 128K is written 128000 or 131072
-BENCHMARK_TOLERANCE = 0.5  # absolute, in score points
-
-VENDOR_WORDS = frozenset(
-    {
-        "huawei",
-        "nvidia",
-        "google",
-        "amd",
-        "intel",
-        "aws",
-        "amazon",
-        "apple",
-        "cambricon",
-        "microsoft",
-        "qualcomm",
-    }
-)
 LICENSE_ALIASES = {
     "mitlicense": "mit",
     "apache2": "apache20",
@@ -59,25 +40,6 @@ LICENSE_ALIASES = {
     "apachelicense2": "apache20",
     "apachelicenseversion20": "apache20",
 }
-DEVELOPER_ALIASES = {
-    "googledeepmind": "google",
-    "deepmind": "google",
-    "googleai": "google",
-    "zai": "zhipu",
-    "zhipuai": "zhipu",
-    "mistralai": "mistral",
-    "metaai": "meta",
-    "metaplatforms": "meta",
-    "facebook": "meta",
-    "moonshotai": "moonshot",
-    "alibabacloud": "alibaba",
-    "qwenteam": "alibaba",
-    "alibabaqwen": "alibaba",
-    "xaicorp": "xai",
-    "microsoftresearch": "microsoft",
-    "mosaicml": "mosaicml",
-}
-ROLE_RANK = {"training": 3, "inference": 2, "unspecified": 1, None: 0}
 # Words that tell a model's variants or release stages apart. Two values whose evidence carries different
 # ones ("the preview on May 1" vs "general availability on June 15"; a base vs an instruct model) describe
 # different things, so they are a softer note, not a conflict.
@@ -158,7 +120,7 @@ def _alnum(text: object) -> str:
 def norm_text(value: object) -> str:
     """Text values compared loosely: lower-case alphanumerics, a leading vendor word dropped."""
     words = re.findall(r"[a-z0-9.]+", str(value).lower())
-    if len(words) > 1 and words[0] in VENDOR_WORDS:
+    if len(words) > 1 and words[0] in CHIP_VENDORS:
         words = words[1:]
     text = "".join(words).replace(".", "")
     return LICENSE_ALIASES.get(text, text)
@@ -184,7 +146,7 @@ def norm_developer(value: object) -> str:
 def hardware_tokens(value: object) -> list[str]:
     """`Nvidia H100 SXM` -> ['h100', 'sxm']: the chip name without the vendor word."""
     words = re.findall(r"[a-z0-9.]+", str(value).lower())
-    if len(words) > 1 and words[0] in VENDOR_WORDS:
+    if len(words) > 1 and words[0] in CHIP_VENDORS:
         words = words[1:]
     return words
 
@@ -197,30 +159,28 @@ def parse_date(value: object) -> tuple[int, ...] | None:
     return tuple(int(g) for g in m.groups() if g is not None)
 
 
-def as_number(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    try:
-        return float(str(value).replace(",", "").strip())
-    except ValueError:
-        return None
+def _rule(attribute: str) -> str:
+    """The attribute's agreement rule (tracker.attributes): number, date, developer, license or chip."""
+    spec = SPECS.get(attribute)
+    return spec.agreement if spec else "number"
 
 
 def values_agree(attribute: str, a: ClaimValue, b: ClaimValue) -> bool:
-    """Whether two values of one attribute say the same thing (tolerances, granularity, spelling)."""
-    if attribute == "release_date":
+    """Whether two values of one attribute say the same thing: by the attribute's agreement rule (dates at
+    different granularity, spellings of one developer, license or chip) or, for numbers, its tolerance."""
+    spec = SPECS.get(attribute)
+    rule = _rule(attribute)
+    if rule == "date":
         da, db = parse_date(a), parse_date(b)
         if da is None or db is None:
             return norm_text(a) == norm_text(b)
         n = min(len(da), len(db))
         return da[:n] == db[:n]
-    if attribute == "developer":
+    if rule == "developer":
         return norm_developer(a) == norm_developer(b)
-    if attribute == "license":
+    if rule == "license":
         return norm_license(a) == norm_license(b)
-    if attribute == "hardware":
+    if rule == "chip":
         ta, tb = hardware_tokens(a), hardware_tokens(b)
         n = min(len(ta), len(tb))
         # "Ascend" and "Ascend 910C" name one family with more or less detail.
@@ -228,24 +188,25 @@ def values_agree(attribute: str, a: ClaimValue, b: ClaimValue) -> bool:
     na, nb = as_number(a), as_number(b)
     if na is None or nb is None:
         return norm_text(a) == norm_text(b)
-    if attribute == "benchmark":
-        return abs(na - nb) <= BENCHMARK_TOLERANCE
-    tolerance = CONTEXT_TOLERANCE if attribute == "context_window" else NUMBER_TOLERANCE
+    tolerance = spec.tolerance if spec else 0.01
+    if spec is not None and spec.unit == "score":
+        return abs(na - nb) <= tolerance  # score points, not a share
     if abs(na - nb) <= tolerance * max(abs(na), abs(nb), 1e-12):
         return True
-    if attribute == "context_window" and min(na, nb) > 0:
+    if spec is not None and spec.unit == "tokens" and min(na, nb) > 0:
         # "1M tokens" and 1,048,576 (2^20) are one window in decimal and binary units.
         ratio = max(na, nb) / min(na, nb)
-        return abs(ratio - 1.024**2) <= CONTEXT_TOLERANCE
+        return abs(ratio - 1.024**2) <= tolerance
     return False
 
 
 def _specificity(attribute: str, value: ClaimValue) -> int:
     """How much detail a value carries (a day beats a month; 'Ascend 910C' beats 'Ascend')."""
-    if attribute == "release_date":
+    rule = _rule(attribute)
+    if rule == "date":
         parsed = parse_date(value)
         return len(parsed) if parsed else 0
-    if attribute == "hardware":
+    if rule == "chip":
         return len(hardware_tokens(value))
     return 0
 
@@ -289,7 +250,8 @@ class _Cluster:
 
 def _cluster(attribute: str, cited: list[CitedClaim]) -> list[_Cluster]:
     """Group agreeing claims. Specific values first, so a vague one joins the best specific match."""
-    if attribute in ("release_date", "hardware"):
+    rule = _rule(attribute)
+    if rule in ("date", "chip"):
         order = sorted(cited, key=lambda c: -_specificity(attribute, c.claim.value))
     else:
         order = list(cited)
@@ -297,11 +259,11 @@ def _cluster(attribute: str, cited: list[CitedClaim]) -> list[_Cluster]:
     for c in order:
         best: _Cluster | None = None
         for cl in clusters:
-            if attribute == "hardware":
+            if rule == "chip":
                 # Several chips per model are allowed, so only the same chip joins: "Ascend" stays apart from
                 # "Ascend 910C" (agreement, not conflict, but not the same claim either).
                 agree = hardware_tokens(c.claim.value) == hardware_tokens(cl.members[0].claim.value)
-            elif attribute == "release_date":
+            elif rule == "date":
                 agree = all(values_agree(attribute, c.claim.value, m.claim.value) for m in cl.members)
             else:
                 agree = values_agree(attribute, c.claim.value, cl.members[0].claim.value)
@@ -349,7 +311,7 @@ def _story_roles(members: list[CitedClaim]) -> dict[int, str]:
     out: dict[int, str] = {}
     for m in members:
         role = m.claim.role or "unspecified"
-        if ROLE_RANK.get(role, 0) > ROLE_RANK.get(out.get(m.story_id), 0):
+        if ROLE_RANK.get(role, 0) > ROLE_RANK.get(out.get(m.story_id, ""), 0):
             out[m.story_id] = role
     return out
 
@@ -398,7 +360,7 @@ def reconcile(cited: Iterable[CitedClaim]) -> list[Fact]:
     for key, members in groups.items():
         model, attribute, _ = key
         values = sorted((_fact_value(cl) for cl in _cluster(attribute, members)), key=_rank_key)
-        if attribute == "release_date":
+        if _rule(attribute) == "date":
             values = _earliest_first_on_ties(values)
         fact = Fact(model=model, attribute=attribute, name=names[key], values=values)
         _judge(fact, members)
@@ -433,12 +395,12 @@ def _judge(fact: Fact, members: list[CitedClaim]) -> None:
             fact.notes.append(f"superseded: {_plain_str(v.value)} was expected before the stated value")
     if fact.conflict:
         return
-    if fact.attribute == "release_date" and values:
+    if _rule(fact.attribute) == "date" and values:
         # Framing: one value, but some sources only give the month (or year) of it.
         top = values[0]
         precisions = set()
         for m in members:
-            if values_agree("release_date", m.claim.value, top.value):
+            if values_agree(fact.attribute, m.claim.value, top.value):
                 parsed = parse_date(m.claim.value)
                 precisions.add(len(parsed) if parsed else 0)
         expected = top.expected_only_stories
@@ -458,7 +420,7 @@ def _judge(fact: Fact, members: list[CitedClaim]) -> None:
                 plural = "s" if len(expected) != 1 else ""
                 parts.append(f"{len(expected)} source{plural} reported it as expected")
             fact.notes.append(f"{_plain_str(top.value)} agreed; " + "; ".join(parts))
-    if fact.attribute == "hardware":
+    if _rule(fact.attribute) == "chip":
         # Extent: a chip family that different stories tie to different roles or statuses.
         families: dict[str, list[CitedClaim]] = defaultdict(list)
         for m in members:
@@ -590,7 +552,7 @@ def family_extent(facts: Iterable[Fact]) -> list[Fact]:
                 chip = tokens[0] if tokens else ""
                 labels.update(v.story_labels)
                 for story, role in v.story_roles.items():
-                    prev = by_chip[chip][story].get(f.model)
+                    prev = by_chip[chip][story].get(f.model, "")
                     if ROLE_RANK.get(role, 0) > ROLE_RANK.get(prev, 0):
                         by_chip[chip][story][f.model] = role
         for chip, stories in sorted(by_chip.items()):
@@ -618,27 +580,12 @@ def family_extent(facts: Iterable[Fact]) -> list[Fact]:
     return out
 
 
-ATTRIBUTE_ORDER = (
-    "developer",
-    "release_date",
-    "parameters_total",
-    "parameters_active",
-    "context_window",
-    "price_input",
-    "price_output",
-    "license",
-    "hardware",
-    "benchmark",
-)
-
-
 def model_summary(store: Store, model: str, *, since: datetime | None = None) -> ModelSummary:
     """The fact sheet of one model (resolved through the alias table); empty facts when unknown."""
     canonical = store.resolve_alias(model) or model
     cited = store.cited_claims(models=[canonical], since=since)
     facts = reconcile(cited)
-    order = {a: i for i, a in enumerate(ATTRIBUTE_ORDER)}
-    facts.sort(key=lambda f: (order.get(f.attribute, 99), f.name or ""))
+    facts.sort(key=lambda f: (sheet_rank(f.attribute), f.name or ""))
     info = store.model_info(canonical)
     developer = info["developer"] if info else None
     dev_fact = next((f for f in facts if f.attribute == "developer" and f.values), None)
@@ -677,30 +624,18 @@ def human_value(attribute: str, value: ClaimValue) -> str:
 def describe(answer: Answer | FactValue, attribute: str, name: str | None = None) -> str:
     """'49B active parameters', '$0.14 per 1M input tokens', '81 on SWE-bench Verified', 'Ascend 910C'."""
     v = human_value(attribute, answer.value)
-    text = {
-        "parameters_total": f"{v} parameters",
-        "parameters_active": f"{v} active parameters",
-        "context_window": f"{v} tokens of context",
-        "price_input": f"{v} per 1M input tokens",
-        "price_output": f"{v} per 1M output tokens",
-        "release_date": f"released {v}",
-        "hardware": v + (f" ({answer.role})" if answer.role and answer.role != "unspecified" else ""),
-        "license": f"{v} license" if "licen" not in v.lower() else v,
-        "benchmark": f"{v} on {safe_text(name or 'benchmark')}",
-        "developer": f"developed by {v}",
-    }.get(attribute, v)
+    spec = SPECS.get(attribute)
+    text = spec.phrase(v, safe_text(name or "")) if spec else v
+    if answer.role and answer.role != "unspecified":
+        text += f" ({answer.role})"
     if answer.status == "expected":
         text = f"{text} (expected)"
     return text
 
 
-def _plural(n: int, word: str = "source") -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _value_json(v: FactValue) -> dict[str, object]:
     return {
-        "value": _plain(v.value),
+        "value": plain_value(v.value),
         "status": v.status,
         "role": v.role,
         "support": v.support,
@@ -722,12 +657,6 @@ def fact_json(f: Fact) -> dict[str, object]:
         "notes": f.notes,
         "values": [_value_json(v) for v in f.values],
     }
-
-
-def _plain(value: ClaimValue) -> ClaimValue:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
-        return int(value)
-    return value
 
 
 def conflicts_report(paths: Paths, *, model: str | None = None, soft: bool = True) -> dict[str, object]:
@@ -788,7 +717,7 @@ def _value_lines(f: dict[str, object]) -> list[str]:
     assert isinstance(values, list)
     for v in values:
         status = " (expected)" if v["status"] == "expected" else ""
-        lines.append(f"   {human_value(str(f['attribute']), v['value'])}{status}: {_plural(v['support'])}")
+        lines.append(f"   {human_value(str(f['attribute']), v['value'])}{status}: {plural(v['support'])}")
         for s in v["sources"]:
             date = f" ({s['published']})" if s.get("published") else ""
             lines.append(f"      - {safe_text(s['title'])[:90]}{date} {safe_text(s['url'])}")
@@ -869,15 +798,15 @@ def render_summary_markdown(s: ModelSummary, *, requested: str | None = None) ->
         if f.tie:
             tied = [v for v in f.values if v.support == top.support and v.status == top.status]
             value = " or ".join(human_value(f.attribute, v.value) for v in tied)
-            disagreement = f"**conflict**, a tie: {_plural(top.support)} each"
+            disagreement = f"**conflict**, a tie: {plural(top.support)} each"
         elif f.conflict:
             disagreement = "**conflict**: " + _md(
-                "; ".join(f"{human_value(f.attribute, v.value)} ({_plural(v.support)})" for v in f.values[1:])
+                "; ".join(f"{human_value(f.attribute, v.value)} ({plural(v.support)})" for v in f.values[1:])
             )
         elif f.notes:
             disagreement = _md(f"{f.conflict_kind}: " + "; ".join(f.notes))
         lines.append(
-            f"| {_md(label)} | {_md(value)} | {top.status} | {_plural(top.support)} "
+            f"| {_md(label)} | {_md(value)} | {top.status} | {plural(top.support)} "
             f"{' '.join(f'[{n}]' for n in refs)} | {disagreement} |"
         )
     lines += ["", "## Sources", ""]

@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 from ..models import Answer
+from ..units import plural
 from .answer import AskResult
 
 
@@ -29,21 +30,18 @@ def parse_since(text: str, *, now: datetime | None = None) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _plural(n: int, word: str = "source") -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def headline(answer: Answer) -> str:
     """'DeepSeek-V4-Pro: 49B active parameters (2 sources); 1 source says 37B'."""
-    from ..facts import MULTI_VALUED, describe, safe_text
+    from ..attributes import MULTI_VALUED
+    from ..facts import describe, safe_text
     from ..units import format_value
 
     what = describe(answer.model_copy(update={"status": "stated"}), answer.attribute, answer.name)
     hedge = "expected, not confirmed; " if answer.status == "expected" else ""
-    line = f"{safe_text(answer.model)}: {what} ({hedge}{_plural(answer.support)})"
+    line = f"{safe_text(answer.model)}: {what} ({hedge}{plural(answer.support)})"
     if answer.conflict and answer.others:
         rest = "; ".join(
-            f"{_plural(o.support)} {'say' if o.support != 1 else 'says'} "
+            f"{plural(o.support)} {'say' if o.support != 1 else 'says'} "
             f"{safe_text(format_value(o.attribute, o.value))}"
             f"{' (expected)' if o.status == 'expected' else ''}"
             for o in answer.others

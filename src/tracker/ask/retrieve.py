@@ -14,6 +14,9 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+# FAMILY_WIDE: attributes a variant usually shares with its family (launched together, same terms); a
+# variant without its own claim may be answered with the family's, labelled as the family's.
+from ..attributes import FAMILY_WIDE
 from ..models import CitedClaim
 from ..store import Store, alias_key
 from ..units import as_number
@@ -24,10 +27,6 @@ from .words import COMMON_WORDS, STOPWORDS, VARIANT_ORDER
 RRF_K = 60
 CANDIDATES = 100  # per retriever, before fusion
 FTS_TERM_CAP = 20_000  # a term matching more claims than this is too common to rank by
-# Attributes a variant usually shares with its family (launched together, same terms); a variant without its
-# own claim may be answered with the family's, labelled as the family's. Sizes, prices and scores never.
-FAMILY_WIDE = frozenset({"release_date", "license", "developer", "context_window", "hardware"})
-
 Neighbours = list[tuple[int, float]]
 # Words a question uses for a name part: "vision" models are "VL", "instruct" ones "-it".
 SYNONYMS = {"vision": ("vision", "vl"), "instruct": ("instruct", "it"), "coder": ("coder", "code")}
