@@ -518,7 +518,7 @@ def test_ask_k_must_be_positive(k: str, store: Path) -> None:
 
 
 def test_period_words() -> None:
-    from tracker.digest import parse_when
+    from tracker.dates import parse_when
     from tracker.errors import UsageError
 
     now = datetime(2026, 3, 31, 15, 30, tzinfo=UTC)

@@ -555,10 +555,10 @@ def ask(
 
 
 def _since(text: str, option: str, *, now: Any = None) -> Any:
-    """A --since / --until value as an aware UTC datetime (the one period parser: digest.parse_when)."""
+    """A --since / --until value as an aware UTC datetime (the one period parser: dates.parse_when)."""
     from datetime import UTC, datetime
 
-    from .digest import parse_when
+    from .dates import parse_when
 
     try:
         return parse_when(text, now=now or datetime.now(UTC))

@@ -31,7 +31,7 @@ from .answer import (
     verdict,
 )
 from .names import ModelKeys, children, find_models, tokens
-from .render import headline, parse_since, render
+from .render import headline, render
 from .retrieve import (
     attributes_of,
     by_role,
@@ -62,7 +62,6 @@ __all__ = [
     "find_benchmark",
     "find_models",
     "headline",
-    "parse_since",
     "render",
     "understand",
 ]

@@ -1,33 +1,10 @@
-"""Rendering: the terminal text of an answer (the CLI prints it), and --since parsing."""
+"""Rendering: the terminal text of an answer (the CLI prints it)."""
 
 from __future__ import annotations
-
-import re
-from datetime import datetime
 
 from ..models import Answer
 from ..units import plural
 from .answer import AskResult
-
-
-def parse_since(text: str, *, now: datetime | None = None) -> datetime:
-    """'7d', '12h', '2w' (ago) or an ISO date / datetime -> an aware datetime."""
-    from datetime import UTC, timedelta
-
-    from ..errors import UsageError
-
-    now = now or datetime.now(UTC)
-    m = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", text, re.I)
-    if m:
-        n, unit = int(m.group(1)), m.group(2).lower()
-        return (
-            now - timedelta(hours=n) if unit == "h" else now - timedelta(days=n * (7 if unit == "w" else 1))
-        )
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"--since: expected 7d, 12h, 2w or a date like 2026-04-01, got {text!r}") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def headline(answer: Answer) -> str:
