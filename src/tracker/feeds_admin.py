@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from .config import FeedsConfig, Paths, load_feeds, save_feeds
 from .errors import UsageError
 from .models import Feed
+from .urls import AddressRules
 
 MAX_OPML_BYTES = 5_000_000  # a reading list is a few KB; anything this big is not one
 
@@ -80,33 +81,8 @@ def refused_reason(feeds_path: Path, url: str) -> str | None:
     Checks IP literals and local names (localhost, *.localhost) without touching the network; a name is
     checked again on its resolved addresses at fetch time.
     """
-    import ipaddress
-
     config = load_feeds(feeds_path) if feeds_path.exists() else FeedsConfig()
-    allow = config.allow_private
-    if allow is True:
-        return None
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    allowed = set(allow) if isinstance(allow, list) else set()
-    if host in allowed or f"{host}:{port}" in allowed or f"[{host}]:{port}" in allowed:
-        return None
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        if host == "localhost" or host.endswith(".localhost"):
-            return (
-                f"{host} is a loopback name; ingest will refuse it unless feeds.yaml allow_private "
-                f'lists "{host}" or "{host}:{port}"'
-            )
-        return None
-    if ip.is_global and not ip.is_multicast:
-        return None
-    return (
-        f"{host} is a private / loopback / reserved address; ingest will refuse it unless feeds.yaml "
-        f'allow_private lists "{host}" or "{host}:{port}"'
-    )
+    return AddressRules(config.allow_private).refusal(url)
 
 
 def _find(config: FeedsConfig, key: str) -> Feed:
