@@ -213,7 +213,7 @@ def test_get_conditional_and_redirects(http_server: Any) -> None:
     assert result.content_type == "application/rss+xml" and result.headers["etag"] == '"x1"'
     again = _get(srv, srv.url("/feed"), etag='"x1"', last_modified="Sun, 01 Mar 2026 10:00:00 GMT")
     assert again.not_modified and again.status == 304 and again.body == b""
-    sent = srv.requests[-1][2]
+    sent = srv.sent()[-1]
     assert sent["If-None-Match"] == '"x1"' and sent["If-Modified-Since"].startswith("Sun")
     assert "gzip" in sent["Accept-Encoding"] and sent["User-Agent"].startswith("tracker/")
 
@@ -265,7 +265,7 @@ def test_retry_after_blocks_the_whole_host(http_server: Any) -> None:
     first, second = asyncio.run(run())
     assert first.status == 429 and second.status is None  # the second was never sent
     assert first.until - datetime.now(UTC) > timedelta(minutes=59)
-    assert srv.hits("/busy") == 1 and srv.hits("/other") == 0
+    assert srv.count("/busy") == 1 and srv.count("/other") == 0
 
 
 def test_a_remembered_block_is_honoured(http_server: Any) -> None:
@@ -279,7 +279,7 @@ def test_a_remembered_block_is_honoured(http_server: Any) -> None:
 
     with pytest.raises(RetryAfterError):
         asyncio.run(run())
-    assert srv.hits("/feed") == 0
+    assert srv.count("/feed") == 0
 
 
 def test_host_header_keeps_the_name(http_server: Any) -> None:
@@ -291,7 +291,7 @@ def test_host_header_keeps_the_name(http_server: Any) -> None:
             return await fetcher.get(f"http://localhost:{srv.port}/h")
 
     assert asyncio.run(run()).body == b"ok"
-    assert srv.requests[-1][2]["Host"] == f"localhost:{srv.port}"  # connected to the IP, asked for the name
+    assert srv.sent()[-1]["Host"] == f"localhost:{srv.port}"  # connected to the IP, asked for the name
 
 
 def test_fetch_bytes_sync(http_server: Any) -> None:

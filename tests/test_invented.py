@@ -33,7 +33,8 @@ from typing import Any
 
 import pytest
 
-from helpers import SHARED, CliResult, LocalServer, tracker_exe
+from helpers import SHARED, CliResult, tracker_exe
+from localserver import LocalServer
 
 INVENTED = Path(__file__).resolve().parent / "fixtures" / "invented"
 DOCS = INVENTED / "docs"

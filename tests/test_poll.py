@@ -219,7 +219,7 @@ def test_poll_feeds_end_to_end(site: Any) -> None:
         assert "13 billion parameters" in it.page.text and it.page.canonical_url == it.entry.link
     assert by_name["broken"].outcome == "error" and "parse" in (by_name["broken"].error or "")
     assert by_name["failing"].outcome == "error" and by_name["failing"].state["consecutive_errors"] == 1
-    assert len(messages) == 3 and site.hits("/never") == 0
+    assert len(messages) == 3 and site.count("/never") == 0
 
     # second run: the stored ETag gives a 304, nothing is parsed or fetched again
     states = {r.feed.url: r.state for r in results}
@@ -227,7 +227,7 @@ def test_poll_feeds_end_to_end(site: Any) -> None:
         local_feeds(site, feeds[0]), states, is_known=lambda e: False, now=T0 + timedelta(hours=1)
     )
     assert again[0].outcome == "not_modified" and again[0].items == []
-    assert site.hits("/a1") == 1 and site.hits("/rss") == 2
+    assert site.count("/a1") == 1 and site.count("/rss") == 2
 
 
 def test_known_entries_are_skipped_without_fetching_their_page(site: Any) -> None:
@@ -238,7 +238,7 @@ def test_known_entries_are_skipped_without_fetching_their_page(site: Any) -> Non
         now=T0,
     )
     assert [it.entry.guid for it in results[0].items] == ["g2"]
-    assert site.hits("/a1") == 0 and site.hits("/a2") == 1
+    assert site.count("/a1") == 0 and site.count("/a2") == 1
 
 
 def test_page_failure_falls_back_to_the_feed_text(http_server: Any) -> None:
@@ -256,7 +256,7 @@ def test_private_addresses_are_refused_unless_allowed(site: Any) -> None:
     config = FeedsConfig(allow_private=False, feeds=[Feed(name="good", url=site.url("/rss"))])
     (result,) = poll_feeds(config, {}, is_known=lambda e: False, now=T0)
     assert result.outcome == "error" and "refused" in (result.error or "")
-    assert site.hits("/rss") == 0
+    assert site.count("/rss") == 0
 
 
 def test_feed_result_is_serialisable() -> None:
