@@ -23,9 +23,10 @@ from urllib.parse import quote, urlsplit
 from .attributes import FACT_LINE, MULTI_VALUED, label
 from .dates import as_utc
 from .errors import UsageError
-from .facts import Fact, FactValue, conflicts, qualifiers, reconcile, values_agree
+from .facts import Fact, FactValue, conflicts, qualifiers, reconcile
 from .fileio import atomic_write_bytes
 from .models import CitedClaim, Source
+from .normalize import values_agree
 from .sanitize import safe_text
 from .store import Store
 from .units import as_number, format_value

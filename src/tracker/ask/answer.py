@@ -51,14 +51,14 @@ def prebuild_records() -> None:
 
 
 def key_of(c: CitedClaim) -> tuple[str, str, str]:
-    from ..facts import benchmark_key
+    from ..normalize import benchmark_key
 
     name = benchmark_key(c.claim.name) if c.claim.attribute == "benchmark" else ""
     return (c.claim.model, str(c.claim.attribute), name)
 
 
 def fact_key(f: Fact) -> tuple[str, str, str]:
-    from ..facts import benchmark_key
+    from ..normalize import benchmark_key
 
     return (f.model, f.attribute, benchmark_key(f.name) if f.attribute == "benchmark" else "")
 

@@ -10,7 +10,8 @@ from .answer import AskResult
 def headline(answer: Answer) -> str:
     """'DeepSeek-V4-Pro: 49B active parameters (2 sources); 1 source says 37B'."""
     from ..attributes import MULTI_VALUED
-    from ..facts import describe, safe_text
+    from ..render import describe
+    from ..sanitize import safe_text
     from ..units import format_value
 
     what = describe(answer.model_copy(update={"status": "stated"}), answer.attribute, answer.name)
@@ -32,7 +33,7 @@ def headline(answer: Answer) -> str:
 def render(result: AskResult) -> str:
     """The terminal answer: a verdict, a direct line per fact (a conflict once, with who says what), notes,
     then numbered citations."""
-    from ..facts import safe_text
+    from ..sanitize import safe_text
     from ..units import format_value
 
     if not result.answers:

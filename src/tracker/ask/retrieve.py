@@ -170,7 +170,8 @@ def by_role(cited: list[CitedClaim], role: str) -> tuple[list[CitedClaim], str |
 
 def _sibling_has(store: Store, parent: str, model: str, found: list[CitedClaim], keys: ModelKeys) -> bool:
     """Whether the family's value is really a sibling variant's (V4's 1.6T is V4-Pro's size, not Flash's)."""
-    from ..facts import reconcile, values_agree
+    from ..facts import reconcile
+    from ..normalize import values_agree
 
     attribute = str(found[0].claim.attribute)
     siblings = [c for c in children(parent, keys) if c != model]
@@ -185,7 +186,7 @@ def _sibling_has(store: Store, parent: str, model: str, found: list[CitedClaim],
 
 def filter_name(cited: list[CitedClaim], it: Intent) -> list[CitedClaim]:
     """Only the benchmark asked about (compared by benchmark key)."""
-    from ..facts import benchmark_key
+    from ..normalize import benchmark_key
 
     if it.attribute != "benchmark" or not it.name:
         return cited
@@ -198,7 +199,7 @@ def filter_name(cited: list[CitedClaim], it: Intent) -> list[CitedClaim]:
 
 def value_claims(store: Store, it: Intent) -> list[CitedClaim]:
     """Claims that have the value asked about, best-matching models first (every constraint they meet)."""
-    from ..facts import benchmark_key
+    from ..normalize import benchmark_key
 
     scored: dict[str, float] = {}
     by_constraint: dict[int, list[CitedClaim]] = {}
