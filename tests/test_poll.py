@@ -14,20 +14,10 @@ from hypothesis import strategies as st
 from helpers import local_feeds
 from tracker.config import FeedsConfig
 from tracker.errors import ParseError
+from tracker.feedstate import BACKOFF_CAP, backoff_delay, feed_health, is_due, is_stale, next_state
 from tracker.fetch import FetchResult
 from tracker.models import Entry, Feed
-from tracker.poll import (
-    BACKOFF_CAP,
-    FeedResult,
-    _parse_feed_in_worker,
-    backoff_delay,
-    entries_from_parsed,
-    is_due,
-    is_stale,
-    next_state,
-    parse_feed,
-    poll_feeds,
-)
+from tracker.poll import FeedResult, _parse_feed_in_worker, entries_from_parsed, parse_feed, poll_feeds
 from tracker.store import Store
 from tracker.text import strip_html
 
@@ -103,6 +93,18 @@ def test_is_due_and_is_stale() -> None:
     day41 = T0 + timedelta(days=41)
     assert not is_stale(next_state(quiet, "ok", day41, new_entries=1), day41)
     assert not is_stale({}, T0)  # never polled is not stale
+
+
+def test_feed_health_reads_the_decided_state() -> None:
+    fresh = next_state({}, "ok", T0, new_entries=2)
+    failing = next_state(fresh, "error", T0 + timedelta(hours=1), error="HTTP 500")
+    quiet = next_state(fresh, "ok", T0 + timedelta(days=40))
+
+    def health(state: dict[str, Any], enabled: bool | None = True, days: int = 0) -> str:
+        return str(feed_health("u", "n", state, enabled=enabled, now=T0 + timedelta(days=days))["health"])
+
+    assert health({}) == "never polled" and health(fresh) == "ok" and health(failing) == "failing"
+    assert health(quiet, days=40) == "stale" and health(fresh, enabled=False) == "disabled"
 
 
 @given(st.lists(st.sampled_from(["ok", "not_modified", "error", "backoff"]), max_size=30))

@@ -414,7 +414,7 @@ def test_feeds_add_warns_about_a_refused_address(tmp_path: Path) -> None:
 
 
 def test_feeds_refresh_clears_backoff_and_enable_disable(tmp_path: Path, http_server: LocalServer) -> None:
-    from tracker.poll import is_due
+    from tracker.feedstate import is_due
     from tracker.store import Store
 
     data = tmp_path / "data"
