@@ -422,3 +422,19 @@ def test_tls_verifies_and_sends_the_host_name_while_connecting_to_the_checked_ip
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_the_private_pool_seam_still_exists(http_server: Any) -> None:
+    """fetch.py replaces httpx's connection pool (`transport._pool`) with one on the guarded backend; an httpx
+    release that renames it must fail here, not silently connect without the address policy."""
+    import httpcore
+
+    native = httpx.AsyncHTTPTransport()
+    assert isinstance(
+        getattr(native, "_pool", None), httpcore.AsyncConnectionPool
+    )  # what httpx sends through
+    http_server.add("/page", "<p>hi</p>")
+    # a name passes the URL check; only the guarded backend sees that it resolves to 127.0.0.1
+    with pytest.raises(RefusedAddressError):
+        fetch_bytes(f"http://localhost:{http_server.port}/page", AddressPolicy(False), Limits())
+    assert http_server.count("/page") == 0

@@ -312,6 +312,7 @@ class Fetcher:
         ssl_context = self._ssl_context or httpx.create_ssl_context()
         transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False)
         # httpx does not expose httpcore's network_backend: swap in a pool built on the guarded backend.
+        # A private attribute, so pyproject pins httpx to the tested range and test_fetch checks the seam.
         # TLS still verifies the certificate against, and sends SNI for, the URL's host name.
         transport._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
