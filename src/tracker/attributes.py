@@ -37,6 +37,7 @@ class Spec:
     comparatives: tuple[str, str] | None = None  # (more, less): "bigger" / "smaller"
     cue: str | None = None  # a regex (case-insensitive) that asks about this attribute in a question
     cue_rank: int = 99  # cues are tried in this order; the first that matches wins
+    kit: bool = True  # annotated by the eval kit; scripts/eval.py leaves the others out of the kit's scoring
 
 
 def _license(v: str, name: str) -> str:
@@ -182,6 +183,20 @@ _SPECS = (
         r"\bdevelop(?:er|ed)\b|\bmade by\b|\bbuilt by\b|\bcreated by\b|"
         r"\bwhich (?:company|lab|organi[sz]ation)\b|\bwhose\b",
         cue_rank=7,
+    ),
+    Spec(
+        "training_tokens",
+        label="training tokens",
+        words="training tokens",
+        phrase=lambda v, n: f"trained on {v} tokens",
+        unit="count",
+        sheet=10,
+        comparatives=("more", "fewer"),
+        cue=r"\b(?:how many|how much) (?:tokens|data)\b.*\btrain|\btrain(?:ed|ing)? on (?:how many|how much)|"
+        r"\btraining (?:tokens|data|set|corpus)\b|\btokens? of (?:training )?data\b|\bpre-?train(?:ed|ing) "
+        r"(?:tokens|on \d)",
+        cue_rank=-1,  # before context_window's "how many tokens"
+        kit=False,  # the kit's gold has no training tokens: scored on our own gold only
     ),
 )
 

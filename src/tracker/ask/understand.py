@@ -53,18 +53,8 @@ from .words import (
 _CUES: list[tuple[str, re.Pattern[str]]] = [
     (s.name, re.compile(s.cue, re.I)) for s in sorted(SPECS.values(), key=lambda s: s.cue_rank) if s.cue
 ]
-# What the store never records: asked about, answered honestly ("no claim about X's training tokens").
+# What the store never records: asked about, answered honestly ("the tracker records no knowledge cutoff").
 _UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "training tokens",
-        re.compile(
-            r"\b(?:how many|how much) (?:tokens|data)\b.*\btrain|\btrain(?:ed|ing)? on (?:how many|how much)|"
-            r"\btraining (?:tokens|data|set|corpus)\b|\btokens? of (?:training )?data\b|"
-            r"\bpre-?train(?:ed|ing) "
-            r"(?:tokens|on \d)",
-            re.I,
-        ),
-    ),
     ("speed", re.compile(r"\btokens? per second\b|\bthroughput\b|\blatency\b|\bhow fast\b", re.I)),
     ("knowledge cutoff", re.compile(r"\bknowledge cut-?off\b|\btraining cut-?off\b", re.I)),
     ("languages", re.compile(r"\bhow many languages\b|\bwhich languages\b", re.I)),
@@ -176,7 +166,7 @@ class Intent:
     window: Window | None = None
     license: str | None = None  # "MIT" in "which models are MIT licensed"
     description: Description = field(default_factory=Description)
-    unsupported: str | None = None  # "training tokens"
+    unsupported: str | None = None  # "knowledge cutoff"
     typo: dict[str, str] = field(default_factory=dict)  # span -> model it was read as
     asks_model: bool = False  # "which model ...?"
     scope: list[str] = field(default_factory=list)  # "which GLM-4 model": candidates within these families
