@@ -31,8 +31,8 @@ def main() -> int:
     t_import = time.perf_counter()
     from localserver import LocalServer
     from tracker.config import FeedsConfig
-    from tracker.models import Feed
     from tracker.poll import poll_feeds
+    from tracker.records import Feed
 
     import_s = time.perf_counter() - t_import
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.config import FeedsConfig
 from tracker.embed import DIM, MODEL_ID
-from tracker.models import Claim, Feed
+from tracker.records import Claim, Feed
 
 if TYPE_CHECKING:
     import numpy as np

@@ -15,7 +15,7 @@ import pytest
 from helpers import claim_at
 from tracker.ask import ask, find_attribute, find_models
 from tracker.config import Paths
-from tracker.models import Article
+from tracker.records import Article
 from tracker.store import Store, alias_key
 
 ROOT = Path(__file__).resolve().parent.parent

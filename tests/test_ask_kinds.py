@@ -19,7 +19,7 @@ import pytest
 from helpers import CliResult
 from tracker.ask import ask, render, understand
 from tracker.config import Paths
-from tracker.models import Article, Claim
+from tracker.records import Article, Claim
 from tracker.store import Store
 
 NOW = datetime(2031, 4, 25, 12, 0, tzinfo=UTC)

@@ -18,8 +18,8 @@ from tracker.attributes import (
     comparative,
     sheet_rank,
 )
-from tracker.models import Answer, Claim
 from tracker.normalize import values_agree
+from tracker.records import Answer, Claim
 from tracker.render import describe
 from tracker.units import FORMATTERS, format_value
 from tracker.vocab import MONTHS

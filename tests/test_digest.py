@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from tracker.digest import format_value, md_text, render_digest, safe_url, write_digest
-from tracker.models import Article, Claim
+from tracker.records import Article, Claim
 from tracker.store import Store
 
 SINCE = datetime(2026, 11, 10, tzinfo=UTC)

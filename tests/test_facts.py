@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from helpers import claim_at
 from tracker.facts import conflicts, reconcile
-from tracker.models import Article, CitedClaim, Claim
 from tracker.normalize import norm_developer, values_agree
+from tracker.records import Article, CitedClaim, Claim
 from tracker.render import human_value
 from tracker.render.markdown import render_summary_markdown
 from tracker.sanitize import safe_text

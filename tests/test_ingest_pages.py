@@ -17,8 +17,8 @@ import pytest
 from helpers import FakeEmbedder, local_feeds
 from tracker import pipeline
 from tracker.config import FeedsConfig, Paths
-from tracker.models import Feed
 from tracker.pipeline import article_date, ingest, status
+from tracker.records import Feed
 from tracker.store import Store
 from tracker.text import PageText, _explicit_date, _extract_in_worker, extract_page
 

@@ -16,8 +16,8 @@ from tracker.config import FeedsConfig
 from tracker.errors import ParseError
 from tracker.fetch import FetchResult
 from tracker.jsonfeed import looks_like_json, parse_json_feed
-from tracker.models import Feed
 from tracker.poll import entries_from_parsed, parse_feed, poll_feeds
+from tracker.records import Feed
 from tracker.text import strip_html
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"

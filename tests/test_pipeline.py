@@ -293,7 +293,7 @@ def test_add_url_obeys_allow_private(
 
 
 def _seed_store(data_dir: Path) -> None:
-    from tracker.models import Article, Claim
+    from tracker.records import Article, Claim
     from tracker.store import Store
 
     text = '=HYPERLINK("http://evil") Acme\'s Zephyr-9 has 12 billion parameters.'

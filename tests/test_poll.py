@@ -16,8 +16,8 @@ from tracker.config import FeedsConfig
 from tracker.errors import ParseError
 from tracker.feedstate import BACKOFF_CAP, backoff_delay, feed_health, is_due, is_stale, next_state
 from tracker.fetch import FetchResult
-from tracker.models import Entry, Feed
 from tracker.poll import FeedResult, _parse_feed_in_worker, entries_from_parsed, parse_feed, poll_feeds
+from tracker.records import Entry, Feed
 from tracker.store import Store
 from tracker.text import strip_html
 

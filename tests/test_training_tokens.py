@@ -12,7 +12,7 @@ from helpers import FIXTURES
 from tracker.ask import ask, render
 from tracker.claims import extract_claims
 from tracker.config import Paths
-from tracker.models import Article
+from tracker.records import Article
 from tracker.store import Store
 from tracker.units import format_value
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, Valida
 
 from .errors import ConfigError, StoreError
 from .fileio import atomic_write_text
-from .models import Feed
+from .records import Feed
 from .urls import check_feed_url
 
 DEFAULT_FEEDS = "feeds.yaml"

@@ -25,8 +25,8 @@ from .dates import as_utc
 from .errors import UsageError
 from .facts import Fact, FactValue, conflicts, qualifiers, reconcile
 from .fileio import atomic_write_bytes
-from .models import CitedClaim, Source
 from .normalize import values_agree
+from .records import CitedClaim, Source
 from .sanitize import safe_text
 from .store import Store
 from .units import as_number, format_value

@@ -24,8 +24,8 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from .attributes import MULTI_VALUED
-from .models import CitedClaim, ClaimValue, Role, Source, Status, plain_value
 from .normalize import agreement_rule, benchmark_key, hardware_tokens, parse_date, specificity, values_agree
+from .records import CitedClaim, ClaimValue, Role, Source, Status, plain_value
 from .vocab import ROLE_RANK
 
 # Words that tell a model's variants or release stages apart. Two values whose evidence carries different

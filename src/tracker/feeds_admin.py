@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from .config import FeedsConfig, Paths, load_feeds, save_feeds
 from .errors import UsageError
-from .models import Feed
+from .records import Feed
 from .urls import AddressRules
 
 MAX_OPML_BYTES = 5_000_000  # a reading list is a few KB; anything this big is not one

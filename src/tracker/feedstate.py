@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from .dates import iso_utc, parse_iso
-from .models import FEED_STATE_FIELDS
+from .records import FEED_STATE_FIELDS
 
 Outcome = Literal["ok", "not_modified", "error", "backoff"]
 BACKOFF_BASE = timedelta(minutes=15)
@@ -39,7 +39,7 @@ def next_state(
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> dict[str, Any]:
-    """The feed's state after one poll (pure). Keys: models.FEED_STATE_FIELDS minus `name`.
+    """The feed's state after one poll (pure). Keys: records.FEED_STATE_FIELDS minus `name`.
 
     ok / not_modified: health reset, validators stored, `last_new` moves when something was new (or on
     the first success, so staleness counts from there). error: one more consecutive error and a "not

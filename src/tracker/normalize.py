@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .attributes import SPECS
-from .models import ClaimValue
+from .records import ClaimValue
 from .units import as_number
 from .vocab import CHIP_VENDORS, DEVELOPER_ALIASES
 

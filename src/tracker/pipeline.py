@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 from .config import FeedsConfig, Paths
 from .errors import FetchError, ParseError, StoreError, TrackerError, UsageError
 from .feedstate import feed_health
-from .models import Article, Claim, Entry
+from .records import Article, Claim, Entry
 from .store import Store, utcnow
 
 if TYPE_CHECKING:

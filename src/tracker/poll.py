@@ -28,7 +28,7 @@ from .errors import FetchError, ParseError
 from .feedstate import RETRY_AFTER_PREFIX, Outcome, is_due, next_state
 from .fetch import AddressPolicy, Fetcher, FetchResult, Limits, RetryAfterError
 from .jsonfeed import looks_like_json, parse_json_feed
-from .models import Entry, Feed
+from .records import Entry, Feed
 from .text import PageText, canonical_url, extract_page, page_from_entry, sandbox, strip_html
 
 MAX_ENTRIES = 1000  # per feed document

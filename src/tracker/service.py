@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .attributes import sheet_rank
 from .facts import Fact, ModelSummary, conflicts, fact_json, reconcile, time_key
-from .models import Source
+from .records import Source
 
 if TYPE_CHECKING:
     from .config import Paths

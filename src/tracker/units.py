@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .attributes import SPECS
-from .models import ClaimValue
+from .records import ClaimValue
 
 COUNT_UNITS = (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3))
 

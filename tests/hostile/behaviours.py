@@ -25,8 +25,8 @@ import brotli
 from localserver import LocalServer
 from tracker.config import FeedsConfig
 from tracker.fetch import Limits
-from tracker.models import Entry, Feed
 from tracker.poll import FeedResult, poll_feeds
+from tracker.records import Entry, Feed
 
 from .server import chunked_stream, raw, response, retry_after, slow_drip
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from ..models import ATTRIBUTES, Answer
+from ..records import ATTRIBUTES, Answer
 from ..store import Store
 from .answer import (
     AskResult,
@@ -50,7 +50,7 @@ from .words import COMMON_WORDS
 
 if TYPE_CHECKING:
     from ..config import Paths
-    from ..models import CitedClaim
+    from ..records import CitedClaim
 
 __all__ = [
     "AskResult",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..attributes import MULTI_VALUED, comparative, sheet_rank, words
-from ..models import Answer, CitedClaim
+from ..records import Answer, CitedClaim
 from .understand import Constraint, Intent
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class AskResult(BaseModel):
 def prebuild_records() -> None:
     """Build the (deferred) pydantic validators of the records an answer is made of, now rather than on
     first use: run while a forked dense search computes, so this otherwise idle wait does the work."""
-    from ..models import Claim, Source
+    from ..records import Claim, Source
 
     for record in (Claim, CitedClaim, Source, Answer, AskResult):
         record.model_rebuild()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import Answer
+from ..records import Answer
 from ..units import plural
 from .answer import AskResult
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 # FAMILY_WIDE: attributes a variant usually shares with its family (launched together, same terms); a
 # variant without its own claim may be answered with the family's, labelled as the family's.
 from ..attributes import FAMILY_WIDE
-from ..models import CitedClaim
+from ..records import CitedClaim
 from ..store import Store, alias_key
 from ..units import as_number
 from .names import ModelKeys, children, parent_of, tokens

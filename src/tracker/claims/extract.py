@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..models import Claim
+from ..records import Claim
 from .benchmarks import find_benchmarks
 from .context import find_contexts
 from .dates import find_dates

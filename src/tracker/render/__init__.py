@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..attributes import SPECS
-from ..models import Answer, ClaimValue
+from ..records import Answer, ClaimValue
 from ..sanitize import safe_text
 from ..units import format_value
 
