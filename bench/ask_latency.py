@@ -72,7 +72,7 @@ def build_store(data_dir: Path, n: int, log: Any) -> None:
 
     from tracker.config import Paths
     from tracker.embed import MODEL_ID
-    from tracker.models import Article, Claim
+    from tracker.records import Article, Claim
     from tracker.store import Store
 
     marker = data_dir / f".bench-store-v{STORE_VERSION}-{n}"

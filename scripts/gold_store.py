@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from tracker.config import resolve_data_dir
-from tracker.models import Article, Claim
+from tracker.records import Article, Claim
 from tracker.store import Store
 
 

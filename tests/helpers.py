@@ -5,15 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.config import FeedsConfig
 from tracker.embed import DIM, MODEL_ID
-from tracker.models import Claim, Feed
+from tracker.records import Claim, Feed
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,47 +33,6 @@ def tracker_exe() -> str:
     """The `tracker` script of the running virtualenv, else the one on PATH."""
     exe = Path(sys.executable).with_name("tracker")
     return str(exe) if exe.exists() else "tracker"
-
-
-Handler = Callable[[BaseHTTPRequestHandler], None]
-
-
-@dataclass
-class Route:
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    handler: Handler | None = None  # full control: write the response yourself
-
-
-@dataclass
-class LocalServer:
-    """A threaded HTTP server on 127.0.0.1 with scripted routes and a request log."""
-
-    routes: dict[str, Route] = field(default_factory=dict)
-    requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
-    port: int = 0
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def add(
-        self,
-        path: str,
-        body: bytes | str = b"",
-        status: int = 200,
-        content_type: str = "text/html",
-        headers: dict[str, str] | None = None,
-        handler: Handler | None = None,
-    ) -> str:
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        hdrs = {"Content-Type": content_type, **(headers or {})}
-        self.routes[path] = Route(status, body, hdrs, handler)
-        return self.url(path)
-
-    def hits(self, path: str) -> int:
-        return sum(1 for _, p, _ in self.requests if p == path)
 
 
 def claim_at(text: str, evidence: str, **kw: object) -> Claim:

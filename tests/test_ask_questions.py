@@ -19,8 +19,8 @@ import pytest
 
 from tracker.ask import AskResult, ask
 from tracker.config import Paths
-from tracker.facts import benchmark_key, values_agree
-from tracker.models import Answer
+from tracker.normalize import benchmark_key, values_agree
+from tracker.records import Answer
 from tracker.store import Store, alias_key
 
 ROOT = Path(__file__).resolve().parent.parent

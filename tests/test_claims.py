@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.claims import canonical_model_name, extract_claims, find_model_mentions
-from tracker.models import Claim
+from tracker.records import Claim
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "claims"
 PUBLISHED = date(2026, 5, 15)  # a Friday: "today", "on Tuesday", "on Friday" resolve against it
@@ -50,7 +50,7 @@ def test_every_attribute_has_a_fixture() -> None:
     seen = set()
     for path in FIXTURES.glob("*.expected.jsonl"):
         seen |= {json.loads(line)["attribute"] for line in path.read_text(encoding="utf-8").splitlines()}
-    from tracker.models import ATTRIBUTES
+    from tracker.records import ATTRIBUTES
 
     assert seen == set(ATTRIBUTES)
 

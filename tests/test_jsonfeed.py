@@ -16,8 +16,8 @@ from tracker.config import FeedsConfig
 from tracker.errors import ParseError
 from tracker.fetch import FetchResult
 from tracker.jsonfeed import looks_like_json, parse_json_feed
-from tracker.models import Feed
 from tracker.poll import entries_from_parsed, parse_feed, poll_feeds
+from tracker.records import Feed
 from tracker.text import strip_html
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
@@ -186,7 +186,7 @@ def test_poll_reads_a_json_feed_from_a_local_server(http_server: Any) -> None:
     assert item.entry.guid == "j1" and item.entry.published == datetime(2026, 11, 20, 10, tzinfo=UTC)
     assert item.page is not None and item.page.text == "Kestrel-9 has 9 billion parameters."
     assert bad.outcome == "error" and (bad.error or "").startswith("parse: invalid JSON Feed: items")
-    accept = next(h for _, p, h in srv.requests if p == "/feed.json").get("Accept", "")
+    accept = srv.sent("/feed.json")[0].get("Accept", "")
     assert "application/feed+json" in accept
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.models import Article, Claim
+from tracker.records import Article, Claim
 from tracker.store import MIGRATIONS, Store
 
 

@@ -555,10 +555,10 @@ def ask(
 
 
 def _since(text: str, option: str, *, now: Any = None) -> Any:
-    """A --since / --until value as an aware UTC datetime (the one period parser: digest.parse_when)."""
+    """A --since / --until value as an aware UTC datetime (the one period parser: dates.parse_when)."""
     from datetime import UTC, datetime
 
-    from .digest import parse_when
+    from .dates import parse_when
 
     try:
         return parse_when(text, now=now or datetime.now(UTC))
@@ -578,7 +578,8 @@ def conflicts(
 
     Example: tracker conflicts --model DeepSeek-V4 --json
     """
-    from .facts import conflicts_report, render_conflicts
+    from .render.terminal import render_conflicts
+    from .service import conflicts_report
 
     report = conflicts_report(_ask_paths(ctx, data_dir), model=model, soft=soft)
     if as_json:
@@ -601,7 +602,7 @@ def summary(
 
     Example: tracker summary "Llama 3.1 405B" --format md
     """
-    from .facts import summary_json, summary_markdown
+    from .service import summary_json, summary_markdown
 
     if fmt not in ("md", "json"):
         raise UsageError(f"--format must be md or json, got {fmt!r}")

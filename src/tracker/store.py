@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from .dates import iso_utc, parse_iso
 from .errors import StoreError
-from .models import FEED_STATE_FIELDS, Article, CitedClaim, Claim, ClaimValue
+from .records import FEED_STATE_FIELDS, Article, CitedClaim, Claim, ClaimValue
 
 BUSY_TIMEOUT_MS = 30_000
 

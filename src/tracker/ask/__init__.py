@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from ..models import ATTRIBUTES, Answer
+from ..records import ATTRIBUTES, Answer
 from ..store import Store
 from .answer import (
     AskResult,
@@ -31,7 +31,7 @@ from .answer import (
     verdict,
 )
 from .names import ModelKeys, children, find_models, tokens
-from .render import headline, parse_since, render
+from .render import headline, render
 from .retrieve import (
     attributes_of,
     by_role,
@@ -50,7 +50,7 @@ from .words import COMMON_WORDS
 
 if TYPE_CHECKING:
     from ..config import Paths
-    from ..models import CitedClaim
+    from ..records import CitedClaim
 
 __all__ = [
     "AskResult",
@@ -62,7 +62,6 @@ __all__ = [
     "find_benchmark",
     "find_models",
     "headline",
-    "parse_since",
     "render",
     "understand",
 ]
@@ -343,7 +342,7 @@ def _both_prices(answers: list[Answer], it: Intent) -> list[Answer]:
 def _lookup_scores(question: str, it: Intent, cited: list[CitedClaim]) -> dict[tuple[str, str, str], float]:
     """Both understood: rank by question order of the models, then support; the model alone: by the words
     a fact shares with the question, then in fact-sheet order."""
-    from ..facts import ATTRIBUTE_ORDER
+    from ..attributes import SHEET_ORDER, sheet_rank
 
     scores: dict[tuple[str, str, str], float] = {}
     if it.attribute:
@@ -354,11 +353,8 @@ def _lookup_scores(question: str, it: Intent, cited: list[CitedClaim]) -> dict[t
                 sc += 0.001 * _lexical_overlap(question, c)
             scores[key_of(c)] = max(scores.get(key_of(c), 0.0), sc)
         return scores
-    attr_order = {a: i for i, a in enumerate(ATTRIBUTE_ORDER)}
     for c in cited:
-        s = _lexical_overlap(question, c) + 0.01 * (
-            len(attr_order) - attr_order.get(c.claim.attribute, len(attr_order))
-        )
+        s = _lexical_overlap(question, c) + 0.01 * (len(SHEET_ORDER) - sheet_rank(c.claim.attribute))
         scores[key_of(c)] = max(scores.get(key_of(c), 0.0), s)
     return scores
 
@@ -388,12 +384,12 @@ def _nothing_known(store: Store, it: Intent) -> str:
 
 
 def _attr_text(it: Intent) -> str:
-    from .answer import ATTRIBUTE_WORDS
+    from ..attributes import words
 
     if it.attribute == "benchmark" and it.name:
         return f"{it.name} score"
     attrs = attributes_of(it) or []
-    return " and ".join(ATTRIBUTE_WORDS.get(a, a) for a in attrs) or "this"
+    return " and ".join(words(a) for a in attrs) or "this"
 
 
 def _attr_suffix(it: Intent) -> str:
@@ -405,11 +401,11 @@ def _constraint_text(c: object) -> str:
 
     attribute = c.attribute  # type: ignore[attr-defined]
     value = c.value  # type: ignore[attr-defined]
-    from .answer import ATTRIBUTE_WORDS
+    from ..attributes import words
 
     shown = format_value(attribute, value)
     name = c.name  # type: ignore[attr-defined]
-    return f"{ATTRIBUTE_WORDS.get(attribute, attribute)} {shown}" + (f" on {name}" if name else "")
+    return f"{words(attribute)} {shown}" + (f" on {name}" if name else "")
 
 
 def _index_state(paths: Paths, store: Store) -> str:

@@ -14,7 +14,10 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from ..models import CitedClaim
+# FAMILY_WIDE: attributes a variant usually shares with its family (launched together, same terms); a
+# variant without its own claim may be answered with the family's, labelled as the family's.
+from ..attributes import FAMILY_WIDE
+from ..records import CitedClaim
 from ..store import Store, alias_key
 from ..units import as_number
 from .names import ModelKeys, children, parent_of, tokens
@@ -24,10 +27,6 @@ from .words import COMMON_WORDS, STOPWORDS, VARIANT_ORDER
 RRF_K = 60
 CANDIDATES = 100  # per retriever, before fusion
 FTS_TERM_CAP = 20_000  # a term matching more claims than this is too common to rank by
-# Attributes a variant usually shares with its family (launched together, same terms); a variant without its
-# own claim may be answered with the family's, labelled as the family's. Sizes, prices and scores never.
-FAMILY_WIDE = frozenset({"release_date", "license", "developer", "context_window", "hardware"})
-
 Neighbours = list[tuple[int, float]]
 # Words a question uses for a name part: "vision" models are "VL", "instruct" ones "-it".
 SYNONYMS = {"vision": ("vision", "vl"), "instruct": ("instruct", "it"), "coder": ("coder", "code")}
@@ -171,7 +170,8 @@ def by_role(cited: list[CitedClaim], role: str) -> tuple[list[CitedClaim], str |
 
 def _sibling_has(store: Store, parent: str, model: str, found: list[CitedClaim], keys: ModelKeys) -> bool:
     """Whether the family's value is really a sibling variant's (V4's 1.6T is V4-Pro's size, not Flash's)."""
-    from ..facts import reconcile, values_agree
+    from ..facts import reconcile
+    from ..normalize import values_agree
 
     attribute = str(found[0].claim.attribute)
     siblings = [c for c in children(parent, keys) if c != model]
@@ -186,7 +186,7 @@ def _sibling_has(store: Store, parent: str, model: str, found: list[CitedClaim],
 
 def filter_name(cited: list[CitedClaim], it: Intent) -> list[CitedClaim]:
     """Only the benchmark asked about (compared by benchmark key)."""
-    from ..facts import benchmark_key
+    from ..normalize import benchmark_key
 
     if it.attribute != "benchmark" or not it.name:
         return cited
@@ -199,7 +199,7 @@ def filter_name(cited: list[CitedClaim], it: Intent) -> list[CitedClaim]:
 
 def value_claims(store: Store, it: Intent) -> list[CitedClaim]:
     """Claims that have the value asked about, best-matching models first (every constraint they meet)."""
-    from ..facts import benchmark_key
+    from ..normalize import benchmark_key
 
     scored: dict[str, float] = {}
     by_constraint: dict[int, list[CitedClaim]] = {}

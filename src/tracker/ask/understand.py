@@ -18,14 +18,17 @@ the store is asked in a handful of batched primary-key lookups.
 
 from __future__ import annotations
 
-import calendar
 import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from ..attributes import SPECS
 from ..store import Store, alias_key
+from ..vocab import MONTHS as _MONTHS
+from ..vocab import SCALES as _SCALE
+from ..vocab import WORD_NUMBERS as _NUMBER_WORDS
 from .names import (
     ModelKeys,
     children,
@@ -46,98 +49,12 @@ from .words import (
     VARIANT_ORDER,
 )
 
-# Attribute cues, checked in priority order (the first that matches wins).
+# Attribute cues (tracker.attributes), checked in their priority order (the first that matches wins).
 _CUES: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "context_window",
-        re.compile(
-            r"\bcontext\b|\bwindow\b|\bcontext[- ]length\b|\bhow many tokens\b|\btokens? long\b|"
-            r"\bhow long a (?:prompt|input|context)\b|\bsequence length\b",
-            re.I,
-        ),
-    ),
-    (
-        "price_output",
-        re.compile(
-            r"\boutput\b.*\b(?:price|cost|charge|pay|\$|per million|per 1m|per m\b)|"
-            r"\b(?:price|cost|costs|charge|charges|pay|pricing|priced|how much)\b.*\boutput\b|"
-            r"\boutput[- ]token price|\bper output token",
-            re.I,
-        ),
-    ),
-    (
-        "price_input",
-        re.compile(
-            r"\b(?:price|prices|pricing|priced|cost|costs|charge|charges|pay|cheap|cheaper|cheapest|"
-            r"expensive|dollars?|affordable|how much is)\b|"
-            r"\$|\bper (?:million|1m|1k|thousand)\b",
-            re.I,
-        ),
-    ),
-    (
-        "hardware",
-        re.compile(
-            r"\bchips?\b|\bhardware\b|\bgpus?\b|\btpus?\b|\baccelerators?\b|\bprocessors?\b|\bsilicon\b|"
-            r"\btrained on\b|\btrain(?:ed)? .* on\b|\bruns? on\b|\binfrastructure\b|\bnpus?\b",
-            re.I,
-        ),
-    ),
-    ("parameters_active", re.compile(r"\bactive\b|\bactivated?\b|\bactivating\b|\bper token\b", re.I)),
-    (
-        "parameters_total",
-        re.compile(
-            r"\bparam(?:eter)?s?\b|\bhow (?:big|large)\b|\bsize\b|\bparameter count\b|\bweights? count\b|"
-            r"\b(?:largest|biggest|smallest|bigger|larger|smaller)\b",
-            re.I,
-        ),
-    ),
-    (
-        "license",
-        re.compile(
-            r"\blicen[cs]e[ds]?\b|\bopen[- ]source\b|\bopen[- ]weights?\b|\bterms of use\b|\bapache\b|"
-            r"\bgpl\b|\bcc[- ]by\b|\bunder (?:which|what)\b",
-            re.I,
-        ),
-    ),
-    (
-        "developer",
-        re.compile(
-            r"\bwho (?:built|made|makes|develop(?:ed|s)?|created|trained|released|is behind)\b|"
-            r"\bdevelop(?:er|ed)\b|\bmade by\b|\bbuilt by\b|\bcreated by\b|"
-            r"\bwhich (?:company|lab|organi[sz]ation)\b|\bwhose\b",
-            re.I,
-        ),
-    ),
-    (
-        "release_date",
-        re.compile(
-            r"\bwhen\b|\breleased?\b|\blaunch(?:ed|es)?\b|\bdate\b|\bcame out\b|\bcome out\b|\bannounced\b|"
-            r"\bdebut(?:ed)?\b|\bship(?:ped)?\b|\bavailable\b|\bnewest\b|\blatest\b|\boldest\b",
-            re.I,
-        ),
-    ),
-    (
-        "benchmark",
-        re.compile(
-            r"\bscored?\b|\bscores\b|\bbenchmarks?\b|\bpass rate\b|\baccuracy\b|\bpass@1\b|"
-            r"\bresult on\b|\belo\b|\b(?:do|did|does|perform|performs|performed|get|got|reach|reached|"
-            r"achieve|achieved|fare|fared) (?:on|in)\b",
-            re.I,
-        ),
-    ),
+    (s.name, re.compile(s.cue, re.I)) for s in sorted(SPECS.values(), key=lambda s: s.cue_rank) if s.cue
 ]
-# What the store never records: asked about, answered honestly ("no claim about X's training tokens").
+# What the store never records: asked about, answered honestly ("the tracker records no knowledge cutoff").
 _UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "training tokens",
-        re.compile(
-            r"\b(?:how many|how much) (?:tokens|data)\b.*\btrain|\btrain(?:ed|ing)? on (?:how many|how much)|"
-            r"\btraining (?:tokens|data|set|corpus)\b|\btokens? of (?:training )?data\b|"
-            r"\bpre-?train(?:ed|ing) "
-            r"(?:tokens|on \d)",
-            re.I,
-        ),
-    ),
     ("speed", re.compile(r"\btokens? per second\b|\bthroughput\b|\blatency\b|\bhow fast\b", re.I)),
     ("knowledge cutoff", re.compile(r"\bknowledge cut-?off\b|\btraining cut-?off\b", re.I)),
     ("languages", re.compile(r"\bhow many languages\b|\bwhich languages\b", re.I)),
@@ -156,7 +73,6 @@ _TOP_N = re.compile(
     r"biggest|cheapest|highest|smallest)\b",
     re.I,
 )
-_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
 _ASKS_MODEL = re.compile(
     r"\b(?:which|what)\b(?:\s+[\w.+-]+){0,4}?\s+(?:model|models|llm|llms|variant|variants|one|release|"
     r"releases|system)\b|\bwhich\b(?:\s+[\w.+-]+){0,3}?\s+(?:has|have|had|is|was|costs?|scored?|tops?|"
@@ -176,8 +92,6 @@ _INFERENCE_CUE = re.compile(
 )
 _SIZE_AFTER = re.compile(r"[\s-]*(\d+(?:\.\d+)?[bmt]|\d+x\d+b)\b", re.I)
 _SIZE_WORD = re.compile(r"~?(\d+(?:\.\d+)?)\s*([bmt])\b(?:[\s-]*param(?:eter)?s?\b)?", re.I)
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTH_RE = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _PUBLISHED_CUE = re.compile(
     r"\b(?:reported|published|news|articles?|covered|coverage|stories|written|wrote|"
@@ -252,7 +166,7 @@ class Intent:
     window: Window | None = None
     license: str | None = None  # "MIT" in "which models are MIT licensed"
     description: Description = field(default_factory=Description)
-    unsupported: str | None = None  # "training tokens"
+    unsupported: str | None = None  # "knowledge cutoff"
     typo: dict[str, str] = field(default_factory=dict)  # span -> model it was read as
     asks_model: bool = False  # "which model ...?"
     scope: list[str] = field(default_factory=list)  # "which GLM-4 model": candidates within these families
@@ -292,16 +206,6 @@ def find_benchmark(question: str, names: Iterable[str]) -> str | None:
     return best
 
 
-_SCALE = {
-    "thousand": 1e3,
-    "k": 1e3,
-    "million": 1e6,
-    "m": 1e6,
-    "billion": 1e9,
-    "b": 1e9,
-    "trillion": 1e12,
-    "t": 1e12,
-}
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _PRICE_RE = re.compile(r"\$\s?" + _NUM + r"(?:\s*(?:/|per)\s*(?:1m|m|million)\b)?", re.I)
 _PARAM_RE = re.compile(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# Chip vendors: capitalized in questions about hardware, never a model.
+from ..vocab import CHIP_VENDORS as VENDOR_WORDS  # noqa: F401 - names.py reads it here
+
 # Developer words that may prefix a model name in a question ("DeepSeek V4 Pro" or just "V4 Pro").
 _DEVELOPERS = """openai meta google deepmind googledeepmind deepseek mistral mistralai anthropic alibaba
     qwen microsoft
@@ -33,10 +36,6 @@ VARIANT_ORDER = (
 _MORE_VARIANTS = """turbo chat instruct preview reasoning thinking vision coder code next chatversion
     instructvariant experimental exp latest"""
 VARIANT_WORDS = frozenset(VARIANT_ORDER + tuple(_MORE_VARIANTS.split()))
-# Chip vendors: capitalized in questions about hardware, never a model.
-VENDOR_WORDS = frozenset(
-    {"huawei", "nvidia", "amd", "intel", "apple", "qualcomm", "cambricon", "tsmc", "arm"}
-)
 # Model family words that questions often write in lower case ("how big is llama 3").
 _FAMILIES = """gpt claude llama gemini gemma mistral mixtral qwen grok kimi glm phi nemotron falcon jamba dbrx
     olmo yi

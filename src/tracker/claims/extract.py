@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..models import Claim
+from ..records import Claim
 from .benchmarks import find_benchmarks
 from .context import find_contexts
 from .dates import find_dates
@@ -28,6 +28,7 @@ from .mentions import ModelMention
 from .params import find_parameters
 from .prices import find_prices
 from .structure import find_key_values, find_tables
+from .training_tokens import find_training_tokens
 
 
 def extract_claims(text: str, published: date | datetime | None = None) -> list[Claim]:
@@ -66,6 +67,7 @@ def _claims(doc: Doc) -> list[Claim]:
     found += find_dates(doc)
     found += find_hardware(doc)
     found += find_benchmarks(doc)
+    found += find_training_tokens(doc)
     found = _structure_wins(found, find_tables(doc))
     found = _structure_wins(found, find_key_values(doc))
     makers = find_developers(doc)

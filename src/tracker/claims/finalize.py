@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from ..models import Attribute, Claim, Role, Status
+from ..records import Attribute, Claim, Role, Status
 from . import rules as R
 from .document import MAX_EVIDENCE, Doc, Found
 from .hardware import ROLE_RANK

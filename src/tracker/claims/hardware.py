@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
+from ..vocab import ROLE_RANK  # noqa: F401 - finalize reads it here
 from . import rules as R
 from .document import HARDWARE_KEY, Doc, Found, Sentence, scan
 from .linking import pick
 from .names import NOT_BRANDS
-
-ROLE_RANK = {"training": 3, "inference": 2, "unspecified": 1}
 
 
 def _chip_name(raw: str) -> str:

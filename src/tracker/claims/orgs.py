@@ -14,65 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..vocab import ORG_CANONICAL
 from .names import NOT_BRANDS
-
-# Spelling prior: the organisation names articles use, and the value we store for each.
-ORG_CANONICAL: dict[str, str] = {
-    "openai": "OpenAI",
-    "anthropic": "Anthropic",
-    "google": "Google",
-    "google deepmind": "Google DeepMind",
-    "deepmind": "Google DeepMind",
-    "meta": "Meta",
-    "meta ai": "Meta",
-    "facebook": "Meta",
-    "mistral": "Mistral AI",
-    "mistral ai": "Mistral AI",
-    "deepseek": "DeepSeek",
-    "alibaba": "Alibaba",
-    "alibaba cloud": "Alibaba",
-    "qwen team": "Alibaba",
-    "xai": "xAI",
-    "moonshot": "Moonshot AI",
-    "moonshot ai": "Moonshot AI",
-    "zhipu": "Zhipu AI",
-    "zhipu ai": "Zhipu AI",
-    "z.ai": "Zhipu AI",
-    "microsoft": "Microsoft",
-    "microsoft corp.": "Microsoft",
-    "microsoft research": "Microsoft",
-    "nvidia": "NVIDIA",
-    "amazon": "Amazon",
-    "aws": "Amazon",
-    "cohere": "Cohere",
-    "ai21": "AI21 Labs",
-    "ai21 labs": "AI21 Labs",
-    "01.ai": "01.AI",
-    "minimax": "MiniMax",
-    "tencent": "Tencent",
-    "databricks": "Databricks",
-    "mosaic": "MosaicML",
-    "mosaicml": "MosaicML",
-    "mosaic ml": "MosaicML",
-    "snowflake": "Snowflake",
-    "tii": "TII",
-    "technology innovation institute": "TII",
-    "baidu": "Baidu",
-    "bytedance": "ByteDance",
-    "ibm": "IBM",
-    "apple": "Apple",
-    "allen institute for ai": "AI2",
-    "ai2": "AI2",
-    "stability ai": "Stability AI",
-    "reka": "Reka",
-    "inflection": "Inflection AI",
-    "inflection ai": "Inflection AI",
-    "stepfun": "StepFun",
-    "baichuan": "Baichuan",
-    "iflytek": "iFlytek",
-    "g42": "G42",
-    "nous research": "Nous Research",
-}
 
 # Words that make a capitalised phrase an organisation's name.
 ORG_WORDS = r"(?:AI|Labs?|Research|Technologies|Technology|Inc\.?|Corp\.?|Corporation|Institute|Intelligence|Systems|Cloud|Foundation|Group|Company|DeepMind|University|Academy|Computing|Robotics)"

@@ -539,3 +539,21 @@ FANOUT = re.compile(
     r"|two\s+(?:distinct\s+)?(?:versions|variants|models))\b",
     _I,
 )
+
+# ------------------------------------------------------------------------------------------ training tokens
+# "trained on 15 trillion tokens", "pre-trained on roughly 2T tokens", "a 9.5-trillion-token training corpus",
+# "36 trillion tokens of training data", "training data of 18 trillion tokens"
+_TOKEN_COUNT = rf"(?P<num>{NUM})\s?-?\s?(?P<scale>trillion|billion|T|B)\s?-?\s?tokens?\b"
+_ABOUT = r"(?:(?:about|approximately|around|roughly|nearly|almost|over|more\s+than|some|~)\s*)?"
+TRAINING_TOKENS = [
+    re.compile(
+        rf"\b(?:pre-?)?train(?:ed|ing)\s+(?:\w+\s+)?(?:on|with|using|over)\s+(?:a\s+(?:corpus|dataset|total)\s+of\s+)?{_ABOUT}{_TOKEN_COUNT}",
+        _I,
+    ),
+    re.compile(rf"{_TOKEN_COUNT}\s+of\s+(?:pre-?)?training\s+data\b", _I),
+    re.compile(rf"\b(?:pre-?)?training\s+(?:data|corpus|dataset)\s+of\s+{_ABOUT}{_TOKEN_COUNT}", _I),
+    re.compile(
+        rf"(?P<num>{NUM})\s?-?\s?(?P<scale>trillion|billion|T|B)-tokens?\s+(?:pre-?)?training\s+(?:corpus|dataset|run|set)\b",
+        _I,
+    ),
+]
