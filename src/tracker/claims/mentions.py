@@ -411,6 +411,10 @@ def discover_mentions(text: str) -> list[ModelMention]:
     return out
 
 
+_SIZE_OR_TUNING = re.compile(
+    r"-(?:\d+(?:\.\d+)?[BbMm](?:-A\d+(?:\.\d+)?[Bb])?|instruct|chat|base|it|preview|thinking|latest)(?=-|$)",
+    re.I,
+)
 _MAKER_POSSESSIVE = re.compile(r"\b(?P<maker>[A-Z][\w.-]*[A-Za-z])['’]s\s+$")
 
 
@@ -683,7 +687,11 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
             )
         if not free(m.start(), m.end()) or size_counts[m.group("size")] < 2:
             continue  # only a size the article uses for its models more than once
-        family = main.family or main.canonical
+        # the sized model named just before, else the main one, without its size or tuning word:
+        # "Qwen2.5-VL-7B-Instruct ..., with a 32B variant" -> "Qwen2.5-VL-32B"
+        near = [x for x in mentions if x.size and x.kind == "name" and 0 <= m.start() - x.end <= 150]
+        base = near[-1] if near else main
+        family = _SIZE_OR_TUNING.sub("", base.canonical) or base.family or base.canonical
         sized = [x for x in mentions if x.size == size and x.kind == "name"]
         if sized:  # "Llama 3.1 405B ... the 405-billion-parameter model"
             family = sized[0].family or family

@@ -8,7 +8,7 @@ import re
 
 from . import rules as R
 from .benchmarks import benchmark_name
-from .dates import safe_date
+from .dates import cell_date, leading_date
 from .document import Doc, Found
 from .glued import find_glued_tables
 from .licenses import norm_license
@@ -286,17 +286,6 @@ def cell_value(attr_extra: tuple[str, str | None], raw: str) -> int | float | st
     return None
 
 
-def cell_date(raw: str) -> str | None:
-    """A table cell that is exactly one date ('2024-07-23', 'July 23, 2024', 'Jul 2024')."""
-    cell = raw.strip()
-    for pattern in (R.DATE_FULL, R.DATE_DAY_FIRST, R.DATE_ISO, R.DATE_MONTH_YEAR):
-        m = pattern.fullmatch(cell)
-        if m:
-            day = m.groupdict().get("day")
-            return safe_date(m.group("year"), m.group("month"), day, numeric=pattern is R.DATE_ISO) or None
-    return None
-
-
 def _cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
     cells = []
     for m in re.finditer(r"[^|]+", text[s:e]):
@@ -407,6 +396,10 @@ _KV_LINE = re.compile(
 _KV_STACKED = re.compile(
     r"^[ \t]*(?P<key>[A-Z][A-Za-z ()/$.]{2,30}?)[ \t]*\n[ \t]*(?P<val>[^\n]{1,80})$", re.MULTILINE
 )
+_KV_GLUED_DATE = re.compile(
+    r"^[ \t]*(?P<key>Released|Release\s+date|Launched|Launch\s+date)(?P<val>(?:19|20)\d\d-[01]\d-[0-3]\d)[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
 _KV_PIPE = re.compile(
     r"^[ \t]*\|\s*(?P<key>[^|\n]{2,60}?)\s*\|\s*(?P<val>[^|\n]{1,160}?)\s*\|[ \t]*$", re.MULTILINE
 )
@@ -467,13 +460,7 @@ def _kv_value(attr: str, extra: str | None, val: str) -> tuple[int | float | str
         unit = "1K" if extra == "1K" or (m.group("unit") or "").lower() in ("k", "thousand") else "1M"
         return per_million(m.group(1), unit), m.end()
     if attr == "release_date":
-        for pattern in (R.DATE_FULL, R.DATE_DAY_FIRST, R.DATE_ISO, R.DATE_MONTH_YEAR):
-            m = pattern.match(val)
-            if m:
-                day = m.groupdict().get("day")
-                iso = safe_date(m.group("year"), m.group("month"), day, numeric=pattern is R.DATE_ISO)
-                return (iso, m.end()) if iso else None
-        return None
+        return leading_date(val)
     if attr == "license":
         m = R.LICENSE_SHORT.match(val + " license") or re.match(r"(?:MIT|Apache[\s-]?2(?:\.0)?)\b", val)
         if m:
@@ -530,6 +517,8 @@ def find_key_values(doc: Doc) -> list[Found]:
     pairs = [(m, "line") for m in _KV_LINE.finditer(text)] + [(m, "pipe") for m in _KV_PIPE.finditer(text)]
     # a label on its own line and its value on the next ("Release Date\nAugust 23, 2024"): labels we know only
     pairs += [(m, "stacked") for m in _KV_STACKED.finditer(text) if _key_attr(m.group("key"), m.group("val"))]
+    # a scraped infobox glues its label to a date ("Released2025-01-26"): release labels only
+    pairs += [(m, "glued") for m in _KV_GLUED_DATE.finditer(text)]
     for m, _kind in pairs:
         key, val = m.group("key").strip(), m.group("val")
         if R.FANOUT.search(val):
