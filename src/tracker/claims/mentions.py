@@ -186,6 +186,21 @@ _BARE_MODEL_BEFORE = re.compile(
     r"codenamed)\s+(?:its\s+|the\s+|a\s+|their\s+)?(?:new\s+)?|\b(?:Model|Name)\s*:\s*"
     r"|\b(?:model|LLM|codenamed|called|named|dubbed)[,:]?\s+[“\"]?)$"
 )
+# The words _BARE_MODEL_BEFORE can end with: a cheap test before the anchored search (speed only)
+_BEFORE_ENDINGS = (
+    "released", "launched", "unveiled", "introduced", "open-sourced", "announced", "debuted", "shipped",
+    "called", "named", "dubbed", "codenamed", "its", "the", "a", "their", "new", "model", "name", "llm",
+)  # fmt: skip
+
+
+def _bare_model_before(text: str, pos: int) -> bool:
+    """A launch verb or "model" / "called" right before pos ("released Codestral", "Model: Devstral")."""
+    tail = text[max(0, pos - 40) : pos].rstrip(' ,:"“').lower()
+    return (
+        tail.endswith(_BEFORE_ENDINGS) and _BARE_MODEL_BEFORE.search(text, max(0, pos - 40), pos) is not None
+    )
+
+
 # The brand used as an organisation: "Mistral's", "DeepSeek released", "by Mistral", "Mistral AI".
 _ORG_USE_AFTER = re.compile(
     r"(?:,\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,6}?(?:company|lab|laboratory|startup|start-up|firm|developer|maker|giant|unicorn|"
@@ -217,7 +232,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
         or c.parts[0].lower() in heads
         or c.parts[0].lower() in names.KNOWN_BRANDS
         or _BARE_MODEL_AFTER.match(text, c.end)
-        or _BARE_MODEL_BEFORE.search(text, max(0, c.start - 40), c.start)
+        or _bare_model_before(text, c.start)
     ]
     cands = [c for c in scanned if not (R.CHIP.match(text, c.start) or _benchmark_at(text, c.start))]
     if not cands:
@@ -341,10 +356,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
         return (
             low in strong
             or low in bare_models
-            or bool(
-                _BARE_MODEL_AFTER.match(text, c.end)
-                or _BARE_MODEL_BEFORE.search(text, max(0, c.start - 40), c.start)
-            )
+            or bool(_BARE_MODEL_AFTER.match(text, c.end) or _bare_model_before(text, c.start))
         )
 
     bare_models: set[str] = set()  # filled just below; accepted() reads it for later candidates
