@@ -48,6 +48,22 @@ def finalize(doc: Doc, found: list[Found]) -> list[Claim]:
     # one release given as a month and as a day of that month: the day only (GUIDELINES, convention 5)
     days = {(k[0], k[2][:7]) for k in order if k[1] == "release_date" and len(k[2]) == 10}
     order = [k for k in order if not (k[1] == "release_date" and len(k[2]) == 7 and (k[0], k[2]) in days)]
+    # one phrase read as a chip family and as one of its generations ("Google's TPUv5e"): the generation only
+    chips = [(k, best[k]) for k in order if k[1] == "hardware"]
+    order = [
+        k
+        for k in order
+        if not (
+            k[1] == "hardware"
+            and any(
+                o[0] == k[0]
+                and o[2].startswith(k[2] + " ")
+                and line.start < best[k].end
+                and best[k].start < line.end
+                for o, line in chips
+            )
+        )
+    ]
     order = _one_window_per_model(order)
     return [best[k].claim(text) for k in order]
 

@@ -125,7 +125,7 @@ _MORE_SIZES = re.compile(
 )
 # "A 27B model", "the 405-billion-parameter model": a size of the article's main family.
 SIZE_REF = re.compile(
-    r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s+(?P<size>\d+(?:\.\d+)?)(?:B|[- ]billion)(?:[- ]param(?:eter)?s?)?\s+(?:model|variant|version)\b"
+    r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s+(?P<size>\d+(?:\.\d+)?)(?:\s?B|[- ]billion)(?:[- ]param(?:eter)?s?)?\s+(?:model|variant|version)\b"
 )
 SIZE_LIST_REF = re.compile(
     r"\b(?:alongside|along\s+with|as\s+well\s+as|plus|with)\s+(?:(?:refreshed|updated|new|smaller|upgraded|improved)\s+)?"
