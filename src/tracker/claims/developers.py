@@ -141,7 +141,7 @@ def find_developers(doc: Doc) -> list[Found]:
                     or re.search(r"\bdeveloped\s+by\b[^.;]{0,40}under\s+its\s+parent\s+company\s+$", between)
                     # "Llama 3.1 from Meta", "Qwen3, the newest model family from Alibaba"
                     or re.fullmatch(
-                        r"\s+(?:from|by|of)\s+\[*|,\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,4}(?:model|models|LLM|family|series|release)\s+(?:from|by)\s+"
+                        r"\s+(?:from|by|of)\s+\[*|(?:,|\s+(?:is|was))\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,4}(?:model|models|LLM|family|series|release)\s+(?:from|by)\s+"
                         r"|\s+(?:[\w-]+\s+){0,2}(?:model|models|LLM)\s+(?:from|by)\s+",
                         between,
                     )

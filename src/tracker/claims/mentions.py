@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from . import names
 from . import rules as R
+from .orgs import AFTER_POSSESSIVE_MODEL
 
 # precompiled patterns used in per-candidate loops
 _CAMEL_HEAD = re.compile(r"[A-Z][a-z]+(?=[A-Z])")
@@ -350,8 +351,10 @@ def discover_mentions(text: str) -> list[ModelMention]:
         # a bare brand word
         if low in org_used or _ORG_USE_AFTER.match(text, c.end):
             return False
-        if _POSSESSIVE_S.match(text[c.end : c.end + 2]) and low not in strong:
-            return False
+        if _POSSESSIVE_S.match(text[c.end : c.end + 2]) and (
+            low not in strong or AFTER_POSSESSIVE_MODEL.match(text, c.end)
+        ):
+            return False  # "Acme's", and "DeepSeek's base model (DeepSeek-V3)": the maker, not a model
         # a brand the article writes with numbers, calls a model here, or has called a model alone before
         return (
             low in strong

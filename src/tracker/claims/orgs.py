@@ -156,7 +156,7 @@ _AFTER_APPOSITION = re.compile(
     r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,6}?(?:company|lab|laboratory|startup|start-up|firm|developer|maker|giant|"
     r"unicorn|group|provider|vendor)\b(?!['’]s)"
 )
-_AFTER_POSSESSIVE_MODEL = re.compile(
+AFTER_POSSESSIVE_MODEL = re.compile(
     r"['’]s\s+(?:[\w-]+\s+){0,4}?(?:model|models|LLM|LLMs|flagship|family|lineup|series)\b"
 )
 _AFTER_POSSESSIVE = re.compile(r"['’]s\s")
@@ -239,7 +239,7 @@ def find_orgs(text: str, covered: bytearray) -> list[OrgSpan]:
             and " " in run.group(0)
             or _AFTER_VERB.match(text, e0)
             or _AFTER_APPOSITION.match(text, e0)
-            or _AFTER_POSSESSIVE_MODEL.match(text, e0)
+            or AFTER_POSSESSIVE_MODEL.match(text, e0)
             or (_AFTER_POSSESSIVE.match(text, e0) and any(covered[e0 : e0 + 62]))
             or (
                 (text.rfind("by", max(0, s0 - 10), s0) >= 0 or text.rfind("from", max(0, s0 - 12), s0) >= 0)

@@ -497,7 +497,7 @@ DEV_STOP = re.compile(
 )
 POSSESSIVE_GAP = re.compile(
     r"^(?:['’]|[^\x00-\x7f])s\s+(?P<gap>(?:[a-z][\w-]*\s+|[“\"]\s*|\d{4}\s+|\d[\w.]*-[a-z]+\s+){0,4}"
-    r"|(?:[a-z][\w-]*\s+){0,3}(?:model|models|LLM|flagship|release|family),\s+)$"  # "Anthropic's new model, Claude 3.5 Haiku"
+    r"|(?:[a-z][\w-]*\s+){0,3}(?:model|models|LLM|flagship|release|family)(?:,\s+|\s+\())$"  # "Acme's new model, X", "Acme's base model (X)"
 )
 POSSESSIVE_BAD = re.compile(
     r"\b(?:page|pages|report|announcement|documentation|docs|lineup|platform|blog|paper|statement|website|team|says|said|lists|notes|"
