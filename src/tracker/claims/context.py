@@ -22,7 +22,7 @@ def _context_value(m: re.Match[str]) -> int | float | None:
     return value
 
 
-_CONTEXT_LABEL = re.compile(r"[\W_]{0,4}(?:context|context\s+window|context\s+length)\s*[.:]\s", re.I)
+_CONTEXT_LABEL = re.compile(r"(?im)^(?=[\W_]{0,4}(?:context|context\s+window|context\s+length)\s*[.:]\s)")
 
 
 def find_contexts(doc: Doc) -> list[Found]:
@@ -76,13 +76,14 @@ def find_contexts(doc: Doc) -> list[Found]:
                 out.append(Found("context_window", value, m.start(), m.end(), targets))
                 seen.append((m.start(), m.end()))
                 context_sentences.add(sent.start)
+    labelled = {m.start() for m in _CONTEXT_LABEL.finditer(text)}  # paragraphs opening "Context. ..."
+    low = doc.low if len(doc.low) == len(text) else text.lower()
     for sent in doc.sentences:
-        line_start = text.rfind("\n", 0, sent.start) + 1
         # the sentence speaks of context, or its paragraph opens with that label ("Context. X reads ...")
-        if not (
-            re.search(r"\bcontext\b", text[sent.start : sent.end], re.I)
-            or _CONTEXT_LABEL.match(text, line_start, sent.end)
-        ):
+        speaks = "context" in low[sent.start : sent.end] and re.search(
+            r"\bcontext\b", low[sent.start : sent.end]
+        )
+        if not (speaks or (labelled and text.rfind("\n", 0, sent.start) + 1 in labelled)):
             continue
         for m in R.CONTEXT_SOFT.finditer(text, sent.start, sent.end):
             if not ok(m, soft=True):
