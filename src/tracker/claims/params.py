@@ -95,14 +95,19 @@ def find_parameters(doc: Doc) -> list[Found]:
     size_lists += scan(doc, R.PARAMS_SIZES_LABEL, PARAM_KEY)
     size_lists += scan(doc, R.PARAMS_SIZES_SUSPENDED, PARAM_KEY)
     size_lists += scan(doc, R.PARAMS_SIZES_EACH, PARAM_KEY)
+    owner: dict[int, ModelMention] = {}  # bracketed sizes: the family named right before them
     for m in scan(doc, R.PARAMS_SIZES_BRACKET, PARAM_KEY):
         # only right after the family's name: "the Dunmore 3 series (4B and 16B parameters)"
-        if any(_BRACKET_GAP.fullmatch(text, x.end, m.start()) for x in doc.sentence_of(m.start()).mentions):
+        before = [
+            x for x in doc.sentence_of(m.start()).mentions if _BRACKET_GAP.fullmatch(text, x.end, m.start())
+        ]
+        if before:
             size_lists.append(m)
+            owner[m.start()] = before[-1]
     for m in sorted(size_lists, key=lambda x: x.start()):
         if seen.overlaps(m.start("list"), m.end("list")):
             continue
-        base = pick(doc, m.start(), m.end(), allow_topic=True)
+        base = [owner[m.start()]] if m.start() in owner else pick(doc, m.start(), m.end(), allow_topic=True)
         if not base or isinstance(base[0], str):
             continue
         # the family the sizes belong to: the model's name without a size of its own ("Qwen2.5-VL")

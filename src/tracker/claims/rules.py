@@ -67,7 +67,7 @@ PARAMS_SIZES_AFTER = re.compile(
     rf"(?P<list>{_SIZE_LIST})\s+(?:(?:parameter|param)\s+(?:sizes|versions|variants|scales|models|checkpoints)|sizes|scales)\b"
 )
 # "the Baichuan2 series (7B and 13B parameters)": sizes in brackets after the family's name
-PARAMS_SIZES_BRACKET = re.compile(rf"\((?P<list>{_SIZE_LIST})\s+param(?:eter)?s?\s*\)")
+PARAMS_SIZES_BRACKET = re.compile(rf"\((?P<list>{_SIZE_LIST})\s+param(?:eter)?s?\s*[),;]")
 # "Step-1V: 100B multimodal model", "Orla-Mini: a 7B dense model": a model's line opening with its size
 PARAMS_LINE_MODEL = re.compile(
     rf":\s+(?:an?\s+)?(?:~\s?)?(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)\b(?:[\s-]+[\w-]+){{0,3}}?[\s-]+(?:model|LLM|transformer|VLM)\b"

@@ -401,7 +401,9 @@ _KV_GLUED_DATE = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 _KV_PIPE = re.compile(
-    r"^[ \t]*\|\s*(?P<key>[^|\n]{2,60}?)\s*\|\s*(?P<val>[^|\n]{1,160}?)\s*\|[ \t]*$", re.MULTILINE
+    # "| Key | Value |", or scraped without its outer left pipe: "Parameter Count | 7.27B |"
+    r"^[ \t]*(?:\|\s*)?(?P<key>[^|\n]{2,60}?)\s*\|\s*(?P<val>[^|\n]{1,160}?)\s*\|[ \t]*$",
+    re.MULTILINE,
 )
 
 
