@@ -259,7 +259,7 @@ def not_compared(doc: Doc, sent: Sentence, ms: list[ModelMention]) -> list[Model
     return [m for m in ms if m.start not in compared]
 
 
-_LIST_GAP = re.compile(r"\s*(?:,|and|&|or|, and|,\s*and)\s*")
+_LIST_GAP = re.compile(r"\s*(?:,|and|&|or|/|, and|,\s*and)\s*")  # "/": "Grok 3/4"
 _FRONTED_CONTRAST = re.compile(r"\b(?:[Uu]nlike|[Ll]ike|[Aa]s\s+with)\s+(?:\w+['’]s\s+)?$")
 
 

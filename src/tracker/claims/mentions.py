@@ -426,6 +426,8 @@ def discover_mentions(text: str) -> list[ModelMention]:
     return out
 
 
+_SLASH_VERSION = re.compile(r"/(?P<ver>\d+(?:\.\d+)?)(?![\w.%/])")
+_VERSION_ONLY = re.compile(r"\d+(?:\.\d+)?")
 _SIZE_OR_TUNING = re.compile(
     r"-(?:\d+(?:\.\d+)?[BbMm](?:-A\d+(?:\.\d+)?[Bb])?|instruct|chat|base|it|preview|thinking|latest)(?=-|$)",
     re.I,
@@ -641,6 +643,20 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
                 )
             )
             spans.append((m.start(), m.end()))
+    # "Grok 3/4": a second version sharing the brand written before it
+    for x in mentions:
+        sv = _SLASH_VERSION.match(text, x.end) if x.kind == "name" else None
+        parts = x.canonical.split("-")
+        if sv is None or len(parts) != 2 or not _VERSION_ONLY.fullmatch(parts[1]):
+            continue
+        if free(sv.start("ver"), sv.end("ver")):
+            name = f"{parts[0]}-{sv.group('ver')}"
+            extra.append(
+                ModelMention(
+                    name, sv.group("ver"), sv.start("ver"), sv.end("ver"), name, None, None, "reference"
+                )
+            )
+            spans.append((sv.start("ver"), sv.end("ver")))
     # "Llama 3 8B and 70B", "Qwen2.5 7B, 14B and 72B": further sizes listed right after a sized name
     for x in mentions:
         if not x.size or x.kind != "name":
