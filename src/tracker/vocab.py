@@ -110,32 +110,25 @@ CHIP_VENDORS = frozenset(
 ROLE_RANK = {"training": 3, "inference": 2, "unspecified": 1}
 
 # -- dates and numbers -------------------------------------------------------------------------------------
-# Month names and abbreviations, lower case ("sept" as well as "sep").
+CALENDAR_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# lower case -> month number: the names, their three-letter abbreviations, and "sept"
 MONTHS = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
+    **{name.lower(): i for i, name in enumerate(CALENDAR_MONTHS, 1)},
+    **{name[:3].lower(): i for i, name in enumerate(CALENDAR_MONTHS, 1)},
     "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
 }
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 
