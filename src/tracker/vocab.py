@@ -85,6 +85,13 @@ DEVELOPER_ALIASES = {
     "mosaicml": "mosaicml",
 }
 
+# Maker words (lower-case alphanumerics) that may prefix a model name in a question ("DeepSeek V4 Pro" or
+# just "V4 Pro"): read by ask.names, never a model on their own.
+_DEVELOPERS = """openai meta google deepmind googledeepmind deepseek mistral mistralai anthropic alibaba
+    qwen microsoft
+    nvidia xai moonshot moonshotai zhipu zhipuai zai amazon aws ai21 databricks snowflake tencent 01ai cohere
+    ibm apple baidu bytedance minimax stepfun huawei tii reka inflection stability stabilityai"""
+DEVELOPER_WORDS = frozenset(_DEVELOPERS.split())
 # Chip vendors: dropped before a chip's name when chips are compared ("Nvidia H100" = "H100"), and never a
 # model's name in a question.
 CHIP_VENDORS = frozenset(
