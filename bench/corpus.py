@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from localserver import LocalServer  # noqa: E402 - the one local server (tests/localserver.py)
+from tracker.vocab import CALENDAR_MONTHS as MONTHS  # noqa: E402
 
 FAMILIES = [
     ("Meta", "Llama"),
@@ -47,20 +49,6 @@ BENCHMARKS = [
 ]
 LICENSES = ["the Apache 2.0 license", "the MIT license", "the Llama Community License", "the Qwen License"]
 CHIPS = ["H100", "H200", "B200", "TPU v5p", "MI300X", "Ascend 910C"]
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 FILLER = [
     "Analysts said the launch raises the bar for open models in its size class.",
     "The company published a technical report alongside the weights.",

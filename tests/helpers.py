@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.config import FeedsConfig
 from tracker.embed import DIM, MODEL_ID
-from tracker.records import Claim, Feed
+from tracker.records import Claim, Entry, Feed
+from tracker.text import strip_html
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,6 +40,20 @@ def claim_at(text: str, evidence: str, **kw: object) -> Claim:
     """A claim whose evidence span is found in `text` (exact offsets, as the extractor gives them)."""
     start = text.index(evidence)
     return Claim(evidence=evidence, start=start, end=start + len(evidence), **kw)  # type: ignore[arg-type]
+
+
+def entry_rows(entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    """Parsed feed entries as the golden feed fixtures write them (*.expected.json)."""
+    return [
+        {
+            "guid": e.guid,
+            "link": e.link,
+            "title": e.title,
+            "published": e.published.isoformat() if e.published else None,
+            "text": strip_html(e.content),
+        }
+        for e in entries
+    ]
 
 
 def local_feeds(server: Any, *feeds: Feed) -> FeedsConfig:

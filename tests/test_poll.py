@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import local_feeds
+from helpers import entry_rows, local_feeds
 from tracker.config import FeedsConfig
 from tracker.errors import ParseError
 from tracker.feedstate import BACKOFF_CAP, backoff_delay, feed_health, is_due, is_stale, next_state
@@ -19,7 +19,6 @@ from tracker.fetch import FetchResult
 from tracker.poll import FeedResult, _parse_feed_in_worker, entries_from_parsed, parse_feed, poll_feeds
 from tracker.records import Entry, Feed
 from tracker.store import Store
-from tracker.text import strip_html
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 BASE = "https://feeds.example.test/feed.xml"
@@ -133,16 +132,7 @@ def test_golden_feed(path: Path) -> None:
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
     parsed = _parse_feed_in_worker(path.read_bytes(), BASE, "application/xml")
     entries = entries_from_parsed(BASE, BASE, parsed)
-    got = [
-        {
-            "guid": e.guid,
-            "link": e.link,
-            "title": e.title,
-            "published": e.published.isoformat() if e.published else None,
-            "text": strip_html(e.content),
-        }
-        for e in entries
-    ]
+    got = entry_rows(entries)
     assert parsed["version"] == expected["version"]
     assert got == expected["entries"]
 

@@ -116,10 +116,9 @@ def _is_tty() -> bool:
     return sys.stderr.isatty()
 
 
-# Commands are grouped by owner below; each body stays a thin call + print.
-# Add a command only inside your own section (edit with a targeted replace, never rewrite the file).
+# Commands below, grouped by what they work on; each body stays a thin call + print.
 
-# === section: pipeline (ingest, add, extract, status, reindex, models, export) ===
+# -- pipeline: ingest, add, extract, status, reindex, models, export -----------------------------------------
 
 
 class _ProgressView:
@@ -492,9 +491,7 @@ def extract(
             sys.stdout.write("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() + "\n")
 
 
-# === end section: pipeline ===
-
-# === section: ask (ask, conflicts, summary) ===
+# -- ask: ask, conflicts, summary ----------------------------------------------------------------------------
 
 
 def _ask_paths(ctx: typer.Context, data_dir: str | None) -> Paths:
@@ -618,9 +615,7 @@ def summary(
         raise NotFoundError("")  # the store has data, none about this model
 
 
-# === end section: ask ===
-
-# === section: digest (digest, nightly, cron, feeds) ===
+# -- digest: digest, nightly, cron, feeds --------------------------------------------------------------------
 
 
 def _open_store_for_reading(state: State) -> Any:
@@ -903,9 +898,7 @@ def feeds_export(ctx: typer.Context) -> None:
     sys.stdout.write(export_opml(_state(ctx).feeds_path))
 
 
-# === end section: digest ===
-
-# === section: files (paths, forget) ===
+# -- files: paths, forget ------------------------------------------------------------------------------------
 
 
 @app.command()
@@ -962,9 +955,6 @@ def forget(
         sys.stderr.write(f"no article {_safe(key)}\n")
     if unknown and not removed:
         raise NotFoundError("")
-
-
-# === end section: files ===
 
 
 def main() -> None:

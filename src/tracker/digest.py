@@ -30,6 +30,7 @@ from .records import CitedClaim, Source
 from .sanitize import safe_text
 from .store import Store
 from .units import as_number, format_value
+from .urls import is_http
 
 MAX_MODEL_LINES = 25  # new models with a full fact line; the rest are named in one line
 MAX_BENCHMARK_ROWS = 30
@@ -62,11 +63,7 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = safe_text(url).replace(" ", "")
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if not is_http(url) or not urlsplit(url).netloc:  # is_http: the one http(s) test (tracker.urls)
         return None
     # Percent-encode what could end or confuse the destination (spaces, parentheses, brackets, quotes).
     return quote(url, safe=":/?#@!$&'*+,;=%~-._")

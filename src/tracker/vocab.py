@@ -85,6 +85,13 @@ DEVELOPER_ALIASES = {
     "mosaicml": "mosaicml",
 }
 
+# Maker words (lower-case alphanumerics) that may prefix a model name in a question ("DeepSeek V4 Pro" or
+# just "V4 Pro"): read by ask.names, never a model on their own.
+_DEVELOPERS = """openai meta google deepmind googledeepmind deepseek mistral mistralai anthropic alibaba
+    qwen microsoft
+    nvidia xai moonshot moonshotai zhipu zhipuai zai amazon aws ai21 databricks snowflake tencent 01ai cohere
+    ibm apple baidu bytedance minimax stepfun huawei tii reka inflection stability stabilityai"""
+DEVELOPER_WORDS = frozenset(_DEVELOPERS.split())
 # Chip vendors: dropped before a chip's name when chips are compared ("Nvidia H100" = "H100"), and never a
 # model's name in a question.
 CHIP_VENDORS = frozenset(
@@ -110,32 +117,25 @@ CHIP_VENDORS = frozenset(
 ROLE_RANK = {"training": 3, "inference": 2, "unspecified": 1}
 
 # -- dates and numbers -------------------------------------------------------------------------------------
-# Month names and abbreviations, lower case ("sept" as well as "sep").
+CALENDAR_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# lower case -> month number: the names, their three-letter abbreviations, and "sept"
 MONTHS = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
+    **{name.lower(): i for i, name in enumerate(CALENDAR_MONTHS, 1)},
+    **{name[:3].lower(): i for i, name in enumerate(CALENDAR_MONTHS, 1)},
     "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
 }
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 

@@ -1,16 +1,12 @@
-"""Word lists for question understanding: developers, variants, families, function words."""
+"""Word lists for question understanding: variants, families, function words (developers and chip vendors
+are tracker.vocab's)."""
 
 from __future__ import annotations
 
 # Chip vendors: capitalized in questions about hardware, never a model.
 from ..vocab import CHIP_VENDORS as VENDOR_WORDS  # noqa: F401 - names.py reads it here
+from ..vocab import DEVELOPER_WORDS  # noqa: F401 - names.py reads it here
 
-# Developer words that may prefix a model name in a question ("DeepSeek V4 Pro" or just "V4 Pro").
-_DEVELOPERS = """openai meta google deepmind googledeepmind deepseek mistral mistralai anthropic alibaba
-    qwen microsoft
-    nvidia xai moonshot moonshotai zhipu zhipuai zai amazon aws ai21 databricks snowflake tencent 01ai cohere
-    ibm apple baidu bytedance minimax stepfun huawei tii reka inflection stability stabilityai"""
-DEVELOPER_WORDS = frozenset(_DEVELOPERS.split())
 # Variant words from small to large: a model's name part, never a model on their own ("mini", "pro").
 VARIANT_ORDER = (
     "nano",

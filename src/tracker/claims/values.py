@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from ..vocab import MONTHS, SCALES, WEEKDAYS, WORD_NUMBERS  # noqa: F401 - callers read them here
+from ..vocab import CALENDAR_MONTHS, MONTHS, SCALES, WEEKDAYS, WORD_NUMBERS  # noqa: F401 - read here too
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# A month as articles capitalise it: the name, or its abbreviation with an optional dot ("Sept." too).
 MONTH_NAMES = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+    "(?:"
+    + "|".join(CALENDAR_MONTHS)
+    + "|"
+    + "|".join(("Sept?" if m == "September" else m[:3]) + r"\.?" for m in CALENDAR_MONTHS if m != "May")
+    + ")"
 )
 
 
