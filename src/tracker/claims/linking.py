@@ -14,7 +14,8 @@ _COMPARED = re.compile(
     r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|relative\s+to|against|like|such\s+as|over|beating|beats|"
     r"outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|ahead\s+of|behind|trailing|trails|topping|"
     r"edg(?:es|ed|ing)\s+out|outscor(?:es|ed|ing)|best(?:s|ed|ing)|matching|matches|"
-    r"upgrade\s+(?:to|over|on|from)|improvement\s+(?:over|on)|successor\s+(?:to|of))\s+"
+    r"upgrade\s+(?:to|over|on|from)|improvement\s+(?:over|on)|successor\s+(?:to|of)|"
+    r"(?:doubl|tripl)(?:e|es|ed|ing)\s+(?:the\s+)?(?:score|result|performance)s?\s+of)\s+"
     r"(?:the\s+|an?\s+|both\s+|all\s+|either\s+)?(?:earlier\s+|previous\s+|older\s+|original\s+)?(?:\w+['’]s\s+)?$"
 )
 # "128K tokens, a step up from the 8K tokens of the previous Llama 3": the model after the comparison's
