@@ -167,6 +167,12 @@ def find_benchmarks(doc: Doc) -> list[Found]:
             continue
         used.append((s, e))
         out.append(Found("benchmark", value, s, e, targets, name=name))
+        # "77.2% (standard) / 82.0% (with parallel compute)": a score under a second setting
+        other = _SECOND_SETTING.match(text, e)
+        if other and not used.overlaps(other.start(), other.end()):
+            used.append((other.start(), other.end()))
+            second = tidy(parse_number(other.group("score")))
+            out.append(Found("benchmark", second, s, other.end(), targets, name=name))
         # "..., ahead of GPT-4-Turbo at 72.05 and GPT-3.5-Turbo at 54.66": competitors in the same sentence,
         # up to the next benchmark named
         next_bench = min((b.start() for b, _ in bench_hits if b.start() > m.end()), default=sent.end)
@@ -268,6 +274,10 @@ def find_benchmarks(doc: Doc) -> list[Found]:
     return out
 
 
+_SECOND_SETTING = re.compile(
+    r"\s?%?(?:\s*\([^()\n]{1,40}\))?(?:\s+(?:with|without|using)\s+[\w -]{1,30}?)?"
+    r"\s*/\s*(?P<score>\d{1,3}(?:\.\d+)?)\s?%"
+)
 _COORD_SCORE = re.compile(
     r"\s(?P<score>\d{1,3}(?:\.\d+)?)\s?%?(?!\w|\.\d|\s?(?:[BMKT]\b|billion|million|tokens|percentile))"
 )
