@@ -168,11 +168,11 @@ def find_benchmarks(doc: Doc) -> list[Found]:
         used.append((s, e))
         out.append(Found("benchmark", value, s, e, targets, name=name))
         # "77.2% (standard) / 82.0% (with parallel compute)": a score under a second setting
-        other = _SECOND_SETTING.match(text, e)
-        if other and not used.overlaps(other.start(), other.end()):
-            used.append((other.start(), other.end()))
-            second = tidy(parse_number(other.group("score")))
-            out.append(Found("benchmark", second, s, other.end(), targets, name=name))
+        again = _SECOND_SETTING.match(text, e)
+        if again and not used.overlaps(again.start(), again.end()):
+            used.append((again.start(), again.end()))
+            second = tidy(parse_number(again.group("score")))
+            out.append(Found("benchmark", second, s, again.end(), targets, name=name))
         # "..., ahead of GPT-4-Turbo at 72.05 and GPT-3.5-Turbo at 54.66": competitors in the same sentence,
         # up to the next benchmark named
         next_bench = min((b.start() for b, _ in bench_hits if b.start() > m.end()), default=sent.end)
