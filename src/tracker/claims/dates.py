@@ -164,7 +164,8 @@ _TIMELINE_EVENT = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
-    r"[;—–]|\s-\s|\b(?:published|posted|came|come|updated|filed|submitted|which|who|whose|while|whereas)\b"
+    r"[;—–]|\s-\s|\b(?:published|posted|came|come|updated|filed|submitted|which|who|whose|while|whereas|"
+    r"teased|hinted|previewed|rumou?red)\b"
 )
 
 
