@@ -90,8 +90,11 @@ def find_developers(doc: Doc) -> list[Found]:
                             add(partner, m, partner.start(), m.end)
                     last = m
                     for nxt in ms:
-                        if nxt.start > last.end and re.fullmatch(
-                            r"\s*(?:,|and|&|, and)\s*", text[last.end : nxt.start]
+                        # "Acme's Zephyr 2 and Zephyr 3"; not another brand ("OpenAI's GPT-4o and Claude")
+                        if (
+                            nxt.start > last.end
+                            and re.fullmatch(r"\s*(?:,|and|&|, and)\s*", text[last.end : nxt.start])
+                            and _brand(nxt) == _brand(m)
                         ):
                             add(o, nxt, o.start(), nxt.end)
                             last = nxt
