@@ -64,8 +64,25 @@ def finalize(doc: Doc, found: list[Found]) -> list[Claim]:
             )
         )
     ]
-    order = _one_window_per_model(order)
+    order = _one_window_per_model(_bare_brand_repeats(order))
     return [best[k].claim(text) for k in order]
+
+
+def _bare_brand_repeats(order: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """A bare brand ("Gemini") given the same value as one of its named models: the named model only."""
+    named = {(k[0], k[1], k[2], k[3]) for k in order}
+    # (a maker stays: "Acme built Zephyr" and "Acme built Zephyr-9" are both statements annotators keep)
+    bare = [
+        k for k in order if k[1] != "developer" and "-" not in k[0] and not any(ch.isdigit() for ch in k[0])
+    ]
+    if not bare:
+        return order
+    drop = {
+        k
+        for k in bare
+        if any(m.startswith(k[0] + "-") and (a, v, n) == (k[1], k[2], k[3]) for m, a, v, n in named)
+    }
+    return [k for k in order if k not in drop]
 
 
 def _one_window_per_model(order: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
