@@ -69,6 +69,8 @@ def find_contexts(doc: Doc) -> list[Found]:
                 R.PRONOUN_START.match(text, sent.start)
                 or R.SUBJECTLESS_START.match(text, sent.start)
                 or R.ANAPHOR.search(text, sent.start, sent.end)
+                # a spec fragment that is the value ("... 123B dense parameters. 128K context. Apache 2.0.")
+                or not text[sent.start : m.start()].strip()
             )
             anchor = m.start("num") if i >= 2 else m.start()
             targets = pick(doc, anchor, m.end(), allow_topic=strong or pronoun)
