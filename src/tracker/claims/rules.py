@@ -18,7 +18,7 @@ _I = re.IGNORECASE
 # "1.6 trillion-parameter", "7.3B parameter", "480 billion total parameters", "52 billion activated parameters"
 PARAMS = re.compile(
     rf"(?P<num>{NUM}|(?<![\w-])(?:one|two|three|four|five|six|seven|eight|nine|ten))\s?-?\s?(?P<scale>trillion|billion|million|T|B|M)\b[\s-]?"
-    r"(?P<kind>(?:total|active|activated|activating|raw)\s+)?(?:-)?param(?:eter)?s?\b",
+    r"(?P<kind>(?:total|active|activated|activating|raw|dense)\s+)?(?:-)?param(?:eter)?s?\b",
     _I,
 )
 # "284B total, 13B active", "12B active", "only about 17 billion active per token"
