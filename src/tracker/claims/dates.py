@@ -92,11 +92,16 @@ def find_dates(doc: Doc) -> list[Found]:
         )
     for m in scan(doc, R.DATE_MONTH_YEAR, DATE_KEY):
         candidates.append((m.start(), m.end(), safe_date(m.group("year"), m.group("month"), None)))
+    for m in scan(doc, R.DATE_MONTH_ONLY, DATE_KEY):
+        # the year its sentence gives before the month ("released in 2024 ... X in May"), else the page's
+        sent = doc.sentence_of(m.start())
+        years = _YEAR_IN.findall(text, sent.start, m.start())
+        year = years[-1] if years else (str(doc.published.year) if doc.published is not None else None)
+        if year is not None:
+            candidates.append((m.start(), m.end(), safe_date(year, m.group("month"), None)))
+            weak.add(m.start())
     if doc.published is not None:
         pub_year = doc.published.year
-        for m in scan(doc, R.DATE_MONTH_ONLY, DATE_KEY):
-            candidates.append((m.start(), m.end(), safe_date(str(pub_year), m.group("month"), None)))
-            weak.add(m.start())
         for m in scan(doc, R.DATE_DAY_NO_YEAR, DATE_KEY):
             day = safe_date(str(pub_year), m.group("month"), m.group("day"))
             if day and day > (doc.published.isoformat()[:10]):
@@ -157,6 +162,7 @@ def find_dates(doc: Doc) -> list[Found]:
     return out
 
 
+_YEAR_IN = re.compile(r"\b(?:in|during|throughout)\s+((?:19|20)\d\d)\b(?!-)")
 _RELEASE_OF = re.compile(r"\s+(?:release|launch|debut|unveiling)\s+of\s+(?:the\s+)?")
 _TIMELINE_DASH = re.compile(r"\s*[—–]\s*")
 _TIMELINE_EVENT = re.compile(

@@ -17,6 +17,8 @@ from .orgs import OrgSpan, find_orgs
 SENTENCE_SPLIT = re.compile(
     # a sentence may open with a lower-case brand ("xAI did not respond", "iPhone users")
     r"\n+|(?<=[.!?])(?:\[\d{1,3}\])*[”\"’)]?\s+(?=[^\sa-z]|[a-z][A-Z])|(?<=[.!?])(?=[A-Z][a-z])(?<![A-Z]\.)(?<!\d\.)"
+    # a footnote number glued to a full stop: "... multimodal features.1 Key product lines"
+    r"|(?<=[a-z]\.)\d{1,2}(?:,\d{1,2})*\s+(?=[A-Z])"
     # a bullet list flattened into one line: " - SWE-bench Verified: 80.9% - ARC-AGI-2: 37.6%"
     r"|\s[-•]\s(?=[A-Z][^\n:.]{1,40}:\s)"
 )
