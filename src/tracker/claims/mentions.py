@@ -426,6 +426,9 @@ def discover_mentions(text: str) -> list[ModelMention]:
     return out
 
 
+_VERSIONS_PAREN = re.compile(
+    r"\s*\(\s*versions?\s+(?P<a>\d+(?:\.\d+)+)\s+and\s+(?:the\s+)?(?:[a-z]+\s+)?(?P<b>\d+(?:\.\d+)+)\s*\)"
+)
 _SLASH_VERSION = re.compile(r"/(?P<ver>\d+(?:\.\d+)?)(?![\w.%/])")
 _VERSION_ONLY = re.compile(r"\d+(?:\.\d+)?")
 _SIZE_OR_TUNING = re.compile(
@@ -643,6 +646,17 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
                 )
             )
             spans.append((m.start(), m.end()))
+    # "Devstral Small (versions 1.0 and the upgraded 1.1)": the versions of the name just before
+    for x in mentions:
+        vp = _VERSIONS_PAREN.match(text, x.end) if x.kind == "name" else None
+        if vp is None:
+            continue
+        for group in ("a", "b"):
+            s, e = vp.start(group), vp.end(group)
+            if free(s, e):
+                name = f"{x.canonical}-{vp.group(group)}"
+                extra.append(ModelMention(name, vp.group(group), s, e, x.family, None, None, "reference"))
+                spans.append((s, e))
     # "Grok 3/4": a second version sharing the brand written before it
     for x in mentions:
         sv = _SLASH_VERSION.match(text, x.end) if x.kind == "name" else None
