@@ -268,6 +268,11 @@ def test_a_pages_own_dateline_dates_it_and_is_no_release() -> None:
     assert claims[("Orla-5", "release_date")].value == "2026-03"  # the year from the dateline
     assert claims[("Orla-5", "release_date")].status == "expected"
     assert all(c.value != "2026-02-10" for c in claims.values())
+    # a byline ending with its date dates the page too; a headline with a month in it does not
+    byline = "Ann Lee · 11, July 2026\nOn June 26, Tamsel Labs open-sourced Orla 6, a small model for phones."
+    assert {c.value for c in extract_claims(byline) if c.attribute == "release_date"} == {"2026-06-26"}
+    headline = "Orla 6 arrives in August 2026\nOn June 26, Tamsel Labs open-sourced Orla 6, a small model."
+    assert "2026-06-26" not in {c.value for c in extract_claims(headline)}
     # a date given by the caller wins over the page's own
     later = {(c.model, c.attribute): c for c in extract_claims(text, date(2027, 1, 5))}
     assert later[("Orla-5", "release_date")].value == "2027-03"

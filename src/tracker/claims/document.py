@@ -33,9 +33,21 @@ _TYPOGRAPHIC = re.compile("[\u2010\u2011\u2012\u00a0\u2007\u2009\u202f]")
 
 
 # A page's own dateline in its first lines: " date 2025-07-28 ...", "Published: March 3, 2026"
+
+
+def _when(group: str) -> str:
+    """A full date as pages write it at their top, captured under `group`."""
+    return (
+        rf"(?P<{group}>(?:19|20)\d\d-[01]\d-[0-3]\d|[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d"
+        rf"|\d{{1,2}},?\s+[A-Z][a-z]{{2,8}}\.?,?\s+(?:19|20)\d\d)"
+    )
+
+
 _DATELINE = re.compile(
-    r"\A[\W_]{0,4}(?:[^\n]{0,120}\n)?[ \t]*(?:date|published|posted)(?:\s+on)?\s*:?\s*"
-    r"(?P<when>(?:19|20)\d\d-[01]\d-[0-3]\d|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+(?:19|20)\d\d)\b",
+    # " date 2025-07-28 ...", "Title\nPublished: March 3, 2026"
+    rf"\A[\W_]{{0,4}}(?:[^\n]{{0,120}}\n)?[ \t]*(?:date|published|posted)(?:\s+on)?\s*:?\s*{_when('when')}\b"
+    # a byline that ends with its date: "Eric Walker · 11, July 2025", "By Ann Lee | March 3, 2026"
+    rf"|\A[ \t]*[^\n]{{0,60}}?(?:·|\||—|\bby\b[^\n]{{0,40}}?,)\s*{_when('when2')}[ \t]*(?:\n|\Z)",
     re.IGNORECASE,
 )
 
@@ -47,15 +59,21 @@ def dateline(text: str) -> tuple[date, tuple[int, int]] | None:
     m = _DATELINE.match(text)
     if m is None:
         return None
-    raw = m.group("when")
+    raw = m.group("when") or m.group("when2")
     iso = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", raw)
+    month_first = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", raw)
+    day_first = re.fullmatch(r"(\d{1,2}),?\s+([A-Za-z]+)\.?,?\s+(\d{4})", raw)
     if iso:
         value = safe_date(iso.group(1), iso.group(2), iso.group(3), numeric=True)
+    elif month_first:
+        value = safe_date(month_first.group(3), month_first.group(1), month_first.group(2))
+    elif day_first:
+        value = safe_date(day_first.group(3), day_first.group(2), day_first.group(1))
     else:
-        parts = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", raw)
-        value = safe_date(parts.group(3), parts.group(1), parts.group(2)) if parts else ""
+        value = ""
+    span = (m.start("when"), m.end("when")) if m.group("when") else (m.start("when2"), m.end("when2"))
     try:
-        return date.fromisoformat(value), (m.start("when"), m.end("when"))
+        return date.fromisoformat(value), span
     except (TypeError, ValueError):
         return None
 

@@ -213,7 +213,7 @@ DATE_MONTH_YEAR = re.compile(
 )
 # "followed with Orion-X on July 9": a day without its year (the page's year)
 DATE_DAY_NO_YEAR = re.compile(
-    rf"\bon\s+(?P<month>{MONTH_NAMES})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)(?![:.]?\d)"
+    rf"\b[Oo]n\s+(?P<month>{MONTH_NAMES})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)(?![:.]?\d)"
 )
 DATE_MONTH_ONLY = re.compile(
     rf"\b(?:(?:in|by|during|since)\s+(?:as\s+(?:early|soon)\s+as\s+)?|as\s+early\s+as\s+)(?:(?:early|mid|late|mid-to-late)[\s-]+)?(?P<month>{MONTH_NAMES})(?![\s,]+\d)\b"
