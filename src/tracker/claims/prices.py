@@ -17,6 +17,12 @@ _SAME_PRICE_AFTER = re.compile(
 _PRICE_LEAD = re.compile(r"\b(?:[Tt]he|[Ii]ts)\s+(?:API|list\s+price|price|pricing)\b")
 
 
+# "$0.028 per million input tokens on a cache hit", "$0.07 (cached)"
+_CACHE_HIT_AFTER = re.compile(
+    r"[^.;$]{0,25}?\b(?:on\s+(?:a\s+)?cache\s+hits?|cache[ds]?\s+hits?|\(cached\))", re.I
+)
+
+
 # Words that make a model-less price sentence about others ("competitors charge $2 ...")
 _OTHERS = re.compile(
     r"\b(?:competitors?|rivals?|others?|average|typical|industry|market|most|many|cheapest|comparable|alternatives?|"
@@ -31,8 +37,8 @@ def find_prices(doc: Doc) -> list[Found]:
     seen = Spans(len(doc.text))
 
     def add(attr: str, price: str, unit: str | None, s: int, e: int, anchor: int) -> None:
-        if R.PRICE_EXCLUDE_BEFORE.search(text_before(doc, anchor, 20)):
-            return
+        if R.PRICE_EXCLUDE_BEFORE.search(text_before(doc, anchor, 20)) or _CACHE_HIT_AFTER.match(text, e):
+            return  # a cached-input price is not annotated (GUIDELINES convention 4)
         if unit is None and re.search(r"\b(?:1,000|1K|thousand)\b", text[doc.sentence_of(s).start : e + 40]):
             unit = "1K"  # "$0.03 for output" after "$0.01 per 1,000 input tokens"
         try:
