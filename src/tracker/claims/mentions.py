@@ -489,6 +489,7 @@ def _drop_leading_word(text: str, c: names.NameParts, numbered: set[str]) -> nam
 def _mention(text: str, c: names.NameParts, prefix: tuple[str, ...]) -> ModelMention:
     surface = text[c.start : c.end]
     body = re.sub(r"[\s\u00a0]+", "-", surface)
+    body = re.sub(r"(?<=[A-Za-z0-9])\+$", "-Plus", body)  # "Command R+" -> "Command-R-Plus"
     canonical = "-".join([*prefix, body])
     pieces = canonical.split("-")
     family = [pieces[0]]
