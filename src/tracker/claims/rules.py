@@ -468,7 +468,8 @@ SCORE_ON = re.compile(
 BENCH_THEN_SCORE = re.compile(
     r"(?:\]\([^)\s]{0,80}\))?"  # a Markdown link around the name: "[MMLU](/wiki/mmlu)"
     r"(?:,?\s+(?:it|the\s+model)\s+(?:scored|scores|reached|reaches|posted|posts|achieved|achieves|got|gets)(?:\s+an?)?)?"
-    rf"\s*(?:\([^)\n]{{0,25}}\)\s*)?(?:(?:score|pass@\d+|accuracy)\s+)?(?:of\s+|:\s*|=\s*)?(?P<score>{NUM})\s?%?"
+    # "MMLU (massive multitask language understanding)” at 90.0%": a gloss and a closing quote
+    rf"\s*(?:\([^)\n]{{0,60}}\)\s*)?(?:[”\"]\s*(?:at\s+)?)?(?:(?:score|pass@\d+|accuracy)\s+)?(?:of\s+|:\s*|=\s*)?(?P<score>{NUM})\s?%?"
     r"(?![\d.]*\s?(?:[BMK]\b|billion|million|tokens|x\b))"
     # "Terminal Bench: 15% improvement over X": a relative gain, not a score
     r"(?![\d.]*\s?%?\s+(?:improvement|increase|gain|boost|jump|better|higher|lower|worse|more|less|fewer)\b)",
