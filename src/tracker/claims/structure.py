@@ -12,6 +12,7 @@ from .dates import cell_date, leading_date
 from .document import Doc, Found
 from .glued import find_glued_tables
 from .licenses import norm_license
+from .mentions import ModelMention
 from .orgs import canonical_org
 from .subject import section_subject
 from .values import (
@@ -300,7 +301,7 @@ def _cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 def column_attr(header: str) -> tuple[str, str | None] | None:
     h = header.lower()
-    if "batch" in h or "cache" in h or "max output" in h or "non-emb" in h:
+    if "batch" in h or "cache" in h or "max output" in h or "non-emb" in h or "effective" in h:
         return None
     if "param" in h:
         return ("parameters_active", None) if "activ" in h else ("parameters_total", None)
@@ -351,7 +352,16 @@ def _pipe_table(doc: Doc, block: list[tuple[int, int]]) -> list[Found]:
     attrs = [column_attr(h) for h in header]
     out: list[Found] = []
     # Transposed tables: models across the header, one attribute (or benchmark) per row.
-    col_models = [next((m for m in doc.mentions if a <= m.start < b), None) for a, b in header_cells]
+    col_models: list[ModelMention | str | None] = [
+        next((m for m in doc.mentions if a <= m.start < b), None) for a, b in header_cells
+    ]
+    subject = section_subject(doc, rows[0][0]) if not any(col_models[1:]) else None
+    if subject is not None:
+        # "Item | E2B Variant | E4B Variant": variant codes of the section's model across the header
+        codes = [_VARIANT_CELL.fullmatch(h.strip()) for h in header[1:]]
+        if len(codes) >= 2 and all(codes):
+            family = subject.family or subject.canonical
+            col_models = [None, *(f"{family}-{c.group('code')}" for c in codes if c)]
     if sum(m is not None for m in col_models[1:]) >= 1 and col_models[0] is None:
         for s, e in rows[1:]:
             cells = _cells(text, s, e)
@@ -386,6 +396,11 @@ def _pipe_table(doc: Doc, block: list[tuple[int, int]]) -> list[Found]:
                 Found(attr, value, model.start, b, [model], name=extra if attr == "benchmark" else None)
             )
     return out
+
+
+_VARIANT_CELL = re.compile(
+    r"(?P<code>[A-Z]\d+[A-Z]?|\d+(?:\.\d+)?[BM])(?:\s+(?:[Vv]ariant|[Vv]ersion|[Mm]odel|[Ee]dition))?"
+)
 
 
 # "Context window: 128K tokens", "- **AIME 2025**: 94.6%", "| Input | $0.30 |": one fact per line about the section's model
