@@ -411,6 +411,26 @@ _KV_LINE = re.compile(
 _KV_STACKED = re.compile(
     r"^[ \t]*(?P<key>[A-Z][A-Za-z ()/$.]{2,30}?)[ \t]*\n[ \t]*(?P<val>[^\n]{1,80})$", re.MULTILINE
 )
+_DOTTED_LINE = re.compile(r"^[^\n]*\s·\s[^\n]*$", re.MULTILINE)
+_LICENSE_ITEM = re.compile(r"(?:[A-Z][\w.-]*\s+){0,4}(?:License|Licence)(?:\s+v?\d+(?:\.\d+)?)?")
+
+
+def _dotted_licenses(doc: Doc) -> list[Found]:
+    """A model card's meta line ("Source-available Zhipu AI · 2024-06-05 · GLM-4 Model License"): its license."""
+    out: list[Found] = []
+    for line in _DOTTED_LINE.finditer(doc.text):
+        pos = line.start()
+        for item in line.group(0).split("·"):
+            start = pos + len(item) - len(item.lstrip())
+            pos += len(item) + 1
+            m = _LICENSE_ITEM.fullmatch(item.strip())
+            model = section_subject(doc, line.start()) if m else None
+            name = norm_license(item.strip()) if m else None
+            if model is not None and name:
+                out.append(Found("license", name, start, start + len(item.strip()), [model]))
+    return out
+
+
 _KV_GLUED_DATE = re.compile(
     r"^[ \t]*(?P<key>Released|Release\s+date|Launched|Launch\s+date)(?P<val>(?:19|20)\d\d-[01]\d-[0-3]\d)[ \t]*$",
     re.MULTILINE | re.IGNORECASE,
@@ -536,6 +556,7 @@ def find_key_values(doc: Doc) -> list[Found]:
     pairs += [(m, "stacked") for m in _KV_STACKED.finditer(text) if _key_attr(m.group("key"), m.group("val"))]
     # a scraped infobox glues its label to a date ("Released2025-01-26"): release labels only
     pairs += [(m, "glued") for m in _KV_GLUED_DATE.finditer(text)]
+    out += _dotted_licenses(doc)
     for m, _kind in pairs:
         key, val = m.group("key").strip(), m.group("val")
         if R.FANOUT.search(val):
