@@ -250,6 +250,7 @@ def test_unknown_model_by_unknown_lab(text: str) -> None:
         "ChatGPT Pro costs $200 per month, and Windows 11 users in Berlin can install the app.",
         "Table 2 compares the 2024 budget with Section 3 of the report; Figure 4 shows a 70 billion gap.",
         "Ivan Petrov scored 86.5% on the exam in Chapter 7 of his 2025 book.",
+        "The orla-8 tokenizer reads a context of 131,072 tokens into 256,000 vocabulary entries.",
     ],
 )
 def test_things_that_are_not_models(text: str) -> None:

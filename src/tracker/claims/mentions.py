@@ -536,7 +536,7 @@ def _sentence_has(text: str, pos: int, pattern: re.Pattern[str]) -> bool:
 
 # "the Gemini API", "the Claude app": a product around the model, not a statement about one model.
 _PRODUCT_AFTER = re.compile(
-    r"\s(?:API|APIs|app|apps|Studio|platform|website|chatbot|assistant|Code\b|CLI|[Tt]eam|[Ll]ab|cluster|supercomputer|"
+    r"\s(?:API|APIs|app|apps|Studio|platform|website|chatbot|assistant|Code\b|CLI|[Tt]eam|[Ll]ab|cluster|supercomputer|tokenizers?|"
     r"data\s+cent(?:er|re)|chips?\b|processors?\b|phones?\b|smartphones?\b|laptops?\b|robots?\b|cars?\b|rocket)\b"
 )
 
