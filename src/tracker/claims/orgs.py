@@ -157,7 +157,7 @@ _AFTER_APPOSITION = re.compile(
     r"unicorn|group|provider|vendor)\b(?!['’]s)"
 )
 AFTER_POSSESSIVE_MODEL = re.compile(
-    r"['’]s\s+(?:[\w-]+\s+){0,4}?(?:model|models|LLM|LLMs|flagship|family|lineup|series)\b"
+    r"['’]s\s+(?:[\w-]+\s+){0,4}?(?i:model|models|LLM|LLMs|flagship|family|lineup|series)\b"  # a title's "Model" too
 )
 _AFTER_POSSESSIVE = re.compile(r"['’]s\s")
 _BEFORE_BY = re.compile(
