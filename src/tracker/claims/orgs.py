@@ -216,7 +216,7 @@ def find_orgs(text: str, covered: bytearray) -> list[OrgSpan]:
     """Every place the text names an organisation; `covered` marks model mentions (never organisations)."""
 
     def free(s: int, e: int) -> bool:
-        return not any(covered[s:e])
+        return covered.find(1, s, e) < 0
 
     names: set[str] = set()
 
