@@ -68,9 +68,7 @@ def find_hardware(doc: Doc) -> list[Found]:
         pronoun = bool(
             R.PRONOUN_START.match(text, sent.start)
             or R.SUBJECTLESS_START.match(text, sent.start)
-            or re.search(
-                r"\b(?:it|the\s+(?:new\s+)?model|the\s+models)\b(?!['’]s)", text[sent.start : m.start()]
-            )
+            or R.ANAPHOR.search(text, sent.start, m.start())
         )
         targets = pick(doc, m.start(), m.end(), allow_topic=pronoun, max_gap=300)
         for name, s, e in chips:

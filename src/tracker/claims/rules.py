@@ -240,7 +240,7 @@ NOT_RELEASE = re.compile(
 # ------------------------------------------------------------------------------------------ hardware
 CHIP = re.compile(
     r"(?<![\w-])(?P<chip>(?:H100|H200|H800|H20|A100|A800|B200|B100|GB200|GB300|V100|L40S|MI300X|MI325X|MI250X|MI355X"
-    r"|RTX\s?\d{4}(?:\s?Ti)?|GH200|B300|Gaudi\s?[23]|Trainium\s?2?|Inferentia\s?2?|Ascend(?:\s(?:910[A-C]?|950(?:PR|DT)?|920|310)(?![\w]))?"
+    r"|RTX\s?\d{4}(?:\s?Ti)?|RTX\s?A\d{4}|A[456]000|GH200|B300|Neural\s+Engine|Snapdragon\s(?:X\s(?:Elite|Plus)|\d(?:\s(?:Elite|Gen\s\d))?)|Gaudi\s?[23]|Trainium\s?2?|Inferentia\s?2?|Ascend(?:\s(?:910[A-C]?|950(?:PR|DT)?|920|310)(?![\w]))?"
     r"|TPU\s?[vV]\d[a-zA-Z]?|TPUs?|Trillium|Ironwood|WSE-3|Blackwell|Hopper|Kunlun(?:\s?P800)?|Maia\s?100|MTIA|M[1-5](?:\s(?:Pro|Max|Ultra))?(?=\s(?:MacBook|Mac\b|chip|Ultra))))(?:s\b|\b)",
 )
 # An accelerator the table does not know, named by its use: "trained on Helix's Vantor X9 accelerators",
@@ -535,7 +535,9 @@ SUBJECTLESS_START = re.compile(
     r"(?:Input|Output|Prompt|Completion)(?:\s+tokens?)?(?:\s+(?:price|pricing|cost))?|Context(?:\s+window)?)\s*:)",
     _I,
 )
-ANAPHOR = re.compile(r"\b(?:[Ii]t|[Ii]ts|[Tt]he\s+(?:new\s+)?model|they)\b")
+ANAPHOR = re.compile(
+    r"\b(?:[Ii]t|[Ii]ts|[Tt]he\s+(?:new\s+)?model|they|(?:[Aa]n?|[Tt]he)\s+\d+-bit\s+(?:build|version|quant\w*))\b"
+)  # "A 4-bit build runs on an RTX 4070": the model, quantised
 FANOUT = re.compile(
     r"\b(?:both(?:\s+of\s+the\s+[\w.\- ]{0,20}?models|\s+models|\s+variants|\s+versions)?|the\s+models|these\s+models|"
     r"all\s+(?:three|four)\s+(?:models|variants)|the\s+pair|the\s+duo|the\s+two\s+(?:models|variants|versions)"
