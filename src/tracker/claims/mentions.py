@@ -212,7 +212,9 @@ _ORG_USE_AFTER = re.compile(
 _NAME_PART_AFTER = re.compile(
     r"[\s-](?:v?\d|[A-Z]\d|(?i:pro|flash|mini|nano|ultra|lite|turbo|large|small|medium)\b)"
 )
-_ORG_USE_BEFORE = re.compile(r"\b(?:by|from)\s+(?:the\s+)?$")
+_ORG_USE_BEFORE = re.compile(
+    r"\b(?:by|from)\s+(?:the\s+)?$|\b(?:company|start-?up|lab|firm|developer|maker)\s+$"  # "the Chinese company X"
+)
 
 
 def discover_mentions(text: str) -> list[ModelMention]:

@@ -164,7 +164,9 @@ _BEFORE_BY = re.compile(
     r"\b(?i:developed|built|created|made|released|trained|published|introduced|launched|unveiled|designed|"
     r"open-sourced|offered|provided)\s+(?:\w+\s+)?by\s+(?:the\s+)?\[*$"
 )
-_BEFORE_FROM = re.compile(r"\b(?:from|by)\s+(?:the\s+)?\[*$")
+_KIND_OF_COMPANY = re.compile(r"\s+(?:company|start-?up|lab|firm|giant|group|conglomerate|unicorn)\s+[A-Z]")
+# "a model from X"; not a person leading an event ("a livestream led by Elon Musk")
+_BEFORE_FROM = re.compile(r"(?<!\bled\s)(?<!\bhosted\s)(?<!\bpresented\s)\b(?:from|by)\s+(?:the\s+)?\[*$")
 LABEL = re.compile(
     r"(?im)^[\W_]{0,6}(?:Developer|Developers|Developed\s+by|Provider|Creator|Organi[sz]ation|Company|Vendor|Publisher|"
     r"Maker|Made\s+by|Author|Built\s+by|Released\s+by|Lab)(?:\(s\))?[\W_]{0,4}[:|][\W_]{0,6}\[*(?P<org>[A-Za-z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})"
@@ -221,6 +223,8 @@ def find_orgs(text: str, covered: bytearray) -> list[OrgSpan]:
     names: set[str] = set()
 
     def take(m: re.Match[str]) -> None:
+        if _KIND_OF_COMPANY.match(text, m.end()):
+            return  # "the Chinese company DeepSeek": an adjective before the kind of organisation, not its name
         raw = m.group(0).rstrip(".")
         name = _trim(raw)
         if name is None:
