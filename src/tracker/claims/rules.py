@@ -540,7 +540,7 @@ ANAPHOR = re.compile(
 )  # "A 4-bit build runs on an RTX 4070": the model, quantised
 FANOUT = re.compile(
     r"\b(?:both(?:\s+of\s+the\s+[\w.\- ]{0,20}?models|\s+models|\s+variants|\s+versions)?|the\s+models|these\s+models|"
-    r"all\s+(?:three|four)\s+(?:models|variants)|the\s+pair|the\s+duo|the\s+two\s+(?:models|variants|versions)"
+    r"all\s+(?:three|four|five|six)(?:\s+(?:models|variants|versions|sizes))?|the\s+pair|the\s+duo|the\s+two\s+(?:models|variants|versions)"
     r"|two\s+(?:distinct\s+)?(?:versions|variants|models))\b",
     _I,
 )
