@@ -124,6 +124,13 @@ def find_dates(doc: Doc) -> list[Found]:
             continue  # a blocked span: the page's own dateline, a license name
         seen.append((s, e))
         sent = doc.sentence_of(s)
+        # "It was followed in June 2024 by veyra-2": the model after "by" is the one that came
+        if re.search(r"\bfollowed\s+(?:in|on)\s+$", text[max(sent.start, s - 16) : s]):
+            by = re.match(r"\s+by\s+", text[e : e + 6])
+            named = [m for m in sent.mentions if by and m.start == e + by.end()]
+            if named:
+                out.append(Found("release_date", value, s, named[0].end, [named[0]]))
+                continue
         # "the November 2023 release of Grok-1"
         of = _RELEASE_OF.match(text, e)
         if of:
@@ -170,7 +177,8 @@ _TIMELINE_EVENT = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
-    r"[;—–]|\s-\s|\b(?:published|posted|came|come|updated|filed|submitted|which|who|whose|while|whereas|"
+    r"[;—–]|\s-\s|\b(?:published(?!\s+(?:the\s+)?(?:full\s+|open\s+)?weights)|posted|came|come|updated|filed|submitted|"
+    r"which|who|whose|while|whereas|"
     r"teased|hinted|previewed|rumou?red)\b"
 )
 

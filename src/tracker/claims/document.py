@@ -189,7 +189,8 @@ PARAM_KEY = r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))\s?-?
 CONTEXT_KEY = r"context|token|input limit"
 PRICE_KEY = r"\$"
 DATE_KEY = (
-    r"releas|launch|unveil|introduc|announc|debut|drop|ship|roll|available|live|open-sourced|arrived|added"
+    r"releas|launch|unveil|introduc|announc|debut|drop|ship|roll|available|live|open-sourced|arrived|added|"
+    r"published the|followed"
 )
 LICENSE_KEY = r"licen|apache|mit|gpl|cc-by|openrail|terms of use"
 HARDWARE_KEY = r"train|run|ran |deploy|serv|fit|inference"

@@ -226,7 +226,7 @@ DATE_RELATIVE_MONTH = re.compile(r"\b(?:earlier\s+|later\s+)?(?P<rel>this\s+mont
 
 RELEASE_CUE = re.compile(
     r"\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed|ement)|"
-    r"debut(?:s|ed)?|dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|roll\s+out|rolling\s+out|followed\s+(?:up\s+)?with|made\s+(?:it\s+|them\s+)?(?:generally\s+)?available|"
+    r"debut(?:s|ed)?|dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|roll\s+out|rolling\s+out|followed\s+(?:up\s+)?with|followed|published\s+(?:the\s+)?(?:full\s+|open\s+)?weights|made\s+(?:it\s+|them\s+)?(?:generally\s+)?available|"
     r"became\s+(?:generally\s+)?available|(?:was|were)\s+made\s+available|"
     r"went\s+live|goes\s+live|open-sourced|Initial\s+release|Released|arrived|"
     # "Microsoft added two small models to its Phi family on Wednesday"
