@@ -30,6 +30,7 @@ from .answer import (
     value_answers,
     verdict,
 )
+from .context import preferred_values
 from .names import ModelKeys, children, find_models, tokens
 from .render import headline, parse_since, render
 from .retrieve import (
@@ -241,7 +242,8 @@ def _answer(
     if it.kind == "lookup":
         cited, note = lookup_claims(store, it, since=since, source=source)
         facts = reconcile(cited)
-        result.answers = answers_for(facts, _lookup_scores(question, it, cited), it, k)
+        firsts = preferred_values(question, store, cited, facts, it.spans) if it.attribute else None
+        result.answers = answers_for(facts, _lookup_scores(question, it, cited), it, k, firsts=firsts)
         if (
             it.detail
             and result.answers

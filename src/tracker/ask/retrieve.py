@@ -125,6 +125,10 @@ def lookup_claims(
         kids = sorted({c for m in models for c in children(m, keys)})
         if it.detail:  # only the variants of the size asked about
             kids = [c for c in kids if alias_key(it.detail) in alias_key(c)]
+        # "Qwen's vision-language models": the variants whose names carry the words the question uses, also
+        # among the names the family's name begins ("Qwen2.5-VL" for "Qwen").
+        wider = kids + sorted({c for m in models for c in keys.prefixed(alias_key(m)) if c != m} - set(kids))
+        kids = [c for c in wider if _has_words(c, it.description.words)] or kids
         if kids:
             cited = filter_name(
                 store.cited_claims(models=kids, attributes=attrs, since=since, source=source), it
@@ -135,6 +139,11 @@ def lookup_claims(
         cited, role_note = by_role(cited, it.role)
         note = "; ".join(n for n in (note, role_note) if n) or None
     return cited, note
+
+
+def _has_words(model: str, words: list[str]) -> bool:
+    key = alias_key(model)
+    return any(syn in key for w in words for syn in SYNONYMS.get(w, (w,)))
 
 
 def attributes_of(it: Intent) -> list[str] | None:

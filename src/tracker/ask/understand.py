@@ -256,6 +256,7 @@ class Intent:
     typo: dict[str, str] = field(default_factory=dict)  # span -> model it was read as
     asks_model: bool = False  # "which model ...?"
     scope: list[str] = field(default_factory=list)  # "which GLM-4 model": candidates within these families
+    spans: list[tuple[int, int]] = field(default_factory=list)  # where the question names its models
 
 
 # -- tokens ------------------------------------------------------------------------------------------------
@@ -478,6 +479,7 @@ def find_description(question: str, words: list[str], developers: dict[str, str]
                 if developers[key] not in d.developers:
                     d.developers.append(developers[key])
                 break
+    asked_how = set(re.findall(r"\bhow (\w+)", question.lower()))  # "how large": a size asked about
     for w in words:
         key = alias_key(w)
         if len(key) >= 4 and key not in COMMON_WORDS and key not in STOPWORDS and not key.isdigit():
@@ -485,6 +487,7 @@ def find_description(question: str, words: list[str], developers: dict[str, str]
         if key in FAMILY_WORDS and key not in d.families:
             d.families.append(key)
         named_part = key in VARIANT_ORDER or key in ("instruct", "chat", "base", "coder", "vision", "turbo")
+        named_part = named_part and key not in asked_how
         if named_part and key not in d.words:
             d.words.append(key)
     if m := _SIZE_WORD.search(question):
@@ -597,6 +600,8 @@ def understand(
             it.models = [resolved]
     else:
         it.models, spans, it.unknown = find_models(question, keys)
+        it.spans = spans
+        _plus_names(question, store, keys, it)
         for _start, end in spans:
             m = _SIZE_AFTER.match(question, end)
             if m:  # "LLaMA 65B" where only "Llama" matched: the size picks a variant
@@ -630,7 +635,12 @@ def understand(
     related = with_family(it.models, keys) + [c for m in it.models for c in children(m, keys)]
     bench_names = store.benchmark_names(related) if it.models else []
     bench = find_benchmark(question, bench_names)
-    if bench is None and not it.models and (it.attribute in ("benchmark", None) or "%" in question):
+    if (
+        bench is None
+        and (not it.models or _answer_is_model(question))
+        and (it.attribute in ("benchmark", None) or "%" in question)
+    ):
+        # "Which model topped X quoted in the Y review": the benchmark is any model's, not Y's.
         bench = find_benchmark(question, store.benchmark_names(None))
     if bench is not None and (attribute is None or attribute == "benchmark"):
         it.attribute, it.name, it.attributes = "benchmark", bench, []
@@ -678,7 +688,10 @@ def understand(
     it.description.families = [
         f for f in it.description.families if not any(alias_key(m).startswith(f) for m in it.models)
     ]
-    it.license = _license_asked(question, store) if re.search(r"licen[cs]", question, re.I) else None
+    if re.search(r"licen[cs]", question, re.I):
+        # A model's own name ("Llama 3.1") is not the license asked about ("the Llama license").
+        masked = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(question))
+        it.license = _license_asked(masked, store)
     if _MAX_CUE.search(question):
         it.order = "max"
     elif _MIN_CUE.search(question):
@@ -701,6 +714,35 @@ def understand(
     return it
 
 
+def _answer_is_model(question: str) -> bool:
+    return re.match(r"\s*(?:which|what) (?:\w+ ){0,2}?(?:model|llm|one)s?\b", question, re.I) is not None
+
+
+def _plus_names(question: str, store: Store, keys: ModelKeys, it: Intent) -> None:
+    """ "Command R+" (read as "Command R Plus"): the stored model written with its plus, when there is one
+    (alias keys drop the "+", so the name without it matched first)."""
+    for start, end in it.spans:
+        if not re.match(r"\s*Plus\b", question[end:]):
+            continue
+        base = keys.get(alias_key(question[start:end]))
+        if base is None or base not in it.models:
+            continue
+        plus = next((p for p in (base + "+", base + "-Plus") if store.model_attributes(p)), None)
+        if plus is None:
+            continue
+        without = sum(
+            1
+            for s, e in it.spans
+            if keys.get(alias_key(question[s:e])) == base and not re.match(r"\s*Plus\b", question[e:])
+        )
+        at = it.models.index(base)
+        if without:
+            it.models.insert(at + 1, plus)
+        else:
+            it.models[at] = plus
+        it.unknown = [u for u in it.unknown if u.lower() != "plus"]
+
+
 def strip_org(name: str) -> str:
     """'Mistral AI' -> 'Mistral', 'Reka AI' -> 'Reka': the name a question uses."""
     suffix = r"\s+(?:ai|inc\.?|ltd\.?|labs?|research|technolog(?:y|ies)|systems|group|corp(?:oration)?)$"
@@ -718,10 +760,19 @@ def _license_asked(question: str, store: Store) -> str | None:
             if cand and f" {cand} " in q and (best is None or len(cand) > len(best)):
                 best = cand
     if best is None:
-        for word in ("mit", "apache", "gpl", "cc by", "llama", "gemma", "qwen"):
-            if f" {word} " in q:
+        # "Apache licensed" for "Apache-2.0": the first word of a stored license name, when it names one.
+        for lic in store.distinct_values("license"):
+            first = re.sub(r"[^a-z0-9.]+", " ", lic.lower()).split()[:1]
+            word = first[0] if first else ""
+            if len(word) >= 2 and word not in _GENERIC_LICENSE_WORDS and f" {word} " in q:
                 return word
     return best
+
+
+# First words of license names that say nothing about which license ("Custom Commercial License").
+_GENERIC_LICENSE_WORDS = frozenset(
+    {"open", "custom", "commercial", "community", "research", "model", "proprietary", "modified", "license"}
+)
 
 
 def _kind(question: str, it: Intent) -> str:

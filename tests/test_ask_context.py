@@ -1,0 +1,144 @@
+"""Which value, which model: the words a question shares with a value's own stretch of its source, names
+written with a "+", variants found by the words of a description, license words inside a model's name.
+
+A small store of invented launches in our own words, built directly (no extractor).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tracker.ask import ask
+from tracker.config import Paths
+from tracker.models import Article, Claim
+from tracker.store import Store
+
+NOW = datetime(2031, 9, 1, tzinfo=UTC)
+
+# One article a text; each claim: (model, attribute, value, evidence, benchmark name).
+STORIES: dict[str, tuple[str, list[tuple[str, str, object, str, str | None]]]] = {
+    "ostra": (
+        "Halvard Works teased Ostra-4 in May 2031. Ostra-4 was formally announced by Halvard Works on "
+        "July 2, 2031. On the Quarry-Math test, Ostra-4 scored 61.5 percent and Ostra-4 Mini 55.0 percent, "
+        "rising to 72.5 and 66.0 percent respectively with majority voting over 32 samples. The API "
+        "charges $0.031 per million input tokens on a cache hit and $0.31 on a cache miss.",
+        [
+            ("Ostra-4", "release_date", "2031-05", "teased Ostra-4 in May 2031", None),
+            ("Ostra-4", "release_date", "2031-07-02", "Ostra-4 was formally announced", None),
+            ("Ostra-4", "benchmark", 61.5, "Ostra-4 scored 61.5 percent", "Quarry-Math"),
+            ("Ostra-4", "benchmark", 72.5, "rising to 72.5 and 66.0 percent", "Quarry-Math"),
+            ("Ostra-4", "price_input", 0.031, "$0.031 per million input tokens on a cache hit", None),
+            ("Ostra-4", "price_input", 0.31, "$0.31 on a cache miss", None),
+        ],
+    ),
+    "brakk": (
+        "Fennic released two models. Brakk R has 30 billion parameters; Brakk R+ has 98 billion parameters. "
+        "Fennic's Quill-2.5-VL-9B reads a 24,576-token context window, and Quill-3-Max reads 300,000 tokens. "
+        "Brakk R ships under the Pell Open License; Fennic also made Pell-6.",
+        [
+            ("Brakk-R", "parameters_total", 30e9, "Brakk R has 30 billion parameters", None),
+            ("Brakk-R+", "parameters_total", 98e9, "Brakk R+ has 98 billion parameters", None),
+            ("Quill-2.5-VL-9B", "context_window", 24576, "Quill-2.5-VL-9B reads a 24,576-token", None),
+            ("Quill-3-Max", "context_window", 300000, "Quill-3-Max reads 300,000 tokens", None),
+            ("Quill", "developer", "Fennic", "Fennic's Quill-2.5-VL-9B", None),
+            ("Brakk-R", "license", "Pell Open License", "Brakk R ships under the Pell Open License", None),
+            ("Pell-6", "developer", "Fennic", "Fennic also made Pell-6", None),
+        ],
+    ),
+    "granary": (
+        "Granary-2 Small: a 40-billion-parameter mixture-of-experts model with 8 billion active parameters. "
+        "Granary-2 Tiny: a 6-billion-parameter hybrid model with 1 billion active parameters. The Granary-2 "
+        "line came out in March 2031.",
+        [
+            ("Granary", "parameters_active", 8e9, "with 8 billion active parameters", None),
+            ("Granary", "parameters_active", 1e9, "hybrid model with 1 billion active parameters", None),
+            ("Granary-2", "release_date", "2031-03", "The Granary-2 line came out in March 2031", None),
+        ],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def paths(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    where = Paths(tmp_path_factory.mktemp("context"))
+    with Store(where.db) as store:
+        for slug, (text, rows) in STORIES.items():
+            claims = [
+                Claim(
+                    model=model,
+                    attribute=attribute,  # type: ignore[arg-type]
+                    value=value,  # type: ignore[arg-type]
+                    evidence=evidence,
+                    start=text.index(evidence),
+                    end=text.index(evidence) + len(evidence),
+                    name=name,
+                )
+                for model, attribute, value, evidence, name in rows
+            ]
+            url = f"https://launches.example/{slug}"
+            store.add_article(
+                Article(
+                    url=url,
+                    canonical_url=url,
+                    title=slug,
+                    text=text,
+                    published=datetime(2031, 8, 1, tzinfo=UTC),
+                    content_hash=hashlib.sha256(text.encode()).hexdigest(),
+                ),
+                claims,
+            )
+    return where.data_dir
+
+
+def top(data: Path, question: str) -> tuple[str, str, object]:
+    result = ask(question, Paths(data), now=NOW)
+    assert result.answers, result.note
+    a = result.answers[0]
+    return a.model, str(a.attribute), a.value
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("When was Ostra-4 announced?", "2031-07-02"),
+        ("When was Ostra-4 teased?", "2031-05"),
+        ("What did Ostra-4 score on Quarry-Math with majority voting?", 72.5),
+        ("What did Ostra-4 score on Quarry-Math without majority voting?", 61.5),
+        ("What does Ostra-4 cost per million input tokens on a cache miss?", 0.31),
+        ("What does Ostra-4 cost per million input tokens on a cache hit?", 0.031),
+    ],
+)
+def test_the_value_the_question_words_point_at(paths: Path, question: str, value: object) -> None:
+    assert top(paths, question)[2] == value
+
+
+def test_every_value_of_one_source_is_shown(paths: Path) -> None:
+    result = ask("What did Ostra-4 score on Quarry-Math?", Paths(paths), now=NOW)
+    assert sorted(float(a.value) for a in result.answers) == [61.5, 72.5]  # type: ignore[arg-type]
+
+
+def test_a_number_in_the_question_picks_the_value_of_its_sentence(paths: Path) -> None:
+    question = "How many parameters does the 40B Granary-2 model activate per token?"
+    assert top(paths, question) == ("Granary", "parameters_active", 8e9)
+
+
+def test_a_name_with_a_plus(paths: Path) -> None:
+    assert top(paths, "How large is Brakk R+?") == ("Brakk-R+", "parameters_total", 98e9)
+    assert top(paths, "How large is Brakk R?") == ("Brakk-R", "parameters_total", 30e9)
+    both = ask("Which is bigger, Brakk R or Brakk R+?", Paths(paths), now=NOW)
+    assert both.verdict and both.verdict.startswith("Brakk-R+ is bigger")
+
+
+def test_variants_found_by_the_words_of_the_question(paths: Path) -> None:
+    question = "How long a prompt can Fennic's Quill vision-language models take?"
+    assert top(paths, question) == ("Quill-2.5-VL-9B", "context_window", 24576)
+
+
+def test_a_license_word_inside_a_model_name_is_not_the_license_asked(paths: Path) -> None:
+    result = ask("Which license does Pell-6 use?", Paths(paths), now=NOW)
+    assert result.kind == "lookup" and result.answers == []
+    assert result.note and "no claim about Pell-6's license" in result.note
