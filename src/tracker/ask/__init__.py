@@ -5,6 +5,7 @@ Stages, one module each:
 - understand.py: the intent (models, attribute, values, superlatives, comparisons, time windows, sets,
   descriptions);
 - retrieve.py: claims for the intent, straight from SQL, or hybrid (BM25 + dense) for open questions;
+- context.py: which of a fact's several values the question's words point at ("on a cache miss");
 - answer.py: facts (tracker.facts.reconcile) ranked into answers, verdicts, honest notes;
 - render.py: the terminal text.
 Dense neighbours come from tracker.dense through a callable (`dense=`), so this package never forks and
