@@ -275,10 +275,19 @@ def _answer(
             if health != "ok":
                 return []
             if handle is not None:
-                return handle.result(prebuild_records)
-            from ..dense import search
+                found = handle.result(prebuild_records)
+            else:
+                from ..dense import search
 
-            return search(question, paths)
+                found = search(question, paths)
+            if not found:
+                # A healthy-looking index of claims always has neighbours: none means it could not be read
+                # (a file damaged without changing its size, a missing runtime).
+                result.warnings.append(
+                    "the vector index could not be read: answered from keyword search only "
+                    "(run `tracker reindex`)"
+                )
+            return found
 
         fused = hybrid_search(question, store, neighbours)
         handle = None
