@@ -142,3 +142,10 @@ def test_a_license_word_inside_a_model_name_is_not_the_license_asked(paths: Path
     result = ask("Which license does Pell-6 use?", Paths(paths), now=NOW)
     assert result.kind == "lookup" and result.answers == []
     assert result.note and "no claim about Pell-6's license" in result.note
+
+
+def test_a_value_question_kept_to_the_family_it_names(paths: Path) -> None:
+    """Brakk-R has 30 billion parameters, but the question asks among Granary's models."""
+    result = ask("Which Granary model has 30 billion parameters?", Paths(paths), now=NOW)
+    assert result.answers == [] and result.note and "no stored Granary model has" in result.note
+    assert top(paths, "Which model has 30 billion parameters?")[0] == "Brakk-R"

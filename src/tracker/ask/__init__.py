@@ -207,7 +207,8 @@ def _answer(
         if not result.answers:
             want = ", ".join(_constraint_text(c) for c in it.constraints)
             who = f" by {', '.join(it.description.developers)}" if it.description.developers else ""
-            result.note = f"no stored model{who} has {want}"
+            among = f" {' or '.join(it.scope)}" if it.scope else ""
+            result.note = f"no stored{among} model{who} has {want}"
         return
     if it.kind == "rank":
         cited = rank_claims(store, it)

@@ -260,8 +260,7 @@ def _narrow(store: Store, it: Intent, models: list[str]) -> list[str]:
     if it.scope:
         fam = [m for m in out if any(m == f or m.lower().startswith(f.lower() + "-") for f in it.scope)]
         fam += [m for m in out if m not in fam and any(m in children(f, keys) for f in it.scope)]
-        if fam:
-            out = fam
+        out = fam  # "which GLM-4 model": another family's model with that value is no answer
     if it.description.developers:
         devs = developer_models(store, it.description.developers)
         # When none is known to be theirs, drop those known to be someone else's ("Which Anthropic model
