@@ -149,3 +149,37 @@ def test_a_value_question_kept_to_the_family_it_names(paths: Path) -> None:
     result = ask("Which Granary model has 30 billion parameters?", Paths(paths), now=NOW)
     assert result.answers == [] and result.note and "no stored Granary model has" in result.note
     assert top(paths, "Which model has 30 billion parameters?")[0] == "Brakk-R"
+
+
+class _FakeDense:
+    """Records how ask uses a dense search started elsewhere."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.collected = 0
+        self.cancelled = 0
+
+    def __call__(self, question: str, paths: Paths) -> _FakeDense:
+        self.started.append(question)
+        return self
+
+    def result(self, while_waiting: object = None) -> list[tuple[int, float]]:
+        self.collected += 1
+        return [(1, 1.0)]
+
+    def cancel(self) -> None:
+        self.cancelled += 1
+
+
+def test_the_dense_search_starts_before_understanding_and_stops_when_not_needed(
+    paths: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracker.ask as ask_mod
+
+    monkeypatch.setattr(ask_mod, "_index_state", lambda paths, store: "ok")
+    lookup = _FakeDense()
+    ask("How large is Brakk R?", Paths(paths), now=NOW, dense=lookup)
+    assert (lookup.started, lookup.collected, lookup.cancelled) == (["How large is Brakk R?"], 0, 1)
+    open_question = _FakeDense()
+    ask("mixture-of-experts with hybrid layers", Paths(paths), now=NOW, dense=open_question)
+    assert (len(open_question.started), open_question.collected, open_question.cancelled) == (1, 1, 0)

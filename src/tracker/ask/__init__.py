@@ -122,9 +122,31 @@ def ask(
         if not store.has_claims():
             result.note = "nothing ingested yet"
             return result
-        it = understand(question, store, model=model, attribute=attribute, now=now)
-        result.kind, result.models, result.attribute, result.name = it.kind, it.models, it.attribute, it.name
-        _answer(question, store, paths, it, result, k=k, since=since, source=source, dense=dense)
+        # The dense search starts before the question is understood, so that it runs while understanding
+        # and the SQL side do; a question that turns out to need no dense neighbours stops it.
+        pending: list[DenseHandle] = []
+        if dense is not None and question.strip() and _index_state(paths, store) == "ok":
+            started = dense(question, paths)
+            pending += [started] if started is not None else []
+        try:
+            it = understand(question, store, model=model, attribute=attribute, now=now)
+            result.kind, result.models = it.kind, it.models
+            result.attribute, result.name = it.attribute, it.name
+            _answer(
+                question,
+                store,
+                paths,
+                it,
+                result,
+                k=k,
+                since=since,
+                source=source,
+                dense=dense,
+                pending=pending,
+            )
+        finally:
+            for handle in pending:
+                handle.cancel()
     if it.typo and result.answers:
         read = "; ".join(f"{span!r} read as {m}" for span, m in it.typo.items())
         result.note = "; ".join(n for n in (result.note, read) if n)
@@ -142,7 +164,9 @@ def _answer(
     since: datetime | None,
     source: str | None,
     dense: DenseStarter | None,
+    pending: list[DenseHandle],
 ) -> None:
+    """pending: a dense search already started for this question (taken here when it is needed)."""
     from ..facts import reconcile
 
     if it.kind == "empty":
@@ -270,7 +294,7 @@ def _answer(
         )
     try:
         if health == "ok":
-            handle = dense(question, paths) if dense is not None else None
+            handle = pending.pop() if pending else (dense(question, paths) if dense is not None else None)
 
         def neighbours() -> list[tuple[int, float]]:
             if health != "ok":
