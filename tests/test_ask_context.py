@@ -183,3 +183,14 @@ def test_the_dense_search_starts_before_understanding_and_stops_when_not_needed(
     open_question = _FakeDense()
     ask("mixture-of-experts with hybrid layers", Paths(paths), now=NOW, dense=open_question)
     assert (len(open_question.started), open_question.collected, open_question.cancelled) == (1, 1, 0)
+
+
+def test_capitalized_prose_in_a_long_question_is_not_an_unknown_model(paths: Path) -> None:
+    question = (
+        "Our support desk answers tickets in French and German. Some of them quote long logs. Which "
+        "hybrid model or cache pricing would suit us?"
+    )
+    result = ask(question, Paths(paths), now=NOW)
+    assert result.answers and result.note is None, result.note
+    unknown = ask("What is the context window of Zorblax?", Paths(paths), now=NOW)
+    assert unknown.answers == [] and unknown.note == "no claims about Zorblax"

@@ -178,7 +178,12 @@ def _answer(
     words = content_words(question) if it.kind == "open" and not it.attribute else []
     if words and (
         not any(store.fts_term_count(w, 1) for w in words)
-        or (it.unknown and not it.models and not any(store.phrase_in_claims(u) for u in it.unknown))
+        or (
+            it.unknown
+            and not it.models
+            and not any(store.phrase_in_claims(u) for u in it.unknown)
+            and _asks_about_unknown(question, store, it)
+        )
     ):
         # Off-topic: words the store has never seen find nothing worth saying.
         result.note = f"nothing in the store matches this question ({', '.join(words[:5])}); {EXAMPLE}"
@@ -200,8 +205,9 @@ def _answer(
         and it.unknown
         and it.kind in ("lookup", "open", "unsupported")
         and not _known_terms(store, it)
+        and _asks_about_unknown(question, store, it)
     ):
-        result.note = f"no claims about {', '.join(it.unknown)}"
+        result.note = f"no claims about {', '.join(dict.fromkeys(it.unknown))}"
         return
     if it.kind == "unsupported":
         if it.models:
@@ -412,6 +418,20 @@ def _known_terms(store: Store, it: Intent) -> bool:
     if it.attribute not in ("hardware", "benchmark", None):
         return False
     return all(store.phrase_in_claims(span) for span in it.unknown)
+
+
+def _asks_about_unknown(question: str, store: Store, it: Intent) -> bool:
+    """Whether the unknown names are what the question is about: one with a version ("Zorblax-9"), or
+    capitalized words ("Zorblax", "France") when less than two other words of it are in the store. In a long
+    question, capitalized words of its prose ("Some tickets arrive in French") do not make it one about a
+    model."""
+    versioned = [span for span in it.unknown if any(ch.isdigit() for ch in span)]
+    if any(not store.phrase_in_claims(span) for span in versioned):
+        return True
+    unknown_words = {w.lower() for span in it.unknown for w, _, _ in tokens(span)}
+    rest = {w.lower() for w in content_words(question) if w.lower() not in unknown_words}
+    # "the capital of France": one known word is not a question about what the store holds.
+    return sum(1 for w in rest if store.fts_term_count(w, 1)) < 2
 
 
 def _nothing_known(store: Store, it: Intent) -> str:
