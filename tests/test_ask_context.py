@@ -194,3 +194,34 @@ def test_capitalized_prose_in_a_long_question_is_not_an_unknown_model(paths: Pat
     assert result.answers and result.note is None, result.note
     unknown = ask("What is the context window of Zorblax?", Paths(paths), now=NOW)
     assert unknown.answers == [] and unknown.note == "no claims about Zorblax"
+
+
+def test_the_words_never_overrule_a_consensus(tmp_path: Path) -> None:
+    """Two sources say 40B, one says 44B in a sentence that shares a word with the question: 40B first."""
+    where = Paths(tmp_path)
+    texts = [
+        ("a", "Tarrow-2 has 40 billion parameters.", 40e9, "Tarrow-2 has 40 billion parameters"),
+        ("b", "Tarrow-2 is a 40 billion parameter model.", 40e9, "Tarrow-2 is a 40 billion parameter model"),
+        ("c", "Tarrow-2 has 44 billion total parameters.", 44e9, "Tarrow-2 has 44 billion total parameters"),
+    ]
+    with Store(where.db) as store:
+        for slug, text, value, evidence in texts:
+            url = f"https://launches.example/{slug}"
+            claim = Claim(
+                model="Tarrow-2",
+                attribute="parameters_total",
+                value=value,
+                evidence=evidence,
+                start=0,
+                end=len(evidence),
+            )
+            article = Article(
+                url=url,
+                canonical_url=url,
+                title=slug,
+                text=text,
+                content_hash=hashlib.sha256(text.encode()).hexdigest(),
+            )
+            store.add_article(article, [claim])
+    result = ask("How many total parameters does Tarrow-2 have?", where, now=NOW)
+    assert result.answers[0].value == 40e9 and result.answers[0].conflict

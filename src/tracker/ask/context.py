@@ -7,7 +7,8 @@ it too, next to the value. So each value gets the words of its own stretch of th
 the neighbouring numbers, within its clause; "83.3 and 90 percent respectively with majority voting" gives
 both numbers the trailing words), and the value whose words the question shares, weighted by how rare they
 are in the store, is put first. Numbers the question gives besides the model's name ("IBM's 32B hybrid
-model") count when the value's sentence gives them too. Nothing is reordered without such evidence.
+model") count when the value's sentence gives them too. Nothing is reordered without such evidence, and
+never over a value that more sources give.
 """
 
 from __future__ import annotations
@@ -85,7 +86,9 @@ def preferred_values(
         best = max(scores, key=lambda n: scores[n], default=None)
         if best is None or scores[best] <= 0:
             continue
-        if sum(1 for s in scores.values() if s == scores[best]) == 1 and best != 0:
+        unique = sum(1 for s in scores.values() if s == scores[best]) == 1
+        # Never over a consensus: a value more sources give stays first whatever the wording.
+        if unique and best != 0 and fact.values[best].support >= fact.values[0].support:
             out[id(fact)] = fact.values[best]
     return out
 
