@@ -225,3 +225,24 @@ def test_the_words_never_overrule_a_consensus(tmp_path: Path) -> None:
             store.add_article(article, [claim])
     result = ask("How many total parameters does Tarrow-2 have?", where, now=NOW)
     assert result.answers[0].value == 40e9 and result.answers[0].conflict
+
+
+def test_words_without_digits_do_not_load_the_extractor(paths: Path) -> None:
+    """The claims package (~55 ms to import) is only for names with a version or a size."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from tracker.ask import ask\n"
+        "from tracker.config import Paths\n"
+        f"ask('Our desk answers in French and German. Some logs are long. Which hybrid model?', "
+        f"Paths(Path({str(paths)!r})))\n"
+        "print('tracker.claims' in sys.modules)\n"
+        f"ask('What is the context window of Brakk R 9?', Paths(Path({str(paths)!r})))\n"
+        "print('tracker.claims' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "True"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..store import Store, alias_key
 from .words import COMMON_WORDS, DEVELOPER_WORDS, FAMILY_WORDS, STOPWORDS, VARIANT_WORDS, VENDOR_WORDS
@@ -380,15 +380,20 @@ def resolve_unknown(
     spans: list[str], keys: ModelKeys, typo: dict[str, str], question: str = ""
 ) -> tuple[list[str], list[str]]:
     """Unknown name-like spans: the extractor's canonical form ("V4 Pro" -> DeepSeek-V4-Pro), then a
-    typo-tolerant match ("Lama 3.1 405B")."""
-    try:
-        from ..claims import canonical_model_name
-    except ImportError:  # pragma: no cover - the claims package is part of tracker
-        canonical_model_name = None  # type: ignore[assignment]
+    typo-tolerant match ("Lama 3.1 405B").
+
+    Only a span with a version or size goes through the extractor's canonicalizer: importing the claims
+    package costs ~55 ms, and a word without digits ("French", "Some") is looked up as it is anyway."""
+    canonical_model_name: Callable[[str], str | None] | None = None
+    if any(ch.isdigit() for span in spans for ch in span):
+        try:
+            from ..claims import canonical_model_name
+        except ImportError:  # pragma: no cover - the claims package is part of tracker
+            canonical_model_name = None
     models, unknown = [], []
     for span in spans:
         canonical = None
-        if canonical_model_name is not None:
+        if canonical_model_name is not None and any(ch.isdigit() for ch in span):
             try:
                 canonical = canonical_model_name(span)
             except Exception:  # noqa: BLE001 - a canonicalizer bug must not break ask
