@@ -246,3 +246,15 @@ def test_words_without_digits_do_not_load_the_extractor(paths: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("What did Ostra-4 score on Tidewater Reasoning Suite?", "Tidewater Reasoning Suite score"),
+        ("What score did Kelvane's Ostra-4 get on the Tidewater benchmark?", "Tidewater score"),
+    ],
+)
+def test_an_unknown_benchmark_is_named_in_the_note(paths: Path, question: str, named: str) -> None:
+    result = ask(question, Paths(paths), now=NOW)
+    assert result.answers == [] and result.note and f"no claim about Ostra-4's {named}" in result.note

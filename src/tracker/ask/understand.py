@@ -646,7 +646,7 @@ def understand(
         it.attribute, it.name, it.attributes = "benchmark", bench, []
     elif it.attribute == "benchmark" and it.models and it.unknown:
         # A benchmark the store has no score for ("MMLU"): ask for it by name, never answer another one.
-        it.name = it.unknown[0]
+        it.name = _benchmark_asked(question, it.unknown)
     if _TRAINING_CUE.search(question):
         it.role = "training"
     elif _INFERENCE_CUE.search(question):
@@ -712,6 +712,21 @@ def understand(
     if it.kind == "rank" and it.attribute is None:
         it.attribute = "parameters_total"
     return it
+
+
+_ON_BENCHMARK = re.compile(
+    r"\b(?:on|in)\s+(?:the\s+)?([A-Za-z][\w.+-]*(?:\s+[\w.+-]+){0,3}?)\s*(?:benchmark|test|eval)?\s*(?:[?,.]|$)"
+)
+
+
+def _benchmark_asked(question: str, unknown: list[str]) -> str:
+    """The name of a benchmark the store has no score for: what follows "on" ("on SWE-bench Verified",
+    "on the NYT Connections benchmark"), else the first unknown span that is not a possessive owner."""
+    m = _ON_BENCHMARK.search(question)
+    if m and any(u in m.group(1) for u in unknown):
+        return m.group(1)
+    owners = {u for u in unknown if re.search(re.escape(u) + r"['\u2019]s\b", question)}
+    return next((u for u in unknown if u not in owners), unknown[0])
 
 
 def _answer_is_model(question: str) -> bool:
