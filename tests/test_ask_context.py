@@ -258,3 +258,10 @@ def test_words_without_digits_do_not_load_the_extractor(paths: Path) -> None:
 def test_an_unknown_benchmark_is_named_in_the_note(paths: Path, question: str, named: str) -> None:
     result = ask(question, Paths(paths), now=NOW)
     assert result.answers == [] and result.note and f"no claim about Ostra-4's {named}" in result.note
+
+
+def test_a_description_by_an_owner_the_store_does_not_know(paths: Path) -> None:
+    """Brakk-R (Fennic's) is a 30B model under a license, but the question asks for Nvidia's: nothing fits."""
+    result = ask("What license does Nvidia's ~30B model use?", Paths(paths), now=NOW)
+    assert result.answers == [] and result.note and "by Nvidia" in result.note
+    assert top(paths, "What license does the ~30B model use?")[0] == "Brakk-R"

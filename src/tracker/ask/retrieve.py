@@ -419,6 +419,8 @@ def describe_models(store: Store, it: Intent) -> list[str]:
     if d.month:
         released = {c.claim.model for c in store.claims_with_value("release_date", like=f'"{d.month}%')}
     per_dev = [developer_models(store, [dev]) for dev in d.developers]
+    if d.developers and not any(per_dev):
+        return []  # the developer named owns no stored model: nothing else fits the description
     answerable: set[str] = set()
     if it.attribute:
         answerable = {

@@ -684,6 +684,14 @@ def understand(
                 developers.setdefault(key, core)
     free_words = [w for w, a, b in toks if not any(s0 <= a and b <= s1 for s0, s1 in spans)]
     it.description = find_description(question, free_words, developers)
+    # "Apple's ~3B on-device model" where the store knows no such developer: the owner still narrows the
+    # description (to nothing, rather than to another lab's 3B model).
+    for m in re.finditer(r"\b([A-Z][\w.-]*)['\u2019]s\b(?!\s+[A-Z])", question):  # not "Humanity's Last Exam"
+        owner, key = m.group(1), alias_key(m.group(1))
+        if any(a <= m.start(1) < b for a, b in spans) or key in developers or key in COMMON_WORDS:
+            continue
+        if not it.models and owner not in it.description.developers:
+            it.description.developers.append(owner)
     # A family word that belongs to a named model ("GPT-4's 67.0%") describes nothing.
     it.description.families = [
         f for f in it.description.families if not any(alias_key(m).startswith(f) for m in it.models)
