@@ -61,3 +61,21 @@ def test_failed_insert_leaves_nothing(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.IntegrityError):
             store.add_article(_article(), [_claim(), _claim()])
         assert store.counts()["claims"] == 1
+
+
+def test_claims_by_id_are_found_by_the_primary_key(tmp_path: Path) -> None:
+    """With ids and another filter, SQLite must not scan an index of the other column (at 1M claims every
+    claim of an attribute, ~30 ms, where the ids take < 1 ms)."""
+    with Store(tmp_path / "t.db") as store:
+        store.add_article(_article(), [_claim()])
+        seen: list[str] = []
+        store.db.set_trace_callback(seen.append)
+        try:
+            found = store.cited_claims(ids=range(1, 201), attributes=["parameters_total"])  # as ask does
+        finally:
+            store.db.set_trace_callback(None)
+        sql = next(s for s in seen if s.lstrip().startswith("SELECT c.*"))
+        plans = [str(row[-1]) for row in store.db.execute("EXPLAIN QUERY PLAN " + sql)]
+        assert len(found) == 1
+        scans_of_c = [p for p in plans if p.startswith(("SEARCH c", "SCAN c"))]
+        assert scans_of_c and all("PRIMARY KEY" in p for p in scans_of_c), plans

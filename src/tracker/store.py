@@ -498,6 +498,9 @@ class Store:
                 wanted = list(values)
                 if not wanted:
                     return []
+                # Ids given: the primary key finds the rows. A unary + keeps SQLite from scanning an index on
+                # another column instead (every claim of an attribute: ~30 ms at 1M claims, vs <1 ms).
+                column = f"+{column}" if ids is not None and column != "c.id" else column
                 where.append(f"{column} IN ({','.join('?' * len(wanted))})")
                 args.extend(wanted)
         if since is not None:

@@ -70,8 +70,11 @@ def answers_for(
     k: int,
     *,
     numeric_order: bool = False,
+    firsts: dict[int, FactValue] | None = None,
 ) -> list[Answer]:
-    """Facts -> answers, best first; a conflict's (or a multi-valued fact's) other values follow it."""
+    """Facts -> answers, best first; a conflict's (or a multi-valued fact's) other values follow it.
+
+    firsts: id(fact) -> the value to put first (the one the question's words point at; see ask.context)."""
     ranked = sorted(
         (f for f in facts if f.values),
         key=lambda f: (-scores.get(fact_key(f), 0.0), -f.values[0].support, f.model, f.attribute),
@@ -80,7 +83,8 @@ def answers_for(
         ranked = order_by_value(ranked, it.order)
     out: list[Answer] = []
     for fact in ranked[: max(k, 1)]:
-        out.extend(fact_answers(fact, scores.get(fact_key(fact), 0.0), it))
+        first = (firsts or {}).get(id(fact))
+        out.extend(fact_answers(fact, scores.get(fact_key(fact), 0.0), it, first))
     return out
 
 
@@ -125,15 +129,22 @@ def fact_answers(
     elif fact.attribute == "hardware" and it is not None and it.role:
         values.sort(key=lambda v: 0 if it.role in v.roles else 1)  # stable: support order kept within
     out = [answer(fact, values[0], values[1:], score)]
-    if fact.conflict or fact.attribute in MULTI_VALUED:
+    if _every_side(fact):
         # The other values as answers of their own, so a reader (or a scorer) sees every side.
         for v in values[1:]:
             out.append(answer(fact, v, [o for o in values if o is not v], score * 0.5))
     return out
 
 
+def _every_side(fact: Fact) -> bool:
+    """Whether every value is an answer of its own: a conflict, a many-valued attribute, or one source giving
+    several values (tiers, a prose figure and a spec-box figure)."""
+    extent = fact.conflict_kind == "extent" and len(fact.values) > 1
+    return fact.conflict or fact.attribute in MULTI_VALUED or extent
+
+
 def answer(fact: Fact, value: FactValue, others: list[FactValue], score: float) -> Answer:
-    show_others = fact.conflict or fact.attribute in MULTI_VALUED
+    show_others = _every_side(fact)
     return Answer(
         model=fact.model,
         attribute=fact.attribute,

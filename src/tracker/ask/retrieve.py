@@ -124,6 +124,10 @@ def lookup_claims(
         kids = sorted({c for m in models for c in children(m, keys)})
         if it.detail:  # only the variants of the size asked about
             kids = [c for c in kids if alias_key(it.detail) in alias_key(c)]
+        # "Qwen's vision-language models": the variants whose names carry the words the question uses, also
+        # among the names the family's name begins ("Qwen2.5-VL" for "Qwen").
+        wider = kids + sorted({c for m in models for c in keys.prefixed(alias_key(m)) if c != m} - set(kids))
+        kids = [c for c in wider if _has_words(c, it.description.words)] or kids
         if kids:
             cited = filter_name(
                 store.cited_claims(models=kids, attributes=attrs, since=since, source=source), it
@@ -134,6 +138,11 @@ def lookup_claims(
         cited, role_note = by_role(cited, it.role)
         note = "; ".join(n for n in (note, role_note) if n) or None
     return cited, note
+
+
+def _has_words(model: str, words: list[str]) -> bool:
+    key = alias_key(model)
+    return any(syn in key for w in words for syn in SYNONYMS.get(w, (w,)))
 
 
 def attributes_of(it: Intent) -> list[str] | None:
@@ -251,8 +260,7 @@ def _narrow(store: Store, it: Intent, models: list[str]) -> list[str]:
     if it.scope:
         fam = [m for m in out if any(m == f or m.lower().startswith(f.lower() + "-") for f in it.scope)]
         fam += [m for m in out if m not in fam and any(m in children(f, keys) for f in it.scope)]
-        if fam:
-            out = fam
+        out = fam  # "which GLM-4 model": another family's model with that value is no answer
     if it.description.developers:
         devs = developer_models(store, it.description.developers)
         # When none is known to be theirs, drop those known to be someone else's ("Which Anthropic model
@@ -411,6 +419,8 @@ def describe_models(store: Store, it: Intent) -> list[str]:
     if d.month:
         released = {c.claim.model for c in store.claims_with_value("release_date", like=f'"{d.month}%')}
     per_dev = [developer_models(store, [dev]) for dev in d.developers]
+    if d.developers and not any(per_dev):
+        return []  # the developer named owns no stored model: nothing else fits the description
     answerable: set[str] = set()
     if it.attribute:
         answerable = {

@@ -170,6 +170,7 @@ class Intent:
     typo: dict[str, str] = field(default_factory=dict)  # span -> model it was read as
     asks_model: bool = False  # "which model ...?"
     scope: list[str] = field(default_factory=list)  # "which GLM-4 model": candidates within these families
+    spans: list[tuple[int, int]] = field(default_factory=list)  # where the question names its models
 
 
 # -- tokens ------------------------------------------------------------------------------------------------
@@ -382,6 +383,7 @@ def find_description(question: str, words: list[str], developers: dict[str, str]
                 if developers[key] not in d.developers:
                     d.developers.append(developers[key])
                 break
+    asked_how = set(re.findall(r"\bhow (\w+)", question.lower()))  # "how large": a size asked about
     for w in words:
         key = alias_key(w)
         if len(key) >= 4 and key not in COMMON_WORDS and key not in STOPWORDS and not key.isdigit():
@@ -389,6 +391,7 @@ def find_description(question: str, words: list[str], developers: dict[str, str]
         if key in FAMILY_WORDS and key not in d.families:
             d.families.append(key)
         named_part = key in VARIANT_ORDER or key in ("instruct", "chat", "base", "coder", "vision", "turbo")
+        named_part = named_part and key not in asked_how
         if named_part and key not in d.words:
             d.words.append(key)
     if m := _SIZE_WORD.search(question):
@@ -501,6 +504,8 @@ def understand(
             it.models = [resolved]
     else:
         it.models, spans, it.unknown = find_models(question, keys)
+        it.spans = spans
+        _plus_names(question, store, keys, it)
         for _start, end in spans:
             m = _SIZE_AFTER.match(question, end)
             if m:  # "LLaMA 65B" where only "Llama" matched: the size picks a variant
@@ -534,13 +539,18 @@ def understand(
     related = with_family(it.models, keys) + [c for m in it.models for c in children(m, keys)]
     bench_names = store.benchmark_names(related) if it.models else []
     bench = find_benchmark(question, bench_names)
-    if bench is None and not it.models and (it.attribute in ("benchmark", None) or "%" in question):
+    if (
+        bench is None
+        and (not it.models or _answer_is_model(question))
+        and (it.attribute in ("benchmark", None) or "%" in question)
+    ):
+        # "Which model topped X quoted in the Y review": the benchmark is any model's, not Y's.
         bench = find_benchmark(question, store.benchmark_names(None))
     if bench is not None and (attribute is None or attribute == "benchmark"):
         it.attribute, it.name, it.attributes = "benchmark", bench, []
     elif it.attribute == "benchmark" and it.models and it.unknown:
         # A benchmark the store has no score for ("MMLU"): ask for it by name, never answer another one.
-        it.name = it.unknown[0]
+        it.name = _benchmark_asked(question, it.unknown)
     if _TRAINING_CUE.search(question):
         it.role = "training"
     elif _INFERENCE_CUE.search(question):
@@ -578,11 +588,22 @@ def understand(
                 developers.setdefault(key, core)
     free_words = [w for w, a, b in toks if not any(s0 <= a and b <= s1 for s0, s1 in spans)]
     it.description = find_description(question, free_words, developers)
+    # "Apple's ~3B on-device model" where the store knows no such developer: the owner still narrows the
+    # description (to nothing, rather than to another lab's 3B model).
+    for m in re.finditer(r"\b([A-Z][\w.-]*)['\u2019]s\b(?!\s+[A-Z])", question):  # not "Humanity's Last Exam"
+        owner, key = m.group(1), alias_key(m.group(1))
+        if any(a <= m.start(1) < b for a, b in spans) or key in developers or key in COMMON_WORDS:
+            continue
+        if not it.models and owner not in it.description.developers:
+            it.description.developers.append(owner)
     # A family word that belongs to a named model ("GPT-4's 67.0%") describes nothing.
     it.description.families = [
         f for f in it.description.families if not any(alias_key(m).startswith(f) for m in it.models)
     ]
-    it.license = _license_asked(question, store) if re.search(r"licen[cs]", question, re.I) else None
+    if re.search(r"licen[cs]", question, re.I):
+        # A model's own name ("Llama 3.1") is not the license asked about ("the Llama license").
+        masked = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(question))
+        it.license = _license_asked(masked, store)
     if _MAX_CUE.search(question):
         it.order = "max"
     elif _MIN_CUE.search(question):
@@ -605,6 +626,50 @@ def understand(
     return it
 
 
+_ON_BENCHMARK = re.compile(
+    r"\b(?:on|in)\s+(?:the\s+)?([A-Za-z][\w.+-]*(?:\s+[\w.+-]+){0,3}?)\s*(?:benchmark|test|eval)?\s*(?:[?,.]|$)"
+)
+
+
+def _benchmark_asked(question: str, unknown: list[str]) -> str:
+    """The name of a benchmark the store has no score for: what follows "on" ("on SWE-bench Verified",
+    "on the NYT Connections benchmark"), else the first unknown span that is not a possessive owner."""
+    m = _ON_BENCHMARK.search(question)
+    if m and any(u in m.group(1) for u in unknown):
+        return m.group(1)
+    owners = {u for u in unknown if re.search(re.escape(u) + r"['\u2019]s\b", question)}
+    return next((u for u in unknown if u not in owners), unknown[0])
+
+
+def _answer_is_model(question: str) -> bool:
+    return re.match(r"\s*(?:which|what) (?:\w+ ){0,2}?(?:model|llm|one)s?\b", question, re.I) is not None
+
+
+def _plus_names(question: str, store: Store, keys: ModelKeys, it: Intent) -> None:
+    """ "Command R+" (read as "Command R Plus"): the stored model written with its plus, when there is one
+    (alias keys drop the "+", so the name without it matched first)."""
+    for start, end in it.spans:
+        if not re.match(r"\s*Plus\b", question[end:]):
+            continue
+        base = keys.get(alias_key(question[start:end]))
+        if base is None or base not in it.models:
+            continue
+        plus = next((p for p in (base + "+", base + "-Plus") if store.model_attributes(p)), None)
+        if plus is None:
+            continue
+        without = sum(
+            1
+            for s, e in it.spans
+            if keys.get(alias_key(question[s:e])) == base and not re.match(r"\s*Plus\b", question[e:])
+        )
+        at = it.models.index(base)
+        if without:
+            it.models.insert(at + 1, plus)
+        else:
+            it.models[at] = plus
+        it.unknown = [u for u in it.unknown if u.lower() != "plus"]
+
+
 def strip_org(name: str) -> str:
     """'Mistral AI' -> 'Mistral', 'Reka AI' -> 'Reka': the name a question uses."""
     suffix = r"\s+(?:ai|inc\.?|ltd\.?|labs?|research|technolog(?:y|ies)|systems|group|corp(?:oration)?)$"
@@ -622,10 +687,19 @@ def _license_asked(question: str, store: Store) -> str | None:
             if cand and f" {cand} " in q and (best is None or len(cand) > len(best)):
                 best = cand
     if best is None:
-        for word in ("mit", "apache", "gpl", "cc by", "llama", "gemma", "qwen"):
-            if f" {word} " in q:
+        # "Apache licensed" for "Apache-2.0": the first word of a stored license name, when it names one.
+        for lic in store.distinct_values("license"):
+            first = re.sub(r"[^a-z0-9.]+", " ", lic.lower()).split()[:1]
+            word = first[0] if first else ""
+            if len(word) >= 2 and word not in _GENERIC_LICENSE_WORDS and f" {word} " in q:
                 return word
     return best
+
+
+# First words of license names that say nothing about which license ("Custom Commercial License").
+_GENERIC_LICENSE_WORDS = frozenset(
+    {"open", "custom", "commercial", "community", "research", "model", "proprietary", "modified", "license"}
+)
 
 
 def _kind(question: str, it: Intent) -> str:
