@@ -37,7 +37,7 @@ _OPEN_NAME_CUES = [
         rf"\b[Oo]n\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:benchmark|leaderboard|eval|evaluation|test|suite)s?\b"
     ),
     re.compile(
-        rf"\b(?:scor\w+|achiev\w+|reach\w+|post\w*)\s+(?:an?\s+)?\d+(?:\.\d+)?\s?%?\s+on\s+(?:the\s+)?(?P<name>{_NAME})"
+        rf"\b(?:[Ss]cor\w+|[Aa]chiev\w+|[Rr]each\w+|[Pp]ost\w*)\s+(?:an?\s+)?\d+(?:\.\d+)?\s?%?\s+on\s+(?:the\s+)?(?P<name>{_NAME})"
     ),
 ]
 _NOT_BENCH_WORDS = frozenset(

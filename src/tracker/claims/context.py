@@ -7,6 +7,7 @@ import re
 from . import rules as R
 from .document import CONTEXT_KEY, Doc, Found, Spans, is_free, scan, text_before
 from .linking import pick
+from .mentions import ModelMention
 from .values import (
     magnitude,
 )
@@ -22,6 +23,7 @@ def _context_value(m: re.Match[str]) -> int | float | None:
     return value
 
 
+_VARIANT_NAMED_AFTER = re.compile(r"\s+(?:sibling|variant|version|edition)\s+")
 _CONTEXT_LABEL = re.compile(r"(?im)^(?=[\W_]{0,4}(?:context|context\s+window|context\s+length)\s*[.:]\s)")
 
 
@@ -73,7 +75,18 @@ def find_contexts(doc: Doc) -> list[Found]:
                 or not text[sent.start : m.start()].strip()
             )
             anchor = m.start("num") if i >= 2 else m.start()
-            targets = pick(doc, anchor, m.end(), allow_topic=strong or pronoun)
+            # "the 1M-context sibling extends GLM-4-9B-Chat-1M": a variant named right after its window
+            kin = _VARIANT_NAMED_AFTER.match(text, m.end())
+            after = [
+                x
+                for x in sent.mentions
+                if kin
+                and x.start >= kin.end()
+                and re.fullmatch(r"(?:\w+\s+){0,2}", text[kin.end() : x.start])
+            ]
+            targets: list[ModelMention | str] = [*after[:1]] or pick(
+                doc, anchor, m.end(), allow_topic=strong or pronoun
+            )
             if targets:
                 out.append(Found("context_window", value, m.start(), m.end(), targets))
                 seen.append((m.start(), m.end()))

@@ -154,7 +154,9 @@ def find_dates(doc: Doc) -> list[Found]:
         # the nearest cue must speak of this date: no clause break or other verb ("published") in between
         cue = min(cues, key=lambda c: abs(c.start() - s))
         between = text[cue.end() : s] if cue.start() < s else text[e : cue.start()]
-        if _CLAUSE_BREAK.search(between) or (s in weak and len(between) > 40):
+        # a date without its year speaks of a release close by, or of the model named right before it
+        named_before = any(0 <= s - m.end <= 1 for m in sent.mentions)
+        if _CLAUSE_BREAK.search(between) or (s in weak and len(between) > (60 if named_before else 40)):
             continue
         if (
             R.NOT_RELEASE.search(text[max(sent.start, s - 40) : s])

@@ -13,9 +13,9 @@ from .names import NOT_BRANDS
 
 def _chip_name(raw: str) -> str:
     chip = " ".join(raw.split())
-    m = re.fullmatch(r"TPU\s?(v\d[a-z]?)", chip, re.I)
+    m = re.fullmatch(r"TPU\s?v?(\d[a-z]?)", chip, re.I)
     if m:
-        return f"TPU {m.group(1).lower()}"
+        return f"TPU v{m.group(1).lower()}"  # "TPU 4" is the fourth generation, "TPU v4"
     if chip.upper() == "TPUS":
         return "TPU"
     return chip

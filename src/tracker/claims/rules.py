@@ -241,7 +241,7 @@ NOT_RELEASE = re.compile(
 CHIP = re.compile(
     r"(?<![\w-])(?P<chip>(?:H100|H200|H800|H20|A100|A800|B200|B100|GB200|GB300|V100|L40S|MI300X|MI325X|MI250X|MI355X"
     r"|RTX\s?\d{4}(?:\s?Ti)?|RTX\s?A\d{4}|A[456]000|GH200|B300|Neural\s+Engine|Snapdragon\s(?:X\s(?:Elite|Plus)|\d(?:\s(?:Elite|Gen\s\d))?)|Gaudi\s?[23]|Trainium\s?2?|Inferentia\s?2?|Ascend(?:\s(?:910[A-C]?|950(?:PR|DT)?|920|310)(?![\w]))?"
-    r"|TPU\s?[vV]\d[a-zA-Z]?|TPUs?|Trillium|Ironwood|WSE-3|Blackwell|Hopper|Kunlun(?:\s?P800)?|Maia\s?100|MTIA|M[1-5](?:\s(?:Pro|Max|Ultra))?(?=\s(?:MacBook|Mac\b|chip|Ultra))))(?:s\b|\b)",
+    r"|TPU\s?[vV]?\d[a-zA-Z]?|TPUs?|Trillium|Ironwood|WSE-3|Blackwell|Hopper|Kunlun(?:\s?P800)?|Maia\s?100|MTIA|M[1-5](?:\s(?:Pro|Max|Ultra))?(?=\s(?:MacBook|Mac\b|chip|Ultra))))(?:s\b|\b)",
 )
 # An accelerator the table does not know, named by its use: "trained on Helix's Vantor X9 accelerators",
 # "runs on a single A6000", "runs on the A19 Pro chip". The name must carry a digit or a hardware noun.
@@ -508,7 +508,8 @@ POSSESSIVE_BAD = re.compile(
     _I,
 )
 INFOBOX_DEVELOPER = re.compile(
-    r"^\W{0,4}(?:Develop(?:er|ers)(?:\(s\))?|(?:Developed|Built|Created|Made|Trained|Released|Launched)\s+by)\s*:?\s*",
+    r"^\W{0,4}(?:Develop(?:er|ers)(?:\(s\))?|(?:Developed|Built|Created|Made|Trained|Released|Launched)\s+"
+    r"(?:by|(?:jointly\s+)?with|in\s+(?:collaboration|partnership)\s+with))\s*:?\s*",  # "Developed in collaboration with X, Y ..."
     re.MULTILINE,
 )
 
