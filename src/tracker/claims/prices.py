@@ -7,6 +7,7 @@ import re
 from . import rules as R
 from .document import PRICE_KEY, Doc, Found, Spans, scan, text_before
 from .linking import pick
+from .subject import topic_of
 from .values import (
     per_million,
 )
@@ -95,5 +96,41 @@ def find_prices(doc: Doc) -> list[Found]:
             attr = "price_input" if direction in ("input", "prompt") else "price_output"
             unit = m.groupdict().get("unit")
             anchor = m.start() if text[m.start()] == "$" else m.start("p") - 1
+            change = _PRICE_CHANGE.search(text, max(0, m.start() - 24), m.start())
+            if change is not None:
+                _price_change(doc, out, seen, change, m, attr, unit)
+                continue
             add(attr, m.group("p"), unit, m.start(), m.end(), anchor)
     return out
+
+
+# "the 4x price increase from Haiku 3.5 ($0.25→$1/M input)": an old price, an arrow, the new one
+_PRICE_CHANGE = re.compile(r"\$\s?(?P<old>\d+(?:\.\d+)?)\s*(?:→|->|⇒)\s*$")
+
+
+def _price_change(
+    doc: Doc,
+    out: list[Found],
+    seen: Spans,
+    change: re.Match[str],
+    m: re.Match[str],
+    attr: str,
+    unit: str | None,
+) -> None:
+    """A price change: the old price is the model it changed from ("from X"), the new one the subject's."""
+    text = doc.text
+    sent = doc.sentence_of(m.start())
+    before = [x for x in sent.mentions if x.end <= change.start()]
+    old_owner = [x for x in before if re.search(r"\bfrom\s+$", text[max(sent.start, x.start - 6) : x.start])]
+    subject = [x for x in before if x not in old_owner][:1] or (
+        [topic] if (topic := topic_of(doc, sent.start)) else []
+    )
+    try:
+        old, new = per_million(change.group("old"), unit), per_million(m.group("p"), unit)
+    except ValueError:
+        return
+    if old_owner:
+        out.append(Found(attr, old, change.start(), m.end(), [old_owner[-1]]))
+    if subject and subject[0] not in old_owner:
+        out.append(Found(attr, new, change.start(), m.end(), [subject[0]]))
+    seen.append((change.start(), m.end()))
