@@ -230,8 +230,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
         c
         for c in scanned
         if len(c.parts) > 1
-        or _numeric(c)
-        or any(ch.isdigit() for ch in c.parts[0])
+        or _HAS_DIGIT.search(c.parts[0]) is not None  # a lone word with a digit ("o3", "GPT4")
         or c.parts[0].lower() in heads
         or c.parts[0].lower() in names.KNOWN_BRANDS
         or _BARE_MODEL_AFTER.match(text, c.end)
@@ -437,6 +436,7 @@ _SIZE_OR_TUNING = re.compile(
     r"-(?:\d+(?:\.\d+)?[BbMm](?:-A\d+(?:\.\d+)?[Bb])?|instruct|chat|base|it|preview|thinking|latest)(?=-|$)",
     re.I,
 )
+_HAS_DIGIT = re.compile(r"\d")
 _MAKER_POSSESSIVE = re.compile(r"\b(?P<maker>[A-Z][\w.-]*[A-Za-z])['’]s\s+$")
 
 
