@@ -495,7 +495,7 @@ DEV_VERB = re.compile(
     _I,
 )
 DEV_STOP = re.compile(
-    r"\b(?:than|like|such\s+as|versus|vs\.?|compared|against|outperform\w*|rival\w*|competitor\w*|not|since|after|before|ahead\s+of|behind|trailing|while|whereas|but|unlike|earlier|older|previous|predecessor|member\s+of|part\s+of|successor|succeeded)\b",
+    r"\b(?:than|like|such\s+as|versus|vs\.?|compared|against|outperform\w*|rival\w*|competitor\w*|not|since|after|before|ahead\s+of|behind|trailing|while|whereas|but|unlike|earlier|older|previous|original|predecessor|member\s+of|part\s+of|successor|succeeded)\b",
     _I,
 )
 POSSESSIVE_GAP = re.compile(

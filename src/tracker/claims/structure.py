@@ -479,6 +479,8 @@ def _kv_value(attr: str, extra: str | None, val: str) -> tuple[int | float | str
     """The value of a "key: value" pair for its attribute, and where it ends inside `val`."""
     if attr in ("parameters_total", "parameters_active"):
         m = re.match(r"~?\s*(\d+(?:\.\d+)?)\s*(trillion|billion|T|B)\b", val, re.I)
+        if m and re.match(r"\s*(?:,|and\b|or\b)\s*\d", val[m.end() :]):
+            return None  # "Sizes: 3B, 7B, 32B and 72B": the sizes of a family, not one model's count
         return (magnitude(m.group(1), m.group(2)), m.end()) if m else None
     if attr == "context_window":
         m = re.match(r"~?\s*(\d[\d,]*(?:\.\d+)?)\s*(M|K|k|million)?(?:\s*tokens?)?\b", val, re.I)
