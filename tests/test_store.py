@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tracker.errors import StoreError
 from tracker.models import Article, Claim
 from tracker.store import MIGRATIONS, Store
 
@@ -40,6 +41,58 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     with Store(db) as store:
         assert store.migrate() == []
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_migrations_are_recorded_by_name(tmp_path: Path) -> None:
+    with Store(tmp_path / "t.db") as store:
+        assert store.applied_migrations() == [name for name, _ in MIGRATIONS]
+
+
+def test_a_store_from_before_names_gets_its_names(tmp_path: Path) -> None:
+    """A store that only counted its migrations (user_version) records the names that count meant."""
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        store.db.execute("DROP TABLE migrations")
+    with Store(db, readonly=True) as store:
+        assert store.applied_migrations() == [name for name, _ in MIGRATIONS]
+    with Store(db) as store:
+        assert store.migrate() == []
+        names = [r[0] for r in store.db.execute("SELECT name FROM migrations ORDER BY rowid")]
+        assert names == [name for name, _ in MIGRATIONS]
+
+
+@pytest.mark.parametrize("readonly", [False, True])
+def test_a_newer_schema_is_refused_by_name(tmp_path: Path, readonly: bool) -> None:
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        store.db.execute("INSERT INTO migrations (name, applied) VALUES ('999_from_the_future', 'x')")
+        store.db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(StoreError, match="999_from_the_future") as err:
+        Store(db, readonly=readonly)
+    assert f"schema version {len(MIGRATIONS) + 1}" in str(err.value)
+
+
+def test_an_older_schema_read_only_says_which(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        last = MIGRATIONS[-1][0]
+        store.db.execute("DELETE FROM migrations WHERE name = ?", (last,))
+        store.db.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    with pytest.raises(StoreError, match=f"older schema.*next {last}"):
+        Store(db, readonly=True)
+
+
+def test_open_owns_read_write_and_upgrade(tmp_path: Path) -> None:
+    from tracker.config import Paths
+
+    paths = Paths(tmp_path / "data")
+    assert not Store.exists(paths)
+    with Store.open(paths, "write") as store:
+        assert not store.readonly
+    with Store.open(paths, "read") as store:
+        assert store.readonly and store.has_claims() is False
+    with Store.open(paths, "upgrade") as store:
+        assert not store.readonly
 
 
 def test_article_and_claims_round_trip(tmp_path: Path) -> None:

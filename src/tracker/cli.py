@@ -626,8 +626,8 @@ def _open_store_for_reading(state: State) -> Any:
     """The store read-only, or an empty in-memory one when there is no data yet (nothing is created)."""
     from .store import Store
 
-    if state.paths.db.exists():
-        return Store(state.paths.db, readonly=True)
+    if Store.exists(state.paths):
+        return Store.open(state.paths, "read")
     return Store(":memory:")
 
 

@@ -138,8 +138,8 @@ def refresh_feeds(feeds_path: Path, paths: Paths, key: str | None) -> list[Feed]
 
     config = load_feeds(feeds_path)
     feeds = list(config.feeds) if key is None else [_find(config, key)]
-    if paths.db.exists() and feeds:
-        with Store(paths.db) as store:
+    if Store.exists(paths) and feeds:
+        with Store.open(paths, "write") as store:
             store.clear_backoff([f.url for f in feeds])
     return feeds
 

@@ -113,7 +113,7 @@ def run_nightly(
         report = ingest(config, paths, now=now, progress=progress)
         # Articles are stamped with the wall clock when stored (to the second): end the period just after.
         until = max(now, (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0))
-        with Store(paths.db) as store:
+        with Store.open(paths, "write") as store:
             since = _period_start(store.get_meta(META_LAST_UNTIL), until)
             until = max(until, since + timedelta(seconds=1))  # never an empty period
             out = _free_digest_path(paths.digests, now.date().isoformat())

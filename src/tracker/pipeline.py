@@ -134,7 +134,7 @@ def ingest(
     started = perf_counter()
     report = IngestReport()
     paths.ensure()
-    with Store(paths.db) as store:
+    with Store.open(paths, "write") as store:
         run_id = store.start_run()
         states = {s["url"]: s for s in store.feed_states()}
         known_guids, known_urls = store.known_keys()
@@ -437,7 +437,7 @@ def add_documents(
     sources = list(sources)
     when = datetime(published.year, published.month, published.day, tzinfo=UTC) if published else None
     paths.ensure()
-    with Store(paths.db) as store:
+    with Store.open(paths, "write") as store:
         run_id = store.start_run()
         for n, source in enumerate(sources, start=1):
             try:
@@ -517,10 +517,10 @@ def forget_articles(paths: Paths, keys: Iterable[str]) -> tuple[list[dict[str, A
 
     removed: list[dict[str, Any]] = []
     unknown: list[str] = []
-    if not paths.db.exists():
+    if not Store.exists(paths):
         return removed, list(keys)
     paths.ensure()
-    with Store(paths.db) as store:
+    with Store.open(paths, "write") as store:
         for key in keys:
             ids = store.article_ids_for(key)
             if not ids and key.lower().startswith(("http://", "https://")):
@@ -542,22 +542,14 @@ def forget_articles(paths: Paths, keys: Iterable[str]) -> tuple[list[dict[str, A
 # -- read side ----------------------------------------------------------------------------------------
 def reindex(paths: Paths, *, progress: Progress | None = None, embedder: Any = None) -> int:
     """Rebuild the FAISS index from SQLite; return the number of claims indexed."""
-    with Store(paths.ensure().db) as store:
+    with Store.open(paths, "write") as store:
         index = _open_index(paths, embedder)
         return int(index.rebuild(store, embedder, _index_progress(progress)) or 0)
 
 
 def _open_readonly(paths: Paths) -> Store | None:
-    if not paths.db.exists():
-        return None
     # Where we may write, a read-write handle, so pending migrations apply; a read-only store is read as is.
-    writable = os.access(paths.db, os.W_OK) and os.access(paths.data_dir, os.W_OK)
-    try:
-        return Store(paths.db, readonly=not writable)
-    except StoreError:
-        raise
-    except Exception as exc:  # noqa: BLE001
-        raise StoreError(f"{paths.db}: {exc}") from None
+    return Store.open(paths, "upgrade") if Store.exists(paths) else None
 
 
 def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | None = None) -> dict[str, Any]:

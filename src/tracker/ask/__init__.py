@@ -113,10 +113,10 @@ def ask(
         from ..errors import UsageError
 
         raise UsageError(f"unknown attribute {attribute!r}; one of: {', '.join(ATTRIBUTES)}")
-    if not paths.db.exists():
+    if not Store.exists(paths):
         result.note = "nothing ingested yet"
         return result
-    with Store(paths.db, readonly=True) as store:
+    with Store.open(paths, "read") as store:
         if not store.has_claims():
             result.note = "nothing ingested yet"
             return result

@@ -1,0 +1,203 @@
+"""Opening a store: the one place that connects, decides read-only vs read-write and migrates.
+
+SQLite (the default, a file in the data dir): WAL mode and a busy timeout let `ask` read while `ingest`
+writes; every article is committed together with its claims or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ..dates import iso_utc, parse_iso
+from ..errors import StoreError
+from . import schema
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _reason(exc: BaseException) -> str:
+    """SQLite's message, with a hint for the ones users meet."""
+    text = str(exc)
+    if "file is not a database" in text:
+        return "file is not a database (corrupt or not a tracker store)"
+    if "readonly" in text or "read-only" in text:
+        return f"{text} (the data dir or tracker.db is read-only; read commands still work)"
+    return text
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else iso_utc(value)
+
+
+def _from_iso(value: str | None) -> datetime | None:
+    return parse_iso(value, strict=True)
+
+
+class StoreBase:
+    """A connection with its lifecycle, transactions, schema and the meta table."""
+
+    dialect = "sqlite"
+    # what a malformed full-text query raises (it then matches nothing)
+    search_errors: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
+    db: Any  # sqlite3.Connection, or the PostgreSQL adapter with the same execute / row interface
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.location = str(self.path)
+        self.readonly = readonly
+        try:
+            if readonly:
+                self.db = self._connect_readonly()
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: {_reason(exc)}") from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: {exc.strerror or exc}") from None
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """A read-only connection that works where nothing may be written; it never writes itself.
+
+        `mode=ro` first (sees a live writer's WAL). When the directory or the file is read-only, SQLite cannot
+        create the WAL index (-shm) and fails to read: then `immutable=1`, which reads the file as it is
+        (no writer can be appending to a store nobody may write). The schema is checked here, so a file of
+        random bytes or a foreign database is one clear error, not a failure deep inside a query.
+        """
+        if not self.path.is_file():
+            raise StoreError(f"{self.path}: {'not a file' if self.path.exists() else 'no such store'}")
+        uri = "file:" + quote(str(self.path.absolute()))
+        last: sqlite3.DatabaseError | None = None
+        for flags in ("mode=ro", "mode=ro&immutable=1"):
+            db = sqlite3.connect(f"{uri}?{flags}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                tables = int(db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+            except sqlite3.OperationalError as exc:
+                db.close()
+                last = exc  # could not open the file or its WAL index for reading: try immutable
+                continue
+            except sqlite3.DatabaseError as exc:
+                db.close()
+                raise StoreError(f"{self.path}: {_reason(exc)}") from None
+            problem = None
+            if version == 0 and tables:
+                problem = "not a tracker store (an SQLite file without our schema)"
+            elif version:
+                problem = schema.describe_mismatch(_sqlite_applied(db, version))
+            if problem:
+                db.close()
+                raise StoreError(f"{self.path}: {problem}")
+            # version 0 and no tables: a store being created right now; its tables appear on commit.
+            return db
+        raise StoreError(f"{self.path}: cannot read ({_reason(last) if last else 'unknown error'})")
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations this database has not recorded yet; return their names."""
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        applied = _sqlite_applied(self.db, version)
+        problem = schema.unknown_names(applied)
+        if problem or version > len(schema.NAMES):
+            raise StoreError(f"{self.path}: {schema.describe_mismatch(applied)}")
+        done: list[str] = []
+        bodies = dict(schema.MIGRATIONS)
+        now = _iso(utcnow())
+        if applied and not self._has_migrations_table():
+            # A store from before names were recorded: write down the names its version counted.
+            rows = ", ".join(f"('{name}', '{now}')" for name in applied)
+            self.db.executescript(
+                f"BEGIN IMMEDIATE;\n{schema.MIGRATIONS_TABLE};\n"
+                f"INSERT INTO migrations (name, applied) VALUES {rows};\nCOMMIT;"
+            )
+        for name in schema.pending(applied):
+            number = len(applied) + len(done) + 1
+            # executescript commits first, so the DDL, its record and the version bump share one transaction.
+            self.db.executescript(
+                f"BEGIN IMMEDIATE;\n{schema.MIGRATIONS_TABLE};\n{bodies[name]}\n"
+                f"INSERT INTO migrations (name, applied) VALUES ('{name}', '{now}');\n"
+                f"PRAGMA user_version = {number};\nCOMMIT;"
+            )
+            done.append(name)
+        return done
+
+    def _has_migrations_table(self) -> bool:
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+        return self.db.execute(sql).fetchone() is not None
+
+    def applied_migrations(self) -> list[str]:
+        """The migration names recorded in this database, in the order they were applied."""
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        return _sqlite_applied(self.db, version)
+
+    def integrity_ok(self) -> bool:
+        return bool(self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    # A period is [start, end) on an article's date: its publication date (fetch time when it has none),
+    # or with by="fetched" the time we stored it (what the nightly digest uses: each article once).
+    @staticmethod
+    def _date_column(by: str) -> str:
+        if by not in ("published", "fetched"):
+            raise ValueError(f"by must be 'published' or 'fetched', not {by!r}")
+        return "coalesce(a.published, a.fetched)" if by == "published" else "a.fetched"
+
+    # -- meta --------------------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+
+def _sqlite_applied(db: sqlite3.Connection, version: int) -> list[str]:
+    """Applied migration names. Stores made before migrations were recorded by name only have
+    `user_version` (a count): those are the first `version` names, which is what that count meant."""
+    sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+    if db.execute(sql).fetchone():
+        return [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY rowid")]
+    if version > len(schema.NAMES):
+        return schema.NAMES + [f"<unknown #{i}>" for i in range(len(schema.NAMES) + 1, version + 1)]
+    return schema.NAMES[:version]
