@@ -114,3 +114,21 @@ def test_failed_insert_leaves_nothing(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.IntegrityError):
             store.add_article(_article(), [_claim(), _claim()])
         assert store.counts()["claims"] == 1
+
+
+def test_upgrade_gives_old_claims_their_text_hash(tmp_path: Path) -> None:
+    """A store from before vectors were kept (no 005): its claims get the key of their embedded text."""
+    from tracker.store import embedding_text, text_hash
+
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        _, (claim_id,) = store.add_article(_article(), [_claim()])
+        store.db.executescript(
+            "DROP INDEX claims_text_hash; ALTER TABLE claims DROP COLUMN text_hash; DROP TABLE vectors;"
+            "DELETE FROM migrations WHERE name = '005_claim_vectors'; PRAGMA user_version = 4;"
+        )
+    with Store(db) as store:
+        row = store.db.execute("SELECT text_hash FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        c = _claim()
+        assert row[0] == text_hash(embedding_text(c.model, c.attribute, c.name, c.evidence))
+        assert store.applied_migrations()[-1] == "005_claim_vectors"

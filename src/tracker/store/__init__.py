@@ -1,7 +1,7 @@
 """The store: the source of truth, and the only package that speaks SQL.
 
 Split by domain the way lemon24/reader splits its storage: one mixin per domain (feeds, articles, claims,
-names, search, runs) over one base (base.py) that owns opening, read-only vs read-write and the named
+names, search, runs, vectors) over one base (base.py) that owns opening, read-only vs read-write and the named
 migrations (schema.py). `Store` is their union; `Store.open(paths, ...)` is how the stages open it.
 """
 
@@ -19,17 +19,26 @@ from .names import NamesMixin, alias_key
 from .runs import RunsMixin
 from .schema import MIGRATIONS
 from .search import SearchMixin
+from .vectors import VectorsMixin, text_hash
 
 if TYPE_CHECKING:
     from ..config import Paths
 
-__all__ = ["MIGRATIONS", "Store", "alias_key", "embedding_text", "utcnow"]
+__all__ = ["MIGRATIONS", "Store", "alias_key", "embedding_text", "text_hash", "utcnow"]
 
 Access = Literal["read", "write", "upgrade"]
 
 
-class Store(FeedsMixin, ArticlesMixin, ClaimsMixin, NamesMixin, SearchMixin, RunsMixin, StoreBase):
+class Store(
+    FeedsMixin, ArticlesMixin, ClaimsMixin, NamesMixin, SearchMixin, RunsMixin, VectorsMixin, StoreBase
+):
     """A connection to the tracker's database with the queries the stages need."""
+
+    def migrate(self) -> list[str]:
+        done = super().migrate()
+        if "005_claim_vectors" in done:
+            self.fill_text_hashes()
+        return done
 
     @classmethod
     def open(cls, paths: Paths, access: Access = "read") -> Store:

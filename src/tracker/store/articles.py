@@ -10,7 +10,9 @@ from typing import Any
 
 from ..models import Article, Claim
 from .base import StoreBase, _from_iso, _iso, utcnow
+from .claims import embedding_text
 from .names import NamesMixin
+from .vectors import text_hash
 
 
 def _int64(value: int) -> int:
@@ -110,8 +112,8 @@ class ArticlesMixin(StoreBase):
         num = float(c.value) if isinstance(c.value, (int, float)) else None
         cur = db.execute(
             """INSERT INTO claims (article_id, model, attribute, value, value_num, name, role, status,
-                                   evidence, start, "end")
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                   evidence, start, "end", text_hash)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 article_id,
                 c.model,
@@ -124,6 +126,7 @@ class ArticlesMixin(StoreBase):
                 c.evidence,
                 c.start,
                 c.end,
+                text_hash(embedding_text(c.model, c.attribute, c.name, c.evidence)),
             ),
         )
         return int(cur.lastrowid or 0)

@@ -123,6 +123,23 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX claims_attr_name_value ON claims (attribute, name, value);
         """,
     ),
+    (
+        # index: each claim's embedding kept in the database, once per (embedded text, model), so a lost,
+        # corrupt or foreign FAISS file is rebuilt from here without running the model. text_hash is the
+        # sha256 of the claim's embedding_text; claims stored before this migration get it on upgrade.
+        "005_claim_vectors",
+        """
+        ALTER TABLE claims ADD COLUMN text_hash TEXT;
+        CREATE INDEX claims_text_hash ON claims (text_hash);
+        CREATE TABLE vectors (
+            text_hash TEXT NOT NULL,
+            model TEXT NOT NULL,          -- embed.MODEL_ID: model, runtime, pooling, dimension
+            dim INTEGER NOT NULL,
+            vector BLOB NOT NULL,         -- dim float32, little-endian
+            PRIMARY KEY (text_hash, model)
+        );
+        """,
+    ),
 ]
 
 NAMES = [name for name, _ in MIGRATIONS]
