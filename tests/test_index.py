@@ -52,13 +52,13 @@ def add_articles(store: Store, start: int, count: int, claims_per_article: int =
 
 
 @pytest.fixture
-def paths(data_dir: Path) -> Paths:
-    return Paths(data_dir)
+def paths(data_dir: Path, backend: str | None) -> Paths:
+    return Paths(data_dir, database=backend)
 
 
 @pytest.fixture
 def store(paths: Paths) -> Iterator[Store]:
-    s = Store(paths.db)
+    s = Store(paths.database or paths.db)
     yield s
     s.close()
 
@@ -201,6 +201,8 @@ def vector_of_text(store: Store, claim_id: int, ids: list[int]) -> np.ndarray:
 
 
 def test_another_store_means_a_rebuild(paths: Paths, store: Store, tmp_path: Path) -> None:
+    if paths.database:
+        pytest.skip("recreates the SQLite file")
     add_articles(store, 0, 4)
     ensure_index(paths, store, FakeEmbedder())
     store.close()
@@ -293,8 +295,8 @@ CRASH_SCRIPT = textwrap.dedent(
     from test_index import add_articles
 
     point, nth = sys.argv[1], int(sys.argv[2])
-    paths = Paths(Path(sys.argv[3]))
-    store = Store(paths.db)
+    paths = Paths(Path(sys.argv[3]), database=sys.argv[5] if len(sys.argv) > 5 else None)
+    store = Store(paths.database or paths.db)
     calls = {{"n": 0}}
 
     def die_when(name):
@@ -334,7 +336,7 @@ def test_kill_during_save_leaves_old_or_new_index(
     script = tmp_path / "crash.py"
     script.write_text(CRASH_SCRIPT.format(tests=str(Path(__file__).parent)))
     proc = subprocess.run(
-        [sys.executable, str(script), point, "1", str(paths.data_dir), "50"],
+        [sys.executable, str(script), point, "1", str(paths.data_dir), "50", *filter(None, [paths.database])],
         capture_output=True,
         text=True,
         timeout=120,
@@ -428,7 +430,7 @@ def _stored(store: Store) -> dict[int, np.ndarray]:
 
 
 def test_ask_rebuilds_a_deleted_index_from_stored_vectors(
-    paths: Paths, store: Store, run_cli: Callable[..., object]
+    paths: Paths, store: Store, run_cli: Callable[..., object], backend_env: dict[str, str]
 ) -> None:
     """Delete the index directory, then the real `tracker ask`: the index is back, holding exactly the
     stored vectors. They were made by the fake embedder, so the real model cannot have re-made them."""
@@ -439,7 +441,7 @@ def test_ask_rebuilds_a_deleted_index_from_stored_vectors(
     import shutil
 
     shutil.rmtree(paths.index_dir)
-    result = run_cli("ask", "what ships with figure 33", env={"TRACKER_ASK_FORK": "0"})
+    result = run_cli("ask", "what ships with figure 33", env={"TRACKER_ASK_FORK": "0", **backend_env})
     assert result.code == 0, result.stderr  # type: ignore[attr-defined]
     assert "vector index is missing" not in result.stdout  # type: ignore[attr-defined]
     idx = VectorIndex.open(paths.index_dir, model_id=MODEL_ID, dim=DIM, strict=True)
@@ -464,7 +466,7 @@ def test_restore_needs_no_embedding_runtime(
         from tracker.config import Paths
         from tracker.index import restore_from_store
         from tracker.store import Store
-        paths = Paths(Path({str(paths.data_dir)!r}))
+        paths = Paths(Path({str(paths.data_dir)!r}), database={paths.database!r})
         with Store.open(paths, "read") as store:
             count = restore_from_store(paths, store)
         print(count, [m for m in ("onnxruntime", "tokenizers", "torch") if m in sys.modules])

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tracker.errors import StoreError
 from tracker.models import Article, Claim
-from tracker.store import MIGRATIONS, Store
+from tracker.store import MIGRATIONS, DuplicateArticle, Store
 
 
 def _article(n: int = 1) -> Article:
@@ -95,8 +96,14 @@ def test_open_owns_read_write_and_upgrade(tmp_path: Path) -> None:
         assert not store.readonly
 
 
-def test_article_and_claims_round_trip(tmp_path: Path) -> None:
-    with Store(tmp_path / "t.db") as store:
+@pytest.fixture
+def target(backend: str | None, tmp_path: Path) -> str | Path:
+    """Where the store of a test lives: an SQLite file, or the PostgreSQL test database."""
+    return backend or tmp_path / "t.db"
+
+
+def test_article_and_claims_round_trip(target: str | Path) -> None:
+    with Store(target) as store:
         article_id, claim_ids = store.add_article(_article(), [_claim()])
         cited = store.cited_claims(models=["Acme-Zephyr-2"])
         assert [c.claim.id for c in cited] == claim_ids
@@ -107,11 +114,11 @@ def test_article_and_claims_round_trip(tmp_path: Path) -> None:
         assert store.fts_search("Zephyr-2 parameters")[0][0] == claim_ids[0]
 
 
-def test_failed_insert_leaves_nothing(tmp_path: Path) -> None:
-    with Store(tmp_path / "t.db") as store:
+def test_failed_insert_leaves_nothing(target: str | Path) -> None:
+    with Store(target) as store:
         store.add_article(_article(), [_claim()])
         # Same canonical URL: the unique constraint fails mid-transaction, nothing of it may remain.
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(DuplicateArticle):
             store.add_article(_article(), [_claim(), _claim()])
         assert store.counts()["claims"] == 1
 
@@ -132,3 +139,153 @@ def test_upgrade_gives_old_claims_their_text_hash(tmp_path: Path) -> None:
         c = _claim()
         assert row[0] == text_hash(embedding_text(c.model, c.attribute, c.name, c.evidence))
         assert store.applied_migrations()[-1] == "005_claim_vectors"
+
+
+# -- both backends: the interface every stage relies on ----------------------------------------------------
+def test_migrations_by_name_on_either_backend(target: str | Path) -> None:
+    with Store(target) as store:
+        assert store.applied_migrations() == [name for name, _ in MIGRATIONS]
+        assert store.migrate() == []
+    with Store(target, readonly=True) as store:
+        assert store.readonly and not store.has_claims()
+
+
+def test_read_only_store_refuses_writes(target: str | Path) -> None:
+    with Store(target) as store:
+        store.add_article(_article(), [_claim()])
+    with Store(target, readonly=True) as store:
+        assert store.counts()["claims"] == 1
+        with pytest.raises(store.errors):
+            store.set_meta("k", "v")
+
+
+def test_values_names_and_periods(target: str | Path) -> None:
+    license_claim = Claim(
+        model="Acme-Zephyr-2", attribute="license", value="MIT", evidence="under MIT", start=0, end=9
+    )
+    with Store(target) as store:
+        store.add_article(_article(1), [_claim(), license_claim], aliases=[("Zephyr 2", "Acme-Zephyr-2")])
+        assert [c.claim.attribute for c in store.claims_with_value("parameters_total", low=1e10)] == [
+            "parameters_total"
+        ]
+        assert store.claims_with_value("parameters_total", high=1e9) == []
+        assert store.claims_with_value("license", like='"MI%')[0].claim.value == "MIT"
+        assert store.ranked_models("parameters_total", descending=True) == ["Acme-Zephyr-2"]
+        assert store.ranked_models("license", descending=True) == []  # a text value is no number
+        assert store.resolve_alias("zephyr-2") == "Acme-Zephyr-2"
+        assert store.models_with_alias_containing("zephyr") == ["Acme-Zephyr-2"]
+        assert store.distinct_values("license") == ["MIT"]
+        assert len(store.cited_claims(source="EXAMPLE.ORG")) == 2  # case-insensitive, as on SQLite
+        run = store.start_run()
+        store.finish_run(run, articles_new=1)
+        assert store.last_run()["articles_new"] == 1  # type: ignore[index]
+        store.save_feed_state("https://example.org/feed", name="Example", consecutive_errors=2)
+        assert store.feed_states()[0]["consecutive_errors"] == 2
+        guids, urls = store.known_keys()
+        assert "https://example.org/1" in urls
+        gone = store.delete_article(1)
+        assert gone is not None and gone["claims"] == 2
+        assert store.counts()["claims"] == 0 and "https://example.org/1" in store.known_keys()[1]
+
+
+def test_story_fingerprints_survive_all_64_bits(target: str | Path) -> None:
+    with Store(target) as store:
+        first, _ = store.add_article(_article(1), [], fingerprint=(1 << 64) - 3)
+        assert store.find_story((1 << 64) - 1) == first  # 1 bit away, top bit set
+        assert store.find_story(0x0F0F_0F0F_0F0F_0F0F) is None
+
+
+SEARCH_CLAIMS = [
+    ("Acme-Zephyr-2", "parameters_total", "Zephyr-2 has 70B parameters in total"),
+    ("Acme-Zephyr-2", "license", "The Zephyr-2 weights ship under the MIT license"),
+    ("Borealis-9", "context_window", "Borealis-9 reads a 1M token context; parameters were not given"),
+    ("Borealis-9", "benchmark", "Borealis-9 scores 81.5 on TrailQA, a benchmark of trail questions"),
+    ("Cirrus-GPT-4.5", "parameters_total", "Cirrus GPT-4.5 parameters parameters parameters stay secret"),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "matching", "first"),
+    [
+        ("TrailQA", {3}, 3),  # a rare token: the one claim holding it
+        ("Borealis-9 context", {2, 3}, 2),  # both tokens beat one
+        ("gpt-4.5", {4}, 4),  # '.' and '-' stay inside a token
+        ("MIT licence license", {1}, 1),
+        ("parameters", {0, 2, 4}, None),  # attribute words count: '_' splits parameters_total
+        ("total.", set(), None),  # a trailing '.' is part of the token, as in FTS5
+    ],
+)
+def test_search_contract(target: str | Path, query: str, matching: set[int], first: int | None) -> None:
+    """The same tokens match the same claims on both backends, best first (store/search.py)."""
+    with Store(target) as store:
+        ids = []
+        for n, (model, attribute, evidence) in enumerate(SEARCH_CLAIMS):
+            claim = Claim(model=model, attribute=attribute, value=n, evidence=evidence, start=0, end=5)
+            ids.append(store.add_article(_article(n), [claim])[1][0])
+        hits = store.fts_search(query)
+        assert {i for i, _ in hits} == {ids[n] for n in matching}
+        if first is not None:
+            assert hits[0][0] == ids[first]
+        assert all(score > 0 for _, score in hits)
+        assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+        assert store.phrase_in_claims("MIT license") and not store.phrase_in_claims("license MIT")
+        assert not store.phrase_in_claims("total Zephyr-2")  # never across two columns
+        assert store.fts_term_count("parameters", 10) == 3
+        assert store.fts_term_count("parameters", 2) == 2
+
+
+def test_vectors_are_kept_once_per_text(target: str | Path) -> None:
+    with Store(target) as store:
+        _, ids = store.add_article(_article(1), [_claim()])
+        _, more = store.add_article(_article(2), [_claim()])  # the same text again
+        rows = store.claims_without_vectors("m")
+        assert [r[0] for r in rows] == ids + more and rows[0][1] == rows[1][1]
+        store.put_vectors("m", 2, [(rows[0][1], b"\x00" * 8)])
+        store.put_vectors("m", 2, [(rows[0][1], b"\x01" * 8)])  # kept, not replaced
+        got_ids, blobs = store.stored_vectors("m", 2)
+        assert got_ids == ids + more and blobs == [b"\x00" * 8] * 2
+        assert store.vector_count("m") == 1 and store.claims_without_vectors("m") == []
+
+
+# -- choosing and reaching the PostgreSQL store through the real CLI ---------------------------------------
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("postgresql://bob:s3cret@127.0.0.1:1/tracker", "cannot connect"),  # nothing listens on port 1
+        ("postgresql://bob:s3cret@127.0.0.1:notaport/tracker", "invalid"),
+    ],
+)
+def test_bad_database_url_is_one_line_exit_2_password_masked(run_cli: Any, url: str, reason: str) -> None:
+    result = run_cli("status", env={"TRACKER_DATABASE_URL": url})
+    assert result.code == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and reason in lines[0] and "bob:***@127.0.0.1" in lines[0], lines
+    assert "s3cret" not in result.stderr + result.stdout
+
+
+def test_missing_database_is_one_line_exit_2(run_cli: Any, pg_url: str) -> None:
+    url = pg_url.rsplit("/", 1)[0] + "/no_such_tracker_db"
+    result = run_cli("status", env={"TRACKER_DATABASE_URL": url})
+    assert result.code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "no_such_tracker_db" in result.stderr
+
+
+def test_another_schema_version_on_postgres_says_which(run_cli: Any, pg_url: str) -> None:
+    with Store(pg_url) as store:
+        store.db.execute("INSERT INTO migrations (name, applied) VALUES ('999_from_the_future', 'x')")
+    result = run_cli("status", env={"TRACKER_DATABASE_URL": pg_url})
+    assert result.code == 1 and "999_from_the_future" in result.stderr, result.stderr
+    assert f"schema version {len(MIGRATIONS) + 1}" in result.stderr
+
+
+def test_database_line_in_feeds_yaml_chooses_postgres(run_cli: Any, pg_url: str, tmp_path: Path) -> None:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"database: {pg_url}\nfeeds: []\n", encoding="utf-8")
+    result = run_cli("status", "--json", env={"TRACKER_FEEDS": str(feeds)})
+    assert result.code == 0, result.stderr
+    info = json.loads(result.stdout)
+    assert info["backend"] == "postgresql" and info["database"] == pg_url
+    plain = run_cli("status", env={"TRACKER_FEEDS": str(feeds)})
+    assert f"store: postgresql {pg_url}" in plain.stdout
+    sqlite = json.loads(run_cli("status", "--json").stdout)
+    assert sqlite["backend"] == "sqlite"

@@ -10,6 +10,7 @@ Heavy modules are imported inside the commands so `tracker --help` stays fast.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import json
 import logging
@@ -20,7 +21,7 @@ from typing import Any
 
 import typer
 
-from .config import Paths, resolve_data_dir, resolve_feeds_path
+from .config import Paths, database_url, resolve_data_dir, resolve_feeds_path
 from .errors import NotFoundError, TrackerError, UsageError
 from .sanitize import safe_text as _safe  # short: used on every line that prints feed text
 
@@ -56,6 +57,9 @@ class State:
         self.feeds_option = feeds
         self.paths: Paths = resolve_data_dir(data_dir)
         self.feeds_path: Path = resolve_feeds_path(feeds)
+        database = database_url(self.feeds_path)
+        if database:
+            self.paths = dataclasses.replace(self.paths, database=database)
         self.verbose = verbose
         self.quiet = quiet
 
@@ -337,6 +341,7 @@ def status(
         return
     out = sys.stdout.write
     out(f"data: {info['data_dir']}\n")
+    out(f"store: {info['backend']} {info['database'] or '(none yet)'}\n")
     out(
         f"{info['articles']} articles ({info['stories']} stories), {info['claims']} claims, "
         f"{info['models']} models\n"
@@ -1006,8 +1011,9 @@ def main() -> None:
         if isinstance(exc, aborts):
             sys.stderr.write("aborted\n")
             sys.exit(130)
-        sqlite3 = sys.modules.get("sqlite3")
-        if sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError) and not verbose:
+        drivers = [sys.modules.get("sqlite3"), sys.modules.get("psycopg")]
+        errors = tuple(e for e in (getattr(m, "DatabaseError", None) for m in drivers) if e is not None)
+        if errors and isinstance(exc, errors) and not verbose:
             sys.stderr.write(f"tracker: database error: {exc} (run with -v for details)\n")
             sys.exit(1)
         raise

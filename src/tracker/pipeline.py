@@ -17,7 +17,6 @@ import io
 import json
 import logging
 import os
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -31,7 +30,7 @@ from .config import FeedsConfig, Paths
 from .dates import parse_iso
 from .errors import FetchError, ParseError, StoreError, TrackerError, UsageError
 from .models import Article, Claim, Entry
-from .store import Store, utcnow
+from .store import DuplicateArticle, Store, utcnow
 
 if TYPE_CHECKING:
     from .text import PageText
@@ -282,9 +281,9 @@ def _store_page_safely(store: Store, report: IngestReport, page: PageText, **kwa
     """
     try:
         return _store_page(store, report, page, **kwargs)
-    except (StoreError, sqlite3.Error):
-        raise
     except Exception as exc:  # noqa: BLE001 - one hostile page must not stop the run
+        if isinstance(exc, (StoreError, *store.errors)):
+            raise
         log.warning("skipped %s: %s: %s", page.url, type(exc).__name__, exc, exc_info=log.isEnabledFor(10))
         report.failed_items += 1
         report.errors.append(f"{page.url}: {type(exc).__name__}: {exc}")
@@ -354,7 +353,7 @@ def _store_page(
     )
     try:
         _add_article(store, article, claims, aliases, fingerprint)
-    except sqlite3.IntegrityError:  # another process stored the same canonical URL meanwhile
+    except DuplicateArticle:  # another process stored the same canonical URL meanwhile
         report.duplicates += 1
         return False
     report.add_time("store", perf_counter() - t)
@@ -563,6 +562,8 @@ def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | N
         "feeds": [],
         "last_ingest": None,
         "data_dir": str(paths.data_dir),
+        "backend": "postgresql" if paths.database else "sqlite",
+        "database": None,
         "pages_given_up_last_run": 0,
         "pages_to_retry": 0,
     }
@@ -571,6 +572,7 @@ def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | N
     out["index"] = {"health": "ok", "detail": "nothing to index", "count": 0}
     if store is not None:
         with store:
+            out["database"] = store.location
             out.update(store.counts())
             out["last_ingest"] = store.last_run()
             # pages abandoned at a time limit by the last ingest, and those the next one will try again

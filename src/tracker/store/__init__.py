@@ -11,7 +11,7 @@ import os
 from typing import TYPE_CHECKING, Literal
 
 from ..errors import StoreError
-from .articles import ArticlesMixin
+from .articles import ArticlesMixin, DuplicateArticle
 from .base import StoreBase, utcnow
 from .claims import ClaimsMixin, embedding_text
 from .feeds import FeedsMixin
@@ -24,7 +24,7 @@ from .vectors import VectorsMixin, text_hash
 if TYPE_CHECKING:
     from ..config import Paths
 
-__all__ = ["MIGRATIONS", "Store", "alias_key", "embedding_text", "text_hash", "utcnow"]
+__all__ = ["MIGRATIONS", "DuplicateArticle", "Store", "alias_key", "embedding_text", "text_hash", "utcnow"]
 
 Access = Literal["read", "write", "upgrade"]
 
@@ -33,6 +33,11 @@ class Store(
     FeedsMixin, ArticlesMixin, ClaimsMixin, NamesMixin, SearchMixin, RunsMixin, VectorsMixin, StoreBase
 ):
     """A connection to the tracker's database with the queries the stages need."""
+
+    @property
+    def backend(self) -> str:
+        """What `tracker status` shows: the SQLite file, or PostgreSQL and its URL (password masked)."""
+        return f"sqlite {self.location}" if self.dialect == "sqlite" else f"postgresql {self.location}"
 
     def migrate(self) -> list[str]:
         done = super().migrate()
@@ -48,6 +53,8 @@ class Store(
         needed (ingest, nightly, forget). upgrade: read-write where the files may be written, so pending
         migrations apply, else read-only (status, reports).
         """
+        if paths.database:
+            return cls(paths.database, readonly=access == "read")
         if access == "write":
             return cls(paths.ensure().db)
         if access == "read":
@@ -62,5 +69,5 @@ class Store(
 
     @classmethod
     def exists(cls, paths: Paths) -> bool:
-        """Whether this data dir has a store to read."""
-        return paths.db.exists()
+        """Whether this data dir has a store to read (a database server always counts: opening says more)."""
+        return bool(paths.database) or paths.db.exists()

@@ -8,10 +8,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..errors import StoreError
 from ..models import Article, Claim
 from .base import StoreBase, _from_iso, _iso, utcnow
 from .claims import embedding_text
 from .names import NamesMixin
+from .search import tsvector
 from .vectors import text_hash
 
 
@@ -19,6 +21,10 @@ def _int64(value: int) -> int:
     """A 64-bit unsigned fingerprint as SQLite's signed INTEGER (same bits; find_story masks them back)."""
     value &= 0xFFFFFFFFFFFFFFFF
     return value - (1 << 64) if value >= 1 << 63 else value
+
+
+class DuplicateArticle(StoreError):
+    """Another writer stored an article under the same canonical URL first (nothing of this one was kept)."""
 
 
 class ArticlesMixin(StoreBase):
@@ -65,11 +71,23 @@ class ArticlesMixin(StoreBase):
         in one transaction. Returns (article id, claim ids).
         """
         claims = list(claims)
+        try:
+            return self._add_article(article, claims, aliases, fingerprint)
+        except self.integrity_errors:
+            raise DuplicateArticle(f"{self.location}: {article.canonical_url} is already stored") from None
+
+    def _add_article(
+        self,
+        article: Article,
+        claims: list[Claim],
+        aliases: Iterable[tuple[str, str]],
+        fingerprint: int | None,
+    ) -> tuple[int, list[int]]:
         with self.transaction() as db:
             cur = db.execute(
                 """INSERT INTO articles (url, canonical_url, guid, feed_url, title, source, published,
                                          fetched, text, content_hash, story_id)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 (
                     article.url,
                     article.canonical_url,
@@ -84,7 +102,7 @@ class ArticlesMixin(StoreBase):
                     article.story_id,
                 ),
             )
-            article_id = int(cur.lastrowid or 0)
+            article_id = int(cur.fetchall()[0][0])
             if article.story_id is None:
                 db.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
             if fingerprint is not None:
@@ -95,7 +113,8 @@ class ArticlesMixin(StoreBase):
             published = _iso(article.published) or _iso(utcnow())
             for c in claims:
                 db.execute(
-                    "INSERT OR IGNORE INTO models (name, first_seen) VALUES (?, ?)", (c.model, published)
+                    "INSERT INTO models (name, first_seen) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    (c.model, published),
                 )
                 NamesMixin._insert_alias(db, c.model, c.model, published)
                 if c.attribute == "developer" and isinstance(c.value, str):
@@ -107,13 +126,14 @@ class ArticlesMixin(StoreBase):
                 NamesMixin._insert_alias(db, surface, model, published)
         return article_id, claim_ids
 
-    @staticmethod
-    def _insert_claim(db: Any, article_id: int, c: Claim) -> int:
+    def _insert_claim(self, db: Any, article_id: int, c: Claim) -> int:
         num = float(c.value) if isinstance(c.value, (int, float)) else None
+        # PostgreSQL: the claim's search document, built here (SQLite's FTS5 table is filled by a trigger)
+        tsv = ", tsv" if self.dialect == "postgresql" else ""
         cur = db.execute(
-            """INSERT INTO claims (article_id, model, attribute, value, value_num, name, role, status,
-                                   evidence, start, "end", text_hash)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            f"""INSERT INTO claims (article_id, model, attribute, value, value_num, name, role, status,
+                                    evidence, start, "end", text_hash{tsv})
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{", ?::tsvector" if tsv else ""}) RETURNING id""",
             (
                 article_id,
                 c.model,
@@ -127,9 +147,10 @@ class ArticlesMixin(StoreBase):
                 c.start,
                 c.end,
                 text_hash(embedding_text(c.model, c.attribute, c.name, c.evidence)),
+                *([tsvector(c.model, c.attribute, c.name, c.evidence)] if tsv else []),
             ),
         )
-        return int(cur.lastrowid or 0)
+        return int(cur.fetchall()[0][0])
 
     def article(self, article_id: int) -> Article | None:
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()

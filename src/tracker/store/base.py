@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from ..dates import iso_utc, parse_iso
 from ..errors import StoreError
-from . import schema
+from . import postgres, schema
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -44,17 +44,27 @@ def _from_iso(value: str | None) -> datetime | None:
 
 
 class StoreBase:
-    """A connection with its lifecycle, transactions, schema and the meta table."""
+    """A connection with its lifecycle, transactions, schema and the meta table.
+
+    `target` is the SQLite file, or a postgresql:// URL (store/postgres.py)."""
 
     dialect = "sqlite"
+    begin_sql = "BEGIN IMMEDIATE"  # SQLite: take the write lock at once, so a writer never waits mid-way
+    like = "LIKE"  # case-insensitive for ASCII on SQLite; PostgreSQL's LIKE is not, its ILIKE is
     # what a malformed full-text query raises (it then matches nothing)
     search_errors: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
+    # what the driver raises: any database trouble, and a unique key taken by another writer
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+    integrity_errors: tuple[type[BaseException], ...] = (sqlite3.IntegrityError,)
     db: Any  # sqlite3.Connection, or the PostgreSQL adapter with the same execute / row interface
 
-    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
-        self.path = Path(path)
-        self.location = str(self.path)
+    def __init__(self, target: str | Path, *, readonly: bool = False) -> None:
         self.readonly = readonly
+        if postgres.is_url(target):
+            self._open_postgres(str(target))
+            return
+        self.path = Path(target)
+        self.location = str(self.path)
         try:
             if readonly:
                 self.db = self._connect_readonly()
@@ -72,6 +82,38 @@ class StoreBase:
             raise StoreError(f"{self.path}: {_reason(exc)}") from None
         except OSError as exc:
             raise StoreError(f"{self.path}: {exc.strerror or exc}") from None
+
+    def _open_postgres(self, url: str) -> None:
+        self.dialect, self.begin_sql, self.like = "postgresql", "BEGIN", "ILIKE"
+        import psycopg
+
+        self.search_errors = ()
+        self.errors, self.integrity_errors = (psycopg.Error,), (psycopg.IntegrityError,)
+        self.path = Path(url)  # for messages only; nothing on disk
+        self.location = postgres.mask(url)
+        self.db = postgres.connect(url, readonly=self.readonly)
+        try:
+            applied = self._pg_applied()
+            if self.readonly:
+                if applied is None:
+                    raise StoreError(
+                        f"{self.location}: no tracker store in this database yet (run `tracker ingest`)"
+                    )
+                problem = schema.describe_mismatch(applied)
+                if problem:
+                    raise StoreError(f"{self.location}: {problem}")
+            else:
+                self.migrate()
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _pg_applied(self) -> list[str] | None:
+        """Migration names recorded in the PostgreSQL database, None when it has no tracker schema."""
+        if self.db.execute("SELECT to_regclass('migrations')").fetchone()[0] is None:
+            return None
+        # names are numbered and append-only: their order is the order they were applied in
+        return [r[0] for r in self.db.execute("SELECT name FROM migrations ORDER BY name")]
 
     def _connect_readonly(self) -> sqlite3.Connection:
         """A read-only connection that works where nothing may be written; it never writes itself.
@@ -121,8 +163,8 @@ class StoreBase:
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """BEGIN (IMMEDIATE on SQLite) ... COMMIT, rolled back on any exception."""
+        self.db.execute(self.begin_sql)
         try:
             yield self.db
         except BaseException:
@@ -133,6 +175,8 @@ class StoreBase:
 
     def migrate(self) -> list[str]:
         """Apply the migrations this database has not recorded yet; return their names."""
+        if self.dialect == "postgresql":
+            return self._migrate_postgres()
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         applied = _sqlite_applied(self.db, version)
         problem = schema.unknown_names(applied)
@@ -159,16 +203,35 @@ class StoreBase:
             done.append(name)
         return done
 
+    def _migrate_postgres(self) -> list[str]:
+        """All pending migrations in one transaction, under an advisory lock (hosts starting together)."""
+        with self.transaction() as db:
+            db.execute("SELECT pg_advisory_xact_lock(?)", (postgres.MIGRATION_LOCK,))
+            db.execute(schema.MIGRATIONS_TABLE)
+            applied = self._pg_applied() or []
+            if schema.unknown_names(applied):
+                raise StoreError(f"{self.location}: {schema.describe_mismatch(applied)}")
+            done = schema.pending(applied)
+            now = _iso(utcnow())
+            for name in done:
+                db.execute(postgres.MIGRATIONS[name])
+                db.execute("INSERT INTO migrations (name, applied) VALUES (?, ?)", (name, now))
+        return done
+
     def _has_migrations_table(self) -> bool:
         sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
         return self.db.execute(sql).fetchone() is not None
 
     def applied_migrations(self) -> list[str]:
         """The migration names recorded in this database, in the order they were applied."""
+        if self.dialect == "postgresql":
+            return self._pg_applied() or []
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         return _sqlite_applied(self.db, version)
 
     def integrity_ok(self) -> bool:
+        if self.dialect == "postgresql":
+            return True  # the server guards its own pages; nothing like SQLite's file check to run
         return bool(self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
     # A period is [start, end) on an article's date: its publication date (fetch time when it has none),
@@ -178,6 +241,15 @@ class StoreBase:
         if by not in ("published", "fetched"):
             raise ValueError(f"by must be 'published' or 'fetched', not {by!r}")
         return "coalesce(a.published, a.fetched)" if by == "published" else "a.fetched"
+
+    # -- dialect ---------------------------------------------------------------------------------------
+    def _num(self, column: str) -> str:
+        """A JSON text value as a number the way SQLite's CAST does (its leading number, else 0)."""
+        return f"CAST({column} AS REAL)" if self.dialect == "sqlite" else f"tracker_num({column})"
+
+    def _no_index(self, column: str) -> str:
+        """The column in a form SQLite's planner will not use an index for (PostgreSQL plans by cost)."""
+        return f"+{column}" if self.dialect == "sqlite" else column
 
     # -- meta --------------------------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:

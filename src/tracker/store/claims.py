@@ -42,7 +42,7 @@ class ClaimsMixin(StoreBase):
             where.append("coalesce(a.published, a.fetched) >= ?")
             args.append(_iso(since))
         if source:
-            where.append("(a.source LIKE ? OR a.url LIKE ?)")
+            where.append(f"(a.source {self.like} ? OR a.url {self.like} ?)")
             args.extend([f"%{source}%", f"%{source}%"])
         sql = """SELECT c.*, a.title, a.url, a.source, a.published, a.story_id
                  FROM claims c JOIN articles a ON a.id = c.article_id"""
@@ -122,10 +122,10 @@ class ClaimsMixin(StoreBase):
         where: list[str] = ["c.attribute = ?"]
         args: list[Any] = [attribute]
         if low is not None:
-            where.append("CAST(c.value AS REAL) >= ?")
+            where.append(f"{self._num('c.value')} >= ?")
             args.append(low)
         if high is not None:
-            where.append("CAST(c.value AS REAL) <= ?")
+            where.append(f"{self._num('c.value')} <= ?")
             args.append(high)
         if like is not None:
             where.append("c.value LIKE ?")
@@ -139,14 +139,14 @@ class ClaimsMixin(StoreBase):
         self, attribute: str, *, descending: bool, name: str | None = None, limit: int = 50
     ) -> list[str]:
         """Models with the highest (or lowest) values of a numeric attribute: candidates for superlatives."""
-        where, args = ["attribute = ?", "typeof(value) IN ('text', 'real', 'integer')"], [attribute]
+        where, args = ["attribute = ?"], [attribute]
         if name is not None:
-            where.append("name = ? COLLATE NOCASE")
+            where.append("lower(name) = lower(?)")
             args.append(name)
         direction = "DESC" if descending else "ASC"
         rows = self.db.execute(
-            f"SELECT model, CAST(value AS REAL) AS v FROM claims WHERE {' AND '.join(where)} "
-            f"AND CAST(value AS REAL) != 0 ORDER BY v {direction} LIMIT ?",
+            f"SELECT model, {self._num('value')} AS v FROM claims WHERE {' AND '.join(where)} "
+            f"AND {self._num('value')} != 0 ORDER BY v {direction} LIMIT ?",
             [*args, limit * 4],
         )
         return list(dict.fromkeys(r[0] for r in rows))[:limit]
@@ -170,7 +170,8 @@ class ClaimsMixin(StoreBase):
         rows = self.db.execute(
             # "+attribute": look the models up by the (model, attribute) index, never scan every benchmark
             # claim through the (attribute, name, value) one.
-            f"SELECT DISTINCT name FROM claims WHERE +attribute = 'benchmark' AND name IS NOT NULL "
+            f"SELECT DISTINCT name FROM claims WHERE {self._no_index('attribute')} = 'benchmark' "
+            f"AND name IS NOT NULL "
             f"AND model IN ({','.join('?' * len(models))})",
             models,
         )

@@ -18,7 +18,7 @@ class FeedsMixin(StoreBase):
         unknown = set(fields) - set(self.FEED_FIELDS)
         if unknown:
             raise ValueError(f"unknown feed fields: {sorted(unknown)}")
-        self.db.execute("INSERT OR IGNORE INTO feeds (url) VALUES (?)", (url,))
+        self.db.execute("INSERT INTO feeds (url) VALUES (?) ON CONFLICT DO NOTHING", (url,))
         if fields:
             sets = ", ".join(f"{k} = ?" for k in fields)
             self.db.execute(f"UPDATE feeds SET {sets} WHERE url = ?", (*fields.values(), url))

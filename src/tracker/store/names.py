@@ -24,7 +24,9 @@ class NamesMixin(StoreBase):
         key = alias_key(alias)
         if not key:
             return
-        db.execute("INSERT OR IGNORE INTO models (name, first_seen) VALUES (?, ?)", (model, first_seen))
+        db.execute(
+            "INSERT INTO models (name, first_seen) VALUES (?, ?) ON CONFLICT DO NOTHING", (model, first_seen)
+        )
         db.execute(
             "INSERT INTO aliases (alias, model, surface) VALUES (?, ?, ?) ON CONFLICT (alias) DO "
             "UPDATE SET surface = coalesce(aliases.surface, excluded.surface) "

@@ -9,11 +9,11 @@ from .base import StoreBase, _iso, utcnow
 
 
 class RunsMixin(StoreBase):
-    """Ingest runs and store-wide counts. queries of the store."""
+    """Ingest runs and store-wide counts."""
 
     def start_run(self) -> int:
-        cur = self.db.execute("INSERT INTO runs (started) VALUES (?)", (_iso(utcnow()),))
-        return int(cur.lastrowid or 0)
+        cur = self.db.execute("INSERT INTO runs (started) VALUES (?) RETURNING id", (_iso(utcnow()),))
+        return int(cur.fetchall()[0][0])
 
     def finish_run(self, run_id: int, **counts: int) -> None:
         sets = ", ".join(f"{k} = ?" for k in counts)
