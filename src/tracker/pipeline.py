@@ -17,6 +17,8 @@ import io
 import json
 import logging
 import os
+import socket
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -114,6 +116,19 @@ class IngestReport(BaseModel):
 
 
 # -- ingest -------------------------------------------------------------------------------------------
+# A poller's hold on a feed it leased: long enough to poll and store one batch; when a poller is killed,
+# its feeds are polled by the next poller after this. TRACKER_LEASE_SECONDS overrides it (tests, bench).
+LEASE_SECONDS = 600.0
+LEASE_BATCH = 8  # PostgreSQL: feeds leased at a time by one poller
+
+
+def _lease_seconds() -> float:
+    try:
+        return float(os.environ.get("TRACKER_LEASE_SECONDS") or LEASE_SECONDS)
+    except ValueError:
+        return LEASE_SECONDS
+
+
 def ingest(
     config: FeedsConfig,
     paths: Paths,
@@ -143,80 +158,93 @@ def ingest(
                 return True
             return entry.link is not None and _url_known(entry.link, known_urls)
 
-        t = perf_counter()
-        results = poll_feeds(config, states, is_known=is_known, now=now, counters=progress)
-        report.add_time("poll", perf_counter() - t)
-
         retries = _load_retries(store)
-        total_items = sum(len(r.items) for r in results)
-        done = 0
-        if progress and total_items:
-            progress("articles", 0, total_items)
-        for result in results:
-            line = FeedLine(
-                name=result.feed.name,
-                url=result.feed.url,
-                outcome=result.outcome,
-                entries=len(result.items),
-                error=result.error,
-            )
-            retry_feed = False  # some entry could not be read: fetch the whole feed again next run
-            for item in result.items:
-                page = item.page
-                lost_url = item.entry.link or item.entry.guid
-                if page_given_up(item.error):
-                    report.pages_given_up += 1
-                    report.errors.append(f"{lost_url}: {item.error}")
-                    retries[lost_url] = retries.get(lost_url, 0) + 1
-                    if retries[lost_url] < MAX_PAGE_TRIES:
-                        # Not stored from the feed's text (that would mark it seen): the next run refetches
-                        # the feed and tries the page again.
-                        report.pages_retry.append(lost_url)
+        total_items = done = 0
+        # Feeds are leased before they are polled, so several pollers can share one store (PostgreSQL: a
+        # batch at a time, so pollers started together split the feeds; SQLite: all at once, as before).
+        owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        round_started, remaining = utcnow(), [f.url for f in config.enabled_feeds]
+        batch = None if store.dialect == "sqlite" else LEASE_BATCH
+        while claimed := store.claim_feeds(
+            remaining, owner, lease_seconds=_lease_seconds(), round_started=round_started, limit=batch
+        ):
+            mine = set(claimed)
+            remaining = [u for u in remaining if u not in mine]
+            leased = config.model_copy(update={"feeds": [f for f in config.feeds if f.url in mine]})
+            t = perf_counter()
+            results = poll_feeds(leased, states, is_known=is_known, now=now, counters=progress)
+            report.add_time("poll", perf_counter() - t)
+            total_items += sum(len(r.items) for r in results)
+            if progress and total_items:
+                progress("articles", done, total_items)
+            for result in results:
+                line = FeedLine(
+                    name=result.feed.name,
+                    url=result.feed.url,
+                    outcome=result.outcome,
+                    entries=len(result.items),
+                    error=result.error,
+                )
+                retry_feed = False  # some entry could not be read: fetch the whole feed again next run
+                for item in result.items:
+                    page = item.page
+                    lost_url = item.entry.link or item.entry.guid
+                    if page_given_up(item.error):
+                        report.pages_given_up += 1
+                        report.errors.append(f"{lost_url}: {item.error}")
+                        retries[lost_url] = retries.get(lost_url, 0) + 1
+                        if retries[lost_url] < MAX_PAGE_TRIES:
+                            # Not stored from the feed's text (that would mark it seen): the next run
+                            # refetches the feed and tries the page again.
+                            report.pages_retry.append(lost_url)
+                            retry_feed = True
+                            done += 1
+                            if progress:
+                                progress("articles", done, total_items)
+                            continue
+                        # given up on too often: keep what the feed says, stop retrying
+                    retries.pop(lost_url, None)
+                    if (page is None or not page.text.strip()) and item.entry.content.strip():
+                        page = _page_from_entry(item.entry)
+                    if page is None or not page.text.strip():
+                        # Only a title (the page failed and the feed has no text): nothing to judge or store.
+                        report.failed_items += 1
+                        report.errors.append(
+                            f"{item.entry.link or item.entry.guid}: {item.error or 'no text'}"
+                        )
                         retry_feed = True
-                        done += 1
-                        if progress:
-                            progress("articles", done, total_items)
-                        continue
-                    # given up on too often: keep what the feed says, stop retrying
-                retries.pop(lost_url, None)
-                if (page is None or not page.text.strip()) and item.entry.content.strip():
-                    page = _page_from_entry(item.entry)
-                if page is None or not page.text.strip():
-                    # Only a title (the page failed and the feed has no text): nothing to judge or store.
-                    report.failed_items += 1
-                    report.errors.append(f"{item.entry.link or item.entry.guid}: {item.error or 'no text'}")
-                    retry_feed = True
+                    else:
+                        new = _store_page_safely(
+                            store,
+                            report,
+                            page,
+                            entry=item.entry,
+                            source=result.feed.name,
+                            published=article_date(item.entry.published, page),
+                            filter_topic=True,
+                            remember_skip=item.error is None,
+                        )
+                        line.articles_new += int(new)
+                        # A fallback text judged off-topic may hide an on-topic page: look again next run.
+                        retry_feed |= not new and item.error is not None
+                    done += 1
+                    if progress:
+                        progress("articles", done, total_items)
+                crash_point("before_feed_state")
+                if result.state:
+                    state = {k: v for k, v in result.state.items() if k in Store.FEED_FIELDS}
+                    state.setdefault("name", result.feed.name)
+                    if retry_feed:
+                        # Some entries could not be read this time: drop the cache validators so the next run
+                        # downloads the feed again (no 304) and retries them; the stored ones are skipped.
+                        state.update(etag=None, last_modified=None)
+                    store.save_feed_state(result.feed.url, **state)
+                store.release_feed(result.feed.url, owner)
+                report.feeds.append(line)
+                if result.outcome in ("ok", "not_modified"):
+                    report.feeds_ok += 1
                 else:
-                    new = _store_page_safely(
-                        store,
-                        report,
-                        page,
-                        entry=item.entry,
-                        source=result.feed.name,
-                        published=article_date(item.entry.published, page),
-                        filter_topic=True,
-                        remember_skip=item.error is None,
-                    )
-                    line.articles_new += int(new)
-                    # A fallback text judged off-topic may hide an on-topic page: look again next run.
-                    retry_feed |= not new and item.error is not None
-                done += 1
-                if progress:
-                    progress("articles", done, total_items)
-            crash_point("before_feed_state")
-            if result.state:
-                state = {k: v for k, v in result.state.items() if k in Store.FEED_FIELDS}
-                state.setdefault("name", result.feed.name)
-                if retry_feed:
-                    # Some entries could not be read this time: drop the cache validators so the next run
-                    # downloads the feed again (no 304) and retries them; the stored ones are skipped.
-                    state.update(etag=None, last_modified=None)
-                store.save_feed_state(result.feed.url, **state)
-            report.feeds.append(line)
-            if result.outcome in ("ok", "not_modified"):
-                report.feeds_ok += 1
-            else:
-                report.feeds_failed += 1
+                    report.feeds_failed += 1
         _save_retries(store, retries, report.pages_given_up)
         store.finish_run(
             run_id,

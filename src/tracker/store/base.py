@@ -242,6 +242,12 @@ class StoreBase:
             raise ValueError(f"by must be 'published' or 'fetched', not {by!r}")
         return "coalesce(a.published, a.fetched)" if by == "published" else "a.fetched"
 
+    def try_advisory_lock(self, key: int) -> bool:
+        """PostgreSQL: take a session advisory lock at once or say no; held until this store closes."""
+        if self.dialect != "postgresql":
+            raise StoreError(f"{self.location}: advisory locks need PostgreSQL (SQLite uses the kernel lock)")
+        return bool(self.db.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()[0])
+
     # -- dialect ---------------------------------------------------------------------------------------
     def _num(self, column: str) -> str:
         """A JSON text value as a number the way SQLite's CAST does (its leading number, else 0)."""

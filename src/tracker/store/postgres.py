@@ -112,6 +112,9 @@ MIGRATIONS: dict[str, str] = {
             PRIMARY KEY (text_hash, model)
         );
     """,
+    "006_feed_leases": """
+        ALTER TABLE feeds ADD COLUMN lease_owner TEXT, ADD COLUMN lease_until TEXT, ADD COLUMN polled_at TEXT;
+    """,
 }
 
 

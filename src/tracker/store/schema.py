@@ -140,6 +140,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # several pollers on one store: a poller leases the feeds it polls (lease_until, by lease_owner), so
+        # no two poll one feed at once and a killed poller's feeds come back when the lease runs out;
+        # polled_at (set when a poller is done with a feed) keeps pollers of one round off each other's feeds.
+        "006_feed_leases",
+        """
+        ALTER TABLE feeds ADD COLUMN lease_owner TEXT;
+        ALTER TABLE feeds ADD COLUMN lease_until TEXT;
+        ALTER TABLE feeds ADD COLUMN polled_at TEXT;
+        """,
+    ),
 ]
 
 NAMES = [name for name, _ in MIGRATIONS]
