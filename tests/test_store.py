@@ -289,3 +289,37 @@ def test_database_line_in_feeds_yaml_chooses_postgres(run_cli: Any, pg_url: str,
     assert f"store: postgresql {pg_url}" in plain.stdout
     sqlite = json.loads(run_cli("status", "--json").stdout)
     assert sqlite["backend"] == "sqlite"
+
+
+# -- tracker db copy ---------------------------------------------------------------------------------------
+def test_db_copy_both_ways_keeps_everything(
+    run_cli: Any, data_dir: Path, pg_url: str, tmp_path: Path
+) -> None:
+    """SQLite -> PostgreSQL -> a new SQLite file: articles, claims (ids kept), vectors, feed state, runs."""
+    with Store(data_dir / "tracker.db") as store:
+        _, ids = store.add_article(_article(1), [_claim()], aliases=[("Zephyr 2", "Acme-Zephyr-2")])
+        store.add_article(_article(2), [_claim()], fingerprint=(1 << 64) - 1)
+        store.put_vectors("m", 2, [(store.claims_without_vectors("m")[0][1], b"\x07" * 8)])
+        store.save_feed_state("https://example.org/feed", name="Example", etag='"v1"')
+        store.finish_run(store.start_run(), articles_new=2)
+        store.set_meta("store_uuid", "u-1")
+        before = {"cited": store.cited_claims(), "counts": store.counts(), "feeds": store.feed_states()}
+    to_pg = run_cli("db", "copy", "--to", pg_url, "--json")
+    assert to_pg.code == 0, to_pg.stderr
+    assert json.loads(to_pg.stdout)["rows"]["claims"] == 2
+    again = run_cli("db", "copy", "--to", pg_url)
+    assert again.code == 1 and "already holds articles" in again.stderr
+    back = tmp_path / "back.db"
+    to_sqlite = run_cli("db", "copy", "--to", str(back), env={"TRACKER_DATABASE_URL": pg_url})
+    assert to_sqlite.code == 0, to_sqlite.stderr
+    assert "postgresql" in to_sqlite.stdout and "2 claims" in to_sqlite.stdout
+    for target in (pg_url, back):
+        with Store(target) as store:
+            assert store.cited_claims() == before["cited"] and store.counts() == before["counts"]
+            assert store.feed_states() == before["feeds"] and store.get_meta("store_uuid") == "u-1"
+            assert store.stored_vectors("m", 2) == (ids + [ids[0] + 1], [b"\x07" * 8] * 2)
+            assert store.fts_search("parameters")[0][0] in (ids[0], ids[0] + 1)
+            assert store.find_story((1 << 64) - 2) is not None
+            assert store.resolve_alias("Zephyr 2") == "Acme-Zephyr-2"
+            _, new = store.add_article(_article(3), [_claim()])  # ids continue after the copied ones
+            assert new[0] == ids[0] + 2

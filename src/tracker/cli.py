@@ -43,6 +43,8 @@ feeds_app = typer.Typer(help="List and edit the feeds in feeds.yaml.", no_args_i
 cron_app = typer.Typer(help="Manage the crontab line that runs `tracker nightly`.", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(cron_app, name="cron")
+db_app = typer.Typer(help="Move the store between SQLite and PostgreSQL.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 
 class State:
@@ -760,6 +762,29 @@ def cron_show(
         _print_json({"installed": status.line is not None, "line": status.line})
         return
     sys.stdout.write((status.line or "not installed (tracker cron install adds it)") + "\n")
+
+
+@db_app.command("copy")
+def db_copy(
+    ctx: typer.Context,
+    to: str = typer.Option(..., "--to", help="postgresql://user@host/db, or an SQLite file path."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON report."),
+) -> None:
+    """Copy this store (articles, claims, vectors, feed state, runs) into an empty one, ids kept.
+
+    Example: tracker db copy --to postgresql://me@db.example/tracker
+    """
+    from .pipeline import copy_database
+
+    report = copy_database(_state(ctx).paths, to)
+    if as_json:
+        _print_json(report)
+        return
+    rows = report["rows"]
+    sys.stdout.write(
+        f"copied {report['from']} -> {report['to']}: {rows['articles']} articles, {rows['claims']} claims, "
+        f"{rows['vectors']} vectors, {rows['feeds']} feeds\n"
+    )
 
 
 @feeds_app.command("list")

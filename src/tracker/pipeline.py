@@ -566,6 +566,21 @@ def forget_articles(paths: Paths, keys: Iterable[str]) -> tuple[list[dict[str, A
     return removed, unknown
 
 
+def copy_database(paths: Paths, to: str) -> dict[str, Any]:
+    """`tracker db copy --to TARGET`: this store (SQLite file or PostgreSQL) into TARGET, a postgresql://
+    URL or an SQLite file path, which must hold no articles yet.
+
+    Returns {"from", "to", "rows": {table: rows copied}}."""
+    if not Store.exists(paths):
+        raise StoreError(f"{paths.db}: no store to copy")
+    target: str | Path = to if to.startswith(("postgresql://", "postgres://")) else Path(to).expanduser()
+    with Store.open(paths, "upgrade") as source, Store(target) as dest:
+        if isinstance(target, Path) and target.resolve() == Path(source.location).resolve():
+            raise UsageError("--to names the store being copied")
+        rows = source.copy_to(dest)
+        return {"from": source.backend, "to": dest.backend, "rows": rows}
+
+
 # -- read side ----------------------------------------------------------------------------------------
 def reindex(paths: Paths, *, progress: Progress | None = None, embedder: Any = None) -> int:
     """Rebuild the FAISS index from SQLite; return the number of claims indexed."""

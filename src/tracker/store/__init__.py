@@ -34,6 +34,12 @@ class Store(
 ):
     """A connection to the tracker's database with the queries the stages need."""
 
+    def copy_to(self, target: Store) -> dict[str, int]:
+        """Every row of this store into `target` (empty), ids kept; rows copied per table."""
+        from .copy import copy_rows
+
+        return copy_rows(self, target)
+
     @property
     def backend(self) -> str:
         """What `tracker status` shows: the SQLite file, or PostgreSQL and its URL (password masked)."""
