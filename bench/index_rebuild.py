@@ -1,6 +1,6 @@
 """Index rebuild from stored vectors: how long a lost FAISS index takes to come back without the model.
 
-    nice python bench/index_rebuild.py                    # 100k claims, SQLite
+    nice python bench/index_rebuild.py                    # 100k claims, SQLite and PostgreSQL
     nice python bench/index_rebuild.py --n 10000          # quick run
 
 A store of N invented claims (5 per article) is written with one vector per claim (random unit vectors:
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 
 def build(store: Store, n: int) -> None:
@@ -69,36 +70,46 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=100_000, help="claims")
     args = ap.parse_args()
+    from pgtemp import temp_database
+
     from tracker.config import Paths
     from tracker.embed import DIM, MODEL_ID
     from tracker.index import IVF_THRESHOLD, VectorIndex, restore_from_store
     from tracker.store import Store
 
-    work = Path(tempfile.mkdtemp(prefix="tracker-rebuild-"))
-    try:
-        paths = Paths(work)
-        started = time.perf_counter()
-        with Store.open(paths, "write") as store:
-            build(store, args.n)
-        built = time.perf_counter() - started
-        rows = []
-        with Store.open(paths, "read") as store:
-            t0 = time.perf_counter()
-            ids, blobs = store.stored_vectors(MODEL_ID, DIM)
-            read = time.perf_counter() - t0
-            del blobs
-            shutil.rmtree(paths.index_dir, ignore_errors=True)
-            t0 = time.perf_counter()
-            count = restore_from_store(paths, store)
-            restore = time.perf_counter() - t0
-        index = VectorIndex.open(paths.index_dir, model_id=MODEL_ID, dim=DIM, strict=True)
-        rows.append(("sqlite", len(ids), read, restore, index.kind, count))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    rows: list[tuple[str, int, float, float, str, int | None]] = []
+    built: dict[str, float] = {}
+    skipped = []
+    for backend in ("sqlite", "postgresql"):
+        work = Path(tempfile.mkdtemp(prefix="tracker-rebuild-"))
+        try:
+            with temp_database() as url:
+                if backend == "postgresql" and url is None:
+                    skipped.append("postgresql (no server)")
+                    continue
+                paths = Paths(work, database=url if backend == "postgresql" else None)
+                started = time.perf_counter()
+                with Store.open(paths, "write") as store:
+                    build(store, args.n)
+                built[backend] = time.perf_counter() - started
+                with Store.open(paths, "read") as store:
+                    t0 = time.perf_counter()
+                    ids, blobs = store.stored_vectors(MODEL_ID, DIM)
+                    read = time.perf_counter() - t0
+                    del blobs
+                    shutil.rmtree(paths.index_dir, ignore_errors=True)
+                    t0 = time.perf_counter()
+                    count = restore_from_store(paths, store)
+                    restore = time.perf_counter() - t0
+                index = VectorIndex.open(paths.index_dir, model_id=MODEL_ID, dim=DIM, strict=True)
+                rows.append((backend, len(ids), read, restore, index.kind, count))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     load = os.getloadavg()[0]
     print("## Index rebuild from stored vectors (bench/index_rebuild.py)\n")
     print(
-        f"{args.n:,} claims with one stored {DIM}-dim float32 vector each (store written in {built:.0f} s); "
+        f"{args.n:,} claims with one stored {DIM}-dim float32 vector each (store written in "
+        f"{', '.join(f'{b} {s:.0f} s' for b, s in built.items())}); "
         f"index directory deleted, then `restore_from_store` (what `tracker ask` runs). IVF_THRESHOLD = "
         f"{IVF_THRESHOLD:,}; the restored index is flat (exact, no IVF training on the ask path), the next "
         f"ingest reshapes it. Machine: {os.cpu_count()} CPUs, load average {load:.1f} at the end.\n"
@@ -106,7 +117,9 @@ def main() -> int:
     print("| backend | claims | read vectors s | restore s (read + build + save) | index | claims indexed |")
     print("|---|---:|---:|---:|---|---:|")
     for backend, n, read_s, restore_s, kind, indexed in rows:
-        print(f"| {backend} | {n:,} | {read_s:.2f} | {restore_s:.2f} | {kind} | {indexed:,} |")
+        print(f"| {backend} | {n:,} | {read_s:.2f} | {restore_s:.2f} | {kind} | {indexed or 0:,} |")
+    for what in skipped:
+        print(f"\n_skipped: {what}_")
     return 0
 
 

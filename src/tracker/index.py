@@ -360,11 +360,13 @@ class VectorIndex:
         embed: bool = True,
         wait: bool = True,
         reshape: bool = True,
+        embed_only: Callable[[int], bool] | None = None,
     ) -> int:
         """Make the index hold exactly the store's claims: add the missing (stored vectors first, the rest
         embedded), drop the extra. With embed=False claims without a stored vector are left out; with
         wait=False BlockingIOError when another writer holds the index; with reshape=False the index keeps
-        its kind (a fresh one stays flat: no IVF training).
+        its kind (a fresh one stays flat: no IVF training). embed_only: which claims without a stored vector
+        this call may embed (the others are left for a later sync, once their writer has stored them).
 
         Returns how many claims were added. A store that is not the one the index was built from
         (another store_uuid: the database was recreated, so ids may mean other claims) or an index that
@@ -388,7 +390,7 @@ class VectorIndex:
             missing = np.setdiff1d(want, have, assume_unique=True)
             added = 0
             if len(missing):
-                added = self._add_missing(store, embedder, missing, progress, embed=embed)
+                added = self._add_missing(store, embedder, missing, progress, embed=embed, only=embed_only)
             if reshape:
                 self.reshape()
             if self._dirty or not (self.index_dir / META_FILE).exists():
@@ -415,6 +417,7 @@ class VectorIndex:
         progress: Progress | None,
         *,
         embed: bool,
+        only: Callable[[int], bool] | None = None,
     ) -> int:
         # The watermark: usually the missing claims are the newest ones, so only rows past the lowest
         # missing id are read.
@@ -431,8 +434,7 @@ class VectorIndex:
         if not wanted or not embed:
             return copied
         rows = store.claims_without_vectors(self.model_id, after_id=min(wanted) - 1)
-        if len(rows) != len(wanted):
-            rows = [r for r in rows if r[0] in wanted]
+        rows = [r for r in rows if r[0] in wanted and (only is None or only(r[0]))]
         return copied + self._embed(store, embedder, rows, progress)
 
     def _embed(

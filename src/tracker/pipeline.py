@@ -129,6 +129,19 @@ def _lease_seconds() -> float:
         return LEASE_SECONDS
 
 
+def _feed_batches(store: Store, config: FeedsConfig, owner: str) -> Iterator[list[str]]:
+    """The feeds this poller leases, a batch at a time, until none is left for it (PostgreSQL: several
+    pollers share one store; pollers started together split the feeds between them). SQLite has one
+    poller and polls every feed at once, without leases, as it always did."""
+    round_started, remaining = utcnow(), [f.url for f in config.enabled_feeds]
+    while claimed := store.claim_feeds(
+        remaining, owner, lease_seconds=_lease_seconds(), round_started=round_started, limit=LEASE_BATCH
+    ):
+        yield claimed
+        taken = set(claimed)
+        remaining = [u for u in remaining if u not in taken]
+
+
 def ingest(
     config: FeedsConfig,
     paths: Paths,
@@ -150,6 +163,7 @@ def ingest(
     paths.ensure()
     with Store.open(paths, "write") as store:
         run_id = store.start_run()
+        before = store.max_claim_id()
         states = {s["url"]: s for s in store.feed_states()}
         known_guids, known_urls = store.known_keys()
 
@@ -160,16 +174,10 @@ def ingest(
 
         retries = _load_retries(store)
         total_items = done = 0
-        # Feeds are leased before they are polled, so several pollers can share one store (PostgreSQL: a
-        # batch at a time, so pollers started together split the feeds; SQLite: all at once, as before).
         owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        round_started, remaining = utcnow(), [f.url for f in config.enabled_feeds]
-        batch = None if store.dialect == "sqlite" else LEASE_BATCH
-        while claimed := store.claim_feeds(
-            remaining, owner, lease_seconds=_lease_seconds(), round_started=round_started, limit=batch
-        ):
+        leasing = store.dialect == "postgresql"
+        for claimed in _feed_batches(store, config, owner) if leasing else [[f.url for f in config.feeds]]:
             mine = set(claimed)
-            remaining = [u for u in remaining if u not in mine]
             leased = config.model_copy(update={"feeds": [f for f in config.feeds if f.url in mine]})
             t = perf_counter()
             results = poll_feeds(leased, states, is_known=is_known, now=now, counters=progress)
@@ -239,7 +247,8 @@ def ingest(
                         # downloads the feed again (no 304) and retries them; the stored ones are skipped.
                         state.update(etag=None, last_modified=None)
                     store.save_feed_state(result.feed.url, **state)
-                store.release_feed(result.feed.url, owner)
+                if leasing:
+                    store.release_feed(result.feed.url, owner)
                 report.feeds.append(line)
                 if result.outcome in ("ok", "not_modified"):
                     report.feeds_ok += 1
@@ -254,7 +263,10 @@ def ingest(
             claims_new=report.claims_new,
         )
         crash_point("before_index")
-        _sync_index(store, paths, report, progress, embedder)
+        # Embed our own claims and any left without a vector before this run; claims other pollers are
+        # storing right now get their vectors from them (copied by this host's next sync), never twice.
+        mine = set(store.added_claim_ids)
+        _sync_index(store, paths, report, progress, embedder, only=lambda cid: cid <= before or cid in mine)
     report.add_time("total", perf_counter() - started)
     return report
 
@@ -413,12 +425,18 @@ def _add_article(
 
 
 def _sync_index(
-    store: Store, paths: Paths, report: IngestReport, progress: Progress | None, embedder: Any
+    store: Store,
+    paths: Paths,
+    report: IngestReport,
+    progress: Progress | None,
+    embedder: Any,
+    only: Callable[[int], bool] | None = None,
 ) -> None:
-    """Bring the FAISS index up to date with SQLite (embeds only claims it does not have yet)."""
+    """Bring the FAISS index up to date with the store (stored vectors copied; `only`: which claims
+    without one may be embedded now)."""
     t = perf_counter()
     index = _open_index(paths, embedder)
-    report.indexed = int(index.sync(store, embedder, _index_progress(progress)) or 0)
+    report.indexed = int(index.sync(store, embedder, _index_progress(progress), embed_only=only) or 0)
     report.add_time("index", perf_counter() - t)
 
 

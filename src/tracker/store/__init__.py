@@ -1,8 +1,11 @@
 """The store: the source of truth, and the only package that speaks SQL.
 
 Split by domain the way lemon24/reader splits its storage: one mixin per domain (feeds, articles, claims,
-names, search, runs, vectors) over one base (base.py) that owns opening, read-only vs read-write and the named
-migrations (schema.py). `Store` is their union; `Store.open(paths, ...)` is how the stages open it.
+names, search, runs, vectors) over one base (base.py) that owns opening, read-only vs read-write and the
+named migrations (schema.py). Two backends behind it: an SQLite file in the data dir (the default) or a
+PostgreSQL database (postgres.py) when `paths.database` names one (TRACKER_DATABASE_URL or `database:` in
+feeds.yaml). `Store` is their union; `Store.open(paths, ...)` is how the stages open it; copy.py moves a
+store between backends.
 """
 
 from __future__ import annotations

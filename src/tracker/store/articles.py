@@ -72,7 +72,9 @@ class ArticlesMixin(StoreBase):
         """
         claims = list(claims)
         try:
-            return self._add_article(article, claims, aliases, fingerprint)
+            article_id, claim_ids = self._add_article(article, claims, aliases, fingerprint)
+            self.added_claim_ids.extend(claim_ids)
+            return article_id, claim_ids
         except self.integrity_errors:
             raise DuplicateArticle(f"{self.location}: {article.canonical_url} is already stored") from None
 

@@ -60,6 +60,7 @@ class StoreBase:
 
     def __init__(self, target: str | Path, *, readonly: bool = False) -> None:
         self.readonly = readonly
+        self.added_claim_ids: list[int] = []  # claims stored through this handle (ingest embeds these)
         if postgres.is_url(target):
             self._open_postgres(str(target))
             return
