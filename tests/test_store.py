@@ -323,3 +323,18 @@ def test_db_copy_both_ways_keeps_everything(
             assert store.resolve_alias("Zephyr 2") == "Acme-Zephyr-2"
             _, new = store.add_article(_article(3), [_claim()])  # ids continue after the copied ones
             assert new[0] == ids[0] + 2
+
+
+def test_writers_opening_a_new_store_together_migrate_it_once(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "new.db"
+    code = f"from tracker.store import Store\nStore({str(db)!r}).close()\n"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(4)
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, errors
+    with Store(db, readonly=True) as store:
+        assert store.applied_migrations() == [name for name, _ in MIGRATIONS]

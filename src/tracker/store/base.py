@@ -178,31 +178,38 @@ class StoreBase:
         """Apply the migrations this database has not recorded yet; return their names."""
         if self.dialect == "postgresql":
             return self._migrate_postgres()
+        if not self._sqlite_pending():
+            return []
+        # Re-read under the write lock: pollers opening a new store together must not both migrate it.
+        with self.transaction() as db:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            applied = _sqlite_applied(db, version)
+            if schema.unknown_names(applied) or version > len(schema.NAMES):
+                raise StoreError(f"{self.path}: {schema.describe_mismatch(applied)}")
+            now = _iso(utcnow())
+            if applied and not self._has_migrations_table():
+                # A store from before names were recorded: write down the names its version counted.
+                db.execute(schema.MIGRATIONS_TABLE)
+                db.executemany(
+                    "INSERT INTO migrations (name, applied) VALUES (?, ?)", [(n, now) for n in applied]
+                )
+            done = schema.pending(applied)
+            bodies = dict(schema.MIGRATIONS)
+            for name in done:
+                db.execute(schema.MIGRATIONS_TABLE)
+                for statement in _statements(bodies[name]):
+                    db.execute(statement)
+                db.execute("INSERT INTO migrations (name, applied) VALUES (?, ?)", (name, now))
+            db.execute(f"PRAGMA user_version = {len(applied) + len(done)}")
+        return done
+
+    def _sqlite_pending(self) -> bool:
+        """Whether anything is to do (checked without a lock; `migrate` checks again under one)."""
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         applied = _sqlite_applied(self.db, version)
-        problem = schema.unknown_names(applied)
-        if problem or version > len(schema.NAMES):
+        if schema.unknown_names(applied) or version > len(schema.NAMES):
             raise StoreError(f"{self.path}: {schema.describe_mismatch(applied)}")
-        done: list[str] = []
-        bodies = dict(schema.MIGRATIONS)
-        now = _iso(utcnow())
-        if applied and not self._has_migrations_table():
-            # A store from before names were recorded: write down the names its version counted.
-            rows = ", ".join(f"('{name}', '{now}')" for name in applied)
-            self.db.executescript(
-                f"BEGIN IMMEDIATE;\n{schema.MIGRATIONS_TABLE};\n"
-                f"INSERT INTO migrations (name, applied) VALUES {rows};\nCOMMIT;"
-            )
-        for name in schema.pending(applied):
-            number = len(applied) + len(done) + 1
-            # executescript commits first, so the DDL, its record and the version bump share one transaction.
-            self.db.executescript(
-                f"BEGIN IMMEDIATE;\n{schema.MIGRATIONS_TABLE};\n{bodies[name]}\n"
-                f"INSERT INTO migrations (name, applied) VALUES ('{name}', '{now}');\n"
-                f"PRAGMA user_version = {number};\nCOMMIT;"
-            )
-            done.append(name)
-        return done
+        return bool(schema.pending(applied)) or (bool(applied) and not self._has_migrations_table())
 
     def _migrate_postgres(self) -> list[str]:
         """All pending migrations in one transaction, under an advisory lock (hosts starting together)."""
@@ -269,6 +276,20 @@ class StoreBase:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+
+def _statements(script: str) -> list[str]:
+    """The SQL statements of a migration, one by one (a trigger's body keeps its own semicolons)."""
+    out: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            out.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        out.append(pending.strip())
+    return [s for s in out if s.strip(" ;\n")]
 
 
 def _sqlite_applied(db: sqlite3.Connection, version: int) -> list[str]:
