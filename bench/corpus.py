@@ -8,14 +8,18 @@ size, context, two scores and the developer of four competitors it is compared w
 
 from __future__ import annotations
 
-import hashlib
 import random
-import threading
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from localserver import LocalServer  # noqa: E402 - the one local server (tests/localserver.py)
+from tracker.vocab import CALENDAR_MONTHS as MONTHS  # noqa: E402
 
 FAMILIES = [
     ("Meta", "Llama"),
@@ -45,20 +49,6 @@ BENCHMARKS = [
 ]
 LICENSES = ["the Apache 2.0 license", "the MIT license", "the Llama Community License", "the Qwen License"]
 CHIPS = ["H100", "H200", "B200", "TPU v5p", "MI300X", "Ascend 910C"]
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 FILLER = [
     "Analysts said the launch raises the bar for open models in its size class.",
     "The company published a technical report alongside the weights.",
@@ -137,7 +127,12 @@ class Corpus:
     seed: int = 7
     base: str = ""
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
-    hits: int = 0
+    server: LocalServer | None = None
+
+    @property
+    def hits(self) -> int:
+        """Requests the server has answered so far."""
+        return self.server.count() if self.server else 0
 
     def build(self) -> None:
         groups: list[list[tuple[str, str]]] = [[] for _ in range(self.feeds)]
@@ -162,45 +157,9 @@ class Corpus:
 
 @contextmanager
 def serve(n: int, *, feeds: int = 5, seed: int = 7) -> Iterator[Corpus]:
-    """Serve a generated corpus (with ETags) for the duration of the block."""
-    corpus = Corpus(n=n, feeds=feeds, seed=seed)
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802
-            corpus.hits += 1
-            found = corpus.files.get(self.path.split("?")[0])
-            if found is None:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            body, ctype = found
-            etag = '"' + hashlib.sha1(body).hexdigest()[:12] + '"'
-            if self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.send_header("ETag", etag)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    corpus.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    corpus.build()
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
+    """Serve a generated corpus (with ETags) on the one local server for the duration of the block."""
+    with LocalServer() as server:
+        corpus = Corpus(n=n, feeds=feeds, seed=seed, base=server.base, server=server)
+        corpus.build()
+        server.add_files(corpus.files)
         yield corpus
-    finally:
-        httpd.shutdown()
-        httpd.server_close()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.digest import write_digest
-from tracker.models import Article, Claim
+from tracker.records import Article, Claim
 from tracker.store import Store
 
 VALUES: dict[str, list[Any]] = {

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 def build(store: Store, n: int) -> None:
     """N claims, 5 an article, and one stored unit vector per claim."""
     from tracker.embed import DIM, MODEL_ID
-    from tracker.models import Article, Claim
+    from tracker.records import Article, Claim
 
     rng = np.random.default_rng(7)
     for a in range(n // 5):

@@ -216,8 +216,8 @@ def _classify(doc: Doc, ours: Any, entries: list[Any], ref: dict[str, Any]) -> s
 def run_feeds(docs: list[Doc]) -> dict[str, Any]:
     """Every document through poll_feeds; the comparison with feedparser's own parse."""
     from tracker.config import FeedsConfig
-    from tracker.models import Entry, Feed
     from tracker.poll import poll_feeds
+    from tracker.records import Entry, Feed
 
     server = Server()
     feeds = []
@@ -293,8 +293,8 @@ def _error_kind(error: str) -> str:
 def run_pages_chunk(paths: list[str]) -> dict[str, Any]:
     """One fresh process: these pages listed in local feeds, through poll_feeds (fetch + extraction)."""
     from tracker.config import FeedsConfig
-    from tracker.models import Feed
     from tracker.poll import page_given_up, poll_feeds
+    from tracker.records import Feed
 
     server = Server()
     items = []

@@ -29,14 +29,14 @@ def main() -> int:
     args = ap.parse_args()
 
     t_import = time.perf_counter()
-    from hostile.server import ScriptServer
+    from localserver import LocalServer
     from tracker.config import FeedsConfig
-    from tracker.models import Feed
     from tracker.poll import poll_feeds
+    from tracker.records import Feed
 
     import_s = time.perf_counter() - t_import
 
-    servers = [ScriptServer() for _ in range(max(1, args.servers))]
+    servers = [LocalServer() for _ in range(max(1, args.servers))]
     try:
         feeds, states = [], {}
         for i in range(args.feeds):

@@ -11,60 +11,37 @@ prints what they print. Nothing leaves the machine.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from localserver import LocalServer  # noqa: E402 - the one local server (tests/localserver.py)
+
 DEMO = ROOT / "src" / "tracker" / "demo"
 QUESTION = "How many parameters does DeepSeek-V3 activate per token?"
 TYPES = {".xml": "application/xml", ".html": "text/html; charset=utf-8"}
 
 
-def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
-    """Serve `folder` on 127.0.0.1 (a free port), with `{base}` replaced by the server's own address."""
-    state: dict[str, str] = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802
-            rel = self.path.split("?")[0].lstrip("/")
-            path = (folder / rel).resolve()
-            if not rel or folder.resolve() not in path.parents or not path.is_file():
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            body = path.read_bytes().replace(b"{base}", state["base"].encode())
-            etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-            if self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", TYPES.get(path.suffix, "application/octet-stream"))
-            self.send_header("ETag", etag)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    state["base"] = f"http://127.0.0.1:{httpd.server_address[1]}"
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, state["base"]
+def serve(folder: Path) -> LocalServer:
+    """Serve `folder` on the one local server (tests/localserver.py), with `{base}` in each file replaced by
+    the server's own address and an ETag per file (a second ingest gets 304s)."""
+    server = LocalServer()
+    files = {
+        "/" + path.relative_to(folder).as_posix(): (
+            path.read_bytes().replace(b"{base}", server.base.encode()),
+            TYPES.get(path.suffix, "application/octet-stream"),
+        )
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+    server.add_files(files)
+    return server
 
 
 def tracker_cmd() -> list[str]:
@@ -93,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="tracker-demo-"))
-    httpd, base = serve(DEMO)
+    server = serve(DEMO)
+    base = server.base
     host_port = base.removeprefix("http://")
     feeds = work / "feeds.yaml"
     feeds.write_text(
@@ -123,8 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             print(digest_file.read_text(encoding="utf-8"))
         run("status", ["status"], env)
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        server.close()
         if args.keep:
             print(f"[demo] kept {work}")
         else:

@@ -1,6 +1,7 @@
 """Load an eval set's gold claims into a tracker store, to measure `ask` / `conflicts` apart from extraction.
 
     python scripts/gold_store.py ../shared/eval/dev DATA_DIR
+    python scripts/gold_store.py tests/fixtures/invented DATA_DIR    (publication dates from its meta.json)
 
 Each gold line becomes a Claim of its document's article (evidence located in the text for offsets);
 the article's URL comes from sources.jsonl when the set has one, else a file:// URL.
@@ -13,10 +14,11 @@ import hashlib
 import json
 import sys
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tracker.config import resolve_data_dir
-from tracker.models import Article, Claim
+from tracker.records import Article, Claim
 from tracker.store import Store
 
 
@@ -29,6 +31,9 @@ def load_gold(eval_dir: Path, store: Store) -> int:
             if line.strip():
                 row = json.loads(line)
                 urls[row["doc"]] = row["url"]
+    # Our own sets (tests/fixtures/invented) date each article in meta.json (publication-date questions).
+    meta_path = eval_dir / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
     by_doc: dict[str, list[dict[str, object]]] = defaultdict(list)
     for line in (eval_dir / "gold.jsonl").read_text(encoding="utf-8").splitlines():
         if line.strip():
@@ -63,11 +68,16 @@ def load_gold(eval_dir: Path, store: Store) -> int:
             title=title,
             source=doc,
             text=text,
+            published=_published(meta.get(doc, {}).get("published")),
             content_hash=hashlib.sha256(text.encode()).hexdigest(),
         )
         store.add_article(article, claims)
         total += len(claims)
     return total
+
+
+def _published(day: str | None) -> datetime | None:
+    return datetime.fromisoformat(day).replace(tzinfo=UTC) if day else None
 
 
 def main() -> int:

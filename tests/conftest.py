@@ -1,18 +1,17 @@
-"""Shared fixtures: a temp data dir, the eval kit path, the real CLI, a scripted HTTP server on 127.0.0.1."""
+"""Shared fixtures: a temp data dir, the eval kit path, the real CLI, the local HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-import threading
 import uuid
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from helpers import SHARED, CliResult, LocalServer, tracker_exe
+from helpers import SHARED, CliResult, tracker_exe
+from localserver import LocalServer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -118,46 +117,6 @@ def backend_env(backend: str | None) -> dict[str, str]:
 
 @pytest.fixture
 def http_server() -> Iterator[LocalServer]:
-    server_state = LocalServer()
-
-    class _Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args: object) -> None:  # keep test output clean
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802
-            server_state.requests.append(("GET", self.path, dict(self.headers.items())))
-            route = server_state.routes.get(self.path) or server_state.routes.get(self.path.split("?")[0])
-            if route is None:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            if route.handler is not None:
-                route.handler(self)
-                return
-            etag = route.headers.get("ETag")
-            if etag and self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(route.status)
-            for key, value in route.headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(route.body)))
-            self.end_headers()
-            self.wfile.write(route.body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
-    server_state.port = httpd.server_address[1]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server_state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    """The one local server (tests/localserver.py) for the length of a test."""
+    with LocalServer() as server:
+        yield server

@@ -5,15 +5,15 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.config import FeedsConfig
 from tracker.embed import DIM, MODEL_ID
-from tracker.models import Claim, Feed
+from tracker.records import Claim, Entry, Feed
+from tracker.text import strip_html
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,51 +36,24 @@ def tracker_exe() -> str:
     return str(exe) if exe.exists() else "tracker"
 
 
-Handler = Callable[[BaseHTTPRequestHandler], None]
-
-
-@dataclass
-class Route:
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    handler: Handler | None = None  # full control: write the response yourself
-
-
-@dataclass
-class LocalServer:
-    """A threaded HTTP server on 127.0.0.1 with scripted routes and a request log."""
-
-    routes: dict[str, Route] = field(default_factory=dict)
-    requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
-    port: int = 0
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def add(
-        self,
-        path: str,
-        body: bytes | str = b"",
-        status: int = 200,
-        content_type: str = "text/html",
-        headers: dict[str, str] | None = None,
-        handler: Handler | None = None,
-    ) -> str:
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        hdrs = {"Content-Type": content_type, **(headers or {})}
-        self.routes[path] = Route(status, body, hdrs, handler)
-        return self.url(path)
-
-    def hits(self, path: str) -> int:
-        return sum(1 for _, p, _ in self.requests if p == path)
-
-
 def claim_at(text: str, evidence: str, **kw: object) -> Claim:
     """A claim whose evidence span is found in `text` (exact offsets, as the extractor gives them)."""
     start = text.index(evidence)
     return Claim(evidence=evidence, start=start, end=start + len(evidence), **kw)  # type: ignore[arg-type]
+
+
+def entry_rows(entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    """Parsed feed entries as the golden feed fixtures write them (*.expected.json)."""
+    return [
+        {
+            "guid": e.guid,
+            "link": e.link,
+            "title": e.title,
+            "published": e.published.isoformat() if e.published else None,
+            "text": strip_html(e.content),
+        }
+        for e in entries
+    ]
 
 
 def local_feeds(server: Any, *feeds: Feed) -> FeedsConfig:

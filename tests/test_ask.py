@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from helpers import claim_at
-from tracker.ask import ask, find_attribute, find_models, parse_since
+from tracker.ask import ask, find_attribute, find_models
 from tracker.config import Paths
-from tracker.models import Article
+from tracker.records import Article
 from tracker.store import Store, alias_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,16 +252,6 @@ def test_filters_and_family_fallback(paths: Paths) -> None:
 def test_unknown_model_gets_no_answer(paths: Paths) -> None:
     result = ask("How many parameters does Falcon-9 Ultra have?", paths)
     assert result.answers == [] and result.note and "Falcon-9" in result.note and "Ultra" in result.note
-
-
-def test_parse_since() -> None:
-    now = datetime(2031, 3, 20, tzinfo=UTC)
-    assert parse_since("7d", now=now) == datetime(2031, 3, 13, tzinfo=UTC)
-    assert parse_since("2031-03-01", now=now) == datetime(2031, 3, 1, tzinfo=UTC)
-    from tracker.errors import UsageError
-
-    with pytest.raises(UsageError):
-        parse_since("last tuesday", now=now)
 
 
 # -- through the real CLI ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import pytest
 from helpers import CliResult
 from tracker.ask import ask, render, understand
 from tracker.config import Paths
-from tracker.models import Article, Claim
+from tracker.records import Article, Claim
 from tracker.store import Store
 
 NOW = datetime(2031, 4, 25, 12, 0, tzinfo=UTC)
@@ -330,7 +330,9 @@ def test_every_conflict_is_shown_once(paths: Paths) -> None:
 
 def test_one_value_formatter_everywhere(paths: Paths) -> None:
     from tracker.digest import format_value
-    from tracker.facts import conflicts_report, human_value, render_conflicts, summary_markdown
+    from tracker.render import human_value
+    from tracker.render.terminal import render_conflicts
+    from tracker.service import conflicts_report, summary_markdown
     from tracker.units import format_value as units_format
 
     shown = units_format("context_window", 131072)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.claims import canonical_model_name, extract_claims, find_model_mentions
-from tracker.models import Claim
+from tracker.records import Claim
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "claims"
 PUBLISHED = date(2026, 5, 15)  # a Friday: "today", "on Tuesday", "on Friday" resolve against it
@@ -50,7 +50,7 @@ def test_every_attribute_has_a_fixture() -> None:
     seen = set()
     for path in FIXTURES.glob("*.expected.jsonl"):
         seen |= {json.loads(line)["attribute"] for line in path.read_text(encoding="utf-8").splitlines()}
-    from tracker.models import ATTRIBUTES
+    from tracker.records import ATTRIBUTES
 
     assert seen == set(ATTRIBUTES)
 
@@ -250,6 +250,7 @@ def test_unknown_model_by_unknown_lab(text: str) -> None:
         "ChatGPT Pro costs $200 per month, and Windows 11 users in Berlin can install the app.",
         "Table 2 compares the 2024 budget with Section 3 of the report; Figure 4 shows a 70 billion gap.",
         "Ivan Petrov scored 86.5% on the exam in Chapter 7 of his 2025 book.",
+        "The orla-8 tokenizer reads a context of 131,072 tokens into 256,000 vocabulary entries.",
     ],
 )
 def test_things_that_are_not_models(text: str) -> None:
@@ -257,6 +258,25 @@ def test_things_that_are_not_models(text: str) -> None:
 
 
 # -- the CLI --------------------------------------------------------------------------------------
+
+
+def test_a_pages_own_dateline_dates_it_and_is_no_release() -> None:
+    text = (
+        " date 2026-02-10 Tamsel Labs is said to be ready to roll out its Orla 5 model by as early as March,"
+        " people familiar with the plan say."
+    )
+    claims = {(c.model, c.attribute): c for c in extract_claims(text)}
+    assert claims[("Orla-5", "release_date")].value == "2026-03"  # the year from the dateline
+    assert claims[("Orla-5", "release_date")].status == "expected"
+    assert all(c.value != "2026-02-10" for c in claims.values())
+    # a byline ending with its date dates the page too; a headline with a month in it does not
+    byline = "Ann Lee · 11, July 2026\nOn June 26, Tamsel Labs open-sourced Orla 6, a small model for phones."
+    assert {c.value for c in extract_claims(byline) if c.attribute == "release_date"} == {"2026-06-26"}
+    headline = "Orla 6 arrives in August 2026\nOn June 26, Tamsel Labs open-sourced Orla 6, a small model."
+    assert "2026-06-26" not in {c.value for c in extract_claims(headline)}
+    # a date given by the caller wins over the page's own
+    later = {(c.model, c.attribute): c for c in extract_claims(text, date(2027, 1, 5))}
+    assert later[("Orla-5", "release_date")].value == "2027-03"
 
 
 def test_cli_extract_jsonl(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
-"""The one ISO-date helper: naive means UTC, offsets kept or converted, lenient or strict."""
+"""The one ISO-date helper (naive means UTC, offsets kept or converted, lenient or strict) and the one
+period parser (parse_when: ask --since and the digest read the same words)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tracker.dates import as_utc, iso_utc, parse_iso
+from tracker.dates import as_utc, iso_utc, parse_iso, parse_when
+from tracker.errors import UsageError
 
 PLUS2 = timezone(timedelta(hours=2))
 
@@ -51,3 +53,21 @@ def test_written_form_round_trips() -> None:
     assert text == "2026-11-24T06:30:15+00:00"
     assert parse_iso(text) == when.replace(microsecond=0)
     assert as_utc(datetime(2026, 1, 1)) == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_parse_when() -> None:
+    now = datetime(2026, 11, 17, 6, tzinfo=UTC)
+    assert parse_when("7d", now=now) == datetime(2026, 11, 10, 6, tzinfo=UTC)
+    assert parse_when("24h", now=now) == datetime(2026, 11, 16, 6, tzinfo=UTC)
+    assert parse_when("2w", now=now) == datetime(2026, 11, 3, 6, tzinfo=UTC)
+    assert parse_when("2026-11-01", now=now) == datetime(2026, 11, 1, tzinfo=UTC)
+    with pytest.raises(UsageError):
+        parse_when("last tuesday", now=now)
+
+
+def test_parse_when_takes_what_ask_since_took() -> None:
+    now = datetime(2031, 3, 20, tzinfo=UTC)
+    assert parse_when("7d", now=now) == datetime(2031, 3, 13, tzinfo=UTC)
+    assert parse_when("2031-03-01", now=now) == datetime(2031, 3, 1, tzinfo=UTC)
+    with pytest.raises(UsageError):
+        parse_when("last tuesday", now=now)

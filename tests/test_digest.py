@@ -17,9 +17,8 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from tracker.digest import format_value, md_text, parse_when, render_digest, safe_url, write_digest
-from tracker.errors import UsageError
-from tracker.models import Article, Claim
+from tracker.digest import format_value, md_text, render_digest, safe_url, write_digest
+from tracker.records import Article, Claim
 from tracker.store import Store
 
 SINCE = datetime(2026, 11, 10, tzinfo=UTC)
@@ -460,16 +459,6 @@ def test_safe_url(url: str, ok: bool) -> None:
     assert (result is not None) == ok
     if result:
         assert "(" not in result and ")" not in result and " " not in result
-
-
-def test_parse_when() -> None:
-    now = datetime(2026, 11, 17, 6, tzinfo=UTC)
-    assert parse_when("7d", now=now) == datetime(2026, 11, 10, 6, tzinfo=UTC)
-    assert parse_when("24h", now=now) == datetime(2026, 11, 16, 6, tzinfo=UTC)
-    assert parse_when("2w", now=now) == datetime(2026, 11, 3, 6, tzinfo=UTC)
-    assert parse_when("2026-11-01", now=now) == datetime(2026, 11, 1, tzinfo=UTC)
-    with pytest.raises(UsageError):
-        parse_when("last tuesday", now=now)
 
 
 def test_cli_digest_stdout_and_out(run_cli: Any, data_dir: Path, tmp_path: Path) -> None:

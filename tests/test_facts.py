@@ -11,17 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import claim_at
-from tracker.facts import (
-    conflicts,
-    human_value,
-    model_summary,
-    norm_developer,
-    reconcile,
-    render_summary_markdown,
-    safe_text,
-    values_agree,
-)
-from tracker.models import Article, CitedClaim, Claim
+from tracker.facts import conflicts, reconcile
+from tracker.normalize import norm_developer, values_agree
+from tracker.records import Article, CitedClaim, Claim
+from tracker.render import human_value
+from tracker.render.markdown import render_summary_markdown
+from tracker.sanitize import safe_text
+from tracker.service import model_summary
 from tracker.store import Store
 
 

@@ -19,7 +19,7 @@ from tracker.config import Paths
 from tracker.embed import DIM, MODEL_ID
 from tracker.errors import IndexError_
 from tracker.index import VectorIndex, ensure_index, load_for_query
-from tracker.models import Article, Claim
+from tracker.records import Article, Claim
 from tracker.store import Store
 
 ATTRS = ["parameters_total", "context_window", "price_input", "release_date", "license", "developer"]

@@ -17,8 +17,8 @@ import pytest
 from helpers import FakeEmbedder, local_feeds
 from tracker import pipeline
 from tracker.config import FeedsConfig, Paths
-from tracker.models import Feed
 from tracker.pipeline import article_date, ingest, status
+from tracker.records import Feed
 from tracker.store import Store
 from tracker.text import PageText, _explicit_date, _extract_in_worker, extract_page
 
@@ -225,7 +225,7 @@ def test_a_page_given_up_on_is_counted_and_retried(
     second = ingest(config, paths, now=T0, embedder=FakeEmbedder())
     assert second.feeds[0].outcome == "ok"  # no 304: the validators were dropped for the retry
     assert second.articles_new == 1 and second.pages_given_up == 0 and second.pages_retry == []
-    assert slow_site.hits("/fast") == 1 and slow_site.hits("/slow") == 2
+    assert slow_site.count("/fast") == 1 and slow_site.count("/slow") == 2
     with Store(paths.db) as store:
         llama42 = next(a for a in store.articles() if a.title == "Llama-42 launches")
     assert "Part 3 of the launch post" in llama42.text  # from the page, not the feed

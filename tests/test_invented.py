@@ -33,7 +33,9 @@ from typing import Any
 
 import pytest
 
-from helpers import SHARED, CliResult, LocalServer, tracker_exe
+from helpers import SHARED, CliResult, tracker_exe
+from localserver import LocalServer
+from tracker.attributes import SPECS
 
 INVENTED = Path(__file__).resolve().parent / "fixtures" / "invented"
 DOCS = INVENTED / "docs"
@@ -44,26 +46,9 @@ Row = dict[str, Any]
 MIN_F1 = 0.90
 MIN_PRECISION = 0.95
 
-ATTRIBUTES = {
-    "parameters_total",
-    "parameters_active",
-    "context_window",
-    "price_input",
-    "price_output",
-    "release_date",
-    "hardware",
-    "license",
-    "benchmark",
-    "developer",
-}
-NUMERIC = {
-    "parameters_total",
-    "parameters_active",
-    "context_window",
-    "price_input",
-    "price_output",
-    "benchmark",
-}
+# What the gold may use, as tracker.attributes defines it (numbers: every attribute with a numeric unit).
+ATTRIBUTES = set(SPECS)
+NUMERIC = {a for a, s in SPECS.items() if s.unit in ("count", "tokens", "usd", "score")}
 TEXTUAL = {"hardware", "license", "developer"}
 VENDOR_WORD = re.compile(r"^(nvidia|huawei|google|amd|intel|apple|aws|amazon|qualcomm)\b", re.I)
 

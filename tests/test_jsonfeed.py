@@ -12,13 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import entry_rows
 from tracker.config import FeedsConfig
 from tracker.errors import ParseError
 from tracker.fetch import FetchResult
 from tracker.jsonfeed import looks_like_json, parse_json_feed
-from tracker.models import Feed
 from tracker.poll import entries_from_parsed, parse_feed, poll_feeds
-from tracker.text import strip_html
+from tracker.records import Feed
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 BASE = "https://feeds.example.test/feed.json"
@@ -30,16 +30,7 @@ def test_golden_json_feed(path: Path) -> None:
     expected = json.loads(path.with_name(path.stem + ".expected.json").read_text(encoding="utf-8"))
     parsed = parse_json_feed(path.read_bytes())
     entries = entries_from_parsed(BASE, BASE, parsed)
-    got = [
-        {
-            "guid": e.guid,
-            "link": e.link,
-            "title": e.title,
-            "published": e.published.isoformat() if e.published else None,
-            "text": strip_html(e.content),
-        }
-        for e in entries
-    ]
+    got = entry_rows(entries)
     assert parsed["version"] == expected["version"] and not parsed["bozo"]
     assert got == expected["entries"]
 
@@ -186,7 +177,7 @@ def test_poll_reads_a_json_feed_from_a_local_server(http_server: Any) -> None:
     assert item.entry.guid == "j1" and item.entry.published == datetime(2026, 11, 20, 10, tzinfo=UTC)
     assert item.page is not None and item.page.text == "Kestrel-9 has 9 billion parameters."
     assert bad.outcome == "error" and (bad.error or "").startswith("parse: invalid JSON Feed: items")
-    accept = next(h for _, p, h in srv.requests if p == "/feed.json").get("Accept", "")
+    accept = srv.sent("/feed.json")[0].get("Accept", "")
     assert "application/feed+json" in accept
 
 

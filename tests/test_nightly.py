@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CliResult, LocalServer
+from helpers import CliResult
+from localserver import LocalServer
 from tracker.config import Paths
 from tracker.errors import LockedError
 from tracker.nightly import _period_start, cron_line, nightly_lock

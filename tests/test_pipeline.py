@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CliResult, LocalServer
+from helpers import CliResult
+from localserver import LocalServer
 from tracker.cli import app
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "tracker" / "demo"
@@ -119,14 +120,14 @@ def test_ingest_stores_launches_not_off_topic_and_exits_3(ingested: tuple) -> No
     rows = _exported(run)
     urls = {r["url"] for r in rows}
     for page in OFF_TOPIC_PAGES:
-        assert server.hits(f"/pages/{page}.html") == 1  # fetched, judged, not stored
+        assert server.count(f"/pages/{page}.html") == 1  # fetched, judged, not stored
         assert not any(page in str(u) for u in urls)
 
 
 def test_second_run_changes_nothing_and_gets_304s(ingested: tuple) -> None:  # type: ignore[type-arg]
     server, run, _urls, _first = ingested
     before = _status(run)
-    page_hits = {p: server.hits(f"/pages/{p}.html") for p in LAUNCH_PAGES + OFF_TOPIC_PAGES}
+    page_hits = {p: server.count(f"/pages/{p}.html") for p in LAUNCH_PAGES + OFF_TOPIC_PAGES}
     second = run("ingest", "--json")
     assert second.code == 3
     report = json.loads(second.stdout)
@@ -138,9 +139,9 @@ def test_second_run_changes_nothing_and_gets_304s(ingested: tuple) -> None:  # t
         assert after[key] == before[key], key
     # the second request of each good feed was conditional, and no page was fetched again
     for name in ("/feed.xml", "/atom.xml"):
-        sent = [h for _, p, h in server.requests if p == name]
+        sent = server.sent(name)
         assert len(sent) == 2 and sent[1].get("If-None-Match") == f'"{name[1:]}-v1"'
-    assert {p: server.hits(f"/pages/{p}.html") for p in page_hits} == page_hits
+    assert {p: server.count(f"/pages/{p}.html") for p in page_hits} == page_hits
 
 
 def test_claims_are_exact_spans_with_sources(ingested: tuple) -> None:  # type: ignore[type-arg]
@@ -284,7 +285,7 @@ def test_add_url_obeys_allow_private(
     strict.write_text("allow_private: false\nfeeds: []\n", encoding="utf-8")
     refused = run_cli("add", url, env={"TRACKER_FEEDS": str(strict)})
     assert refused.code == 2 and "Traceback" not in refused.stderr
-    assert http_server.hits("/post/mistral-large-2") == 0  # refused before any request
+    assert http_server.count("/post/mistral-large-2") == 0  # refused before any request
     allowed = tmp_path / "allowed.yaml"
     allowed.write_text(f'allow_private: ["127.0.0.1:{http_server.port}"]\nfeeds: []\n', encoding="utf-8")
     result = run_cli("add", url, "--json", env={"TRACKER_FEEDS": str(allowed)})
@@ -296,7 +297,7 @@ def test_add_url_obeys_allow_private(
 
 
 def _seed_store(data_dir: Path) -> None:
-    from tracker.models import Article, Claim
+    from tracker.records import Article, Claim
     from tracker.store import Store
 
     text = '=HYPERLINK("http://evil") Acme\'s Zephyr-9 has 12 billion parameters.'
@@ -390,7 +391,7 @@ def test_an_entry_whose_page_failed_is_retried_next_run(
     http_server.add("/p/phi-3-mini.html", (DEMO / "pages" / "phi-3-mini.html").read_text(encoding="utf-8"))
     second = json.loads(run_cli("ingest", "--json", env=env).stdout)
     assert second["articles_new"] == 1 and second["failed_items"] == 0
-    assert http_server.hits("/p/llama-3-1-405b.html") == 1  # the stored one is not fetched again
+    assert http_server.count("/p/llama-3-1-405b.html") == 1  # the stored one is not fetched again
     third = json.loads(run_cli("ingest", "--json", env=env).stdout)
     assert third["feeds"][0]["outcome"] == "not_modified"
 

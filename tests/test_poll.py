@@ -11,25 +11,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import local_feeds
+from helpers import entry_rows, local_feeds
 from tracker.config import FeedsConfig
 from tracker.errors import ParseError
+from tracker.feedstate import BACKOFF_CAP, backoff_delay, feed_health, is_due, is_stale, next_state
 from tracker.fetch import FetchResult
-from tracker.models import Entry, Feed
-from tracker.poll import (
-    BACKOFF_CAP,
-    FeedResult,
-    _parse_feed_in_worker,
-    backoff_delay,
-    entries_from_parsed,
-    is_due,
-    is_stale,
-    next_state,
-    parse_feed,
-    poll_feeds,
-)
+from tracker.poll import FeedResult, _parse_feed_in_worker, entries_from_parsed, parse_feed, poll_feeds
+from tracker.records import Entry, Feed
 from tracker.store import Store
-from tracker.text import strip_html
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 BASE = "https://feeds.example.test/feed.xml"
@@ -105,6 +94,18 @@ def test_is_due_and_is_stale() -> None:
     assert not is_stale({}, T0)  # never polled is not stale
 
 
+def test_feed_health_reads_the_decided_state() -> None:
+    fresh = next_state({}, "ok", T0, new_entries=2)
+    failing = next_state(fresh, "error", T0 + timedelta(hours=1), error="HTTP 500")
+    quiet = next_state(fresh, "ok", T0 + timedelta(days=40))
+
+    def health(state: dict[str, Any], enabled: bool | None = True, days: int = 0) -> str:
+        return str(feed_health("u", "n", state, enabled=enabled, now=T0 + timedelta(days=days))["health"])
+
+    assert health({}) == "never polled" and health(fresh) == "ok" and health(failing) == "failing"
+    assert health(quiet, days=40) == "stale" and health(fresh, enabled=False) == "disabled"
+
+
 @given(st.lists(st.sampled_from(["ok", "not_modified", "error", "backoff"]), max_size=30))
 def test_decider_invariants(outcomes: list[str]) -> None:
     state: dict[str, Any] = {}
@@ -131,16 +132,7 @@ def test_golden_feed(path: Path) -> None:
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
     parsed = _parse_feed_in_worker(path.read_bytes(), BASE, "application/xml")
     entries = entries_from_parsed(BASE, BASE, parsed)
-    got = [
-        {
-            "guid": e.guid,
-            "link": e.link,
-            "title": e.title,
-            "published": e.published.isoformat() if e.published else None,
-            "text": strip_html(e.content),
-        }
-        for e in entries
-    ]
+    got = entry_rows(entries)
     assert parsed["version"] == expected["version"]
     assert got == expected["entries"]
 
@@ -219,7 +211,7 @@ def test_poll_feeds_end_to_end(site: Any) -> None:
         assert "13 billion parameters" in it.page.text and it.page.canonical_url == it.entry.link
     assert by_name["broken"].outcome == "error" and "parse" in (by_name["broken"].error or "")
     assert by_name["failing"].outcome == "error" and by_name["failing"].state["consecutive_errors"] == 1
-    assert len(messages) == 3 and site.hits("/never") == 0
+    assert len(messages) == 3 and site.count("/never") == 0
 
     # second run: the stored ETag gives a 304, nothing is parsed or fetched again
     states = {r.feed.url: r.state for r in results}
@@ -227,7 +219,7 @@ def test_poll_feeds_end_to_end(site: Any) -> None:
         local_feeds(site, feeds[0]), states, is_known=lambda e: False, now=T0 + timedelta(hours=1)
     )
     assert again[0].outcome == "not_modified" and again[0].items == []
-    assert site.hits("/a1") == 1 and site.hits("/rss") == 2
+    assert site.count("/a1") == 1 and site.count("/rss") == 2
 
 
 def test_known_entries_are_skipped_without_fetching_their_page(site: Any) -> None:
@@ -238,7 +230,7 @@ def test_known_entries_are_skipped_without_fetching_their_page(site: Any) -> Non
         now=T0,
     )
     assert [it.entry.guid for it in results[0].items] == ["g2"]
-    assert site.hits("/a1") == 0 and site.hits("/a2") == 1
+    assert site.count("/a1") == 0 and site.count("/a2") == 1
 
 
 def test_page_failure_falls_back_to_the_feed_text(http_server: Any) -> None:
@@ -256,7 +248,7 @@ def test_private_addresses_are_refused_unless_allowed(site: Any) -> None:
     config = FeedsConfig(allow_private=False, feeds=[Feed(name="good", url=site.url("/rss"))])
     (result,) = poll_feeds(config, {}, is_known=lambda e: False, now=T0)
     assert result.outcome == "error" and "refused" in (result.error or "")
-    assert site.hits("/rss") == 0
+    assert site.count("/rss") == 0
 
 
 def test_feed_result_is_serialisable() -> None:

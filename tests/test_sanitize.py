@@ -26,7 +26,9 @@ def test_safe_text(raw: object, clean: str) -> None:
 
 
 def test_every_renderer_uses_the_one_sanitizer() -> None:
-    from tracker import cli, digest, facts, nightly
+    from tracker import cli, digest, nightly, render
+    from tracker.render import markdown, terminal
 
-    assert facts.safe_text is safe_text and digest.safe_text is safe_text and cli._safe is safe_text
+    assert render.safe_text is safe_text and digest.safe_text is safe_text and cli._safe is safe_text
+    assert terminal.safe_text is safe_text and markdown.safe_text is safe_text
     assert "clean_text" not in vars(digest) and "safe_text" not in vars(nightly)  # nightly imports on use

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tracker.errors import StoreError
-from tracker.models import Article, Claim
+from tracker.records import Article, Claim
 from tracker.store import MIGRATIONS, DuplicateArticle, Store
 
 
@@ -338,3 +338,21 @@ def test_writers_opening_a_new_store_together_migrate_it_once(tmp_path: Path) ->
     assert [p.returncode for p in procs] == [0] * 4, errors
     with Store(db, readonly=True) as store:
         assert store.applied_migrations() == [name for name, _ in MIGRATIONS]
+
+
+def test_claims_by_id_are_found_by_the_primary_key(tmp_path: Path) -> None:
+    """With ids and another filter, SQLite must not scan an index of the other column (at 1M claims every
+    claim of an attribute, ~30 ms, where the ids take < 1 ms)."""
+    with Store(tmp_path / "t.db") as store:
+        store.add_article(_article(), [_claim()])
+        seen: list[str] = []
+        store.db.set_trace_callback(seen.append)
+        try:
+            found = store.cited_claims(ids=range(1, 201), attributes=["parameters_total"])  # as ask does
+        finally:
+            store.db.set_trace_callback(None)
+        sql = next(s for s in seen if s.lstrip().startswith("SELECT c.*"))
+        plans = [str(row[-1]) for row in store.db.execute("EXPLAIN QUERY PLAN " + sql)]
+        assert len(found) == 1
+        scans_of_c = [p for p in plans if p.startswith(("SEARCH c", "SCAN c"))]
+        assert scans_of_c and all("PRIMARY KEY" in p for p in scans_of_c), plans

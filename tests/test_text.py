@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.errors import ParseError
-from tracker.models import Article, Entry
+from tracker.records import Article, Entry
 from tracker.store import Store
 from tracker.text import (
     SAME_STORY_BITS,

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CliResult, LocalServer
+from helpers import CliResult
+from localserver import LocalServer
 
 ARTICLE_A = """Mistral AI releases Mistral Large 2
 
@@ -413,7 +414,7 @@ def test_feeds_add_warns_about_a_refused_address(tmp_path: Path) -> None:
 
 
 def test_feeds_refresh_clears_backoff_and_enable_disable(tmp_path: Path, http_server: LocalServer) -> None:
-    from tracker.poll import is_due
+    from tracker.feedstate import is_due
     from tracker.store import Store
 
     data = tmp_path / "data"
@@ -425,9 +426,9 @@ def test_feeds_refresh_clears_backoff_and_enable_disable(tmp_path: Path, http_se
     )
     first = run("--feeds", str(feeds), "ingest", "-q", data=data)
     assert first.code == 3
-    assert http_server.hits("/feed.xml") == 1
+    assert http_server.count("/feed.xml") == 1
     run("--feeds", str(feeds), "ingest", "-q", data=data)
-    assert http_server.hits("/feed.xml") == 1  # backing off: not contacted
+    assert http_server.count("/feed.xml") == 1  # backing off: not contacted
     with Store(data / "tracker.db", readonly=True) as s:
         assert not is_due(s.feed_states()[0], datetime.now(UTC))
     result = run("--feeds", str(feeds), "feeds", "refresh", "Flaky", data=data)
@@ -435,7 +436,7 @@ def test_feeds_refresh_clears_backoff_and_enable_disable(tmp_path: Path, http_se
     with Store(data / "tracker.db", readonly=True) as s:
         assert is_due(s.feed_states()[0], datetime.now(UTC))
     run("--feeds", str(feeds), "ingest", "-q", data=data)
-    assert http_server.hits("/feed.xml") == 2  # polled now
+    assert http_server.count("/feed.xml") == 2  # polled now
     assert run("--feeds", str(feeds), "feeds", "refresh", data=data).code == 2  # a name or --all
     assert run("--feeds", str(feeds), "feeds", "refresh", "--all", data=data).code == 0
 
@@ -443,7 +444,7 @@ def test_feeds_refresh_clears_backoff_and_enable_disable(tmp_path: Path, http_se
     assert "enabled: false" in feeds.read_text(encoding="utf-8")
     run("--feeds", str(feeds), "feeds", "refresh", "--all", data=data)
     assert run("--feeds", str(feeds), "ingest", "-q", data=data).code == 0  # a disabled feed is not polled
-    assert http_server.hits("/feed.xml") == 2
+    assert http_server.count("/feed.xml") == 2
     assert "already disabled" in run("--feeds", str(feeds), "feeds", "disable", url, data=data).stdout
     assert run("--feeds", str(feeds), "feeds", "enable", "Flaky", data=data).code == 0
     assert "enabled: true" in feeds.read_text(encoding="utf-8")
@@ -518,7 +519,7 @@ def test_ask_k_must_be_positive(k: str, store: Path) -> None:
 
 
 def test_period_words() -> None:
-    from tracker.digest import parse_when
+    from tracker.dates import parse_when
     from tracker.errors import UsageError
 
     now = datetime(2026, 3, 31, 15, 30, tzinfo=UTC)
@@ -572,12 +573,12 @@ def test_ctrl_c_during_ingest_says_what_was_kept(tmp_path: Path, http_server: Lo
     )
     try:
         for _ in range(6000):
-            if http_server.hits("/slow.xml"):
+            if http_server.count("/slow.xml"):
                 break
             if proc.poll() is not None:
                 break
             threading.Event().wait(0.01)
-        assert http_server.hits("/slow.xml") == 1, proc.communicate(timeout=30)
+        assert http_server.count("/slow.xml") == 1, proc.communicate(timeout=30)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     finally:

@@ -19,21 +19,8 @@ from tracker.claims.values import (
     tidy,
     unit_tokens,
 )
+from tracker.vocab import CALENDAR_MONTHS as MONTHS
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))

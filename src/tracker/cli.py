@@ -122,10 +122,9 @@ def _is_tty() -> bool:
     return sys.stderr.isatty()
 
 
-# Commands are grouped by owner below; each body stays a thin call + print.
-# Add a command only inside your own section (edit with a targeted replace, never rewrite the file).
+# Commands below, grouped by what they work on; each body stays a thin call + print.
 
-# === section: pipeline (ingest, add, extract, status, reindex, models, export) ===
+# -- pipeline: ingest, add, extract, status, reindex, models, export -----------------------------------------
 
 
 class _ProgressView:
@@ -499,9 +498,7 @@ def extract(
             sys.stdout.write("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() + "\n")
 
 
-# === end section: pipeline ===
-
-# === section: ask (ask, conflicts, summary) ===
+# -- ask: ask, conflicts, summary ----------------------------------------------------------------------------
 
 
 def _ask_paths(ctx: typer.Context, data_dir: str | None) -> Paths:
@@ -562,10 +559,10 @@ def ask(
 
 
 def _since(text: str, option: str, *, now: Any = None) -> Any:
-    """A --since / --until value as an aware UTC datetime (the one period parser: digest.parse_when)."""
+    """A --since / --until value as an aware UTC datetime (the one period parser: dates.parse_when)."""
     from datetime import UTC, datetime
 
-    from .digest import parse_when
+    from .dates import parse_when
 
     try:
         return parse_when(text, now=now or datetime.now(UTC))
@@ -585,7 +582,8 @@ def conflicts(
 
     Example: tracker conflicts --model DeepSeek-V4 --json
     """
-    from .facts import conflicts_report, render_conflicts
+    from .render.terminal import render_conflicts
+    from .service import conflicts_report
 
     report = conflicts_report(_ask_paths(ctx, data_dir), model=model, soft=soft)
     if as_json:
@@ -608,7 +606,7 @@ def summary(
 
     Example: tracker summary "Llama 3.1 405B" --format md
     """
-    from .facts import summary_json, summary_markdown
+    from .service import summary_json, summary_markdown
 
     if fmt not in ("md", "json"):
         raise UsageError(f"--format must be md or json, got {fmt!r}")
@@ -624,9 +622,7 @@ def summary(
         raise NotFoundError("")  # the store has data, none about this model
 
 
-# === end section: ask ===
-
-# === section: digest (digest, nightly, cron, feeds) ===
+# -- digest: digest, nightly, cron, feeds --------------------------------------------------------------------
 
 
 def _open_store_for_reading(state: State) -> Any:
@@ -932,9 +928,7 @@ def feeds_export(ctx: typer.Context) -> None:
     sys.stdout.write(export_opml(_state(ctx).feeds_path))
 
 
-# === end section: digest ===
-
-# === section: files (paths, forget) ===
+# -- files: paths, forget ------------------------------------------------------------------------------------
 
 
 @app.command()
@@ -991,9 +985,6 @@ def forget(
         sys.stderr.write(f"no article {_safe(key)}\n")
     if unknown and not removed:
         raise NotFoundError("")
-
-
-# === end section: files ===
 
 
 def main() -> None:

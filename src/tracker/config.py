@@ -7,57 +7,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError, field_validator
 
 from .errors import ConfigError, StoreError
 from .fileio import atomic_write_text
-from .models import Feed
+from .records import Feed
+from .urls import check_feed_url
 
 DEFAULT_FEEDS = "feeds.yaml"
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
 _DATABASE_LINE = re.compile(r"""^database:[ \t]*["']?([^"'\s#]+)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
 APP_DIR = "tracker"
-
-# A DNS host name: dot-separated labels of letters, digits and inner hyphens (IDN labels as punycode).
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
-
-
-def check_feed_url(url: str) -> str:
-    """Return `url` when it is a usable http(s) feed URL, else raise ValueError saying why."""
-    if not url.strip():
-        raise ValueError("URL is empty")
-    if any(ch.isspace() or not ch.isprintable() for ch in url):
-        raise ValueError(f"URL contains spaces or control characters: {url!r}")
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise ValueError(f"not a valid URL ({exc}): {url!r}") from None
-    if parts.scheme.lower() not in ("http", "https"):
-        raise ValueError(f"must be an http(s) URL, got {url!r}")
-    host = parts.hostname
-    if not host:
-        raise ValueError(f"URL has no host: {url!r}")
-    if port == 0:
-        raise ValueError(f"URL has port 0: {url!r}")
-    if "[" in parts.netloc:
-        import ipaddress  # only here: every CLI start imports this module
-
-        try:
-            ipaddress.IPv6Address(host.split("%")[0])
-        except ValueError:
-            raise ValueError(f"not a valid IPv6 address in URL: {url!r}") from None
-        return url
-    try:
-        ascii_host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise ValueError(f"not a valid host name {host!r} in URL: {url!r}") from None
-    labels = ascii_host.rstrip(".").split(".")
-    if not all(_LABEL.match(label) for label in labels):
-        raise ValueError(f"not a valid host name {host!r} in URL: {url!r}")
-    return url
 
 
 class FeedsConfig(BaseModel):

@@ -15,20 +15,22 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from . import units
-from .dates import as_utc, parse_iso
+from .attributes import FACT_LINE, MULTI_VALUED, label
+from .dates import as_utc
 from .errors import UsageError
-from .facts import Fact, FactValue, conflicts, qualifiers, reconcile, values_agree
+from .facts import Fact, FactValue, conflicts, qualifiers, reconcile
 from .fileio import atomic_write_bytes
-from .models import CitedClaim, ClaimValue, Source
+from .normalize import values_agree
+from .records import CitedClaim, Source
 from .sanitize import safe_text
 from .store import Store
-from .units import as_number, format_count, format_price  # noqa: F401 - re-exported
+from .units import as_number, format_value
+from .urls import is_http
 
 MAX_MODEL_LINES = 25  # new models with a full fact line; the rest are named in one line
 MAX_BENCHMARK_ROWS = 30
@@ -36,30 +38,6 @@ MAX_CHANGES = 30
 MAX_DISAGREEMENTS = 30
 MAX_CHART_POINTS = 30
 MAX_NAMED = 40  # models named (without facts) in one line
-FACT_LINE_ATTRIBUTES = (
-    "developer",
-    "parameters_total",
-    "parameters_active",
-    "context_window",
-    "price_input",
-    "price_output",
-    "hardware",
-    "release_date",
-    "license",
-)
-LABELS = {
-    "developer": "developer",
-    "parameters_total": "total parameters",
-    "parameters_active": "active parameters",
-    "context_window": "context window",
-    "price_input": "input price",
-    "price_output": "output price",
-    "hardware": "hardware",
-    "release_date": "release date",
-    "license": "license",
-    "benchmark": "benchmark",
-}
-
 
 # -- safe Markdown (tracker.sanitize.safe_text drops escapes, controls and bidi characters first) -----------
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>#!|~&$])")
@@ -85,11 +63,7 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = safe_text(url).replace(" ", "")
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if not is_http(url) or not urlsplit(url).netloc:  # is_http: the one http(s) test (tracker.urls)
         return None
     # Percent-encode what could end or confuse the destination (spaces, parentheses, brackets, quotes).
     return quote(url, safe=":/?#@!$&'*+,;=%~-._")
@@ -99,16 +73,6 @@ def link(text: str, url: str | None) -> str:
     """`[text](url)` when the URL is http(s); the bare text otherwise. `text` must already be escaped."""
     dest = safe_url(url)
     return f"[{text}]({dest})" if dest else text
-
-
-# -- value formatting: one formatter for the whole project (tracker.units) --------------------------------
-def _num(value: ClaimValue) -> float | None:
-    return as_number(value)
-
-
-def format_value(attribute: str, value: ClaimValue) -> str:
-    """A claim value as the digest shows it (not yet escaped): the same text as ask and summary."""
-    return units.format_value(attribute, value)
 
 
 # -- the digest -------------------------------------------------------------------------------------------
@@ -255,30 +219,30 @@ def _who(value: FactValue) -> str:
 def _label(fact: Fact) -> str:
     if fact.attribute == "benchmark":
         return md_text(fact.name or "benchmark", 80)
-    return LABELS.get(fact.attribute, fact.attribute.replace("_", " "))
+    return label(fact.attribute)
 
 
 def _changes(w: _Writer, now: dict[tuple[str, str], Fact], before: dict[tuple[str, str], Fact]) -> list[str]:
     """What the period changed about a known model: new values, revisions, expectations that came true."""
     out = []
-    for attr in FACT_LINE_ATTRIBUTES:
+    for attr in FACT_LINE:
         fact = now.get((attr, ""))
         if not fact or not fact.values:
             continue
         new = fact.values[0]
         old_fact = before.get((attr, ""))
-        label = LABELS[attr]
+        name = label(attr)
         if old_fact is None or not old_fact.values:
-            out.append(f"{label} {w.figure(attr, new, disputed=fact.conflict)} (first report)")
+            out.append(f"{name} {w.figure(attr, new, disputed=fact.conflict)} (first report)")
             continue
-        if attr in ("hardware", "developer"):  # several values can be true: report only new ones
+        if attr in MULTI_VALUED:  # several values can be true: report only new ones
             fresh = [
                 v
                 for v in fact.values
                 if not any(values_agree(attr, v.value, o.value) for o in old_fact.values)
             ]
             if fresh:
-                out.append(f"{label} " + ", ".join(w.figure(attr, v) for v in fresh[:3]) + " (new)")
+                out.append(f"{name} " + ", ".join(w.figure(attr, v) for v in fresh[:3]) + " (new)")
             continue
         old = old_fact.values[0]
         same = values_agree(attr, old.value, new.value)
@@ -286,10 +250,10 @@ def _changes(w: _Writer, now: dict[tuple[str, str], Fact], before: dict[tuple[st
             continue
         if same:
             out.append(
-                f"{label} confirmed: {w.figure(attr, old)} → {w.figure(attr, new, disputed=fact.conflict)}"
+                f"{name} confirmed: {w.figure(attr, old)} → {w.figure(attr, new, disputed=fact.conflict)}"
             )
         else:
-            out.append(f"{label} {w.figure(attr, old)} → {w.figure(attr, new, disputed=fact.conflict)}")
+            out.append(f"{name} {w.figure(attr, old)} → {w.figure(attr, new, disputed=fact.conflict)}")
     return out
 
 
@@ -517,7 +481,7 @@ def _chart(
         price = _current(now_facts.get(m, {}), before_facts.get(m, {}), "price_input")
         if size is None or price is None:
             continue
-        x, y = _num(size.value), _num(price.value)
+        x, y = as_number(size.value), as_number(price.value)
         if x is None or y is None or x <= 0 or y <= 0:
             continue
         point = (safe_text(m)[:40], x, y, "expected" in (size.status, price.status))
@@ -545,81 +509,6 @@ def write_digest(
             stale.unlink()
     atomic_write_bytes(out, digest.markdown.encode("utf-8"))
     return digest
-
-
-# -- periods ----------------------------------------------------------------------------------------------
-_SPAN = re.compile(
-    r"^\s*(\d+)\s*(h|d|w|m|y|hours?|days?|weeks?|months?|years?)\s*(?:ago)?\s*$", re.IGNORECASE
-)
-_LAST = re.compile(r"^\s*(?:last|past|previous)\s+(hour|day|week|month|year)\s*$", re.IGNORECASE)
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-_UNITS = {
-    "h": "h",
-    "hour": "h",
-    "hours": "h",
-    "d": "d",
-    "day": "d",
-    "days": "d",
-    "w": "w",
-    "week": "w",
-    "weeks": "w",
-    "m": "m",
-    "month": "m",
-    "months": "m",
-    "y": "y",
-    "year": "y",
-    "years": "y",
-}
-PERIOD_FORMS = "7d, 24h, 2w, 1m (months), 1y, 2026-04-01, 2026-04, today, yesterday, last week / month / year"
-
-
-def _months_before(moment: datetime, months: int) -> datetime:
-    """The same day and time `months` calendar months earlier (clamped to the month's last day)."""
-    index = moment.year * 12 + (moment.month - 1) - months
-    year, month = divmod(index, 12)
-    if year < 1:
-        raise OverflowError("before year 1")
-    last_day = (datetime(year + (month + 1) // 12, (month + 1) % 12 + 1, 1) - timedelta(days=1)).day
-    return moment.replace(year=year, month=month + 1, day=min(moment.day, last_day))
-
-
-def _span_before(now: datetime, amount: int, unit: str) -> datetime:
-    if unit == "m":
-        return _months_before(now, amount)
-    if unit == "y":
-        return _months_before(now, amount * 12)
-    return now - timedelta(**{{"h": "hours", "d": "days", "w": "weeks"}[unit]: amount})
-
-
-def parse_when(text: str, *, now: datetime) -> datetime:
-    """A moment from a period word: a span before now ('7d', '24h', '2w', '1m' = a calendar month, '1y',
-    '3 days'), 'today' / 'yesterday' (midnight UTC), 'last week' / 'last month' / 'last year' (a span),
-    a month '2026-04' (its first day), or an ISO date / datetime (UTC when no zone).
-
-    Raises UsageError, never OverflowError: '10000000000d' is "too far back", not a traceback.
-    """
-    now = as_utc(now)
-    word = text.strip().lower()
-    try:
-        m = _SPAN.match(text)
-        if m:
-            return _span_before(now, int(m.group(1)), _UNITS[m.group(2).lower()])
-        m = _LAST.match(text)
-        if m:
-            return _span_before(now, 1, _UNITS[m.group(1).lower()])
-        if word in ("today", "yesterday"):
-            midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-            return midnight - timedelta(days=1 if word == "yesterday" else 0)
-        m = _MONTH.match(text)
-        if m:
-            return datetime(int(m.group(1)), int(m.group(2)), 1, tzinfo=UTC)
-    except (OverflowError, ValueError) as exc:
-        reason = "too far back" if isinstance(exc, OverflowError) or "year" in str(exc) else str(exc)
-        raise UsageError(f"{text!r}: {reason}") from None
-    value = parse_iso(text.strip(), utc=True)
-    if value is None:
-        raise UsageError(f"not a date or a period ({PERIOD_FORMS}): {text!r}")
-    return value
 
 
 def digest_json(

@@ -10,19 +10,21 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
 from .config import FeedsConfig, Paths, load_feeds, save_feeds
 from .errors import UsageError
-from .models import Feed
+from .records import Feed
+from .urls import AddressRules
 
 MAX_OPML_BYTES = 5_000_000  # a reading list is a few KB; anything this big is not one
 
 
 class FeedHealth(BaseModel):
-    """One feed of feeds.yaml joined with what the store knows about it (see pipeline.status)."""
+    """One feed of feeds.yaml joined with what the store knows about it (see feedstate.feed_health)."""
 
     name: str
     url: str
@@ -39,29 +41,25 @@ class FeedHealth(BaseModel):
 
 def list_feeds(feeds_path: Path, paths: Paths, *, now: datetime | None = None) -> list[FeedHealth]:
     """Every feed of feeds.yaml, in file order, with the health `tracker status` reports."""
-    from .pipeline import status  # one definition of health and staleness for `status` and `feeds list`
+    from .feedstate import feed_health  # one definition of health for `status` and `feeds list`
+    from .store import Store, utcnow
 
     config = load_feeds(feeds_path)
-    health = {h["url"]: h for h in status(paths, config, now=now)["feeds"]}
-    out = []
-    for feed in config.feeds:
-        h = health.get(feed.url, {})
-        out.append(
-            FeedHealth(
-                name=feed.name,
-                url=feed.url,
-                tags=list(feed.tags),
-                enabled=feed.enabled,
-                health=h.get("health") or ("disabled" if not feed.enabled else "never polled"),
-                last_checked=h.get("last_checked"),
-                last_success=h.get("last_success"),
-                last_new=h.get("last_new"),
-                consecutive_errors=int(h.get("consecutive_errors") or 0),
-                last_error=h.get("last_error"),
-                retry_after=h.get("retry_after"),
-            )
+    states: dict[str, dict[str, Any]] = {}
+    if Store.exists(paths):
+        with Store.open(paths, "read") as store:
+            states = {s["url"]: s for s in store.feed_states()}
+    now = now or utcnow()
+    return [
+        FeedHealth(
+            tags=list(feed.tags),
+            **{
+                **feed_health(feed.url, feed.name, states.get(feed.url, {}), enabled=feed.enabled, now=now),
+                "enabled": feed.enabled,
+            },
         )
-    return out
+        for feed in config.feeds
+    ]
 
 
 def _check_url(url: str) -> str:
@@ -80,33 +78,8 @@ def refused_reason(feeds_path: Path, url: str) -> str | None:
     Checks IP literals and local names (localhost, *.localhost) without touching the network; a name is
     checked again on its resolved addresses at fetch time.
     """
-    import ipaddress
-
     config = load_feeds(feeds_path) if feeds_path.exists() else FeedsConfig()
-    allow = config.allow_private
-    if allow is True:
-        return None
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    allowed = set(allow) if isinstance(allow, list) else set()
-    if host in allowed or f"{host}:{port}" in allowed or f"[{host}]:{port}" in allowed:
-        return None
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        if host == "localhost" or host.endswith(".localhost"):
-            return (
-                f"{host} is a loopback name; ingest will refuse it unless feeds.yaml allow_private "
-                f'lists "{host}" or "{host}:{port}"'
-            )
-        return None
-    if ip.is_global and not ip.is_multicast:
-        return None
-    return (
-        f"{host} is a private / loopback / reserved address; ingest will refuse it unless feeds.yaml "
-        f'allow_private lists "{host}" or "{host}:{port}"'
-    )
+    return AddressRules(config.allow_private).refusal(url)
 
 
 def _find(config: FeedsConfig, key: str) -> Feed:

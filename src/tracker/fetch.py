@@ -33,6 +33,7 @@ import httpcore
 import httpx
 
 from .errors import FetchError, RefusedAddressError
+from .urls import AddressRules, is_http
 
 USER_AGENT = "tracker/0.1 (+https://github.com/; AI model launch tracker)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -81,80 +82,8 @@ class FetchResult:
 # -- address policy --------------------------------------------------------------------------------------
 
 
-def _ip_refused(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """True for every address a feed has no business pointing us at."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return _ip_refused(ip.ipv4_mapped)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.sixtofour is not None:
-        return _ip_refused(ip.sixtofour)
-    return (
-        ip.is_loopback
-        or ip.is_private
-        or ip.is_link_local  # includes 169.254.169.254, the cloud metadata address
-        or ip.is_multicast
-        or ip.is_unspecified
-        or ip.is_reserved
-        or not ip.is_global  # CGNAT 100.64/10, documentation ranges, ...
-    )
-
-
-class AddressPolicy:
-    """Which addresses we may connect to.
-
-    `allow_private`: True (everything), False (public addresses only), or a list of "host" / "host:port"
-    entries that may be private (matched against the URL's host name or the resolved IP, and the port).
-    """
-
-    def __init__(self, allow_private: bool | Iterable[str] = False) -> None:
-        self.allow_all = allow_private is True
-        entries = [] if isinstance(allow_private, bool) else list(allow_private)
-        self._hosts: set[str] = set()
-        self._host_ports: set[tuple[str, int]] = set()
-        for entry in entries:
-            host, port = _split_entry(entry)
-            if port is None:
-                self._hosts.add(host)
-            else:
-                self._host_ports.add((host, port))
-
-    def _allowed_name(self, name: str, port: int) -> bool:
-        name = name.lower().strip("[]")
-        return name in self._hosts or (name, port) in self._host_ports
-
-    def check_url(self, url: str) -> None:
-        """Refuse non-http(s) URLs and IP literals the policy refuses (before any connection)."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            scheme = parts.scheme or "none"
-            raise RefusedAddressError(f"only http(s) URLs are fetched, not {scheme!r}", url=url)
-        if not parts.hostname:
-            raise RefusedAddressError("URL has no host", url=url)
-        try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-        except ValueError:
-            raise RefusedAddressError("URL has an invalid port", url=url) from None
-        try:
-            ip = ipaddress.ip_address(parts.hostname)
-        except ValueError:
-            return  # a name: checked on its resolved addresses at connect time
-        self.check_ip(parts.hostname, port, ip, url=url)
-
-    def check_ip(
-        self,
-        host: str,
-        port: int,
-        ip: ipaddress.IPv4Address | ipaddress.IPv6Address,
-        *,
-        url: str | None = None,
-    ) -> None:
-        """Raise RefusedAddressError unless connecting to `ip` (resolved from `host`) is allowed."""
-        if self.allow_all or not _ip_refused(ip):
-            return
-        if self._allowed_name(host, port) or self._allowed_name(str(ip), port):
-            return
-        raise RefusedAddressError(
-            f"refused address {ip} for {host}:{port} (private / loopback / reserved)", url=url
-        )
+class AddressPolicy(AddressRules):
+    """AddressRules, and the resolver that checks each resolved address before any connection."""
 
     async def resolve(self, host: str, port: int, timeout: float | None) -> list[str]:
         """Resolve `host` and return the addresses we may connect to (refusing when there is none)."""
@@ -186,18 +115,6 @@ class AddressPolicy:
         if not allowed:
             raise refused or RefusedAddressError(f"{host} resolves to nothing")
         return allowed
-
-
-def _split_entry(entry: str) -> tuple[str, int | None]:
-    entry = entry.strip().lower()
-    if entry.startswith("["):  # [::1]:8080
-        host, _, rest = entry[1:].partition("]")
-        return host, int(rest[1:]) if rest.startswith(":") and rest[1:].isdigit() else None
-    if entry.count(":") == 1:
-        host, _, port = entry.partition(":")
-        if port.isdigit():
-            return host, int(port)
-    return entry, None
 
 
 class _GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -395,6 +312,7 @@ class Fetcher:
         ssl_context = self._ssl_context or httpx.create_ssl_context()
         transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False)
         # httpx does not expose httpcore's network_backend: swap in a pool built on the guarded backend.
+        # A private attribute, so pyproject pins httpx to the tested range and test_fetch checks the seam.
         # TLS still verifies the certificate against, and sends SNI for, the URL's host name.
         transport._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
@@ -464,7 +382,7 @@ class Fetcher:
                 assert result is not None
                 return result
             nxt = urljoin(current, location)
-            if urlsplit(nxt).scheme not in ("http", "https"):
+            if not is_http(nxt):
                 raise RefusedAddressError(f"redirect to a non-http(s) URL {nxt[:200]!r}", url=current)
             if hop == self.limits.max_redirects:
                 break

@@ -21,7 +21,7 @@ import socket
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Literal
@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 from .config import FeedsConfig, Paths
-from .dates import parse_iso
 from .errors import FetchError, ParseError, StoreError, TrackerError, UsageError
-from .models import Article, Claim, Entry
+from .feedstate import feed_health
+from .records import Article, Claim, Entry
 from .store import DuplicateArticle, Store, utcnow
 
 if TYPE_CHECKING:
@@ -47,8 +47,6 @@ Progress = Callable[[str, int, int | None], None]
 MAX_PAGE_TRIES = 3  # runs in a row a page may be given up on (time limit) before the feed's text is kept
 PAGE_RETRIES_KEY = "page_retries"  # meta: {page url: runs in a row it was given up on}
 LAST_GIVEN_UP_KEY = "pages_given_up_last_run"  # meta: how many pages the last ingest gave up on
-
-STALE_AFTER = timedelta(days=30)  # a feed that answers but has had nothing new for this long is stale
 
 
 # -- crash hook (tests and bench/crash.py) ------------------------------------------------------------
@@ -648,7 +646,7 @@ def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | N
         state = states.get(url, {})
         feed = configured.get(url)
         out["feeds"].append(
-            _feed_health(
+            feed_health(
                 url,
                 feed.name if feed else state.get("name", ""),
                 state,
@@ -657,35 +655,6 @@ def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | N
             )
         )
     return out
-
-
-def _feed_health(
-    url: str, name: str, state: dict[str, Any], *, enabled: bool | None, now: datetime
-) -> dict[str, Any]:
-    errors = int(state.get("consecutive_errors") or 0)
-    last_new = parse_iso(state.get("last_new")) or parse_iso(state.get("last_success"))
-    if not state:
-        health = "never polled"
-    elif errors:
-        health = "failing"
-    elif last_new is not None and now - last_new > STALE_AFTER:
-        health = "stale"
-    else:
-        health = "ok"
-    if enabled is False:
-        health = "disabled"
-    return {
-        "name": name,
-        "url": url,
-        "health": health,
-        "enabled": enabled,
-        "last_checked": state.get("last_checked"),
-        "last_success": state.get("last_success"),
-        "last_new": state.get("last_new"),
-        "consecutive_errors": errors,
-        "last_error": state.get("last_error"),
-        "retry_after": state.get("retry_after"),
-    }
 
 
 def list_models(paths: Paths) -> list[dict[str, Any]]:

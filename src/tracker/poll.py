@@ -6,8 +6,8 @@ or read a file), skips entries the store already knows, and fetches the new entr
 per host, each page at most once per run even when two feeds link it). One bad feed never stops the
 others: every failure becomes that feed's `FeedResult`.
 
-`next_state` is the pure decider for a feed's stored state (backoff, Retry-After, health), with
-`is_due` and `is_stale` reading it.
+The pure decider for a feed's stored state (backoff, Retry-After, health) is tracker.feedstate, so that
+`tracker status` and `tracker feeds list` read health without importing the poller.
 """
 
 from __future__ import annotations
@@ -16,24 +16,21 @@ import asyncio
 import hashlib
 import io
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, Field
 
 from .config import FeedsConfig
-from .dates import iso_utc, parse_iso
+from .dates import parse_iso
 from .errors import FetchError, ParseError
+from .feedstate import RETRY_AFTER_PREFIX, Outcome, is_due, next_state
 from .fetch import AddressPolicy, Fetcher, FetchResult, Limits, RetryAfterError
 from .jsonfeed import looks_like_json, parse_json_feed
-from .models import FEED_STATE_FIELDS, Entry, Feed
+from .records import Entry, Feed
 from .text import PageText, canonical_url, extract_page, page_from_entry, sandbox, strip_html
 
-Outcome = Literal["ok", "not_modified", "error", "backoff"]
-BACKOFF_BASE = timedelta(minutes=15)
-BACKOFF_CAP = timedelta(hours=6)  # well under a day: a nightly run never skips a feed twice for one glitch
-RETRY_AFTER_PREFIX = "retry-after: "  # last_error of a feed the server told to wait (the host is blocked)
 MAX_ENTRIES = 1000  # per feed document
 MAX_NEW_PER_FEED = 200  # pages fetched per feed per run
 FEED_ACCEPT = (
@@ -69,84 +66,6 @@ class FeedResult(BaseModel):
     error: str | None = None
     state: dict[str, Any] = Field(default_factory=dict)  # for store.save_feed_state(feed.url, **state)
     items: list[FetchedItem] = Field(default_factory=list)
-
-
-# -- the pure state decider ------------------------------------------------------------------------------
-
-
-def backoff_delay(consecutive_errors: int) -> timedelta:
-    """Wait after the n-th failure in a row: 15 min, 30 min, 1 h, ... capped at 6 h."""
-    if consecutive_errors <= 0:
-        return timedelta(0)
-    return min(BACKOFF_CAP, BACKOFF_BASE * (2 ** min(consecutive_errors - 1, 20)))
-
-
-def next_state(
-    old: Mapping[str, Any],
-    outcome: Outcome,
-    now: datetime,
-    *,
-    retry_after: datetime | None = None,
-    new_entries: int = 0,
-    error: str | None = None,
-    etag: str | None = None,
-    last_modified: str | None = None,
-) -> dict[str, Any]:
-    """The feed's state after one poll (pure). Keys: models.FEED_STATE_FIELDS minus `name`.
-
-    ok / not_modified: health reset, validators stored, `last_new` moves when something was new (or on
-    the first success, so staleness counts from there). error: one more consecutive error and a "not
-    before" of max(Retry-After, exponential backoff). backoff (not contacted): unchanged, except a later
-    Retry-After is kept.
-    """
-    state: dict[str, Any] = {k: old.get(k) for k in FEED_STATE_FIELDS if k != "name"}
-    errors = int(old.get("consecutive_errors") or 0)
-    seen = int(old.get("entries_seen") or 0)
-    state.update(consecutive_errors=errors, entries_seen=seen)
-    stamp = iso_utc(now)
-    if outcome in ("ok", "not_modified"):
-        if outcome == "ok" or etag is not None:
-            state["etag"] = etag
-        if outcome == "ok" or last_modified is not None:
-            state["last_modified"] = last_modified
-        state.update(
-            last_checked=stamp, last_success=stamp, consecutive_errors=0, last_error=None, retry_after=None
-        )
-        if new_entries > 0 or not old.get("last_new"):
-            state["last_new"] = stamp
-        state["entries_seen"] = seen + max(0, new_entries)
-    elif outcome == "error":
-        errors += 1
-        not_before = now + backoff_delay(errors)
-        if retry_after is not None and retry_after > not_before:
-            not_before = retry_after
-        state.update(
-            last_checked=stamp,
-            consecutive_errors=errors,
-            last_error=(error or "error")[:500],
-            retry_after=iso_utc(not_before),
-        )
-    elif outcome == "backoff":
-        current = parse_iso(old.get("retry_after"))
-        if retry_after is not None and (current is None or retry_after > current):
-            state["retry_after"] = iso_utc(retry_after)
-    else:  # pragma: no cover - Literal guards it
-        raise ValueError(f"unknown outcome {outcome!r}")
-    return state
-
-
-def is_due(state: Mapping[str, Any], now: datetime) -> bool:
-    """False while a Retry-After or a backoff deadline lies in the future."""
-    until = parse_iso(state.get("retry_after"))
-    return until is None or now >= until
-
-
-def is_stale(state: Mapping[str, Any], now: datetime, days: int = 30) -> bool:
-    """A feed that still answers but has had nothing new for `days` days."""
-    if not state.get("last_success"):
-        return False
-    since = parse_iso(state.get("last_new")) or parse_iso(state.get("last_success"))
-    return since is not None and now - since > timedelta(days=days)
 
 
 # -- feed parsing (runs in a sandbox worker) -------------------------------------------------------------

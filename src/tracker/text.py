@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from .dates import parse_iso
 from .errors import ParseError
-from .models import Entry
+from .records import Entry
 
 MAX_HTML_BYTES = 10 * 1024 * 1024
 MAX_FALLBACK_CHARS = 2_000_000

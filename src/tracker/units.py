@@ -7,12 +7,16 @@
     benchmarks   81 -> 81, 44.4 -> 44.4, 86.57 -> 86.57
     anything else (dates, licenses, chips, developers) as stored.
 
-Returns plain text; callers escape it for their medium (terminal, Markdown).
+Which of these an attribute takes is its unit in tracker.attributes. Returns plain text; callers escape
+it for their medium (terminal, Markdown).
 """
 
 from __future__ import annotations
 
-from .models import ClaimValue
+from collections.abc import Callable
+
+from .attributes import SPECS
+from .records import ClaimValue
 
 COUNT_UNITS = (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3))
 
@@ -60,15 +64,22 @@ def format_price(x: float) -> str:
     return "$" + (text + "0" if len(text.split(".")[1]) < 2 else text)
 
 
+# An attribute's unit -> how its numbers are shown; other units show numbers with two decimals at most.
+FORMATTERS: dict[str, Callable[[float], str]] = {
+    "count": format_count,
+    "tokens": format_tokens,
+    "usd": format_price,
+}
+
+
 def format_value(attribute: str, value: ClaimValue) -> str:
     """A claim value in human units (see the module docstring)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
-    x = float(value)
-    if attribute in ("parameters_total", "parameters_active"):
-        return format_count(x)
-    if attribute == "context_window":
-        return format_tokens(x)
-    if attribute in ("price_input", "price_output"):
-        return format_price(x)
-    return _trim(x)
+    spec = SPECS.get(attribute)
+    return FORMATTERS.get(spec.unit if spec else "", _trim)(float(value))
+
+
+def plural(n: int, word: str = "source") -> str:
+    """'1 source', '2 sources'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"

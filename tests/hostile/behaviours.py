@@ -22,12 +22,13 @@ from xml.sax.saxutils import escape
 
 import brotli
 
+from localserver import LocalServer
 from tracker.config import FeedsConfig
 from tracker.fetch import Limits
-from tracker.models import Entry, Feed
 from tracker.poll import FeedResult, poll_feeds
+from tracker.records import Entry, Feed
 
-from .server import ScriptServer, chunked_stream, raw, response, retry_after, slow_drip
+from .server import chunked_stream, raw, response, retry_after, slow_drip
 
 LIMITS = Limits(total=2.5, connect=1.0, read=2.0, max_bytes=512 * 1024, max_connections=16, max_per_host=4)
 CONTROL_MARKER = "Kestrel-9"
@@ -130,9 +131,9 @@ class Crash(Exception):
 
 @dataclass
 class Ctx:
-    main: ScriptServer
-    polite: ScriptServer
-    refused: ScriptServer
+    main: LocalServer
+    polite: LocalServer
+    refused: LocalServer
     tmp: Path
     limits: Limits = LIMITS
     crashes: int = 0
@@ -152,7 +153,7 @@ class Ctx:
 
     @classmethod
     def open(cls, tmp: Path) -> Ctx:
-        return cls(ScriptServer(), ScriptServer(), ScriptServer(), tmp)
+        return cls(LocalServer(), LocalServer(), LocalServer(), tmp)
 
     def close(self) -> None:
         for server in (self.main, self.polite, self.refused):
@@ -167,10 +168,10 @@ class Ctx:
         path: str,
         body: bytes | str = b"",
         *,
-        server: ScriptServer | None = None,
+        server: LocalServer | None = None,
         **kwargs: Any,
     ) -> Feed:
-        """Register a route (as ScriptServer.add) and return the Feed pointing at it."""
+        """Register a route (as LocalServer.add) and return the Feed pointing at it."""
         server = server or self.main
         kwargs.setdefault("content_type", "application/rss+xml")
         return Feed(name=name, url=server.add(path, body, **kwargs))
@@ -230,7 +231,7 @@ def behaviour(fn: Behaviour) -> Behaviour:
 
 
 def good_items(
-    ctx: Ctx, prefix: str, n: int = 2, *, server: ScriptServer | None = None
+    ctx: Ctx, prefix: str, n: int = 2, *, server: LocalServer | None = None
 ) -> list[dict[str, str]]:
     server = server or ctx.main
     out = []

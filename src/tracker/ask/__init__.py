@@ -5,6 +5,7 @@ Stages, one module each:
 - understand.py: the intent (models, attribute, values, superlatives, comparisons, time windows, sets,
   descriptions);
 - retrieve.py: claims for the intent, straight from SQL, or hybrid (BM25 + dense) for open questions;
+- context.py: which of a fact's several values the question's words point at ("on a cache miss");
 - answer.py: facts (tracker.facts.reconcile) ranked into answers, verdicts, honest notes;
 - render.py: the terminal text.
 Dense neighbours come from tracker.dense through a callable (`dense=`), so this package never forks and
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from ..models import ATTRIBUTES, Answer
+from ..records import ATTRIBUTES, Answer
 from ..store import Store
 from .answer import (
     AskResult,
@@ -30,8 +31,9 @@ from .answer import (
     value_answers,
     verdict,
 )
+from .context import preferred_values
 from .names import ModelKeys, children, find_models, tokens
-from .render import headline, parse_since, render
+from .render import headline, render
 from .retrieve import (
     attributes_of,
     by_role,
@@ -50,7 +52,7 @@ from .words import COMMON_WORDS
 
 if TYPE_CHECKING:
     from ..config import Paths
-    from ..models import CitedClaim
+    from ..records import CitedClaim
 
 __all__ = [
     "AskResult",
@@ -62,7 +64,6 @@ __all__ = [
     "find_benchmark",
     "find_models",
     "headline",
-    "parse_since",
     "render",
     "understand",
 ]
@@ -120,9 +121,31 @@ def ask(
         if not store.has_claims():
             result.note = "nothing ingested yet"
             return result
-        it = understand(question, store, model=model, attribute=attribute, now=now)
-        result.kind, result.models, result.attribute, result.name = it.kind, it.models, it.attribute, it.name
-        _answer(question, store, paths, it, result, k=k, since=since, source=source, dense=dense)
+        # The dense search starts before the question is understood, so that it runs while understanding
+        # and the SQL side do; a question that turns out to need no dense neighbours stops it.
+        pending: list[DenseHandle] = []
+        if dense is not None and question.strip() and _index_state(paths, store) == "ok":
+            started = dense(question, paths)
+            pending += [started] if started is not None else []
+        try:
+            it = understand(question, store, model=model, attribute=attribute, now=now)
+            result.kind, result.models = it.kind, it.models
+            result.attribute, result.name = it.attribute, it.name
+            _answer(
+                question,
+                store,
+                paths,
+                it,
+                result,
+                k=k,
+                since=since,
+                source=source,
+                dense=dense,
+                pending=pending,
+            )
+        finally:
+            for handle in pending:
+                handle.cancel()
     if it.typo and result.answers:
         read = "; ".join(f"{span!r} read as {m}" for span, m in it.typo.items())
         result.note = "; ".join(n for n in (result.note, read) if n)
@@ -140,7 +163,9 @@ def _answer(
     since: datetime | None,
     source: str | None,
     dense: DenseStarter | None,
+    pending: list[DenseHandle],
 ) -> None:
+    """pending: a dense search already started for this question (taken here when it is needed)."""
     from ..facts import reconcile
 
     if it.kind == "empty":
@@ -152,7 +177,12 @@ def _answer(
     words = content_words(question) if it.kind == "open" and not it.attribute else []
     if words and (
         not any(store.fts_term_count(w, 1) for w in words)
-        or (it.unknown and not it.models and not any(store.phrase_in_claims(u) for u in it.unknown))
+        or (
+            it.unknown
+            and not it.models
+            and not any(store.phrase_in_claims(u) for u in it.unknown)
+            and _asks_about_unknown(question, store, it)
+        )
     ):
         # Off-topic: words the store has never seen find nothing worth saying.
         result.note = f"nothing in the store matches this question ({', '.join(words[:5])}); {EXAMPLE}"
@@ -174,8 +204,9 @@ def _answer(
         and it.unknown
         and it.kind in ("lookup", "open", "unsupported")
         and not _known_terms(store, it)
+        and _asks_about_unknown(question, store, it)
     ):
-        result.note = f"no claims about {', '.join(it.unknown)}"
+        result.note = f"no claims about {', '.join(dict.fromkeys(it.unknown))}"
         return
     if it.kind == "unsupported":
         if it.models:
@@ -205,7 +236,8 @@ def _answer(
         if not result.answers:
             want = ", ".join(_constraint_text(c) for c in it.constraints)
             who = f" by {', '.join(it.description.developers)}" if it.description.developers else ""
-            result.note = f"no stored model{who} has {want}"
+            among = f" {' or '.join(it.scope)}" if it.scope else ""
+            result.note = f"no stored{among} model{who} has {want}"
         return
     if it.kind == "rank":
         cited = rank_claims(store, it)
@@ -241,7 +273,8 @@ def _answer(
     if it.kind == "lookup":
         cited, note = lookup_claims(store, it, since=since, source=source)
         facts = reconcile(cited)
-        result.answers = answers_for(facts, _lookup_scores(question, it, cited), it, k)
+        firsts = preferred_values(question, store, cited, facts, it.spans) if it.attribute else None
+        result.answers = answers_for(facts, _lookup_scores(question, it, cited), it, k, firsts=firsts)
         if (
             it.detail
             and result.answers
@@ -266,16 +299,25 @@ def _answer(
         )
     try:
         if health == "ok":
-            handle = dense(question, paths) if dense is not None else None
+            handle = pending.pop() if pending else (dense(question, paths) if dense is not None else None)
 
         def neighbours() -> list[tuple[int, float]]:
             if health != "ok":
                 return []
             if handle is not None:
-                return handle.result(prebuild_records)
-            from ..dense import search
+                found = handle.result(prebuild_records)
+            else:
+                from ..dense import search
 
-            return search(question, paths)
+                found = search(question, paths)
+            if not found:
+                # A healthy-looking index of claims always has neighbours: none means it could not be read
+                # (a file damaged without changing its size, a missing runtime).
+                result.warnings.append(
+                    "the vector index could not be read: answered from keyword search only "
+                    "(run `tracker reindex`)"
+                )
+            return found
 
         fused = hybrid_search(question, store, neighbours)
         handle = None
@@ -343,7 +385,7 @@ def _both_prices(answers: list[Answer], it: Intent) -> list[Answer]:
 def _lookup_scores(question: str, it: Intent, cited: list[CitedClaim]) -> dict[tuple[str, str, str], float]:
     """Both understood: rank by question order of the models, then support; the model alone: by the words
     a fact shares with the question, then in fact-sheet order."""
-    from ..facts import ATTRIBUTE_ORDER
+    from ..attributes import SHEET_ORDER, sheet_rank
 
     scores: dict[tuple[str, str, str], float] = {}
     if it.attribute:
@@ -354,11 +396,8 @@ def _lookup_scores(question: str, it: Intent, cited: list[CitedClaim]) -> dict[t
                 sc += 0.001 * _lexical_overlap(question, c)
             scores[key_of(c)] = max(scores.get(key_of(c), 0.0), sc)
         return scores
-    attr_order = {a: i for i, a in enumerate(ATTRIBUTE_ORDER)}
     for c in cited:
-        s = _lexical_overlap(question, c) + 0.01 * (
-            len(attr_order) - attr_order.get(c.claim.attribute, len(attr_order))
-        )
+        s = _lexical_overlap(question, c) + 0.01 * (len(SHEET_ORDER) - sheet_rank(c.claim.attribute))
         scores[key_of(c)] = max(scores.get(key_of(c), 0.0), s)
     return scores
 
@@ -377,6 +416,20 @@ def _known_terms(store: Store, it: Intent) -> bool:
     return all(store.phrase_in_claims(span) for span in it.unknown)
 
 
+def _asks_about_unknown(question: str, store: Store, it: Intent) -> bool:
+    """Whether the unknown names are what the question is about: one with a version ("Zorblax-9"), or
+    capitalized words ("Zorblax", "France") when less than two other words of it are in the store. In a long
+    question, capitalized words of its prose ("Some tickets arrive in French") do not make it one about a
+    model."""
+    versioned = [span for span in it.unknown if any(ch.isdigit() for ch in span)]
+    if any(not store.phrase_in_claims(span) for span in versioned):
+        return True
+    unknown_words = {w.lower() for span in it.unknown for w, _, _ in tokens(span)}
+    rest = {w.lower() for w in content_words(question) if w.lower() not in unknown_words}
+    # "the capital of France": one known word is not a question about what the store holds.
+    return sum(1 for w in rest if store.fts_term_count(w, 1)) < 2
+
+
 def _nothing_known(store: Store, it: Intent) -> str:
     """'no claim about Llama-2's training tokens; known: context window, parameters'."""
     what = _attr_text(it)
@@ -388,12 +441,12 @@ def _nothing_known(store: Store, it: Intent) -> str:
 
 
 def _attr_text(it: Intent) -> str:
-    from .answer import ATTRIBUTE_WORDS
+    from ..attributes import words
 
     if it.attribute == "benchmark" and it.name:
         return f"{it.name} score"
     attrs = attributes_of(it) or []
-    return " and ".join(ATTRIBUTE_WORDS.get(a, a) for a in attrs) or "this"
+    return " and ".join(words(a) for a in attrs) or "this"
 
 
 def _attr_suffix(it: Intent) -> str:
@@ -405,11 +458,11 @@ def _constraint_text(c: object) -> str:
 
     attribute = c.attribute  # type: ignore[attr-defined]
     value = c.value  # type: ignore[attr-defined]
-    from .answer import ATTRIBUTE_WORDS
+    from ..attributes import words
 
     shown = format_value(attribute, value)
     name = c.name  # type: ignore[attr-defined]
-    return f"{ATTRIBUTE_WORDS.get(attribute, attribute)} {shown}" + (f" on {name}" if name else "")
+    return f"{words(attribute)} {shown}" + (f" on {name}" if name else "")
 
 
 def _index_state(paths: Paths, store: Store) -> str:

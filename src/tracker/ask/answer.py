@@ -6,24 +6,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..models import Answer, CitedClaim
+from ..attributes import MULTI_VALUED, comparative, sheet_rank, words
+from ..records import Answer, CitedClaim
 from .understand import Constraint, Intent
 
 if TYPE_CHECKING:
     from ..facts import Fact, FactValue
-
-ATTRIBUTE_WORDS = {
-    "parameters_total": "parameters",
-    "parameters_active": "active parameters",
-    "context_window": "context window",
-    "price_input": "input price",
-    "price_output": "output price",
-    "release_date": "release date",
-    "hardware": "hardware",
-    "license": "license",
-    "benchmark": "benchmark scores",
-    "developer": "developer",
-}
 
 
 class AskResult(BaseModel):
@@ -56,21 +44,21 @@ class AskResult(BaseModel):
 def prebuild_records() -> None:
     """Build the (deferred) pydantic validators of the records an answer is made of, now rather than on
     first use: run while a forked dense search computes, so this otherwise idle wait does the work."""
-    from ..models import Claim, Source
+    from ..records import Claim, Source
 
     for record in (Claim, CitedClaim, Source, Answer, AskResult):
         record.model_rebuild()
 
 
 def key_of(c: CitedClaim) -> tuple[str, str, str]:
-    from ..facts import benchmark_key
+    from ..normalize import benchmark_key
 
     name = benchmark_key(c.claim.name) if c.claim.attribute == "benchmark" else ""
     return (c.claim.model, str(c.claim.attribute), name)
 
 
 def fact_key(f: Fact) -> tuple[str, str, str]:
-    from ..facts import benchmark_key
+    from ..normalize import benchmark_key
 
     return (f.model, f.attribute, benchmark_key(f.name) if f.attribute == "benchmark" else "")
 
@@ -82,8 +70,11 @@ def answers_for(
     k: int,
     *,
     numeric_order: bool = False,
+    firsts: dict[int, FactValue] | None = None,
 ) -> list[Answer]:
-    """Facts -> answers, best first; a conflict's (or a multi-valued fact's) other values follow it."""
+    """Facts -> answers, best first; a conflict's (or a multi-valued fact's) other values follow it.
+
+    firsts: id(fact) -> the value to put first (the one the question's words point at; see ask.context)."""
     ranked = sorted(
         (f for f in facts if f.values),
         key=lambda f: (-scores.get(fact_key(f), 0.0), -f.values[0].support, f.model, f.attribute),
@@ -92,7 +83,8 @@ def answers_for(
         ranked = order_by_value(ranked, it.order)
     out: list[Answer] = []
     for fact in ranked[: max(k, 1)]:
-        out.extend(fact_answers(fact, scores.get(fact_key(fact), 0.0), it))
+        first = (firsts or {}).get(id(fact))
+        out.extend(fact_answers(fact, scores.get(fact_key(fact), 0.0), it, first))
     return out
 
 
@@ -119,8 +111,6 @@ def fact_answers(
     fact: Fact, score: float, it: Intent | None = None, first: FactValue | None = None
 ) -> list[Answer]:
     """One fact as answers: the main value (`first`, else the consensus), then the other sides."""
-    from ..facts import MULTI_VALUED
-
     values = list(fact.values)
     if fact.attribute == "release_date" and first is None and len(values) > 1:
         # "2025-01" and "2025-01-26" from as many sources: the day says more than the month.
@@ -139,20 +129,25 @@ def fact_answers(
     elif fact.attribute == "hardware" and it is not None and it.role:
         values.sort(key=lambda v: 0 if it.role in v.roles else 1)  # stable: support order kept within
     out = [answer(fact, values[0], values[1:], score)]
-    if fact.conflict or fact.attribute in MULTI_VALUED:
+    if _every_side(fact):
         # The other values as answers of their own, so a reader (or a scorer) sees every side.
         for v in values[1:]:
             out.append(answer(fact, v, [o for o in values if o is not v], score * 0.5))
     return out
 
 
-def answer(fact: Fact, value: FactValue, others: list[FactValue], score: float) -> Answer:
-    from ..facts import MULTI_VALUED
+def _every_side(fact: Fact) -> bool:
+    """Whether every value is an answer of its own: a conflict, a many-valued attribute, or one source giving
+    several values (tiers, a prose figure and a spec-box figure)."""
+    extent = fact.conflict_kind == "extent" and len(fact.values) > 1
+    return fact.conflict or fact.attribute in MULTI_VALUED or extent
 
-    show_others = fact.conflict or fact.attribute in MULTI_VALUED
+
+def answer(fact: Fact, value: FactValue, others: list[FactValue], score: float) -> Answer:
+    show_others = _every_side(fact)
     return Answer(
         model=fact.model,
-        attribute=fact.attribute,  # type: ignore[arg-type]
+        attribute=fact.attribute,
         value=value.value,
         name=fact.name,
         role=value.role,
@@ -162,7 +157,7 @@ def answer(fact: Fact, value: FactValue, others: list[FactValue], score: float) 
         others=[
             Answer(
                 model=fact.model,
-                attribute=fact.attribute,  # type: ignore[arg-type]
+                attribute=fact.attribute,
                 value=o.value,
                 name=fact.name,
                 role=o.role,
@@ -227,10 +222,10 @@ def verdict(facts: list[Fact], it: Intent) -> tuple[list[Answer], str | None]:
     answers = [a for n, f in enumerate(ranked) for a in fact_answers(f, 1.0 / (1 + n), it)]
     missing = [m for m in it.models if m not in by_model]
     attr = ranked[0].attribute if ranked else (it.attribute or "")
-    words = ATTRIBUTE_WORDS.get(attr, attr.replace("_", " "))
+    named = words(attr)
     if missing:
         known = ", ".join(f"{f.model} {format_value(f.attribute, f.values[0].value)}" for f in ranked)
-        text = f"cannot compare: no claim about the {words} of {', '.join(missing)}"
+        text = f"cannot compare: no claim about the {named} of {', '.join(missing)}"
         return answers, text + (f" (known: {known})" if known else "")
     if len(ranked) < 2:
         return answers, None
@@ -238,40 +233,14 @@ def verdict(facts: list[Fact], it: Intent) -> tuple[list[Answer], str | None]:
     va, vb = a.values[0].value, b.values[0].value
     na, nb = as_number(va), as_number(vb)
     if (na is not None and nb is not None and abs(na - nb) <= 1e-9 * max(abs(na), abs(nb), 1)) or va == vb:
-        return answers, f"a tie: {a.model} and {b.model} both have {format_value(attr, va)} ({words})"
-    adjective = _adjective(attr, order)
+        return answers, f"a tie: {a.model} and {b.model} both have {format_value(attr, va)} ({named})"
+    adjective = comparative(attr, order)
     return answers, (
-        f"{a.model} is {adjective}: {format_value(attr, va)} vs {format_value(attr, vb)} ({words})"
+        f"{a.model} is {adjective}: {format_value(attr, va)} vs {format_value(attr, vb)} ({named})"
     )
-
-
-def _adjective(attribute: str, order: str) -> str:
-    table = {
-        ("price_input", "min"): "cheaper",
-        ("price_input", "max"): "more expensive",
-        ("price_output", "min"): "cheaper",
-        ("price_output", "max"): "more expensive",
-        ("parameters_total", "max"): "bigger",
-        ("parameters_total", "min"): "smaller",
-        ("parameters_active", "max"): "bigger",
-        ("parameters_active", "min"): "smaller",
-        ("context_window", "max"): "longer",
-        ("context_window", "min"): "shorter",
-        ("release_date", "max"): "newer",
-        ("release_date", "min"): "older",
-        ("benchmark", "max"): "higher",
-        ("benchmark", "min"): "lower",
-    }
-    return table.get((attribute, order), "ahead")
 
 
 def known_attributes(attributes: list[str]) -> str:
     """'context window, parameters, release date' from attribute ids, in fact-sheet order."""
-    from ..facts import ATTRIBUTE_ORDER
-
-    order = {a: i for i, a in enumerate(ATTRIBUTE_ORDER)}
-    names = [
-        ATTRIBUTE_WORDS.get(a, a.replace("_", " "))
-        for a in sorted(set(attributes), key=lambda a: order.get(a, 99))
-    ]
+    names = [words(a) for a in sorted(set(attributes), key=sheet_rank)]
     return ", ".join(dict.fromkeys(names))

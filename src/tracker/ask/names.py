@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..store import Store, alias_key
 from .words import COMMON_WORDS, DEVELOPER_WORDS, FAMILY_WORDS, STOPWORDS, VARIANT_WORDS, VENDOR_WORDS
@@ -210,21 +210,35 @@ def find_models(
         kept.append((i, j, model))
     found = kept
     models: list[str] = []
+    where: dict[str, tuple[int, int]] = {}  # model -> its token span
     free = [w for k, w in enumerate(words) if not used[k] and w.lower() in VARIANT_WORDS]
-    for _i, _j, model in found:
+    for i, j, model in found:
         upgraded = _upgrade(model, free, keys)
         if upgraded not in models:
             models.append(upgraded)
+            where[upgraded] = (i, j)
     if not models:
         models = _family_members(words, used, keys, possessive)
     # A bare developer that matched a model of its own name is dropped when a real model is named too.
     if len(models) > 1:
         models = [m for m in models if alias_key(m) not in DEVELOPER_WORDS] or models
-    # Prefer the most specific: drop a family when one of its variants is named too.
-    models = [m for m in models if not any(o != m and is_family_of(m, o) for o in models)]
+
+    # Prefer the most specific: drop a family when one of its variants is named too, unless the question
+    # sets the two apart ("Tessellate-2 or Tessellate-2 Air").
+    def apart(a: str, b: str) -> bool:
+        if a not in where or b not in where:
+            return False
+        (i1, j1), (i2, j2) = sorted((where[a], where[b]))
+        return any(w.lower() in _APART_WORDS for w in words[j1:i2])
+
+    models = [m for m in models if not any(o != m and is_family_of(m, o) and not apart(m, o) for o in models)]
     unknown = _unknown_spans(question, toks, used)
     char_spans = [(toks[i][1], toks[j - 1][2]) for i, j, _ in found]
     return models, char_spans, unknown
+
+
+# Words between two names that keep them two models ("X or X Air", "X vs X Pro", "bigger than").
+_APART_WORDS = frozenset({"or", "vs", "versus", "than", "and", "against"})
 
 
 def _family_members(
@@ -366,15 +380,20 @@ def resolve_unknown(
     spans: list[str], keys: ModelKeys, typo: dict[str, str], question: str = ""
 ) -> tuple[list[str], list[str]]:
     """Unknown name-like spans: the extractor's canonical form ("V4 Pro" -> DeepSeek-V4-Pro), then a
-    typo-tolerant match ("Lama 3.1 405B")."""
-    try:
-        from ..claims import canonical_model_name
-    except ImportError:  # pragma: no cover - the claims package is part of tracker
-        canonical_model_name = None  # type: ignore[assignment]
+    typo-tolerant match ("Lama 3.1 405B").
+
+    Only a span with a version or size goes through the extractor's canonicalizer: importing the claims
+    package costs ~55 ms, and a word without digits ("French", "Some") is looked up as it is anyway."""
+    canonical_model_name: Callable[[str], str | None] | None = None
+    if any(ch.isdigit() for span in spans for ch in span):
+        try:
+            from ..claims import canonical_model_name
+        except ImportError:  # pragma: no cover - the claims package is part of tracker
+            canonical_model_name = None
     models, unknown = [], []
     for span in spans:
         canonical = None
-        if canonical_model_name is not None:
+        if canonical_model_name is not None and any(ch.isdigit() for ch in span):
             try:
                 canonical = canonical_model_name(span)
             except Exception:  # noqa: BLE001 - a canonicalizer bug must not break ask

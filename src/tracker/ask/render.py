@@ -1,49 +1,25 @@
-"""Rendering: the terminal text of an answer (the CLI prints it), and --since parsing."""
+"""Rendering: the terminal text of an answer (the CLI prints it)."""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-
-from ..models import Answer
+from ..records import Answer
+from ..units import plural
 from .answer import AskResult
-
-
-def parse_since(text: str, *, now: datetime | None = None) -> datetime:
-    """'7d', '12h', '2w' (ago) or an ISO date / datetime -> an aware datetime."""
-    from datetime import UTC, timedelta
-
-    from ..errors import UsageError
-
-    now = now or datetime.now(UTC)
-    m = re.fullmatch(r"\s*(\d+)\s*([hdw])\s*", text, re.I)
-    if m:
-        n, unit = int(m.group(1)), m.group(2).lower()
-        return (
-            now - timedelta(hours=n) if unit == "h" else now - timedelta(days=n * (7 if unit == "w" else 1))
-        )
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"--since: expected 7d, 12h, 2w or a date like 2026-04-01, got {text!r}") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _plural(n: int, word: str = "source") -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def headline(answer: Answer) -> str:
     """'DeepSeek-V4-Pro: 49B active parameters (2 sources); 1 source says 37B'."""
-    from ..facts import MULTI_VALUED, describe, safe_text
+    from ..attributes import MULTI_VALUED
+    from ..render import describe
+    from ..sanitize import safe_text
     from ..units import format_value
 
     what = describe(answer.model_copy(update={"status": "stated"}), answer.attribute, answer.name)
     hedge = "expected, not confirmed; " if answer.status == "expected" else ""
-    line = f"{safe_text(answer.model)}: {what} ({hedge}{_plural(answer.support)})"
+    line = f"{safe_text(answer.model)}: {what} ({hedge}{plural(answer.support)})"
     if answer.conflict and answer.others:
         rest = "; ".join(
-            f"{_plural(o.support)} {'say' if o.support != 1 else 'says'} "
+            f"{plural(o.support)} {'say' if o.support != 1 else 'says'} "
             f"{safe_text(format_value(o.attribute, o.value))}"
             f"{' (expected)' if o.status == 'expected' else ''}"
             for o in answer.others
@@ -57,7 +33,7 @@ def headline(answer: Answer) -> str:
 def render(result: AskResult) -> str:
     """The terminal answer: a verdict, a direct line per fact (a conflict once, with who says what), notes,
     then numbered citations."""
-    from ..facts import safe_text
+    from ..sanitize import safe_text
     from ..units import format_value
 
     if not result.answers:

@@ -14,7 +14,10 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from ..models import CitedClaim
+# FAMILY_WIDE: attributes a variant usually shares with its family (launched together, same terms); a
+# variant without its own claim may be answered with the family's, labelled as the family's.
+from ..attributes import FAMILY_WIDE
+from ..records import CitedClaim
 from ..store import Store, alias_key
 from ..units import as_number
 from .names import ModelKeys, children, parent_of, tokens
@@ -24,10 +27,6 @@ from .words import COMMON_WORDS, STOPWORDS, VARIANT_ORDER
 RRF_K = 60
 CANDIDATES = 100  # per retriever, before fusion
 FTS_TERM_CAP = 20_000  # a term matching more claims than this is too common to rank by
-# Attributes a variant usually shares with its family (launched together, same terms); a variant without its
-# own claim may be answered with the family's, labelled as the family's. Sizes, prices and scores never.
-FAMILY_WIDE = frozenset({"release_date", "license", "developer", "context_window", "hardware"})
-
 Neighbours = list[tuple[int, float]]
 # Words a question uses for a name part: "vision" models are "VL", "instruct" ones "-it".
 SYNONYMS = {"vision": ("vision", "vl"), "instruct": ("instruct", "it"), "coder": ("coder", "code")}
@@ -125,6 +124,10 @@ def lookup_claims(
         kids = sorted({c for m in models for c in children(m, keys)})
         if it.detail:  # only the variants of the size asked about
             kids = [c for c in kids if alias_key(it.detail) in alias_key(c)]
+        # "Qwen's vision-language models": the variants whose names carry the words the question uses, also
+        # among the names the family's name begins ("Qwen2.5-VL" for "Qwen").
+        wider = kids + sorted({c for m in models for c in keys.prefixed(alias_key(m)) if c != m} - set(kids))
+        kids = [c for c in wider if _has_words(c, it.description.words)] or kids
         if kids:
             cited = filter_name(
                 store.cited_claims(models=kids, attributes=attrs, since=since, source=source), it
@@ -135,6 +138,11 @@ def lookup_claims(
         cited, role_note = by_role(cited, it.role)
         note = "; ".join(n for n in (note, role_note) if n) or None
     return cited, note
+
+
+def _has_words(model: str, words: list[str]) -> bool:
+    key = alias_key(model)
+    return any(syn in key for w in words for syn in SYNONYMS.get(w, (w,)))
 
 
 def attributes_of(it: Intent) -> list[str] | None:
@@ -171,7 +179,8 @@ def by_role(cited: list[CitedClaim], role: str) -> tuple[list[CitedClaim], str |
 
 def _sibling_has(store: Store, parent: str, model: str, found: list[CitedClaim], keys: ModelKeys) -> bool:
     """Whether the family's value is really a sibling variant's (V4's 1.6T is V4-Pro's size, not Flash's)."""
-    from ..facts import reconcile, values_agree
+    from ..facts import reconcile
+    from ..normalize import values_agree
 
     attribute = str(found[0].claim.attribute)
     siblings = [c for c in children(parent, keys) if c != model]
@@ -186,7 +195,7 @@ def _sibling_has(store: Store, parent: str, model: str, found: list[CitedClaim],
 
 def filter_name(cited: list[CitedClaim], it: Intent) -> list[CitedClaim]:
     """Only the benchmark asked about (compared by benchmark key)."""
-    from ..facts import benchmark_key
+    from ..normalize import benchmark_key
 
     if it.attribute != "benchmark" or not it.name:
         return cited
@@ -199,7 +208,7 @@ def filter_name(cited: list[CitedClaim], it: Intent) -> list[CitedClaim]:
 
 def value_claims(store: Store, it: Intent) -> list[CitedClaim]:
     """Claims that have the value asked about, best-matching models first (every constraint they meet)."""
-    from ..facts import benchmark_key
+    from ..normalize import benchmark_key
 
     scored: dict[str, float] = {}
     by_constraint: dict[int, list[CitedClaim]] = {}
@@ -251,8 +260,7 @@ def _narrow(store: Store, it: Intent, models: list[str]) -> list[str]:
     if it.scope:
         fam = [m for m in out if any(m == f or m.lower().startswith(f.lower() + "-") for f in it.scope)]
         fam += [m for m in out if m not in fam and any(m in children(f, keys) for f in it.scope)]
-        if fam:
-            out = fam
+        out = fam  # "which GLM-4 model": another family's model with that value is no answer
     if it.description.developers:
         devs = developer_models(store, it.description.developers)
         # When none is known to be theirs, drop those known to be someone else's ("Which Anthropic model
@@ -411,6 +419,8 @@ def describe_models(store: Store, it: Intent) -> list[str]:
     if d.month:
         released = {c.claim.model for c in store.claims_with_value("release_date", like=f'"{d.month}%')}
     per_dev = [developer_models(store, [dev]) for dev in d.developers]
+    if d.developers and not any(per_dev):
+        return []  # the developer named owns no stored model: nothing else fits the description
     answerable: set[str] = set()
     if it.attribute:
         answerable = {

@@ -18,14 +18,17 @@ the store is asked in a handful of batched primary-key lookups.
 
 from __future__ import annotations
 
-import calendar
 import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from ..attributes import SPECS
 from ..store import Store, alias_key
+from ..vocab import MONTHS as _MONTHS
+from ..vocab import SCALES as _SCALE
+from ..vocab import WORD_NUMBERS as _NUMBER_WORDS
 from .names import (
     ModelKeys,
     children,
@@ -46,98 +49,12 @@ from .words import (
     VARIANT_ORDER,
 )
 
-# Attribute cues, checked in priority order (the first that matches wins).
+# Attribute cues (tracker.attributes), checked in their priority order (the first that matches wins).
 _CUES: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "context_window",
-        re.compile(
-            r"\bcontext\b|\bwindow\b|\bcontext[- ]length\b|\bhow many tokens\b|\btokens? long\b|"
-            r"\bhow long a (?:prompt|input|context)\b|\bsequence length\b",
-            re.I,
-        ),
-    ),
-    (
-        "price_output",
-        re.compile(
-            r"\boutput\b.*\b(?:price|cost|charge|pay|\$|per million|per 1m|per m\b)|"
-            r"\b(?:price|cost|costs|charge|charges|pay|pricing|priced|how much)\b.*\boutput\b|"
-            r"\boutput[- ]token price|\bper output token",
-            re.I,
-        ),
-    ),
-    (
-        "price_input",
-        re.compile(
-            r"\b(?:price|prices|pricing|priced|cost|costs|charge|charges|pay|cheap|cheaper|cheapest|"
-            r"expensive|dollars?|affordable|how much is)\b|"
-            r"\$|\bper (?:million|1m|1k|thousand)\b",
-            re.I,
-        ),
-    ),
-    (
-        "hardware",
-        re.compile(
-            r"\bchips?\b|\bhardware\b|\bgpus?\b|\btpus?\b|\baccelerators?\b|\bprocessors?\b|\bsilicon\b|"
-            r"\btrained on\b|\btrain(?:ed)? .* on\b|\bruns? on\b|\binfrastructure\b|\bnpus?\b",
-            re.I,
-        ),
-    ),
-    ("parameters_active", re.compile(r"\bactive\b|\bactivated?\b|\bactivating\b|\bper token\b", re.I)),
-    (
-        "parameters_total",
-        re.compile(
-            r"\bparam(?:eter)?s?\b|\bhow (?:big|large)\b|\bsize\b|\bparameter count\b|\bweights? count\b|"
-            r"\b(?:largest|biggest|smallest|bigger|larger|smaller)\b",
-            re.I,
-        ),
-    ),
-    (
-        "license",
-        re.compile(
-            r"\blicen[cs]e[ds]?\b|\bopen[- ]source\b|\bopen[- ]weights?\b|\bterms of use\b|\bapache\b|"
-            r"\bgpl\b|\bcc[- ]by\b|\bunder (?:which|what)\b",
-            re.I,
-        ),
-    ),
-    (
-        "developer",
-        re.compile(
-            r"\bwho (?:built|made|makes|develop(?:ed|s)?|created|trained|released|is behind)\b|"
-            r"\bdevelop(?:er|ed)\b|\bmade by\b|\bbuilt by\b|\bcreated by\b|"
-            r"\bwhich (?:company|lab|organi[sz]ation)\b|\bwhose\b",
-            re.I,
-        ),
-    ),
-    (
-        "release_date",
-        re.compile(
-            r"\bwhen\b|\breleased?\b|\blaunch(?:ed|es)?\b|\bdate\b|\bcame out\b|\bcome out\b|\bannounced\b|"
-            r"\bdebut(?:ed)?\b|\bship(?:ped)?\b|\bavailable\b|\bnewest\b|\blatest\b|\boldest\b",
-            re.I,
-        ),
-    ),
-    (
-        "benchmark",
-        re.compile(
-            r"\bscored?\b|\bscores\b|\bbenchmarks?\b|\bpass rate\b|\baccuracy\b|\bpass@1\b|"
-            r"\bresult on\b|\belo\b|\b(?:do|did|does|perform|performs|performed|get|got|reach|reached|"
-            r"achieve|achieved|fare|fared) (?:on|in)\b",
-            re.I,
-        ),
-    ),
+    (s.name, re.compile(s.cue, re.I)) for s in sorted(SPECS.values(), key=lambda s: s.cue_rank) if s.cue
 ]
-# What the store never records: asked about, answered honestly ("no claim about X's training tokens").
+# What the store never records: asked about, answered honestly ("the tracker records no knowledge cutoff").
 _UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "training tokens",
-        re.compile(
-            r"\b(?:how many|how much) (?:tokens|data)\b.*\btrain|\btrain(?:ed|ing)? on (?:how many|how much)|"
-            r"\btraining (?:tokens|data|set|corpus)\b|\btokens? of (?:training )?data\b|"
-            r"\bpre-?train(?:ed|ing) "
-            r"(?:tokens|on \d)",
-            re.I,
-        ),
-    ),
     ("speed", re.compile(r"\btokens? per second\b|\bthroughput\b|\blatency\b|\bhow fast\b", re.I)),
     ("knowledge cutoff", re.compile(r"\bknowledge cut-?off\b|\btraining cut-?off\b", re.I)),
     ("languages", re.compile(r"\bhow many languages\b|\bwhich languages\b", re.I)),
@@ -156,7 +73,6 @@ _TOP_N = re.compile(
     r"biggest|cheapest|highest|smallest)\b",
     re.I,
 )
-_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
 _ASKS_MODEL = re.compile(
     r"\b(?:which|what)\b(?:\s+[\w.+-]+){0,4}?\s+(?:model|models|llm|llms|variant|variants|one|release|"
     r"releases|system)\b|\bwhich\b(?:\s+[\w.+-]+){0,3}?\s+(?:has|have|had|is|was|costs?|scored?|tops?|"
@@ -176,8 +92,6 @@ _INFERENCE_CUE = re.compile(
 )
 _SIZE_AFTER = re.compile(r"[\s-]*(\d+(?:\.\d+)?[bmt]|\d+x\d+b)\b", re.I)
 _SIZE_WORD = re.compile(r"~?(\d+(?:\.\d+)?)\s*([bmt])\b(?:[\s-]*param(?:eter)?s?\b)?", re.I)
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTH_RE = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _PUBLISHED_CUE = re.compile(
     r"\b(?:reported|published|news|articles?|covered|coverage|stories|written|wrote|"
@@ -252,10 +166,11 @@ class Intent:
     window: Window | None = None
     license: str | None = None  # "MIT" in "which models are MIT licensed"
     description: Description = field(default_factory=Description)
-    unsupported: str | None = None  # "training tokens"
+    unsupported: str | None = None  # "knowledge cutoff"
     typo: dict[str, str] = field(default_factory=dict)  # span -> model it was read as
     asks_model: bool = False  # "which model ...?"
     scope: list[str] = field(default_factory=list)  # "which GLM-4 model": candidates within these families
+    spans: list[tuple[int, int]] = field(default_factory=list)  # where the question names its models
 
 
 # -- tokens ------------------------------------------------------------------------------------------------
@@ -292,16 +207,6 @@ def find_benchmark(question: str, names: Iterable[str]) -> str | None:
     return best
 
 
-_SCALE = {
-    "thousand": 1e3,
-    "k": 1e3,
-    "million": 1e6,
-    "m": 1e6,
-    "billion": 1e9,
-    "b": 1e9,
-    "trillion": 1e12,
-    "t": 1e12,
-}
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _PRICE_RE = re.compile(r"\$\s?" + _NUM + r"(?:\s*(?:/|per)\s*(?:1m|m|million)\b)?", re.I)
 _PARAM_RE = re.compile(
@@ -478,6 +383,7 @@ def find_description(question: str, words: list[str], developers: dict[str, str]
                 if developers[key] not in d.developers:
                     d.developers.append(developers[key])
                 break
+    asked_how = set(re.findall(r"\bhow (\w+)", question.lower()))  # "how large": a size asked about
     for w in words:
         key = alias_key(w)
         if len(key) >= 4 and key not in COMMON_WORDS and key not in STOPWORDS and not key.isdigit():
@@ -485,6 +391,7 @@ def find_description(question: str, words: list[str], developers: dict[str, str]
         if key in FAMILY_WORDS and key not in d.families:
             d.families.append(key)
         named_part = key in VARIANT_ORDER or key in ("instruct", "chat", "base", "coder", "vision", "turbo")
+        named_part = named_part and key not in asked_how
         if named_part and key not in d.words:
             d.words.append(key)
     if m := _SIZE_WORD.search(question):
@@ -597,6 +504,8 @@ def understand(
             it.models = [resolved]
     else:
         it.models, spans, it.unknown = find_models(question, keys)
+        it.spans = spans
+        _plus_names(question, store, keys, it)
         for _start, end in spans:
             m = _SIZE_AFTER.match(question, end)
             if m:  # "LLaMA 65B" where only "Llama" matched: the size picks a variant
@@ -630,13 +539,18 @@ def understand(
     related = with_family(it.models, keys) + [c for m in it.models for c in children(m, keys)]
     bench_names = store.benchmark_names(related) if it.models else []
     bench = find_benchmark(question, bench_names)
-    if bench is None and not it.models and (it.attribute in ("benchmark", None) or "%" in question):
+    if (
+        bench is None
+        and (not it.models or _answer_is_model(question))
+        and (it.attribute in ("benchmark", None) or "%" in question)
+    ):
+        # "Which model topped X quoted in the Y review": the benchmark is any model's, not Y's.
         bench = find_benchmark(question, store.benchmark_names(None))
     if bench is not None and (attribute is None or attribute == "benchmark"):
         it.attribute, it.name, it.attributes = "benchmark", bench, []
     elif it.attribute == "benchmark" and it.models and it.unknown:
         # A benchmark the store has no score for ("MMLU"): ask for it by name, never answer another one.
-        it.name = it.unknown[0]
+        it.name = _benchmark_asked(question, it.unknown)
     if _TRAINING_CUE.search(question):
         it.role = "training"
     elif _INFERENCE_CUE.search(question):
@@ -674,11 +588,22 @@ def understand(
                 developers.setdefault(key, core)
     free_words = [w for w, a, b in toks if not any(s0 <= a and b <= s1 for s0, s1 in spans)]
     it.description = find_description(question, free_words, developers)
+    # "Apple's ~3B on-device model" where the store knows no such developer: the owner still narrows the
+    # description (to nothing, rather than to another lab's 3B model).
+    for m in re.finditer(r"\b([A-Z][\w.-]*)['\u2019]s\b(?!\s+[A-Z])", question):  # not "Humanity's Last Exam"
+        owner, key = m.group(1), alias_key(m.group(1))
+        if any(a <= m.start(1) < b for a, b in spans) or key in developers or key in COMMON_WORDS:
+            continue
+        if not it.models and owner not in it.description.developers:
+            it.description.developers.append(owner)
     # A family word that belongs to a named model ("GPT-4's 67.0%") describes nothing.
     it.description.families = [
         f for f in it.description.families if not any(alias_key(m).startswith(f) for m in it.models)
     ]
-    it.license = _license_asked(question, store) if re.search(r"licen[cs]", question, re.I) else None
+    if re.search(r"licen[cs]", question, re.I):
+        # A model's own name ("Llama 3.1") is not the license asked about ("the Llama license").
+        masked = "".join(" " if any(a <= i < b for a, b in spans) else ch for i, ch in enumerate(question))
+        it.license = _license_asked(masked, store)
     if _MAX_CUE.search(question):
         it.order = "max"
     elif _MIN_CUE.search(question):
@@ -701,6 +626,50 @@ def understand(
     return it
 
 
+_ON_BENCHMARK = re.compile(
+    r"\b(?:on|in)\s+(?:the\s+)?([A-Za-z][\w.+-]*(?:\s+[\w.+-]+){0,3}?)\s*(?:benchmark|test|eval)?\s*(?:[?,.]|$)"
+)
+
+
+def _benchmark_asked(question: str, unknown: list[str]) -> str:
+    """The name of a benchmark the store has no score for: what follows "on" ("on SWE-bench Verified",
+    "on the NYT Connections benchmark"), else the first unknown span that is not a possessive owner."""
+    m = _ON_BENCHMARK.search(question)
+    if m and any(u in m.group(1) for u in unknown):
+        return m.group(1)
+    owners = {u for u in unknown if re.search(re.escape(u) + r"['\u2019]s\b", question)}
+    return next((u for u in unknown if u not in owners), unknown[0])
+
+
+def _answer_is_model(question: str) -> bool:
+    return re.match(r"\s*(?:which|what) (?:\w+ ){0,2}?(?:model|llm|one)s?\b", question, re.I) is not None
+
+
+def _plus_names(question: str, store: Store, keys: ModelKeys, it: Intent) -> None:
+    """ "Command R+" (read as "Command R Plus"): the stored model written with its plus, when there is one
+    (alias keys drop the "+", so the name without it matched first)."""
+    for start, end in it.spans:
+        if not re.match(r"\s*Plus\b", question[end:]):
+            continue
+        base = keys.get(alias_key(question[start:end]))
+        if base is None or base not in it.models:
+            continue
+        plus = next((p for p in (base + "+", base + "-Plus") if store.model_attributes(p)), None)
+        if plus is None:
+            continue
+        without = sum(
+            1
+            for s, e in it.spans
+            if keys.get(alias_key(question[s:e])) == base and not re.match(r"\s*Plus\b", question[e:])
+        )
+        at = it.models.index(base)
+        if without:
+            it.models.insert(at + 1, plus)
+        else:
+            it.models[at] = plus
+        it.unknown = [u for u in it.unknown if u.lower() != "plus"]
+
+
 def strip_org(name: str) -> str:
     """'Mistral AI' -> 'Mistral', 'Reka AI' -> 'Reka': the name a question uses."""
     suffix = r"\s+(?:ai|inc\.?|ltd\.?|labs?|research|technolog(?:y|ies)|systems|group|corp(?:oration)?)$"
@@ -718,10 +687,19 @@ def _license_asked(question: str, store: Store) -> str | None:
             if cand and f" {cand} " in q and (best is None or len(cand) > len(best)):
                 best = cand
     if best is None:
-        for word in ("mit", "apache", "gpl", "cc by", "llama", "gemma", "qwen"):
-            if f" {word} " in q:
+        # "Apache licensed" for "Apache-2.0": the first word of a stored license name, when it names one.
+        for lic in store.distinct_values("license"):
+            first = re.sub(r"[^a-z0-9.]+", " ", lic.lower()).split()[:1]
+            word = first[0] if first else ""
+            if len(word) >= 2 and word not in _GENERIC_LICENSE_WORDS and f" {word} " in q:
                 return word
     return best
+
+
+# First words of license names that say nothing about which license ("Custom Commercial License").
+_GENERIC_LICENSE_WORDS = frozenset(
+    {"open", "custom", "commercial", "community", "research", "model", "proprietary", "modified", "license"}
+)
 
 
 def _kind(question: str, it: Intent) -> str:

@@ -1,13 +1,12 @@
-"""Word lists for question understanding: developers, variants, families, function words."""
+"""Word lists for question understanding: variants, families, function words (developers and chip vendors
+are tracker.vocab's)."""
 
 from __future__ import annotations
 
-# Developer words that may prefix a model name in a question ("DeepSeek V4 Pro" or just "V4 Pro").
-_DEVELOPERS = """openai meta google deepmind googledeepmind deepseek mistral mistralai anthropic alibaba
-    qwen microsoft
-    nvidia xai moonshot moonshotai zhipu zhipuai zai amazon aws ai21 databricks snowflake tencent 01ai cohere
-    ibm apple baidu bytedance minimax stepfun huawei tii reka inflection stability stabilityai"""
-DEVELOPER_WORDS = frozenset(_DEVELOPERS.split())
+# Chip vendors: capitalized in questions about hardware, never a model.
+from ..vocab import CHIP_VENDORS as VENDOR_WORDS  # noqa: F401 - names.py reads it here
+from ..vocab import DEVELOPER_WORDS  # noqa: F401 - names.py reads it here
+
 # Variant words from small to large: a model's name part, never a model on their own ("mini", "pro").
 VARIANT_ORDER = (
     "nano",
@@ -33,10 +32,6 @@ VARIANT_ORDER = (
 _MORE_VARIANTS = """turbo chat instruct preview reasoning thinking vision coder code next chatversion
     instructvariant experimental exp latest"""
 VARIANT_WORDS = frozenset(VARIANT_ORDER + tuple(_MORE_VARIANTS.split()))
-# Chip vendors: capitalized in questions about hardware, never a model.
-VENDOR_WORDS = frozenset(
-    {"huawei", "nvidia", "amd", "intel", "apple", "qualcomm", "cambricon", "tsmc", "arm"}
-)
 # Model family words that questions often write in lower case ("how big is llama 3").
 _FAMILIES = """gpt claude llama gemini gemma mistral mixtral qwen grok kimi glm phi nemotron falcon jamba dbrx
     olmo yi

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import rules as R
-from .document import DIGIT_KEY, Doc, Found, Spans, text_before
+from .document import DIGIT_KEY, Doc, Found, Spans, scan, text_before
 from .linking import not_compared, pick
 from .mentions import ModelMention
 from .subject import topic_of
@@ -37,7 +37,7 @@ _OPEN_NAME_CUES = [
         rf"\b[Oo]n\s+(?:the\s+)?(?P<name>{_NAME})\s+(?:benchmark|leaderboard|eval|evaluation|test|suite)s?\b"
     ),
     re.compile(
-        rf"\b(?:scor\w+|achiev\w+|reach\w+|post\w*)\s+(?:an?\s+)?\d+(?:\.\d+)?\s?%?\s+on\s+(?:the\s+)?(?P<name>{_NAME})"
+        rf"\b(?:[Ss]cor\w+|[Aa]chiev\w+|[Rr]each\w+|[Pp]ost\w*)\s+(?:an?\s+)?\d+(?:\.\d+)?\s?%?\s+on\s+(?:the\s+)?(?P<name>{_NAME})"
     ),
 ]
 _NOT_BENCH_WORDS = frozenset(
@@ -76,8 +76,9 @@ def _open_benchmarks(
     """Benchmark names the table does not know, then every place the text names them."""
     text = doc.text
     names: set[str] = set()
-    for cue in _OPEN_NAME_CUES:
-        for m in cue.finditer(text):
+    for i, cue in enumerate(_OPEN_NAME_CUES):
+        # the cues with a figure in them only run where the text has digits (speed)
+        for m in cue.finditer(text) if i == 1 else scan(doc, cue, DIGIT_KEY):
             name = m.group("name").rstrip(".-")
             s = m.start("name")
             if (
@@ -103,7 +104,7 @@ def _open_benchmarks(
 
 # "vs o3's 69.1%", "[GPT-4](/wiki/gpt4)'s 67.0%": a score owned by the model before it
 _POSSESSIVE_SCORE = re.compile(
-    r"(?:\]\([^)\s]{0,80}\))?['’]s\s+(?P<score>\d{1,3}(?:\.\d+)?)\s?%?(?![\d.]|\s?(?:[BMKT]\b|billion|million|tokens))"
+    r"(?:\]\([^)\s]{0,80}\))?['’]s\s+(?P<score>\d{1,3}(?:\.\d+)?)\s?%?(?!\d|\.\d|\s?(?:[BMKT]\b|billion|million|tokens))"
 )
 _RESPECTIVELY = re.compile(
     r"(?<![\w.])(?P<a>\d{1,3}(?:\.\d+)?)\s?%?\s+and\s+(?P<b>\d{1,3}(?:\.\d+)?)\s?(?:%|percent)?\s*,?\s+respectively\b"
@@ -161,11 +162,17 @@ def find_benchmarks(doc: Doc) -> list[Found]:
             # no model of its own in the sentence, only ones it compares with ("(matching Claude 3.5 Sonnet)")
             or not not_compared(doc, sent, sent.mentions)
         )
-        targets = pick(doc, s, e, allow_topic=anaphor)
+        targets = _which_clause_owner(doc, sent.mentions, s) or pick(doc, s, e, allow_topic=anaphor)
         if not targets:
             continue
         used.append((s, e))
         out.append(Found("benchmark", value, s, e, targets, name=name))
+        # "77.2% (standard) / 82.0% (with parallel compute)": a score under a second setting
+        again = _SECOND_SETTING.match(text, e)
+        if again and not used.overlaps(again.start(), again.end()):
+            used.append((again.start(), again.end()))
+            second = tidy(parse_number(again.group("score")))
+            out.append(Found("benchmark", second, s, again.end(), targets, name=name))
         # "..., ahead of GPT-4-Turbo at 72.05 and GPT-3.5-Turbo at 54.66": competitors in the same sentence,
         # up to the next benchmark named
         next_bench = min((b.start() for b, _ in bench_hits if b.start() > m.end()), default=sent.end)
@@ -215,6 +222,7 @@ def find_benchmarks(doc: Doc) -> list[Found]:
                     name=name,
                 )
             )
+        scored_here = False
         for other in sent.mentions:
             # "70.7 percent for Magistral Small": the score before the model it belongs to
             pre = _SCORE_FOR.search(text, max(sent.start, other.start - 30), other.start)
@@ -236,11 +244,22 @@ def find_benchmarks(doc: Doc) -> list[Found]:
             sm = R.SCORE_VERB.match(text, other.end + 1) if text[other.end : other.end + 1] == " " else None
             # "On Arena Hard that puts it ahead of GPT-4o (79.3) and Claude 3.5 Sonnet (79.2)"
             sm = sm or PAREN_SCORE.match(text, other.end) or _POSSESSIVE_SCORE.match(text, other.end)
+            # "Sable 7 posts 71.2 and Orion-X 73.9": the verb of the first pair carries over
+            scored_here = scored_here or any(
+                R.SCORE_VERB.match(text, x.end + 1) for x in sent.mentions if bm.end() < x.end < other.start
+            )
+            if (
+                sm is None
+                and scored_here
+                and re.search(r"\band\s+$", text[max(sent.start, other.start - 5) : other.start])
+            ):
+                sm = _COORD_SCORE.match(text, other.end)
             if sm is None or R.SCORE_BOUND.search(text_before(doc, sm.start("score"), 14)):
                 continue
             if used.overlaps(other.start, sm.end()):
                 continue
             used.append((other.start, sm.end()))
+            scored_here = True
             out.append(
                 Found(
                     "benchmark",
@@ -253,6 +272,24 @@ def find_benchmarks(doc: Doc) -> list[Found]:
             )
     out += _benchmark_blocks(doc)
     return out
+
+
+_SECOND_SETTING = re.compile(
+    r"\s?%?(?:\s*\([^()\n]{1,40}\))?(?:\s+(?:with|without|using)\s+[\w -]{1,30}?)?"
+    r"\s*/\s*(?P<score>\d{1,3}(?:\.\d+)?)\s?%"
+)
+_COORD_SCORE = re.compile(
+    r"\s(?P<score>\d{1,3}(?:\.\d+)?)\s?%?(?!\w|\.\d|\s?(?:[BMKT]\b|billion|million|tokens|percentile))"
+)
+_WHICH_CLAUSE = re.compile(r"\s*,\s+which\s+[^.;,()]{0,80}$")
+
+
+def _which_clause_owner(doc: Doc, mentions: list[ModelMention], pos: int) -> list[ModelMention | str]:
+    """ "Orbit 4 Pro, which Acme quotes at 59.4 on GPQA": a relative clause's value is its model's."""
+    before = [m for m in mentions if m.end <= pos]
+    if before and _WHICH_CLAUSE.match(doc.text, before[-1].end, pos):
+        return [before[-1]]
+    return []
 
 
 PAREN_SCORE = re.compile(r"\s?\((?P<score>\d{1,2}(?:\.\d+)?|100)\s?%?\)")

@@ -7,6 +7,7 @@ import re
 from . import rules as R
 from .document import CONTEXT_KEY, Doc, Found, Spans, is_free, scan, text_before
 from .linking import pick
+from .mentions import ModelMention
 from .values import (
     magnitude,
 )
@@ -20,6 +21,10 @@ def _context_value(m: re.Match[str]) -> int | float | None:
     if value < 1000 or value > 1e8:
         return None
     return value
+
+
+_VARIANT_NAMED_AFTER = re.compile(r"\s+(?:sibling|variant|version|edition)\s+")
+_CONTEXT_LABEL = re.compile(r"(?im)^(?=[\W_]{0,4}(?:context|context\s+window|context\s+length)\s*[.:]\s)")
 
 
 def find_contexts(doc: Doc) -> list[Found]:
@@ -66,15 +71,34 @@ def find_contexts(doc: Doc) -> list[Found]:
                 R.PRONOUN_START.match(text, sent.start)
                 or R.SUBJECTLESS_START.match(text, sent.start)
                 or R.ANAPHOR.search(text, sent.start, sent.end)
+                # a spec fragment that is the value ("... 123B dense parameters. 128K context. Apache 2.0.")
+                or not text[sent.start : m.start()].strip()
             )
             anchor = m.start("num") if i >= 2 else m.start()
-            targets = pick(doc, anchor, m.end(), allow_topic=strong or pronoun)
+            # "the 1M-context sibling extends GLM-4-9B-Chat-1M": a variant named right after its window
+            kin = _VARIANT_NAMED_AFTER.match(text, m.end())
+            after = [
+                x
+                for x in sent.mentions
+                if kin
+                and x.start >= kin.end()
+                and re.fullmatch(r"(?:\w+\s+){0,2}", text[kin.end() : x.start])
+            ]
+            targets: list[ModelMention | str] = [*after[:1]] or pick(
+                doc, anchor, m.end(), allow_topic=strong or pronoun
+            )
             if targets:
                 out.append(Found("context_window", value, m.start(), m.end(), targets))
                 seen.append((m.start(), m.end()))
                 context_sentences.add(sent.start)
+    labelled = {m.start() for m in _CONTEXT_LABEL.finditer(text)}  # paragraphs opening "Context. ..."
+    low = doc.low if len(doc.low) == len(text) else text.lower()
     for sent in doc.sentences:
-        if not re.search(r"\bcontext\b", text[sent.start : sent.end], re.I):
+        # the sentence speaks of context, or its paragraph opens with that label ("Context. X reads ...")
+        speaks = "context" in low[sent.start : sent.end] and re.search(
+            r"\bcontext\b", low[sent.start : sent.end]
+        )
+        if not (speaks or (labelled and text.rfind("\n", 0, sent.start) + 1 in labelled)):
             continue
         for m in R.CONTEXT_SOFT.finditer(text, sent.start, sent.end):
             if not ok(m, soft=True):

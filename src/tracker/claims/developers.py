@@ -15,7 +15,46 @@ _MAKER_OPENER = re.compile(
     r"\W{0,4}(?:Developed|Built|Created|Made|Released|Trained|Published)\s+by\s+(?:the\s+)?"
 )
 _SERIES_AFTER = re.compile(r"\s+(?:model\s+)?(?:series|family|lineup|line-up|line|generation)\b")
+_ITS_BEFORE = re.compile(r"\bits\s+(?:[\w-]+\s+){0,4}(?:codenamed\s+|called\s+|named\s+)?[“\"]?$")
+_KIN = re.compile(r"\b(?:predecessors?|successors?|rivals?|competitors?|peers?)\b")
+_ITS_MODEL_AFTER = re.compile(r"\s*(?:[—–,]|\s-)\s*its\s+(?:[\w-]+\s+){0,4}(?:model|LLM)\b")
 _LISTED = re.compile(r"\s*(?:,|and|&|, and|or)\s*")
+# "... released the Qwen2 series. This series includes five sizes: ..."
+_SERIES_GOES_ON = re.compile(
+    r"\W{0,3}(?:This|The|These|Its|Their)\s+(?:[\w-]+\s+){0,2}?(?:series|family|lineup|line-up|models)\s+"
+    r"(?:includes?|comprises?|consists?\s+of|spans?|covers?|contains?|offers?|comes?\s+in)\b"
+)
+
+
+def share_with_members(doc: Doc, makers: list[Found]) -> list[Found]:
+    """The maker of a series is the maker of each member the text names with it.
+
+    "Acme released the Zephyr series. This series includes Zephyr-2B and Zephyr-9B": members named
+    in the sentence, or in the next one when it goes on about the series. (Sizes given only as a list,
+    "Zephyr in 2B and 7B sizes", stay with the family: annotators split on them.)
+    """
+    text = doc.text
+    out: list[Found] = []
+    for f in makers:
+        m = f.models[0]
+        if isinstance(m, str) or not _SERIES_AFTER.match(text, m.end):
+            continue
+        k = doc.sentence_index(m.start)
+        sentences = [doc.sentences[k]]
+        if k + 1 < len(doc.sentences) and _SERIES_GOES_ON.match(text, doc.sentences[k + 1].start):
+            sentences.append(doc.sentences[k + 1])
+        prefix = m.canonical + "-"
+        seen: set[str] = set()
+        for sent in sentences:
+            for member in sent.mentions:
+                if (
+                    member.start > m.end
+                    and member.canonical.startswith(prefix)
+                    and member.canonical not in seen
+                ):
+                    seen.add(member.canonical)
+                    out.append(Found("developer", f.value, f.start, max(f.end, member.end), [member]))
+    return out
 
 
 def _brand(m: ModelMention) -> str:
@@ -51,8 +90,11 @@ def find_developers(doc: Doc) -> list[Found]:
                             add(partner, m, partner.start(), m.end)
                     last = m
                     for nxt in ms:
-                        if nxt.start > last.end and re.fullmatch(
-                            r"\s*(?:,|and|&|, and)\s*", text[last.end : nxt.start]
+                        # "Acme's Zephyr 2 and Zephyr 3"; not another brand ("OpenAI's GPT-4o and Claude")
+                        if (
+                            nxt.start > last.end
+                            and re.fullmatch(r"\s*(?:,|and|&|, and)\s*", text[last.end : nxt.start])
+                            and _brand(nxt) == _brand(m)
                         ):
                             add(o, nxt, o.start(), nxt.end)
                             last = nxt
@@ -67,10 +109,6 @@ def find_developers(doc: Doc) -> list[Found]:
                             ):
                                 add(o, member, o.start(), member.end)
                 break
-            # (h) "Meta Llama 3", "Microsoft Phi-4"
-            for m in ms:
-                if m.start == o.end() + 1 and text[o.end()] == " ":
-                    add(o, m, o.start(), m.end)
             # (b) "DeepSeek released R1", "TII has introduced the Falcon 180B model"
             verb = R.DEV_VERB.search(text, o.end(), min(sent.end, o.end() + 160))
             if (
@@ -106,7 +144,7 @@ def find_developers(doc: Doc) -> list[Found]:
                     or re.search(r"\bdeveloped\s+by\b[^.;]{0,40}under\s+its\s+parent\s+company\s+$", between)
                     # "Llama 3.1 from Meta", "Qwen3, the newest model family from Alibaba"
                     or re.fullmatch(
-                        r"\s+(?:from|by|of)\s+\[*|,\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,4}(?:model|models|LLM|family|series|release)\s+(?:from|by)\s+"
+                        r"\s+(?:from|by|of)\s+\[*|(?:,|\s+(?:is|was))\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,4}(?:model|models|LLM|family|series|release)\s+(?:from|by)\s+"
                         r"|\s+(?:[\w-]+\s+){0,2}(?:model|models|LLM)\s+(?:from|by)\s+",
                         between,
                     )
@@ -128,14 +166,14 @@ def find_developers(doc: Doc) -> list[Found]:
             # (e) "DeepSeek, ..., shook the market with its R1 reasoning model"
             if orgs and o is orgs[0] and o.start() - sent.start <= 40:
                 for m in ms:
-                    if (
-                        m.start > o.end()
-                        and re.search(
-                            r"\bits\s+(?:[\w-]+\s+){0,4}(?:codenamed\s+|called\s+|named\s+)?[“\"]?$",
-                            text[max(o.end(), m.start - 70) : m.start],
-                        )
-                        and not orgs_in(doc, o.end(), m.start)
-                    ):
+                    if m.start <= o.end() or orgs_in(doc, o.end(), m.start):
+                        continue
+                    its = _ITS_BEFORE.search(text, max(o.end(), m.start - 70), m.start)
+                    # "its predecessors Grok 3 and Grok 4" after "Grok 5": that model's kin, not the maker's
+                    owned = bool(its and not _KIN.search(its.group(0)))
+                    # "xAI ... confirmed that Grok 5—its next-generation large language model"
+                    named_first = not any(o.end() <= x.start < m.start for x in ms)
+                    if owned or (named_first and _ITS_MODEL_AFTER.match(text, m.end)):
                         add(o, m, o.start(), m.end)
         # (f) "Anthropic decided to crash the party. On June 20, 2024, they dropped Claude 3.5 Sonnet"
         if not orgs and prev_orgs:

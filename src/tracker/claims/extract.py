@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..models import Claim
+from ..records import Claim
 from .benchmarks import find_benchmarks
 from .context import find_contexts
 from .dates import find_dates
-from .developers import find_developers
-from .document import Doc, Found, drop_blocked_mentions, prepare
+from .developers import find_developers, share_with_members
+from .document import Doc, Found, dateline, drop_blocked_mentions, fold_typography, prepare
 from .finalize import finalize
 from .hardware import find_hardware
 from .licenses import find_licenses
@@ -28,6 +28,7 @@ from .mentions import ModelMention
 from .params import find_parameters
 from .prices import find_prices
 from .structure import find_key_values, find_tables
+from .training_tokens import find_training_tokens
 
 
 def extract_claims(text: str, published: date | datetime | None = None) -> list[Claim]:
@@ -40,10 +41,18 @@ def read_article(
 ) -> tuple[list[Claim], list[ModelMention]]:
     """The claims, and the model names as find_model_mentions gives them, from one reading of the text
     (ingest stores both; reading the names twice doubled the costliest stage)."""
-    doc = prepare(text, published)
+    work = fold_typography(text)  # same length: every span found in `work` is a span of `text`
+    stated = dateline(work)
+    doc = prepare(work, published or (stated[0] if stated else None))
+    if stated:
+        doc.blocked.append(stated[1])  # the page's own date is not a release date
     if not doc.mentions:
         return [], doc.named
-    return _claims(doc), doc.named
+    claims = _claims(doc)
+    if work is not text:
+        for claim in claims:
+            claim.evidence = text[claim.start : claim.end]
+    return claims, doc.named
 
 
 def _claims(doc: Doc) -> list[Claim]:
@@ -58,9 +67,11 @@ def _claims(doc: Doc) -> list[Claim]:
     found += find_dates(doc)
     found += find_hardware(doc)
     found += find_benchmarks(doc)
+    found += find_training_tokens(doc)
     found = _structure_wins(found, find_tables(doc))
     found = _structure_wins(found, find_key_values(doc))
-    found += find_developers(doc)
+    makers = find_developers(doc)
+    found += makers + share_with_members(doc, makers)
     return finalize(doc, found)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from ..models import Attribute, Claim, Role, Status
+from ..records import Attribute, Claim, Role, Status
 from . import rules as R
 from .document import MAX_EVIDENCE, Doc, Found
 from .hardware import ROLE_RANK
@@ -48,8 +48,37 @@ def finalize(doc: Doc, found: list[Found]) -> list[Claim]:
     # one release given as a month and as a day of that month: the day only (GUIDELINES, convention 5)
     days = {(k[0], k[2][:7]) for k in order if k[1] == "release_date" and len(k[2]) == 10}
     order = [k for k in order if not (k[1] == "release_date" and len(k[2]) == 7 and (k[0], k[2]) in days)]
-    order = _one_window_per_model(order)
+    # one phrase read as a chip family and as one of its generations ("Google's TPUv5e"): the generation only
+    chips: dict[str, list[tuple[str, _Line]]] = {}
+    for k in order:
+        if k[1] == "hardware":
+            chips.setdefault(k[0], []).append((k[2], best[k]))
+
+    def generic_chip(k: tuple[str, str, str, str]) -> bool:
+        line = best[k]
+        return any(
+            value.startswith(k[2] + " ") and other.start < line.end and line.start < other.end
+            for value, other in chips[k[0]]
+        )
+
+    order = [k for k in order if k[1] != "hardware" or not generic_chip(k)]
+    order = _one_window_per_model(_bare_brand_repeats(order))
     return [best[k].claim(text) for k in order]
+
+
+def _bare_brand_repeats(order: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """A bare brand ("Gemini") given the same value as one of its named models: the named model only."""
+    # (a maker stays: "Acme built Zephyr" and "Acme built Zephyr-9" are both statements annotators keep)
+    bare = [
+        k for k in order if k[1] != "developer" and "-" not in k[0] and not any(ch.isdigit() for ch in k[0])
+    ]
+    if not bare:
+        return order
+    models_by_value: dict[tuple[str, str, str], list[str]] = {}
+    for k in order:
+        models_by_value.setdefault((k[1], k[2], k[3]), []).append(k[0])
+    drop = {k for k in bare if any(m.startswith(k[0] + "-") for m in models_by_value[(k[1], k[2], k[3])])}
+    return [k for k in order if k not in drop]
 
 
 def _one_window_per_model(order: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import re
 
+from ..vocab import ROLE_RANK  # noqa: F401 - finalize reads it here
 from . import rules as R
 from .document import HARDWARE_KEY, Doc, Found, Sentence, scan
 from .linking import pick
 from .names import NOT_BRANDS
 
-ROLE_RANK = {"training": 3, "inference": 2, "unspecified": 1}
-
 
 def _chip_name(raw: str) -> str:
     chip = " ".join(raw.split())
-    m = re.fullmatch(r"TPU\s?(v\d[a-z]?)", chip, re.I)
+    m = re.fullmatch(r"TPU\s?v?(\d[a-z]?)", chip, re.I)
     if m:
-        return f"TPU {m.group(1).lower()}"
+        return f"TPU v{m.group(1).lower()}"  # "TPU 4" is the fourth generation, "TPU v4"
     if chip.upper() == "TPUS":
         return "TPU"
     return chip
@@ -69,9 +68,7 @@ def find_hardware(doc: Doc) -> list[Found]:
         pronoun = bool(
             R.PRONOUN_START.match(text, sent.start)
             or R.SUBJECTLESS_START.match(text, sent.start)
-            or re.search(
-                r"\b(?:it|the\s+(?:new\s+)?model|the\s+models)\b(?!['’]s)", text[sent.start : m.start()]
-            )
+            or R.ANAPHOR.search(text, sent.start, m.start())
         )
         targets = pick(doc, m.start(), m.end(), allow_topic=pronoun, max_gap=300)
         for name, s, e in chips:

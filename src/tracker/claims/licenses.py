@@ -27,6 +27,11 @@ def norm_license(raw: str) -> str | None:
     return name
 
 
+_LICENSE_IS_QUOTED = re.compile(r"\b[Ll]icen[cs]es?\s+(?:is|are|was|were|will\s+be)\s+[“\"]")
+_QUOTED_LICENSE = re.compile(
+    r"[“\"](?P<lic>[^\"”\n]{3,60}?\b(?:License|Licence)(?:\s+v?\d+(?:\.\d+)*)?)[”\"]"
+)
+
 # words that qualify a license without naming it
 _LICENSE_FILLER = {"own"}
 
@@ -75,6 +80,12 @@ def find_licenses(doc: Doc) -> list[Found]:
             if w.lower() not in _LICENSE_FILLER
         )
         spans.append((m.start(), m.end(), f"{org} {title} License"))
+    # 'The license is "Custom Commercial License" and "Llama 3.1 Community License"': named in quotes
+    for m in scan(doc, _LICENSE_IS_QUOTED, LICENSE_KEY):
+        for q in _QUOTED_LICENSE.finditer(text, m.end() - 1, doc.sentence_of(m.start()).end):
+            name = norm_license(q.group("lic"))
+            if name:
+                spans.append((q.start("lic"), q.end("lic"), name))
     spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
     taken = Spans(len(doc.text))
     for s, e, name in spans:
@@ -101,6 +112,7 @@ def find_licenses(doc: Doc) -> list[Found]:
             re.search(
                 r"\b(?:under|with|via)\s+(?:an?\s+|the\s+|its\s+)?(?:own\s+)?$", text[max(0, s - 20) : s]
             )
+            or _LICENSE_IS_QUOTED.search(text, sent.start, s)
         )
         out.append(Found("license", name, s, e, [], expected=False))
         out[-1].models = _pick_license(doc, s, e, adjective=adjective, allow_topic=pronoun or under)

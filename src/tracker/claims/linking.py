@@ -14,7 +14,8 @@ _COMPARED = re.compile(
     r"\b(?:than|versus|vs\.?|compared\s+(?:with|to)|relative\s+to|against|like|such\s+as|over|beating|beats|"
     r"outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|ahead\s+of|behind|trailing|trails|topping|"
     r"edg(?:es|ed|ing)\s+out|outscor(?:es|ed|ing)|best(?:s|ed|ing)|matching|matches|"
-    r"upgrade\s+(?:to|over|on|from)|improvement\s+(?:over|on)|successor\s+(?:to|of))\s+"
+    r"upgrade\s+(?:to|over|on|from)|improvement\s+(?:over|on)|successor\s+(?:to|of)|"
+    r"(?:doubl|tripl)(?:e|es|ed|ing)\s+(?:the\s+)?(?:score|result|performance)s?\s+of)\s+"
     r"(?:the\s+|an?\s+|both\s+|all\s+|either\s+)?(?:earlier\s+|previous\s+|older\s+|original\s+)?(?:\w+['’]s\s+)?$"
 )
 # "128K tokens, a step up from the 8K tokens of the previous Llama 3": the model after the comparison's
@@ -259,7 +260,7 @@ def not_compared(doc: Doc, sent: Sentence, ms: list[ModelMention]) -> list[Model
     return [m for m in ms if m.start not in compared]
 
 
-_LIST_GAP = re.compile(r"\s*(?:,|and|&|or|, and|,\s*and)\s*")
+_LIST_GAP = re.compile(r"\s*(?:,|and|&|or|/|, and|,\s*and)\s*")  # "/": "Grok 3/4"
 _FRONTED_CONTRAST = re.compile(r"\b(?:[Uu]nlike|[Ll]ike|[Aa]s\s+with)\s+(?:\w+['’]s\s+)?$")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from . import names
 from . import rules as R
+from .orgs import AFTER_POSSESSIVE_MODEL
 
 # precompiled patterns used in per-candidate loops
 _CAMEL_HEAD = re.compile(r"[A-Z][a-z]+(?=[A-Z])")
@@ -125,7 +126,7 @@ _MORE_SIZES = re.compile(
 )
 # "A 27B model", "the 405-billion-parameter model": a size of the article's main family.
 SIZE_REF = re.compile(
-    r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s+(?P<size>\d+(?:\.\d+)?)(?:B|[- ]billion)(?:[- ]param(?:eter)?s?)?\s+(?:model|variant|version)\b"
+    r"\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s+(?P<size>\d+(?:\.\d+)?)(?:\s?B|[- ]billion)(?:[- ]param(?:eter)?s?)?\s+(?:model|variant|version)\b"
 )
 SIZE_LIST_REF = re.compile(
     r"\b(?:alongside|along\s+with|as\s+well\s+as|plus|with)\s+(?:(?:refreshed|updated|new|smaller|upgraded|improved)\s+)?"
@@ -186,6 +187,21 @@ _BARE_MODEL_BEFORE = re.compile(
     r"codenamed)\s+(?:its\s+|the\s+|a\s+|their\s+)?(?:new\s+)?|\b(?:Model|Name)\s*:\s*"
     r"|\b(?:model|LLM|codenamed|called|named|dubbed)[,:]?\s+[“\"]?)$"
 )
+# The words _BARE_MODEL_BEFORE can end with: a cheap test before the anchored search (speed only)
+_BEFORE_ENDINGS = (
+    "released", "launched", "unveiled", "introduced", "open-sourced", "announced", "debuted", "shipped",
+    "called", "named", "dubbed", "codenamed", "its", "the", "a", "their", "new", "model", "name", "llm",
+)  # fmt: skip
+
+
+def _bare_model_before(text: str, pos: int) -> bool:
+    """A launch verb or "model" / "called" right before pos ("released Codestral", "Model: Devstral")."""
+    tail = text[max(0, pos - 40) : pos].rstrip(' ,:"“').lower()
+    return (
+        tail.endswith(_BEFORE_ENDINGS) and _BARE_MODEL_BEFORE.search(text, max(0, pos - 40), pos) is not None
+    )
+
+
 # The brand used as an organisation: "Mistral's", "DeepSeek released", "by Mistral", "Mistral AI".
 _ORG_USE_AFTER = re.compile(
     r"(?:,\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,6}?(?:company|lab|laboratory|startup|start-up|firm|developer|maker|giant|unicorn|"
@@ -196,7 +212,9 @@ _ORG_USE_AFTER = re.compile(
 _NAME_PART_AFTER = re.compile(
     r"[\s-](?:v?\d|[A-Z]\d|(?i:pro|flash|mini|nano|ultra|lite|turbo|large|small|medium)\b)"
 )
-_ORG_USE_BEFORE = re.compile(r"\b(?:by|from)\s+(?:the\s+)?$")
+_ORG_USE_BEFORE = re.compile(
+    r"\b(?:by|from)\s+(?:the\s+)?$|\b(?:company|start-?up|lab|firm|developer|maker)\s+$"  # "the Chinese company X"
+)
 
 
 def discover_mentions(text: str) -> list[ModelMention]:
@@ -212,12 +230,11 @@ def discover_mentions(text: str) -> list[ModelMention]:
         c
         for c in scanned
         if len(c.parts) > 1
-        or _numeric(c)
-        or any(ch.isdigit() for ch in c.parts[0])
+        or _HAS_DIGIT.search(c.parts[0]) is not None  # a lone word with a digit ("o3", "GPT4")
         or c.parts[0].lower() in heads
         or c.parts[0].lower() in names.KNOWN_BRANDS
         or _BARE_MODEL_AFTER.match(text, c.end)
-        or _BARE_MODEL_BEFORE.search(text, max(0, c.start - 40), c.start)
+        or _bare_model_before(text, c.start)
     ]
     cands = [c for c in scanned if not (R.CHIP.match(text, c.start) or _benchmark_at(text, c.start))]
     if not cands:
@@ -335,16 +352,15 @@ def discover_mentions(text: str) -> list[ModelMention]:
         # a bare brand word
         if low in org_used or _ORG_USE_AFTER.match(text, c.end):
             return False
-        if _POSSESSIVE_S.match(text[c.end : c.end + 2]) and low not in strong:
-            return False
+        if _POSSESSIVE_S.match(text[c.end : c.end + 2]) and (
+            low not in strong or AFTER_POSSESSIVE_MODEL.match(text, c.end)
+        ):
+            return False  # "Acme's", and "DeepSeek's base model (DeepSeek-V3)": the maker, not a model
         # a brand the article writes with numbers, calls a model here, or has called a model alone before
         return (
             low in strong
             or low in bare_models
-            or bool(
-                _BARE_MODEL_AFTER.match(text, c.end)
-                or _BARE_MODEL_BEFORE.search(text, max(0, c.start - 40), c.start)
-            )
+            or bool(_BARE_MODEL_AFTER.match(text, c.end) or _bare_model_before(text, c.start))
         )
 
     bare_models: set[str] = set()  # filled just below; accepted() reads it for later candidates
@@ -395,6 +411,9 @@ def discover_mentions(text: str) -> list[ModelMention]:
             out.append(_written_as(text, c, same))
             continue
         owner = by_piece.get(c.parts[0].lower())
+        maker = _MAKER_POSSESSIVE.search(text, max(0, c.start - 40), c.start)
+        if owner is None and maker is not None and _CODE.fullmatch(c.parts[0]):
+            owner = maker.group("maker")  # "DeepSeek’s R1" in an article about another lab's codes
         if owner is None and _CODE.fullmatch(c.parts[0]):
             letter = c.parts[0][0]
             owners = [b for b in code_brands if letter in code_letters.get(b, ())]
@@ -406,6 +425,19 @@ def discover_mentions(text: str) -> list[ModelMention]:
         out.append(_mention(text, c, (owner,)))
     out.sort(key=lambda m: m.start)
     return out
+
+
+_VERSIONS_PAREN = re.compile(
+    r"\s*\(\s*versions?\s+(?P<a>\d+(?:\.\d+)+)\s+and\s+(?:the\s+)?(?:[a-z]+\s+)?(?P<b>\d+(?:\.\d+)+)\s*\)"
+)
+_SLASH_VERSION = re.compile(r"/(?P<ver>\d+(?:\.\d+)?)(?![\w.%/])")
+_VERSION_ONLY = re.compile(r"\d+(?:\.\d+)?")
+_SIZE_OR_TUNING = re.compile(
+    r"-(?:\d+(?:\.\d+)?[BbMm](?:-A\d+(?:\.\d+)?[Bb])?|instruct|chat|base|it|preview|thinking|latest)(?=-|$)",
+    re.I,
+)
+_HAS_DIGIT = re.compile(r"\d")
+_MAKER_POSSESSIVE = re.compile(r"\b(?P<maker>[A-Z][\w.-]*[A-Za-z])['’]s\s+$")
 
 
 def _benchmark_at(text: str, pos: int) -> bool:
@@ -459,6 +491,7 @@ def _drop_leading_word(text: str, c: names.NameParts, numbered: set[str]) -> nam
 def _mention(text: str, c: names.NameParts, prefix: tuple[str, ...]) -> ModelMention:
     surface = text[c.start : c.end]
     body = re.sub(r"[\s\u00a0]+", "-", surface)
+    body = re.sub(r"(?<=[A-Za-z0-9])\+$", "-Plus", body)  # "Command R+" -> "Command-R-Plus"
     canonical = "-".join([*prefix, body])
     pieces = canonical.split("-")
     family = [pieces[0]]
@@ -505,7 +538,7 @@ def _sentence_has(text: str, pos: int, pattern: re.Pattern[str]) -> bool:
 
 # "the Gemini API", "the Claude app": a product around the model, not a statement about one model.
 _PRODUCT_AFTER = re.compile(
-    r"\s(?:API|APIs|app|apps|Studio|platform|website|chatbot|assistant|Code\b|CLI|[Tt]eam|[Ll]ab|cluster|supercomputer|"
+    r"\s(?:API|APIs|app|apps|Studio|platform|website|chatbot|assistant|Code\b|CLI|[Tt]eam|[Ll]ab|cluster|supercomputer|tokenizers?|"
     r"data\s+cent(?:er|re)|chips?\b|processors?\b|phones?\b|smartphones?\b|laptops?\b|robots?\b|cars?\b|rocket)\b"
 )
 
@@ -616,6 +649,31 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
                 )
             )
             spans.append((m.start(), m.end()))
+    # "Devstral Small (versions 1.0 and the upgraded 1.1)": the versions of the name just before
+    for x in mentions:
+        vp = _VERSIONS_PAREN.match(text, x.end) if x.kind == "name" else None
+        if vp is None:
+            continue
+        for group in ("a", "b"):
+            s, e = vp.start(group), vp.end(group)
+            if free(s, e):
+                name = f"{x.canonical}-{vp.group(group)}"
+                extra.append(ModelMention(name, vp.group(group), s, e, x.family, None, None, "reference"))
+                spans.append((s, e))
+    # "Grok 3/4": a second version sharing the brand written before it
+    for x in mentions:
+        sv = _SLASH_VERSION.match(text, x.end) if x.kind == "name" else None
+        parts = x.canonical.split("-")
+        if sv is None or len(parts) != 2 or not _VERSION_ONLY.fullmatch(parts[1]):
+            continue
+        if free(sv.start("ver"), sv.end("ver")):
+            name = f"{parts[0]}-{sv.group('ver')}"
+            extra.append(
+                ModelMention(
+                    name, sv.group("ver"), sv.start("ver"), sv.end("ver"), name, None, None, "reference"
+                )
+            )
+            spans.append((sv.start("ver"), sv.end("ver")))
     # "Llama 3 8B and 70B", "Qwen2.5 7B, 14B and 72B": further sizes listed right after a sized name
     for x in mentions:
         if not x.size or x.kind != "name":
@@ -677,7 +735,11 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
             )
         if not free(m.start(), m.end()) or size_counts[m.group("size")] < 2:
             continue  # only a size the article uses for its models more than once
-        family = main.family or main.canonical
+        # the sized model named just before, else the main one, without its size or tuning word:
+        # "Qwen2.5-VL-7B-Instruct ..., with a 32B variant" -> "Qwen2.5-VL-32B"
+        near = [x for x in mentions if x.size and x.kind == "name" and 0 <= m.start() - x.end <= 150]
+        base = near[-1] if near else main
+        family = _SIZE_OR_TUNING.sub("", base.canonical) or base.family or base.canonical
         sized = [x for x in mentions if x.size == size and x.kind == "name"]
         if sized:  # "Llama 3.1 405B ... the 405-billion-parameter model"
             family = sized[0].family or family

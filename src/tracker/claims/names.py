@@ -290,7 +290,9 @@ def scan_names(text: str) -> list[NameParts]:
                     and all(k in ("variant", "ver", "size", "code") for k in sub_kinds[1:])
                 )  # "Corvid Swift", "Code Llama-Instruct"
                 before_version = (
-                    piece[:1].isupper() and _brand_like(piece) and nxt_kind in ("ver", "size", "code")
+                    piece[:1].isupper()
+                    and _brand_like(piece)
+                    and nxt_kind in ("ver", "size", "code", "variant")
                 )
                 nxt_capital = nxt is not None and nxt.group("p")[:1].isupper() and nxt_kind == "word"
                 own_word = titled and len(parts) == 1 and piece.lower() not in _ORG_WORDS and not nxt_capital

@@ -14,65 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..vocab import ORG_CANONICAL
 from .names import NOT_BRANDS
-
-# Spelling prior: the organisation names articles use, and the value we store for each.
-ORG_CANONICAL: dict[str, str] = {
-    "openai": "OpenAI",
-    "anthropic": "Anthropic",
-    "google": "Google",
-    "google deepmind": "Google DeepMind",
-    "deepmind": "Google DeepMind",
-    "meta": "Meta",
-    "meta ai": "Meta",
-    "facebook": "Meta",
-    "mistral": "Mistral AI",
-    "mistral ai": "Mistral AI",
-    "deepseek": "DeepSeek",
-    "alibaba": "Alibaba",
-    "alibaba cloud": "Alibaba",
-    "qwen team": "Alibaba",
-    "xai": "xAI",
-    "moonshot": "Moonshot AI",
-    "moonshot ai": "Moonshot AI",
-    "zhipu": "Zhipu AI",
-    "zhipu ai": "Zhipu AI",
-    "z.ai": "Zhipu AI",
-    "microsoft": "Microsoft",
-    "microsoft corp.": "Microsoft",
-    "microsoft research": "Microsoft",
-    "nvidia": "NVIDIA",
-    "amazon": "Amazon",
-    "aws": "Amazon",
-    "cohere": "Cohere",
-    "ai21": "AI21 Labs",
-    "ai21 labs": "AI21 Labs",
-    "01.ai": "01.AI",
-    "minimax": "MiniMax",
-    "tencent": "Tencent",
-    "databricks": "Databricks",
-    "mosaic": "MosaicML",
-    "mosaicml": "MosaicML",
-    "mosaic ml": "MosaicML",
-    "snowflake": "Snowflake",
-    "tii": "TII",
-    "technology innovation institute": "TII",
-    "baidu": "Baidu",
-    "bytedance": "ByteDance",
-    "ibm": "IBM",
-    "apple": "Apple",
-    "allen institute for ai": "AI2",
-    "ai2": "AI2",
-    "stability ai": "Stability AI",
-    "reka": "Reka",
-    "inflection": "Inflection AI",
-    "inflection ai": "Inflection AI",
-    "stepfun": "StepFun",
-    "baichuan": "Baichuan",
-    "iflytek": "iFlytek",
-    "g42": "G42",
-    "nous research": "Nous Research",
-}
 
 # Words that make a capitalised phrase an organisation's name.
 ORG_WORDS = r"(?:AI|Labs?|Research|Technologies|Technology|Inc\.?|Corp\.?|Corporation|Institute|Intelligence|Systems|Cloud|Foundation|Group|Company|DeepMind|University|Academy|Computing|Robotics)"
@@ -201,7 +144,7 @@ LAUNCH_VERB = (
     r"(?:has\s+|have\s+|had\s+|just\s+|quietly\s+|officially\s+|today\s+|now\s+|also\s+|finally\s+|recently\s+)*"
     r"(?:released|launched|unveiled|introduced|announced|open-sourced|open\s+sourced|debuted|shipped|rolled\s+out|"
     r"releases|launches|unveils|introduces|announces|open-sources|debuts|ships|rolls\s+out|built|developed|trained|"
-    r"published|dropped|detailed|revealed|made\s+available|is\s+releasing|is\s+launching)\b"
+    r"published|dropped|detailed|revealed|made\s+available|is\s+releasing|is\s+launching|followed\s+(?:up\s+)?with)\b"
 )
 _RUN = re.compile(rf"(?<![\w.-]){_NAME}")
 _ORG_WORD_END = re.compile(ORG_WORDS)
@@ -213,15 +156,17 @@ _AFTER_APPOSITION = re.compile(
     r",\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,6}?(?:company|lab|laboratory|startup|start-up|firm|developer|maker|giant|"
     r"unicorn|group|provider|vendor)\b(?!['’]s)"
 )
-_AFTER_POSSESSIVE_MODEL = re.compile(
-    r"['’]s\s+(?:[\w-]+\s+){0,4}?(?:model|models|LLM|LLMs|flagship|family|lineup|series)\b"
+AFTER_POSSESSIVE_MODEL = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,4}?(?i:model|models|LLM|LLMs|flagship|family|lineup|series)\b"  # a title's "Model" too
 )
 _AFTER_POSSESSIVE = re.compile(r"['’]s\s")
 _BEFORE_BY = re.compile(
     r"\b(?i:developed|built|created|made|released|trained|published|introduced|launched|unveiled|designed|"
     r"open-sourced|offered|provided)\s+(?:\w+\s+)?by\s+(?:the\s+)?\[*$"
 )
-_BEFORE_FROM = re.compile(r"\b(?:from|by)\s+(?:the\s+)?\[*$")
+_KIND_OF_COMPANY = re.compile(r"\s+(?:company|start-?up|lab|firm|giant|group|conglomerate|unicorn)\s+[A-Z]")
+# "a model from X"; not a person leading an event ("a livestream led by Elon Musk")
+_BEFORE_FROM = re.compile(r"(?<!\bled\s)(?<!\bhosted\s)(?<!\bpresented\s)\b(?:from|by)\s+(?:the\s+)?\[*$")
 LABEL = re.compile(
     r"(?im)^[\W_]{0,6}(?:Developer|Developers|Developed\s+by|Provider|Creator|Organi[sz]ation|Company|Vendor|Publisher|"
     r"Maker|Made\s+by|Author|Built\s+by|Released\s+by|Lab)(?:\(s\))?[\W_]{0,4}[:|][\W_]{0,6}\[*(?P<org>[A-Za-z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})"
@@ -273,11 +218,13 @@ def find_orgs(text: str, covered: bytearray) -> list[OrgSpan]:
     """Every place the text names an organisation; `covered` marks model mentions (never organisations)."""
 
     def free(s: int, e: int) -> bool:
-        return not any(covered[s:e])
+        return covered.find(1, s, e) < 0
 
     names: set[str] = set()
 
     def take(m: re.Match[str]) -> None:
+        if _KIND_OF_COMPANY.match(text, m.end()):
+            return  # "the Chinese company DeepSeek": an adjective before the kind of organisation, not its name
         raw = m.group(0).rstrip(".")
         name = _trim(raw)
         if name is None:
@@ -296,7 +243,7 @@ def find_orgs(text: str, covered: bytearray) -> list[OrgSpan]:
             and " " in run.group(0)
             or _AFTER_VERB.match(text, e0)
             or _AFTER_APPOSITION.match(text, e0)
-            or _AFTER_POSSESSIVE_MODEL.match(text, e0)
+            or AFTER_POSSESSIVE_MODEL.match(text, e0)
             or (_AFTER_POSSESSIVE.match(text, e0) and any(covered[e0 : e0 + 62]))
             or (
                 (text.rfind("by", max(0, s0 - 10), s0) >= 0 or text.rfind("from", max(0, s0 - 12), s0) >= 0)

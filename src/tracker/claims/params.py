@@ -17,6 +17,10 @@ from .values import (
 _TUNING = r"(?:chat|instruct|base|it|hf|preview|thinking|reasoning|latest)"
 
 
+_BRACKET_GAP = re.compile(r"\s*(?:(?:model\s+)?(?:series|family|line|models)\s*)?")
+_SUBJECT_AFTER = re.compile(r",\s+(?:the|this)\s+(?:new\s+)?(?:[\w-]+\s+){0,2}?model\b")
+
+
 def _size_family(canonical: str) -> str:
     """The name a list of sizes attaches to ("Qwen2.5-VL-7B-Instruct" -> "Qwen2.5-VL")."""
     name = re.sub(rf"(?i)-{_TUNING}(?=-|$)", "", canonical)
@@ -50,6 +54,17 @@ def find_parameters(doc: Doc) -> list[Found]:
 
     for m in scan(doc, R.PARAMS_ACTIVATING, PARAM_KEY):
         add(m, "parameters_active", allow_topic=True)
+    for m in scan(doc, R.PARAMS_PART_ACTIVE, PARAM_KEY):
+        if not is_free(doc, m.start(), m.end()) or seen.covers(m.start()):
+            continue
+        targets = pick(doc, m.start(), m.end(), allow_topic=True)
+        if targets:  # the part is active, the whole is the total
+            for kind, num, scale in (
+                ("parameters_active", "num", "scale"),
+                ("parameters_total", "anum", "ascale"),
+            ):
+                out.append(Found(kind, magnitude(m.group(num), m.group(scale)), m.start(), m.end(), targets))
+            seen.append((m.start(), m.end()))
     for m in scan(doc, R.PARAMS_ARE_ACTIVE, PARAM_KEY):
         add(m, "parameters_active", allow_topic=True)
     for m in [*scan(doc, R.PARAMS_MOE_FORM, PARAM_KEY), *scan(doc, R.PARAMS_SLASH, PARAM_KEY)]:
@@ -79,10 +94,20 @@ def find_parameters(doc: Doc) -> list[Found]:
     size_lists = [*scan(doc, R.PARAMS_SIZES, PARAM_KEY), *scan(doc, R.PARAMS_SIZES_AFTER, PARAM_KEY)]
     size_lists += scan(doc, R.PARAMS_SIZES_LABEL, PARAM_KEY)
     size_lists += scan(doc, R.PARAMS_SIZES_SUSPENDED, PARAM_KEY)
+    size_lists += scan(doc, R.PARAMS_SIZES_EACH, PARAM_KEY)
+    owner: dict[int, ModelMention] = {}  # bracketed sizes: the family named right before them
+    for m in scan(doc, R.PARAMS_SIZES_BRACKET, PARAM_KEY):
+        # only right after the family's name: "the Dunmore 3 series (4B and 16B parameters)"
+        before = [
+            x for x in doc.sentence_of(m.start()).mentions if _BRACKET_GAP.fullmatch(text, x.end, m.start())
+        ]
+        if before:
+            size_lists.append(m)
+            owner[m.start()] = before[-1]
     for m in sorted(size_lists, key=lambda x: x.start()):
         if seen.overlaps(m.start("list"), m.end("list")):
             continue
-        base = pick(doc, m.start(), m.end(), allow_topic=True)
+        base = [owner[m.start()]] if m.start() in owner else pick(doc, m.start(), m.end(), allow_topic=True)
         if not base or isinstance(base[0], str):
             continue
         # the family the sizes belong to: the model's name without a size of its own ("Qwen2.5-VL")
@@ -113,7 +138,11 @@ def find_parameters(doc: Doc) -> list[Found]:
     for m in scan(doc, R.PARAMS, PARAM_KEY):
         kind_word = (m.group("kind") or "").lower()
         window = text[m.end() : m.end() + 30].lower()
-        if kind_word.startswith("activ") or re.match(r"^\s*(?:\([^)]*\)\s*)?(?:are\s+|is\s+)?activ", window):
+        # "10B of the 230B parameters are active": the figure after "of the" is the whole
+        whole = bool(re.search(r"\bof\s+(?:the|its|their)\s+$", text_before(doc, m.start(), 12)))
+        if kind_word.startswith("activ") or (
+            not whole and re.match(r"^\s*(?:\([^)]*\)\s*)?(?:are\s+|is\s+)?activ", window)
+        ):
             kind = "parameters_active"
         else:
             kind = "parameters_total"
@@ -123,6 +152,8 @@ def find_parameters(doc: Doc) -> list[Found]:
             R.PRONOUN_START.match(text, sent.start)
             or R.SUBJECTLESS_START.match(text, sent.start)
             or R.ANAPHOR.search(text, sent.start, m.start())
+            # "With 12 billion parameters, the multimodal model ...": the subject comes after the figure
+            or _SUBJECT_AFTER.match(text, m.end())
         )
         add(m, kind, allow_topic=strong or pronoun)
     for m in scan(doc, R.PARAMS_KIND, PARAM_KEY):
@@ -137,6 +168,11 @@ def find_parameters(doc: Doc) -> list[Found]:
             and not text[m.end() : m.end() + 2].lstrip().startswith(":")
         ):
             add(m, "parameters_total", allow_topic=False, models=[prev[-1]])
+    for m in scan(doc, R.PARAMS_LINE_MODEL, PARAM_KEY):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        named = [x for x in doc.mentions if x.start == line_start and x.end == m.start()]
+        if named:
+            add(m, "parameters_total", allow_topic=False, models=[named[0]])
     for m in scan(doc, R.PARAMS_MODEL, PARAM_KEY):
         # "runs in memory like a 4B model", "larger than a 70B model": a yardstick, not this model's size
         if re.search(r"\b(?:like|than|as|to|of)\s+$", text_before(doc, m.start(), 12)):

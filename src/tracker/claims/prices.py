@@ -7,6 +7,7 @@ import re
 from . import rules as R
 from .document import PRICE_KEY, Doc, Found, Spans, scan, text_before
 from .linking import pick
+from .subject import topic_of
 from .values import (
     per_million,
 )
@@ -15,6 +16,12 @@ _SAME_PRICE_AFTER = re.compile(
     r"[^.;]{0,60}?,\s+(?:the\s+)?same\s+(?:list\s+)?(?:price|pricing)\s+as\s+(?:the\s+)?(?:older\s+|earlier\s+)?"
 )
 _PRICE_LEAD = re.compile(r"\b(?:[Tt]he|[Ii]ts)\s+(?:API|list\s+price|price|pricing)\b")
+
+
+# "$0.028 per million input tokens on a cache hit", "$0.07 (cached)"
+_CACHE_HIT_AFTER = re.compile(
+    r"[^.;$]{0,25}?\b(?:on\s+(?:a\s+)?cache\s+hits?|cache[ds]?\s+hits?|\(cached\))", re.I
+)
 
 
 # Words that make a model-less price sentence about others ("competitors charge $2 ...")
@@ -31,8 +38,8 @@ def find_prices(doc: Doc) -> list[Found]:
     seen = Spans(len(doc.text))
 
     def add(attr: str, price: str, unit: str | None, s: int, e: int, anchor: int) -> None:
-        if R.PRICE_EXCLUDE_BEFORE.search(text_before(doc, anchor, 20)):
-            return
+        if R.PRICE_EXCLUDE_BEFORE.search(text_before(doc, anchor, 20)) or _CACHE_HIT_AFTER.match(text, e):
+            return  # a cached-input price is not annotated (GUIDELINES convention 4)
         if unit is None and re.search(r"\b(?:1,000|1K|thousand)\b", text[doc.sentence_of(s).start : e + 40]):
             unit = "1K"  # "$0.03 for output" after "$0.01 per 1,000 input tokens"
         try:
@@ -89,5 +96,41 @@ def find_prices(doc: Doc) -> list[Found]:
             attr = "price_input" if direction in ("input", "prompt") else "price_output"
             unit = m.groupdict().get("unit")
             anchor = m.start() if text[m.start()] == "$" else m.start("p") - 1
+            change = _PRICE_CHANGE.search(text, max(0, m.start() - 24), m.start())
+            if change is not None:
+                _price_change(doc, out, seen, change, m, attr, unit)
+                continue
             add(attr, m.group("p"), unit, m.start(), m.end(), anchor)
     return out
+
+
+# "the 4x price increase from Haiku 3.5 ($0.25→$1/M input)": an old price, an arrow, the new one
+_PRICE_CHANGE = re.compile(r"\$\s?(?P<old>\d+(?:\.\d+)?)\s*(?:→|->|⇒)\s*$")
+
+
+def _price_change(
+    doc: Doc,
+    out: list[Found],
+    seen: Spans,
+    change: re.Match[str],
+    m: re.Match[str],
+    attr: str,
+    unit: str | None,
+) -> None:
+    """A price change: the old price is the model it changed from ("from X"), the new one the subject's."""
+    text = doc.text
+    sent = doc.sentence_of(m.start())
+    before = [x for x in sent.mentions if x.end <= change.start()]
+    old_owner = [x for x in before if re.search(r"\bfrom\s+$", text[max(sent.start, x.start - 6) : x.start])]
+    subject = [x for x in before if x not in old_owner][:1] or (
+        [topic] if (topic := topic_of(doc, sent.start)) else []
+    )
+    try:
+        old, new = per_million(change.group("old"), unit), per_million(m.group("p"), unit)
+    except ValueError:
+        return
+    if old_owner:
+        out.append(Found(attr, old, change.start(), m.end(), [old_owner[-1]]))
+    if subject and subject[0] not in old_owner:
+        out.append(Found(attr, new, change.start(), m.end(), [subject[0]]))
+    seen.append((change.start(), m.end()))

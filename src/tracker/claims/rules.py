@@ -18,7 +18,7 @@ _I = re.IGNORECASE
 # "1.6 trillion-parameter", "7.3B parameter", "480 billion total parameters", "52 billion activated parameters"
 PARAMS = re.compile(
     rf"(?P<num>{NUM}|(?<![\w-])(?:one|two|three|four|five|six|seven|eight|nine|ten))\s?-?\s?(?P<scale>trillion|billion|million|T|B|M)\b[\s-]?"
-    r"(?P<kind>(?:total|active|activated|activating|raw)\s+)?(?:-)?param(?:eter)?s?\b",
+    r"(?P<kind>(?:total|active|activated|activating|raw|dense)\s+)?(?:-)?param(?:eter)?s?\b",
     _I,
 )
 # "284B total, 13B active", "12B active", "only about 17 billion active per token"
@@ -34,12 +34,19 @@ PARAMS_ACTIVATING = re.compile(
 )
 # "36 billion parameters are active", "36 billion parameters (4 out of 16 experts) are active"
 PARAMS_ARE_ACTIVE = re.compile(
-    rf"(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)\s+param(?:eter)?s\s+(?:\([^)]{{0,40}}\)\s+)?(?:are|is|being)\s+active",
+    rf"(?<![\d.])(?<!\bof\sthe\s)(?<!\bof\sits\s)(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)\s+param(?:eter)?s\s+(?:\([^)]{{0,40}}\)\s+)?(?:are|is|being)\s+active",
+    _I,
+)
+# "10B of the 230B parameters are active": the part is the active count
+PARAMS_PART_ACTIVE = re.compile(
+    rf"(?<![\d.])(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)\s+of\s+(?:the|its)\s+(?P<anum>{NUM})\s?(?P<ascale>trillion|billion|T|B)\s+"
+    r"(?:total\s+)?param(?:eter)?s\s+(?:are|is|get|gets)\s+(?:active|activated|used)",
     _I,
 )
 # "(1.1T)", "(754B)", "(685B parameters)" right after a model name
 PARAMS_PAREN = re.compile(
-    rf"\(\s*(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)(?:\s+(?:total\s+)?param(?:eter)?s)?\s*\)", _I
+    rf"\(\s*(?:~\s?|about\s+|approximately\s+|roughly\s+)?(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)(?:\s+(?:total\s+)?param(?:eter)?s)?\s*\)",
+    _I,
 )
 # "a 236B MoE model", "a 24B dense transformer"
 PARAMS_MODEL = re.compile(
@@ -59,6 +66,12 @@ _SIZE_LIST = rf"{_SIZE}(?:\s*,\s*(?:and\s+|or\s+)?{_SIZE}){{0,5}},?\s+(?:and|or)
 PARAMS_SIZES_AFTER = re.compile(
     rf"(?P<list>{_SIZE_LIST})\s+(?:(?:parameter|param)\s+(?:sizes|versions|variants|scales|models|checkpoints)|sizes|scales)\b"
 )
+# "the Baichuan2 series (7B and 13B parameters)": sizes in brackets after the family's name
+PARAMS_SIZES_BRACKET = re.compile(rf"\((?P<list>{_SIZE_LIST})\s+param(?:eter)?s?\s*[),;]")
+# "Step-1V: 100B multimodal model", "Orla-Mini: a 7B dense model": a model's line opening with its size
+PARAMS_LINE_MODEL = re.compile(
+    rf":\s+(?:an?\s+)?(?:~\s?)?(?P<num>{NUM})\s?(?P<scale>trillion|billion|T|B)\b(?:[\s-]+[\w-]+){{0,3}}?[\s-]+(?:model|LLM|transformer|VLM)\b"
+)
 PARAMS_SIZES_LABEL = re.compile(rf"\bsizes?\s*:\s*(?P<list>{_SIZE_LIST}|{_SIZE}(?:\s*,\s*{_SIZE})+)\b", _I)
 # "a 106B-A12B model", "Tessellate-1 was a 30B-A3B model": total and active in one form
 PARAMS_MOE_FORM = re.compile(
@@ -67,6 +80,12 @@ PARAMS_MOE_FORM = re.compile(
 # "236B / 21B active": total and active in one breath
 PARAMS_SLASH = re.compile(
     rf"(?<![\w.-])(?P<num>{NUM})\s?(?P<scale>[BT])\s*/\s*(?P<anum>{NUM})\s?(?P<ascale>[BT])\s+active\b", _I
+)
+# "offered in 2B-parameter and 7B-parameter variants": each size carries the word
+_SIZE_PARAM = rf"(?:{NUM})\s?B[\s-]param(?:eter)?s?"
+PARAMS_SIZES_EACH = re.compile(
+    rf"(?P<list>{_SIZE_PARAM}(?:\s*,\s*{_SIZE_PARAM}){{0,4}},?\s+(?:and|or)\s+{_SIZE_PARAM})\s+(?:versions|variants|sizes|models|checkpoints)\b",
+    _I,
 )
 # "both 8- and 70-billion parameter versions"
 PARAMS_SIZES_SUSPENDED = re.compile(
@@ -82,7 +101,7 @@ PARAMS_LARGEST = re.compile(
 # A bound or range in front of a number: not a value.
 BOUND_BEFORE = re.compile(
     r"(?:\d\s*[-–]\s*|\bto\s+(?:an?\s+)?|\bfrom\s+(?:an?\s+)?|\bup\s+to\s+|\bover\s+|\bunder\s+|\bthan\s+|\babove\s+|\bbelow\s+|\bsub-\s*|\bless\s+than\s+"
-    r"|\bmore\s+than\s+|\bat\s+least\s+|\bat\s+most\s+|\bexceeding\s+|[<>≤≥~]\s*|\+\s*)$",
+    r"|\bmore\s+than\s+|\bat\s+least\s+|\bat\s+most\s+|\bexceeding\s+|[<>≤≥]\s*|\+\s*)$",
     _I,
 )
 PER_EACH_AFTER = re.compile(r"\s*(?:parameters?\s+)?(?:each|per\s+expert|apiece)\b", _I)
@@ -192,8 +211,12 @@ DATE_ISO = re.compile(r"(?<![\d-])(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<
 DATE_MONTH_YEAR = re.compile(
     rf"(?<![\w-])(?:(?:early|mid|late|mid-to-late|end\s+of|the\s+end\s+of)[\s-]+)?(?P<month>{MONTH_NAMES})(?:\s+of)?,?\s+(?P<year>(?:19|20)\d\d)\b"
 )
+# "followed with Orion-X on July 9": a day without its year (the page's year)
+DATE_DAY_NO_YEAR = re.compile(
+    rf"\b[Oo]n\s+(?P<month>{MONTH_NAMES})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)(?![:.]?\d)"
+)
 DATE_MONTH_ONLY = re.compile(
-    rf"\b(?:in|by|during|since)\s+(?:(?:early|mid|late|mid-to-late)[\s-]+)?(?P<month>{MONTH_NAMES})(?![\s,]+\d)\b"
+    rf"\b(?:(?:in|by|during|since)\s+(?:as\s+(?:early|soon)\s+as\s+)?|as\s+early\s+as\s+)(?:(?:early|mid|late|mid-to-late)[\s-]+)?(?P<month>{MONTH_NAMES})(?![\s,]+\d)\b"
 )
 DATE_RELATIVE_DAY = re.compile(
     r"\b(?:(?P<day>today|yesterday|tonight|this\s+morning)|on\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
@@ -203,7 +226,7 @@ DATE_RELATIVE_MONTH = re.compile(r"\b(?:earlier\s+|later\s+)?(?P<rel>this\s+mont
 
 RELEASE_CUE = re.compile(
     r"\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed|ement)|"
-    r"debut(?:s|ed)?|dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|made\s+(?:it\s+|them\s+)?(?:generally\s+)?available|"
+    r"debut(?:s|ed)?|dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|roll\s+out|rolling\s+out|followed\s+(?:up\s+)?with|followed|published\s+(?:the\s+)?(?:full\s+|open\s+)?weights|made\s+(?:it\s+|them\s+)?(?:generally\s+)?available|"
     r"became\s+(?:generally\s+)?available|(?:was|were)\s+made\s+available|"
     r"went\s+live|goes\s+live|open-sourced|Initial\s+release|Released|arrived|"
     # "Microsoft added two small models to its Phi family on Wednesday"
@@ -217,8 +240,8 @@ NOT_RELEASE = re.compile(
 # ------------------------------------------------------------------------------------------ hardware
 CHIP = re.compile(
     r"(?<![\w-])(?P<chip>(?:H100|H200|H800|H20|A100|A800|B200|B100|GB200|GB300|V100|L40S|MI300X|MI325X|MI250X|MI355X"
-    r"|RTX\s?\d{4}(?:\s?Ti)?|GH200|B300|Gaudi\s?[23]|Trainium\s?2?|Inferentia\s?2?|Ascend(?:\s(?:910[A-C]?|950(?:PR|DT)?|920|310)(?![\w]))?"
-    r"|TPU\s?[vV]\d[a-zA-Z]?|TPUs?|Trillium|Ironwood|WSE-3|Blackwell|Hopper|Kunlun(?:\s?P800)?|Maia\s?100|MTIA|M[1-5](?:\s(?:Pro|Max|Ultra))?(?=\s(?:MacBook|Mac\b|chip|Ultra))))(?:s\b|\b)",
+    r"|RTX\s?\d{4}(?:\s?Ti)?|RTX\s?A\d{4}|A[456]000|GH200|B300|Neural\s+Engine|Snapdragon\s(?:X\s(?:Elite|Plus)|\d(?:\s(?:Elite|Gen\s\d))?)|Gaudi\s?[23]|Trainium\s?2?|Inferentia\s?2?|Ascend(?:\s(?:910[A-C]?|950(?:PR|DT)?|920|310)(?![\w]))?"
+    r"|TPU\s?[vV]?\d[a-zA-Z]?|TPUs?|Trillium|Ironwood|WSE-3|Blackwell|Hopper|Kunlun(?:\s?P800)?|Maia\s?100|MTIA|M[1-5](?:\s(?:Pro|Max|Ultra))?(?=\s(?:MacBook|Mac\b|chip|Ultra))))(?:s\b|\b)",
 )
 # An accelerator the table does not know, named by its use: "trained on Helix's Vantor X9 accelerators",
 # "runs on a single A6000", "runs on the A19 Pro chip". The name must carry a digit or a hardware noun.
@@ -445,12 +468,15 @@ SCORE_ON = re.compile(
 BENCH_THEN_SCORE = re.compile(
     r"(?:\]\([^)\s]{0,80}\))?"  # a Markdown link around the name: "[MMLU](/wiki/mmlu)"
     r"(?:,?\s+(?:it|the\s+model)\s+(?:scored|scores|reached|reaches|posted|posts|achieved|achieves|got|gets)(?:\s+an?)?)?"
-    rf"\s*(?:\([^)\n]{{0,25}}\)\s*)?(?:(?:score|pass@\d+|accuracy)\s+)?(?:of\s+|:\s*|=\s*)?(?P<score>{NUM})\s?%?"
-    r"(?![\d.]*\s?(?:[BMK]\b|billion|million|tokens|x\b))",
+    # "MMLU (massive multitask language understanding)” at 90.0%": a gloss and a closing quote
+    rf"\s*(?:\([^)\n]{{0,60}}\)\s*)?(?:[”\"]\s*(?:at\s+)?)?(?:(?:score|pass@\d+|accuracy)\s+)?(?:of\s+|:\s*|=\s*)?(?P<score>{NUM})\s?%?"
+    r"(?![\d.]*\s?(?:[BMK]\b|billion|million|tokens|x\b))"
+    # "Terminal Bench: 15% improvement over X": a relative gain, not a score
+    r"(?![\d.]*\s?%?\s+(?:improvement|increase|gain|boost|jump|better|higher|lower|worse|more|less|fewer)\b)",
     _I,
 )
 SCORE_VERB = re.compile(
-    rf"\b(?:scored|scores|scoring|at|achieves|achieved|reaches|reached|hits|hit|posts|posted|gets|got)\s+(?:an?\s+)?"
+    rf"\b(?:scored|scores|scoring|at|achieves|achieved|reaches|reached|hits|hit|posts|posted|gets|got|leads\s+with|led\s+with)\s+(?:an?\s+)?"
     rf"(?P<score>{NUM})\s?%?(?!\s?(?:[BMK]\b|billion|million|tokens|x\b|times))",
     _I,
 )
@@ -460,7 +486,8 @@ SCORE_BOUND = re.compile(
 
 # ------------------------------------------------------------------------------------------ developer
 DEV_VERB = re.compile(
-    r"\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed)|debut(?:s|ed)?|"
+    # "at launch", "its release", "the launch of": nouns, not a maker's act
+    r"(?<!\bat\s)(?<!\bits\s)(?<!\bthe\s)(?<!\bupon\s)(?<!\bon\s)\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed)|debut(?:s|ed)?|"
     r"dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|open-sourced|built|builds|develop(?:s|ed)|created|trained|unveil|"
     r"extended\s+the\s+family\s+with|expanded\s+the\s+family\s+with|added|is\s+proud\s+to\s+release|"
     r"publish(?:es|ed)|followed\s+(?:up\s+)?with|"
@@ -473,7 +500,7 @@ DEV_STOP = re.compile(
 )
 POSSESSIVE_GAP = re.compile(
     r"^(?:['’]|[^\x00-\x7f])s\s+(?P<gap>(?:[a-z][\w-]*\s+|[“\"]\s*|\d{4}\s+|\d[\w.]*-[a-z]+\s+){0,4}"
-    r"|(?:[a-z][\w-]*\s+){0,3}(?:model|models|LLM|flagship|release|family),\s+)$"  # "Anthropic's new model, Claude 3.5 Haiku"
+    r"|(?:[a-z][\w-]*\s+){0,3}(?:model|models|LLM|flagship|release|family)(?:,\s+|\s+\())$"  # "Acme's new model, X", "Acme's base model (X)"
 )
 POSSESSIVE_BAD = re.compile(
     r"\b(?:page|pages|report|announcement|documentation|docs|lineup|platform|blog|paper|statement|website|team|says|said|lists|notes|"
@@ -481,7 +508,8 @@ POSSESSIVE_BAD = re.compile(
     _I,
 )
 INFOBOX_DEVELOPER = re.compile(
-    r"^\W{0,4}(?:Develop(?:er|ers)(?:\(s\))?|(?:Developed|Built|Created|Made|Trained|Released|Launched)\s+by)\s*:?\s*",
+    r"^\W{0,4}(?:Develop(?:er|ers)(?:\(s\))?|(?:Developed|Built|Created|Made|Trained|Released|Launched)\s+"
+    r"(?:by|(?:jointly\s+)?with|in\s+(?:collaboration|partnership)\s+with))\s*:?\s*",  # "Developed in collaboration with X, Y ..."
     re.MULTILINE,
 )
 
@@ -508,10 +536,30 @@ SUBJECTLESS_START = re.compile(
     r"(?:Input|Output|Prompt|Completion)(?:\s+tokens?)?(?:\s+(?:price|pricing|cost))?|Context(?:\s+window)?)\s*:)",
     _I,
 )
-ANAPHOR = re.compile(r"\b(?:[Ii]t|[Ii]ts|[Tt]he\s+(?:new\s+)?model|they)\b")
+ANAPHOR = re.compile(
+    r"\b(?:[Ii]t|[Ii]ts|[Tt]he\s+(?:new\s+)?model|they|(?:[Aa]n?|[Tt]he)\s+\d+-bit\s+(?:build|version|quant\w*))\b"
+)  # "A 4-bit build runs on an RTX 4070": the model, quantised
 FANOUT = re.compile(
     r"\b(?:both(?:\s+of\s+the\s+[\w.\- ]{0,20}?models|\s+models|\s+variants|\s+versions)?|the\s+models|these\s+models|"
-    r"all\s+(?:three|four)\s+(?:models|variants)|the\s+pair|the\s+duo|the\s+two\s+(?:models|variants|versions)"
+    r"all\s+(?:three|four|five|six)(?:\s+(?:models|variants|versions|sizes))?|the\s+pair|the\s+duo|the\s+two\s+(?:models|variants|versions)"
     r"|two\s+(?:distinct\s+)?(?:versions|variants|models))\b",
     _I,
 )
+
+# ------------------------------------------------------------------------------------------ training tokens
+# "trained on 15 trillion tokens", "pre-trained on roughly 2T tokens", "a 9.5-trillion-token training corpus",
+# "36 trillion tokens of training data", "training data of 18 trillion tokens"
+_TOKEN_COUNT = rf"(?P<num>{NUM})\s?-?\s?(?P<scale>trillion|billion|T|B)\s?-?\s?tokens?\b"
+_ABOUT = r"(?:(?:about|approximately|around|roughly|nearly|almost|over|more\s+than|some|~)\s*)?"
+TRAINING_TOKENS = [
+    re.compile(
+        rf"\b(?:pre-?)?train(?:ed|ing)\s+(?:\w+\s+)?(?:on|with|using|over)\s+(?:a\s+(?:corpus|dataset|total)\s+of\s+)?{_ABOUT}{_TOKEN_COUNT}",
+        _I,
+    ),
+    re.compile(rf"{_TOKEN_COUNT}\s+of\s+(?:pre-?)?training\s+data\b", _I),
+    re.compile(rf"\b(?:pre-?)?training\s+(?:data|corpus|dataset)\s+of\s+{_ABOUT}{_TOKEN_COUNT}", _I),
+    re.compile(
+        rf"(?P<num>{NUM})\s?-?\s?(?P<scale>trillion|billion|T|B)-tokens?\s+(?:pre-?)?training\s+(?:corpus|dataset|run|set)\b",
+        _I,
+    ),
+]

@@ -8,9 +8,11 @@ import re
 
 from . import rules as R
 from .benchmarks import benchmark_name
-from .dates import safe_date
+from .dates import cell_date, leading_date
 from .document import Doc, Found
+from .glued import find_glued_tables
 from .licenses import norm_license
+from .mentions import ModelMention
 from .orgs import canonical_org
 from .subject import section_subject
 from .values import (
@@ -48,6 +50,7 @@ def find_tables(doc: Doc) -> list[Found]:
     out += _spaced_tables(doc, lines)
     out += _inline_transposed(doc, lines)
     out += _leaderboard_rows(doc)
+    out += find_glued_tables(doc, lines)
     return out
 
 
@@ -284,17 +287,6 @@ def cell_value(attr_extra: tuple[str, str | None], raw: str) -> int | float | st
     return None
 
 
-def cell_date(raw: str) -> str | None:
-    """A table cell that is exactly one date ('2024-07-23', 'July 23, 2024', 'Jul 2024')."""
-    cell = raw.strip()
-    for pattern in (R.DATE_FULL, R.DATE_DAY_FIRST, R.DATE_ISO, R.DATE_MONTH_YEAR):
-        m = pattern.fullmatch(cell)
-        if m:
-            day = m.groupdict().get("day")
-            return safe_date(m.group("year"), m.group("month"), day, numeric=pattern is R.DATE_ISO) or None
-    return None
-
-
 def _cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
     cells = []
     for m in re.finditer(r"[^|]+", text[s:e]):
@@ -309,7 +301,7 @@ def _cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 def column_attr(header: str) -> tuple[str, str | None] | None:
     h = header.lower()
-    if "batch" in h or "cache" in h or "max output" in h:
+    if "batch" in h or "cache" in h or "max output" in h or "non-emb" in h or "effective" in h:
         return None
     if "param" in h:
         return ("parameters_active", None) if "activ" in h else ("parameters_total", None)
@@ -360,7 +352,16 @@ def _pipe_table(doc: Doc, block: list[tuple[int, int]]) -> list[Found]:
     attrs = [column_attr(h) for h in header]
     out: list[Found] = []
     # Transposed tables: models across the header, one attribute (or benchmark) per row.
-    col_models = [next((m for m in doc.mentions if a <= m.start < b), None) for a, b in header_cells]
+    col_models: list[ModelMention | str | None] = [
+        next((m for m in doc.mentions if a <= m.start < b), None) for a, b in header_cells
+    ]
+    subject = section_subject(doc, rows[0][0]) if not any(col_models[1:]) else None
+    if subject is not None:
+        # "Item | E2B Variant | E4B Variant": variant codes of the section's model across the header
+        codes = [_VARIANT_CELL.fullmatch(h.strip()) for h in header[1:]]
+        if len(codes) >= 2 and all(codes):
+            family = subject.family or subject.canonical
+            col_models = [None, *(f"{family}-{c.group('code')}" for c in codes if c)]
     if sum(m is not None for m in col_models[1:]) >= 1 and col_models[0] is None:
         for s, e in rows[1:]:
             cells = _cells(text, s, e)
@@ -397,6 +398,11 @@ def _pipe_table(doc: Doc, block: list[tuple[int, int]]) -> list[Found]:
     return out
 
 
+_VARIANT_CELL = re.compile(
+    r"(?P<code>[A-Z]\d+[A-Z]?|\d+(?:\.\d+)?[BM])(?:\s+(?:[Vv]ariant|[Vv]ersion|[Mm]odel|[Ee]dition))?"
+)
+
+
 # "Context window: 128K tokens", "- **AIME 2025**: 94.6%", "| Input | $0.30 |": one fact per line about the section's model
 _KV_LINE = re.compile(
     r"^[ \t]*(?:[-*•+]\s+)?(?:\*\*|__)?(?P<key>[^:|\n*_]{2,60}?)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?[ \t]*(?P<val>[^\n]{1,160})$",
@@ -405,8 +411,34 @@ _KV_LINE = re.compile(
 _KV_STACKED = re.compile(
     r"^[ \t]*(?P<key>[A-Z][A-Za-z ()/$.]{2,30}?)[ \t]*\n[ \t]*(?P<val>[^\n]{1,80})$", re.MULTILINE
 )
+_DOTTED_LINE = re.compile(r"^[^\n]*\s·\s[^\n]*$", re.MULTILINE)
+_LICENSE_ITEM = re.compile(r"(?:[A-Z][\w.-]*\s+){0,4}(?:License|Licence)(?:\s+v?\d+(?:\.\d+)?)?")
+
+
+def _dotted_licenses(doc: Doc) -> list[Found]:
+    """A model card's meta line ("Source-available Zhipu AI · 2024-06-05 · GLM-4 Model License"): its license."""
+    out: list[Found] = []
+    for line in _DOTTED_LINE.finditer(doc.text):
+        pos = line.start()
+        for item in line.group(0).split("·"):
+            start = pos + len(item) - len(item.lstrip())
+            pos += len(item) + 1
+            m = _LICENSE_ITEM.fullmatch(item.strip())
+            model = section_subject(doc, line.start()) if m else None
+            name = norm_license(item.strip()) if m else None
+            if model is not None and name:
+                out.append(Found("license", name, start, start + len(item.strip()), [model]))
+    return out
+
+
+_KV_GLUED_DATE = re.compile(
+    r"^[ \t]*(?P<key>Released|Release\s+date|Launched|Launch\s+date)(?P<val>(?:19|20)\d\d-[01]\d-[0-3]\d)[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
 _KV_PIPE = re.compile(
-    r"^[ \t]*\|\s*(?P<key>[^|\n]{2,60}?)\s*\|\s*(?P<val>[^|\n]{1,160}?)\s*\|[ \t]*$", re.MULTILINE
+    # "| Key | Value |", or scraped without its outer left pipe: "Parameter Count | 7.27B |"
+    r"^[ \t]*(?:\|\s*)?(?P<key>[^|\n]{2,60}?)\s*\|\s*(?P<val>[^|\n]{1,160}?)\s*\|[ \t]*$",
+    re.MULTILINE,
 )
 
 
@@ -465,13 +497,7 @@ def _kv_value(attr: str, extra: str | None, val: str) -> tuple[int | float | str
         unit = "1K" if extra == "1K" or (m.group("unit") or "").lower() in ("k", "thousand") else "1M"
         return per_million(m.group(1), unit), m.end()
     if attr == "release_date":
-        for pattern in (R.DATE_FULL, R.DATE_DAY_FIRST, R.DATE_ISO, R.DATE_MONTH_YEAR):
-            m = pattern.match(val)
-            if m:
-                day = m.groupdict().get("day")
-                iso = safe_date(m.group("year"), m.group("month"), day, numeric=pattern is R.DATE_ISO)
-                return (iso, m.end()) if iso else None
-        return None
+        return leading_date(val)
     if attr == "license":
         m = R.LICENSE_SHORT.match(val + " license") or re.match(r"(?:MIT|Apache[\s-]?2(?:\.0)?)\b", val)
         if m:
@@ -528,6 +554,9 @@ def find_key_values(doc: Doc) -> list[Found]:
     pairs = [(m, "line") for m in _KV_LINE.finditer(text)] + [(m, "pipe") for m in _KV_PIPE.finditer(text)]
     # a label on its own line and its value on the next ("Release Date\nAugust 23, 2024"): labels we know only
     pairs += [(m, "stacked") for m in _KV_STACKED.finditer(text) if _key_attr(m.group("key"), m.group("val"))]
+    # a scraped infobox glues its label to a date ("Released2025-01-26"): release labels only
+    pairs += [(m, "glued") for m in _KV_GLUED_DATE.finditer(text)]
+    out += _dotted_licenses(doc)
     for m, _kind in pairs:
         key, val = m.group("key").strip(), m.group("val")
         if R.FANOUT.search(val):

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import StoreError
-from ..models import Article, Claim
+from ..records import Article, Claim
 from .base import StoreBase, _from_iso, _iso, utcnow
 from .claims import embedding_text
 from .names import NamesMixin

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from ..models import CitedClaim, Claim, ClaimValue
+from ..records import CitedClaim, Claim, ClaimValue
 from .base import StoreBase, _from_iso, _iso
 
 
@@ -36,6 +36,9 @@ class ClaimsMixin(StoreBase):
                 wanted = list(values)
                 if not wanted:
                     return []
+                # Ids given: the primary key finds the rows. A unary + keeps SQLite from scanning an index on
+                # another column instead (every claim of an attribute: ~30 ms at 1M claims, vs <1 ms).
+                column = self._no_index(column) if ids is not None and column != "c.id" else column
                 where.append(f"{column} IN ({','.join('?' * len(wanted))})")
                 args.extend(wanted)
         if since is not None:

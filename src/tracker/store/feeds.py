@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..models import FEED_STATE_FIELDS
+from ..records import FEED_STATE_FIELDS
 from .base import StoreBase, _iso, utcnow
 
 

@@ -7,19 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
-Attribute = Literal[
-    "parameters_total",
-    "parameters_active",
-    "context_window",
-    "price_input",
-    "price_output",
-    "release_date",
-    "hardware",
-    "license",
-    "benchmark",
-    "developer",
-]
-ATTRIBUTES: tuple[str, ...] = Attribute.__args__  # type: ignore[attr-defined]
+from .attributes import ATTRIBUTES, Attribute  # noqa: F401 - ATTRIBUTES re-exported for callers of records
+
 Status = Literal["stated", "expected"]
 Role = Literal["training", "inference", "unspecified"]
 ClaimValue = int | float | str
@@ -108,7 +97,7 @@ class Claim(BaseModel):
         out: dict[str, object] = {
             "model": self.model,
             "attribute": self.attribute,
-            "value": _plain(self.value),
+            "value": plain_value(self.value),
         }
         if self.name is not None:
             out["name"] = self.name
@@ -154,14 +143,14 @@ class Answer(BaseModel):
         return {
             "model": self.model,
             "attribute": self.attribute,
-            "value": _plain(self.value),
+            "value": plain_value(self.value),
             "name": self.name,
             "role": self.role,
             "status": self.status,
             "support": self.support,
             "conflict": self.conflict,
             "others": [
-                {"value": _plain(o.value), "status": o.status, "support": o.support} for o in self.others
+                {"value": plain_value(o.value), "status": o.status, "support": o.support} for o in self.others
             ],
             "sources": [
                 {"title": s.title, "url": s.url, "published": s.published, "evidence": s.evidence}
@@ -170,7 +159,8 @@ class Answer(BaseModel):
         }
 
 
-def _plain(value: ClaimValue) -> ClaimValue:
+def plain_value(value: ClaimValue) -> ClaimValue:
+    """An integral float as an int (2.0 -> 2), for JSON a reader expects; anything else as it is."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
         return int(value)
     return value
