@@ -30,6 +30,8 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "ingest_throughput": ([], ["--n", "50"]),
     "embed_speed": ([], ["--n", "500"]),
     "index_scale": ([], ["--sizes", "10000"]),
+    "index_rebuild": ([], ["--n", "10000"]),
+    "backends": ([], ["--n", "30", "--feeds", "15", "--asks", "2"]),
     "digest_render": (["1000"], ["100"]),
     "claims_speed": ([], ["--n", "20"]),
     "ask_latency": ([], ["--sizes", "10000"]),

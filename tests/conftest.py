@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def run_cli(data_dir: Path) -> Callable[..., CliResult]:
         *args: str, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 300
     ) -> CliResult:
         full_env = dict(os.environ, TRACKER_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1")
+        full_env.pop("TRACKER_DATABASE_URL", None)  # SQLite unless the test says otherwise
         full_env.update(env or {})
         proc = subprocess.run(
             [tracker_exe(), *args],
@@ -52,6 +54,65 @@ def run_cli(data_dir: Path) -> Callable[..., CliResult]:
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------------
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A fresh database for this test session on the server TRACKER_TEST_DATABASE_URL names (an admin
+    connection; default: ADMIN_URL), dropped at the end. No server: skip, unless CI is set (then fail)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from tracker.store.postgres import mask, reason
+
+    admin = os.environ.get("TRACKER_TEST_DATABASE_URL") or ADMIN_URL
+    try:
+        import psycopg
+
+        conn = psycopg.connect(admin, autocommit=True, connect_timeout=3)
+    except Exception as exc:  # noqa: BLE001 - any reason means: no server to test against
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs the PostgreSQL server at {mask(admin)}: {reason(exc, admin)}")
+        pytest.skip(
+            f"no PostgreSQL at {mask(admin)}; point TRACKER_TEST_DATABASE_URL at a server to run these tests"
+        )
+    name = f"tracker_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    # C collation: text sorts by code point on both backends, as SQLite sorts it
+    conn.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
+    try:
+        yield urlunsplit(urlsplit(admin)._replace(path=f"/{name}"))
+    finally:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.close()
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> str:
+    """The session's database, emptied for this test."""
+    import psycopg
+
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    return pg_server
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str | None:
+    """Each backend in turn: None for SQLite (the data dir's file), else the PostgreSQL URL."""
+    if request.param == "sqlite":
+        return None
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def backend_env(backend: str | None) -> dict[str, str]:
+    """Environment for the real CLI on this backend."""
+    return {"TRACKER_DATABASE_URL": backend} if backend else {}
 
 
 @pytest.fixture

@@ -52,13 +52,13 @@ def add_articles(store: Store, start: int, count: int, claims_per_article: int =
 
 
 @pytest.fixture
-def paths(data_dir: Path) -> Paths:
-    return Paths(data_dir)
+def paths(data_dir: Path, backend: str | None) -> Paths:
+    return Paths(data_dir, database=backend)
 
 
 @pytest.fixture
 def store(paths: Paths) -> Iterator[Store]:
-    s = Store(paths.db)
+    s = Store(paths.database or paths.db)
     yield s
     s.close()
 
@@ -168,7 +168,7 @@ def test_unusable_index_is_detected_and_rebuilt(
     assert lenient.needs_rebuild and lenient.count == 0 and lenient.problem
     emb = FakeEmbedder()
     idx = ensure_index(paths, store, emb)
-    assert len(emb.embedded) == len(ids)
+    assert emb.embedded == []  # rebuilt from the vectors the store keeps, nothing embedded again
     assert sorted(idx.ids().tolist()) == ids
     assert VectorIndex.open(paths.index_dir, model_id=MODEL_ID, dim=DIM, strict=True).count == len(ids)
     assert [p.name for p in paths.index_dir.glob("vectors-*")] == [
@@ -201,6 +201,8 @@ def vector_of_text(store: Store, claim_id: int, ids: list[int]) -> np.ndarray:
 
 
 def test_another_store_means_a_rebuild(paths: Paths, store: Store, tmp_path: Path) -> None:
+    if paths.database:
+        pytest.skip("recreates the SQLite file")
     add_articles(store, 0, 4)
     ensure_index(paths, store, FakeEmbedder())
     store.close()
@@ -218,11 +220,13 @@ def test_another_store_means_a_rebuild(paths: Paths, store: Store, tmp_path: Pat
         fresh.close()
 
 
-def test_rebuild_reembeds_everything(paths: Paths, store: Store) -> None:
+def test_rebuild_takes_the_stored_vectors(paths: Paths, store: Store) -> None:
     ids = add_articles(store, 0, 3)
-    idx = ensure_index(paths, store, FakeEmbedder())
+    first = FakeEmbedder()
+    idx = ensure_index(paths, store, first)
+    assert len(first.embedded) == len(ids) == store.vector_count(MODEL_ID)
     emb = FakeEmbedder()
-    assert idx.rebuild(store, emb) == len(ids) == len(emb.embedded)
+    assert idx.rebuild(store, emb) == len(ids) and emb.embedded == []
     assert sorted(VectorIndex.open(paths.index_dir, model_id=MODEL_ID, dim=DIM, strict=True).ids()) == ids
 
 
@@ -291,8 +295,8 @@ CRASH_SCRIPT = textwrap.dedent(
     from test_index import add_articles
 
     point, nth = sys.argv[1], int(sys.argv[2])
-    paths = Paths(Path(sys.argv[3]))
-    store = Store(paths.db)
+    paths = Paths(Path(sys.argv[3]), database=sys.argv[5] if len(sys.argv) > 5 else None)
+    store = Store(paths.database or paths.db)
     calls = {{"n": 0}}
 
     def die_when(name):
@@ -332,7 +336,7 @@ def test_kill_during_save_leaves_old_or_new_index(
     script = tmp_path / "crash.py"
     script.write_text(CRASH_SCRIPT.format(tests=str(Path(__file__).parent)))
     proc = subprocess.run(
-        [sys.executable, str(script), point, "1", str(paths.data_dir), "50"],
+        [sys.executable, str(script), point, "1", str(paths.data_dir), "50", *filter(None, [paths.database])],
         capture_output=True,
         text=True,
         timeout=120,
@@ -383,3 +387,90 @@ def test_readers_never_see_a_missing_or_half_index_while_a_writer_saves(paths: P
         thread.join()
     assert not errors, errors
     assert seen and min(seen) >= 15 and seen == sorted(seen)
+
+
+# -- vectors kept in the store ---------------------------------------------------------------------------
+def test_one_vector_per_text_and_model(paths: Paths, store: Store) -> None:
+    """Claims whose embedded text is the same (a syndicated copy) share one stored vector."""
+    ids = add_articles(store, 0, 2)
+    article = Article(
+        url="https://copy.example/0",
+        canonical_url="https://copy.example/0",
+        title="copy",
+        text="Orbit-0 text",
+        content_hash="copy0",
+    )
+    again = [c.claim for c in store.cited_claims(ids=ids[:5])]
+    copy_ids = store.add_article(article, [c.model_copy(update={"id": None}) for c in again])[1]
+    emb = FakeEmbedder()
+    ensure_index(paths, store, emb)
+    assert len(emb.embedded) == len(ids)  # the copy's five texts were embedded once, with the original's
+    assert store.vector_count(MODEL_ID) == len(ids)
+    assert set(ensure_index(paths, store, FakeEmbedder()).ids().tolist()) == set(ids) | set(copy_ids)
+
+
+def test_new_claims_past_the_watermark_come_from_the_store(paths: Paths, store: Store) -> None:
+    """A second host's index (another directory, same store) takes vectors the first host embedded."""
+    add_articles(store, 0, 4)
+    ensure_index(paths, store, FakeEmbedder())
+    other = Paths(paths.data_dir / "host-b")
+    ensure_index(other, store, FakeEmbedder())
+    new = add_articles(store, 4, 3)
+    first = FakeEmbedder()
+    ensure_index(paths, store, first)  # host A ingests: embeds the new claims and stores their vectors
+    assert len(first.embedded) == len(new)
+    second = FakeEmbedder()
+    idx = ensure_index(other, store, second)
+    assert second.embedded == [] and set(new) <= set(idx.ids().tolist())
+
+
+def _stored(store: Store) -> dict[int, np.ndarray]:
+    ids, blobs = store.stored_vectors(MODEL_ID, DIM)
+    return {i: np.frombuffer(b, dtype="<f4") for i, b in zip(ids, blobs, strict=True)}
+
+
+def test_ask_rebuilds_a_deleted_index_from_stored_vectors(
+    paths: Paths, store: Store, run_cli: Callable[..., object], backend_env: dict[str, str]
+) -> None:
+    """Delete the index directory, then the real `tracker ask`: the index is back, holding exactly the
+    stored vectors. They were made by the fake embedder, so the real model cannot have re-made them."""
+    ids = add_articles(store, 0, 6)
+    ensure_index(paths, store, FakeEmbedder())
+    stored = _stored(store)
+    store.close()
+    import shutil
+
+    shutil.rmtree(paths.index_dir)
+    result = run_cli("ask", "what ships with figure 33", env={"TRACKER_ASK_FORK": "0", **backend_env})
+    assert result.code == 0, result.stderr  # type: ignore[attr-defined]
+    assert "vector index is missing" not in result.stdout  # type: ignore[attr-defined]
+    idx = VectorIndex.open(paths.index_dir, model_id=MODEL_ID, dim=DIM, strict=True)
+    got_ids, got = idx.vectors()
+    assert sorted(got_ids.tolist()) == ids
+    for i, vec in zip(got_ids.tolist(), got, strict=True):
+        assert np.array_equal(vec, stored[i])
+
+
+@pytest.mark.parametrize("damage", [_corrupt_flip, _other_model, _garbage_meta])
+def test_restore_needs_no_embedding_runtime(
+    paths: Paths, store: Store, damage: Callable[[Paths], None]
+) -> None:
+    """restore_from_store (what ask runs) in a fresh process: neither onnxruntime nor tokenizers load."""
+    ids = add_articles(store, 0, 4)
+    ensure_index(paths, store, FakeEmbedder())
+    store.close()
+    damage(paths)
+    code = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from tracker.config import Paths
+        from tracker.index import restore_from_store
+        from tracker.store import Store
+        paths = Paths(Path({str(paths.data_dir)!r}), database={paths.database!r})
+        with Store.open(paths, "read") as store:
+            count = restore_from_store(paths, store)
+        print(count, [m for m in ("onnxruntime", "tokenizers", "torch") if m in sys.modules])
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split(None, 1) == [str(len(ids)), "[]\n"]

@@ -70,13 +70,17 @@ def write_feeds(path: Path, server: LocalServer, urls: dict[str, str]) -> Path:
 
 @pytest.fixture
 def ingested(
-    http_server: LocalServer, run_cli: Callable[..., CliResult], tmp_path: Path
+    http_server: LocalServer,
+    run_cli: Callable[..., CliResult],
+    tmp_path: Path,
+    backend_env: dict[str, str],
 ) -> tuple[LocalServer, Callable[..., CliResult], dict[str, str], CliResult]:
+    """The demo feeds ingested by the real CLI, into SQLite and into PostgreSQL in turn."""
     urls = serve_demo(http_server)
     feeds = write_feeds(tmp_path / "feeds.yaml", http_server, urls)
 
     def run(*args: str, **kw: object) -> CliResult:
-        return run_cli(*args, env={"TRACKER_FEEDS": str(feeds)}, **kw)
+        return run_cli(*args, env={"TRACKER_FEEDS": str(feeds), **backend_env}, **kw)
 
     first = run("ingest", "--json")
     return http_server, run, urls, first

@@ -10,6 +10,7 @@ Heavy modules are imported inside the commands so `tracker --help` stays fast.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import json
 import logging
@@ -20,7 +21,7 @@ from typing import Any
 
 import typer
 
-from .config import Paths, resolve_data_dir, resolve_feeds_path
+from .config import Paths, database_url, resolve_data_dir, resolve_feeds_path
 from .errors import NotFoundError, TrackerError, UsageError
 from .sanitize import safe_text as _safe  # short: used on every line that prints feed text
 
@@ -42,6 +43,8 @@ feeds_app = typer.Typer(help="List and edit the feeds in feeds.yaml.", no_args_i
 cron_app = typer.Typer(help="Manage the crontab line that runs `tracker nightly`.", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(cron_app, name="cron")
+db_app = typer.Typer(help="Move the store between SQLite and PostgreSQL.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 
 class State:
@@ -56,6 +59,9 @@ class State:
         self.feeds_option = feeds
         self.paths: Paths = resolve_data_dir(data_dir)
         self.feeds_path: Path = resolve_feeds_path(feeds)
+        database = database_url(self.feeds_path)
+        if database:
+            self.paths = dataclasses.replace(self.paths, database=database)
         self.verbose = verbose
         self.quiet = quiet
 
@@ -336,6 +342,7 @@ def status(
         return
     out = sys.stdout.write
     out(f"data: {info['data_dir']}\n")
+    out(f"store: {info['backend']} {info['database'] or '(none yet)'}\n")
     out(
         f"{info['articles']} articles ({info['stories']} stories), {info['claims']} claims, "
         f"{info['models']} models\n"
@@ -622,8 +629,8 @@ def _open_store_for_reading(state: State) -> Any:
     """The store read-only, or an empty in-memory one when there is no data yet (nothing is created)."""
     from .store import Store
 
-    if state.paths.db.exists():
-        return Store(state.paths.db, readonly=True)
+    if Store.exists(state.paths):
+        return Store.open(state.paths, "read")
     return Store(":memory:")
 
 
@@ -751,6 +758,29 @@ def cron_show(
         _print_json({"installed": status.line is not None, "line": status.line})
         return
     sys.stdout.write((status.line or "not installed (tracker cron install adds it)") + "\n")
+
+
+@db_app.command("copy")
+def db_copy(
+    ctx: typer.Context,
+    to: str = typer.Option(..., "--to", help="postgresql://user@host/db, or an SQLite file path."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON report."),
+) -> None:
+    """Copy this store (articles, claims, vectors, feed state, runs) into an empty one, ids kept.
+
+    Example: tracker db copy --to postgresql://me@db.example/tracker
+    """
+    from .pipeline import copy_database
+
+    report = copy_database(_state(ctx).paths, to)
+    if as_json:
+        _print_json(report)
+        return
+    rows = report["rows"]
+    sys.stdout.write(
+        f"copied {report['from']} -> {report['to']}: {rows['articles']} articles, {rows['claims']} claims, "
+        f"{rows['vectors']} vectors, {rows['feeds']} feeds\n"
+    )
 
 
 @feeds_app.command("list")
@@ -997,8 +1027,9 @@ def main() -> None:
         if isinstance(exc, aborts):
             sys.stderr.write("aborted\n")
             sys.exit(130)
-        sqlite3 = sys.modules.get("sqlite3")
-        if sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError) and not verbose:
+        drivers = [sys.modules.get("sqlite3"), sys.modules.get("psycopg")]
+        errors = tuple(e for e in (getattr(m, "DatabaseError", None) for m in drivers) if e is not None)
+        if errors and isinstance(exc, errors) and not verbose:
             sys.stderr.write(f"tracker: database error: {exc} (run with -v for details)\n")
             sys.exit(1)
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from .records import Feed
 from .urls import check_feed_url
 
 DEFAULT_FEEDS = "feeds.yaml"
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+_DATABASE_LINE = re.compile(r"""^database:[ \t]*["']?([^"'\s#]+)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
 APP_DIR = "tracker"
 
 
@@ -26,7 +29,18 @@ class FeedsConfig(BaseModel):
 
     # Strict: "yes" or 1 must not quietly mean "allow every private address".
     allow_private: StrictBool | list[StrictStr] = False
+    # a shared PostgreSQL store (postgresql://user@host/db); TRACKER_DATABASE_URL wins over it
+    database: StrictStr | None = None
     feeds: list[Feed] = Field(default_factory=list)
+
+    @field_validator("database")
+    @classmethod
+    def _database_is_postgres(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(DATABASE_SCHEMES):
+            raise ValueError(
+                "must be a postgresql:// URL (leave it out for the SQLite store in the data dir)"
+            )
+        return url
 
     @field_validator("feeds")
     @classmethod
@@ -172,6 +186,8 @@ def save_feeds(config: FeedsConfig, path: str | Path) -> None:
 
     path = Path(path)
     data = config.model_dump(mode="json")
+    if data.get("database") is None:
+        data.pop("database", None)  # the default (SQLite in the data dir) is not written out
     atomic_write_text(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
@@ -180,6 +196,7 @@ class Paths:
     """Where the data lives: the SQLite store, the derived index, the digests."""
 
     data_dir: Path
+    database: str | None = None  # a postgresql:// URL: the store lives there, the rest stays in data_dir
 
     @property
     def db(self) -> Path:
@@ -260,6 +277,25 @@ def cache_dir() -> Path:
 def resolve_data_dir(option: str | Path | None = None) -> Paths:
     """`--data-dir`, else TRACKER_DATA_DIR, else TRACKER_HOME, else $XDG_DATA_HOME/tracker."""
     return Paths(_data_dir_choice(option)[0])
+
+
+def database_url(feeds_path: Path | None) -> str | None:
+    """TRACKER_DATABASE_URL, else `database:` in feeds.yaml, else None (the SQLite store in the data dir).
+
+    feeds.yaml is scanned for that one top-level line, not parsed: commands such as `ask` never load YAML.
+    `load_feeds` validates the same field when it does read the file."""
+    env = os.environ.get("TRACKER_DATABASE_URL", "").strip()
+    if env:
+        return env
+    if feeds_path is None:
+        return None
+    try:
+        text = feeds_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = _DATABASE_LINE.search(text)
+    # anything else (null, a typo) is not a store to open: load_feeds reports it where feeds.yaml is read
+    return found.group(1) if found and found.group(1).startswith(DATABASE_SCHEMES) else None
 
 
 def resolve_feeds_path(option: str | Path | None = None) -> Path:

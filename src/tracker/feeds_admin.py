@@ -46,8 +46,8 @@ def list_feeds(feeds_path: Path, paths: Paths, *, now: datetime | None = None) -
 
     config = load_feeds(feeds_path)
     states: dict[str, dict[str, Any]] = {}
-    if paths.db.exists():
-        with Store(paths.db, readonly=True) as store:
+    if Store.exists(paths):
+        with Store.open(paths, "read") as store:
             states = {s["url"]: s for s in store.feed_states()}
     now = now or utcnow()
     return [
@@ -111,8 +111,8 @@ def refresh_feeds(feeds_path: Path, paths: Paths, key: str | None) -> list[Feed]
 
     config = load_feeds(feeds_path)
     feeds = list(config.feeds) if key is None else [_find(config, key)]
-    if paths.db.exists() and feeds:
-        with Store(paths.db) as store:
+    if Store.exists(paths) and feeds:
+        with Store.open(paths, "write") as store:
             store.clear_backoff([f.url for f in feeds])
     return feeds
 

@@ -1,4 +1,11 @@
-"""Claim vectors on disk, keyed by claim row ids: a FAISS index derived from SQLite, rebuildable.
+"""Claim vectors on disk, keyed by claim row ids: a FAISS index derived from the store, rebuildable.
+
+The store keeps every claim's vector (store/vectors.py); this file is a per-host cache of them in FAISS
+form. `sync` adds what the store has past the index's watermark (the lowest claim id it lacks): stored
+vectors are copied, and only claims without one are embedded (and their vectors written back to the
+store). So a missing, corrupt or foreign index is rebuilt from the database without the embedding model
+(`restore_from_store`, what `tracker ask` does when it finds one), and every host sharing a store keeps
+its own index in step with it.
 
 Layout of `index_dir`:
     meta.json              format, model_id, dim, kind, count, max_id, file, size, sha256, nprobe, ...
@@ -345,16 +352,28 @@ class VectorIndex:
 
     # -- sync with the store --------------------------------------------------------------------
     def sync(
-        self, store: Store, embedder: EmbedderLike | None = None, progress: Progress | None = None
+        self,
+        store: Store,
+        embedder: EmbedderLike | None = None,
+        progress: Progress | None = None,
+        *,
+        embed: bool = True,
+        wait: bool = True,
+        reshape: bool = True,
+        embed_only: Callable[[int], bool] | None = None,
     ) -> int:
-        """Make the index hold exactly the store's claims: embed and add the missing, drop the extra.
+        """Make the index hold exactly the store's claims: add the missing (stored vectors first, the rest
+        embedded), drop the extra. With embed=False claims without a stored vector are left out; with
+        wait=False BlockingIOError when another writer holds the index; with reshape=False the index keeps
+        its kind (a fresh one stays flat: no IVF training). embed_only: which claims without a stored vector
+        this call may embed (the others are left for a later sync, once their writer has stored them).
 
-        Returns how many claims were embedded. A store that is not the one the index was built from
+        Returns how many claims were added. A store that is not the one the index was built from
         (another store_uuid: the database was recreated, so ids may mean other claims) or an index that
         failed its checks is rebuilt from scratch. Saves atomically when anything changed.
         """
         self._writable()
-        with _locked(self.index_dir):
+        with _locked(self.index_dir, wait=wait):
             store_uuid = _store_uuid(store)
             if self.needs_rebuild or self.meta.get("store_uuid") not in (None, store_uuid):
                 self.reset()
@@ -371,8 +390,9 @@ class VectorIndex:
             missing = np.setdiff1d(want, have, assume_unique=True)
             added = 0
             if len(missing):
-                added = self._embed_missing(store, embedder, missing, progress)
-            self.reshape()
+                added = self._add_missing(store, embedder, missing, progress, embed=embed, only=embed_only)
+            if reshape:
+                self.reshape()
             if self._dirty or not (self.index_dir / META_FILE).exists():
                 self.save()
             elif self.meta.get("file"):
@@ -389,14 +409,50 @@ class VectorIndex:
         self.meta.pop("store_uuid", None)
         return self.sync(store, embedder, progress)
 
-    def _embed_missing(
-        self, store: Store, embedder: EmbedderLike | None, missing: np.ndarray, progress: Progress | None
+    def _add_missing(
+        self,
+        store: Store,
+        embedder: EmbedderLike | None,
+        missing: np.ndarray,
+        progress: Progress | None,
+        *,
+        embed: bool,
+        only: Callable[[int], bool] | None = None,
     ) -> int:
-        # Usually the missing claims are the newest ones: read texts from the first missing id on.
+        # The watermark: usually the missing claims are the newest ones, so only rows past the lowest
+        # missing id are read.
+        watermark = int(missing.min()) - 1
         wanted = set(missing.tolist())
-        rows = store.claim_texts(int(missing.min()) - 1)
-        if len(rows) != len(wanted):
-            rows = [(i, t) for i, t in rows if i in wanted]
+        ids, blobs = store.stored_vectors(self.model_id, self.dim, after_id=watermark)
+        if ids:
+            id_arr = np.asarray(ids, dtype=np.int64)
+            vecs = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(ids), self.dim)
+            keep = np.isin(id_arr, missing)
+            self.add(id_arr[keep], vecs[keep])
+            wanted.difference_update(id_arr[keep].tolist())
+        copied = len(missing) - len(wanted)
+        if not wanted or not embed:
+            return copied
+        rows = store.claims_without_vectors(self.model_id, after_id=min(wanted) - 1)
+        rows = [r for r in rows if r[0] in wanted and (only is None or only(r[0]))]
+        return copied + self._embed(store, embedder, rows, progress)
+
+    def _embed(
+        self,
+        store: Store,
+        embedder: EmbedderLike | None,
+        rows: list[tuple[int, str, str]],
+        progress: Progress | None,
+    ) -> int:
+        """Embed (claim id, text hash, text) rows, add them, and keep their vectors in the store.
+
+        Each distinct text is embedded once; claims sharing it (syndicated copies) share its vector."""
+        by_hash: dict[str, list[int]] = {}
+        texts: dict[str, str] = {}
+        for claim_id, key, text in rows:
+            by_hash.setdefault(key, []).append(claim_id)
+            texts.setdefault(key, text)
+        keys = list(texts)
         total, done = len(rows), 0
         if progress:
             progress(0, total)  # before the model loads: the bar shows up at once
@@ -409,11 +465,15 @@ class VectorIndex:
         last_save = time.monotonic()
         # small chunks while a progress bar watches (it advances as it goes), big ones otherwise
         step = PROGRESS_CHUNK if progress else EMBED_CHUNK
-        for start in range(0, total, step):
-            chunk = rows[start : start + step]
-            vecs = embedder.encode([t for _, t in chunk])
-            self.add([i for i, _ in chunk], vecs)
-            done += len(chunk)
+        for start in range(0, len(keys), step):
+            chunk = keys[start : start + step]
+            vecs = np.ascontiguousarray(embedder.encode([texts[k] for k in chunk]), dtype="<f4")
+            rep = [len(by_hash[k]) for k in chunk]
+            self.add([i for k in chunk for i in by_hash[k]], np.repeat(vecs, rep, axis=0))
+            if not store.readonly:
+                pairs = [(k, v.tobytes()) for k, v in zip(chunk, vecs, strict=True)]
+                store.put_vectors(self.model_id, self.dim, pairs)
+            done += sum(rep)
             if progress:
                 progress(done, total)
             if time.monotonic() - last_save > CHECKPOINT_SECONDS and done < total:
@@ -522,11 +582,13 @@ def _remove_stale(index_dir: Path, *, keep: str) -> None:
 
 
 @contextlib.contextmanager
-def _locked(index_dir: Path) -> Iterator[None]:
-    """One writer at a time per index directory (kernel lock: released when a killed writer dies)."""
+def _locked(index_dir: Path, *, wait: bool = True) -> Iterator[None]:
+    """One writer at a time per index directory (kernel lock: released when a killed writer dies).
+
+    wait=False: BlockingIOError at once when another writer holds it."""
     index_dir.mkdir(parents=True, exist_ok=True)
     with (index_dir / LOCK_FILE).open("a") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         try:
             yield
         finally:
@@ -632,6 +694,29 @@ def ensure_index(
     index = VectorIndex.open(paths.index_dir, model_id=model_id, dim=DIM)
     index.sync(store, embedder, progress)
     return index
+
+
+def restore_from_store(paths: Paths, store: Store) -> int | None:
+    """Rebuild a missing, corrupt or foreign index from the store's vectors, without the embedding model.
+
+    For `tracker ask`, which finds such an index: claims without a stored vector are left out (the next
+    ingest embeds them). Returns how many claims the saved index holds, or None when nothing was done: the
+    data dir is read-only, another writer holds the index, or the store has no vectors to give.
+    """
+    from .embed import DIM, MODEL_ID
+
+    if not store.get_meta("store_uuid") or not store.has_vectors(MODEL_ID):
+        return None  # never indexed: nothing to restore
+    if not os.access(paths.data_dir, os.W_OK):
+        return None  # nowhere to write the result
+    index = VectorIndex.open(paths.index_dir, model_id=MODEL_ID, dim=DIM)
+    try:
+        # Flat, not IVF: exact and built in well under a second at 100k (IVF training takes seconds more);
+        # the next ingest's sync reshapes it.
+        index.sync(store, None, None, embed=False, wait=False, reshape=False)
+    except BlockingIOError:
+        return None  # a writer (ingest, reindex) is at it right now
+    return index.count
 
 
 def load_for_query(paths: Paths) -> VectorIndex | None:

@@ -65,6 +65,28 @@ def nightly_lock(path: Path) -> Iterator[None]:
         os.close(fd)  # closing the last descriptor releases the flock
 
 
+NIGHTLY_LOCK_KEY = 0x7472_6B6E  # PostgreSQL advisory lock key of `tracker nightly`
+
+
+@contextmanager
+def run_lock(paths: Paths) -> Iterator[None]:
+    """The nightly job's lock: the kernel lock on the data dir for SQLite; for a shared PostgreSQL store an
+    advisory lock held by a connection for the duration (the server drops it when that connection ends,
+    however its process dies), so one nightly runs at a time across every host."""
+    if not paths.database:
+        with nightly_lock(paths.lock):
+            yield
+        return
+    from .store import Store
+
+    with Store.open(paths, "write") as store:
+        if not store.try_advisory_lock(NIGHTLY_LOCK_KEY):
+            raise LockedError(
+                f"another `tracker nightly` is running on {store.location}; lock held, nothing was done"
+            )
+        yield
+
+
 # -- nightly ---------------------------------------------------------------------------------------------
 @dataclass
 class NightlyReport:
@@ -109,11 +131,11 @@ def run_nightly(
     from .store import Store
 
     now = (now or datetime.now(UTC)).astimezone(UTC)
-    with nightly_lock(paths.lock):
+    with run_lock(paths):
         report = ingest(config, paths, now=now, progress=progress)
         # Articles are stamped with the wall clock when stored (to the second): end the period just after.
         until = max(now, (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0))
-        with Store(paths.db) as store:
+        with Store.open(paths, "write") as store:
             since = _period_start(store.get_meta(META_LAST_UNTIL), until)
             until = max(until, since + timedelta(seconds=1))  # never an empty period
             out = _free_digest_path(paths.digests, now.date().isoformat())

@@ -17,7 +17,8 @@ import io
 import json
 import logging
 import os
-import sqlite3
+import socket
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
@@ -31,7 +32,7 @@ from .config import FeedsConfig, Paths
 from .errors import FetchError, ParseError, StoreError, TrackerError, UsageError
 from .feedstate import feed_health
 from .records import Article, Claim, Entry
-from .store import Store, utcnow
+from .store import DuplicateArticle, Store, utcnow
 
 if TYPE_CHECKING:
     from .text import PageText
@@ -113,6 +114,32 @@ class IngestReport(BaseModel):
 
 
 # -- ingest -------------------------------------------------------------------------------------------
+# A poller's hold on a feed it leased: long enough to poll and store one batch; when a poller is killed,
+# its feeds are polled by the next poller after this. TRACKER_LEASE_SECONDS overrides it (tests, bench).
+LEASE_SECONDS = 600.0
+LEASE_BATCH = 8  # PostgreSQL: feeds leased at a time by one poller
+
+
+def _lease_seconds() -> float:
+    try:
+        return float(os.environ.get("TRACKER_LEASE_SECONDS") or LEASE_SECONDS)
+    except ValueError:
+        return LEASE_SECONDS
+
+
+def _feed_batches(store: Store, config: FeedsConfig, owner: str) -> Iterator[list[str]]:
+    """The feeds this poller leases, a batch at a time, until none is left for it (PostgreSQL: several
+    pollers share one store; pollers started together split the feeds between them). SQLite has one
+    poller and polls every feed at once, without leases, as it always did."""
+    round_started, remaining = utcnow(), [f.url for f in config.enabled_feeds]
+    while claimed := store.claim_feeds(
+        remaining, owner, lease_seconds=_lease_seconds(), round_started=round_started, limit=LEASE_BATCH
+    ):
+        yield claimed
+        taken = set(claimed)
+        remaining = [u for u in remaining if u not in taken]
+
+
 def ingest(
     config: FeedsConfig,
     paths: Paths,
@@ -132,8 +159,9 @@ def ingest(
     started = perf_counter()
     report = IngestReport()
     paths.ensure()
-    with Store(paths.db) as store:
+    with Store.open(paths, "write") as store:
         run_id = store.start_run()
+        before = store.max_claim_id()
         states = {s["url"]: s for s in store.feed_states()}
         known_guids, known_urls = store.known_keys()
 
@@ -142,80 +170,88 @@ def ingest(
                 return True
             return entry.link is not None and _url_known(entry.link, known_urls)
 
-        t = perf_counter()
-        results = poll_feeds(config, states, is_known=is_known, now=now, counters=progress)
-        report.add_time("poll", perf_counter() - t)
-
         retries = _load_retries(store)
-        total_items = sum(len(r.items) for r in results)
-        done = 0
-        if progress and total_items:
-            progress("articles", 0, total_items)
-        for result in results:
-            line = FeedLine(
-                name=result.feed.name,
-                url=result.feed.url,
-                outcome=result.outcome,
-                entries=len(result.items),
-                error=result.error,
-            )
-            retry_feed = False  # some entry could not be read: fetch the whole feed again next run
-            for item in result.items:
-                page = item.page
-                lost_url = item.entry.link or item.entry.guid
-                if page_given_up(item.error):
-                    report.pages_given_up += 1
-                    report.errors.append(f"{lost_url}: {item.error}")
-                    retries[lost_url] = retries.get(lost_url, 0) + 1
-                    if retries[lost_url] < MAX_PAGE_TRIES:
-                        # Not stored from the feed's text (that would mark it seen): the next run refetches
-                        # the feed and tries the page again.
-                        report.pages_retry.append(lost_url)
+        total_items = done = 0
+        owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        leasing = store.dialect == "postgresql"
+        for claimed in _feed_batches(store, config, owner) if leasing else [[f.url for f in config.feeds]]:
+            mine = set(claimed)
+            leased = config.model_copy(update={"feeds": [f for f in config.feeds if f.url in mine]})
+            t = perf_counter()
+            results = poll_feeds(leased, states, is_known=is_known, now=now, counters=progress)
+            report.add_time("poll", perf_counter() - t)
+            total_items += sum(len(r.items) for r in results)
+            if progress and total_items:
+                progress("articles", done, total_items)
+            for result in results:
+                line = FeedLine(
+                    name=result.feed.name,
+                    url=result.feed.url,
+                    outcome=result.outcome,
+                    entries=len(result.items),
+                    error=result.error,
+                )
+                retry_feed = False  # some entry could not be read: fetch the whole feed again next run
+                for item in result.items:
+                    page = item.page
+                    lost_url = item.entry.link or item.entry.guid
+                    if page_given_up(item.error):
+                        report.pages_given_up += 1
+                        report.errors.append(f"{lost_url}: {item.error}")
+                        retries[lost_url] = retries.get(lost_url, 0) + 1
+                        if retries[lost_url] < MAX_PAGE_TRIES:
+                            # Not stored from the feed's text (that would mark it seen): the next run
+                            # refetches the feed and tries the page again.
+                            report.pages_retry.append(lost_url)
+                            retry_feed = True
+                            done += 1
+                            if progress:
+                                progress("articles", done, total_items)
+                            continue
+                        # given up on too often: keep what the feed says, stop retrying
+                    retries.pop(lost_url, None)
+                    if (page is None or not page.text.strip()) and item.entry.content.strip():
+                        page = _page_from_entry(item.entry)
+                    if page is None or not page.text.strip():
+                        # Only a title (the page failed and the feed has no text): nothing to judge or store.
+                        report.failed_items += 1
+                        report.errors.append(
+                            f"{item.entry.link or item.entry.guid}: {item.error or 'no text'}"
+                        )
                         retry_feed = True
-                        done += 1
-                        if progress:
-                            progress("articles", done, total_items)
-                        continue
-                    # given up on too often: keep what the feed says, stop retrying
-                retries.pop(lost_url, None)
-                if (page is None or not page.text.strip()) and item.entry.content.strip():
-                    page = _page_from_entry(item.entry)
-                if page is None or not page.text.strip():
-                    # Only a title (the page failed and the feed has no text): nothing to judge or store.
-                    report.failed_items += 1
-                    report.errors.append(f"{item.entry.link or item.entry.guid}: {item.error or 'no text'}")
-                    retry_feed = True
+                    else:
+                        new = _store_page_safely(
+                            store,
+                            report,
+                            page,
+                            entry=item.entry,
+                            source=result.feed.name,
+                            published=article_date(item.entry.published, page),
+                            filter_topic=True,
+                            remember_skip=item.error is None,
+                        )
+                        line.articles_new += int(new)
+                        # A fallback text judged off-topic may hide an on-topic page: look again next run.
+                        retry_feed |= not new and item.error is not None
+                    done += 1
+                    if progress:
+                        progress("articles", done, total_items)
+                crash_point("before_feed_state")
+                if result.state:
+                    state = {k: v for k, v in result.state.items() if k in Store.FEED_FIELDS}
+                    state.setdefault("name", result.feed.name)
+                    if retry_feed:
+                        # Some entries could not be read this time: drop the cache validators so the next run
+                        # downloads the feed again (no 304) and retries them; the stored ones are skipped.
+                        state.update(etag=None, last_modified=None)
+                    store.save_feed_state(result.feed.url, **state)
+                if leasing:
+                    store.release_feed(result.feed.url, owner)
+                report.feeds.append(line)
+                if result.outcome in ("ok", "not_modified"):
+                    report.feeds_ok += 1
                 else:
-                    new = _store_page_safely(
-                        store,
-                        report,
-                        page,
-                        entry=item.entry,
-                        source=result.feed.name,
-                        published=article_date(item.entry.published, page),
-                        filter_topic=True,
-                        remember_skip=item.error is None,
-                    )
-                    line.articles_new += int(new)
-                    # A fallback text judged off-topic may hide an on-topic page: look again next run.
-                    retry_feed |= not new and item.error is not None
-                done += 1
-                if progress:
-                    progress("articles", done, total_items)
-            crash_point("before_feed_state")
-            if result.state:
-                state = {k: v for k, v in result.state.items() if k in Store.FEED_FIELDS}
-                state.setdefault("name", result.feed.name)
-                if retry_feed:
-                    # Some entries could not be read this time: drop the cache validators so the next run
-                    # downloads the feed again (no 304) and retries them; the stored ones are skipped.
-                    state.update(etag=None, last_modified=None)
-                store.save_feed_state(result.feed.url, **state)
-            report.feeds.append(line)
-            if result.outcome in ("ok", "not_modified"):
-                report.feeds_ok += 1
-            else:
-                report.feeds_failed += 1
+                    report.feeds_failed += 1
         _save_retries(store, retries, report.pages_given_up)
         store.finish_run(
             run_id,
@@ -225,7 +261,10 @@ def ingest(
             claims_new=report.claims_new,
         )
         crash_point("before_index")
-        _sync_index(store, paths, report, progress, embedder)
+        # Embed our own claims and any left without a vector before this run; claims other pollers are
+        # storing right now get their vectors from them (copied by this host's next sync), never twice.
+        mine = set(store.added_claim_ids)
+        _sync_index(store, paths, report, progress, embedder, only=lambda cid: cid <= before or cid in mine)
     report.add_time("total", perf_counter() - started)
     return report
 
@@ -280,9 +319,9 @@ def _store_page_safely(store: Store, report: IngestReport, page: PageText, **kwa
     """
     try:
         return _store_page(store, report, page, **kwargs)
-    except (StoreError, sqlite3.Error):
-        raise
     except Exception as exc:  # noqa: BLE001 - one hostile page must not stop the run
+        if isinstance(exc, (StoreError, *store.errors)):
+            raise
         log.warning("skipped %s: %s: %s", page.url, type(exc).__name__, exc, exc_info=log.isEnabledFor(10))
         report.failed_items += 1
         report.errors.append(f"{page.url}: {type(exc).__name__}: {exc}")
@@ -352,7 +391,7 @@ def _store_page(
     )
     try:
         _add_article(store, article, claims, aliases, fingerprint)
-    except sqlite3.IntegrityError:  # another process stored the same canonical URL meanwhile
+    except DuplicateArticle:  # another process stored the same canonical URL meanwhile
         report.duplicates += 1
         return False
     report.add_time("store", perf_counter() - t)
@@ -384,12 +423,18 @@ def _add_article(
 
 
 def _sync_index(
-    store: Store, paths: Paths, report: IngestReport, progress: Progress | None, embedder: Any
+    store: Store,
+    paths: Paths,
+    report: IngestReport,
+    progress: Progress | None,
+    embedder: Any,
+    only: Callable[[int], bool] | None = None,
 ) -> None:
-    """Bring the FAISS index up to date with SQLite (embeds only claims it does not have yet)."""
+    """Bring the FAISS index up to date with the store (stored vectors copied; `only`: which claims
+    without one may be embedded now)."""
     t = perf_counter()
     index = _open_index(paths, embedder)
-    report.indexed = int(index.sync(store, embedder, _index_progress(progress)) or 0)
+    report.indexed = int(index.sync(store, embedder, _index_progress(progress), embed_only=only) or 0)
     report.add_time("index", perf_counter() - t)
 
 
@@ -435,7 +480,7 @@ def add_documents(
     sources = list(sources)
     when = datetime(published.year, published.month, published.day, tzinfo=UTC) if published else None
     paths.ensure()
-    with Store(paths.db) as store:
+    with Store.open(paths, "write") as store:
         run_id = store.start_run()
         for n, source in enumerate(sources, start=1):
             try:
@@ -515,10 +560,10 @@ def forget_articles(paths: Paths, keys: Iterable[str]) -> tuple[list[dict[str, A
 
     removed: list[dict[str, Any]] = []
     unknown: list[str] = []
-    if not paths.db.exists():
+    if not Store.exists(paths):
         return removed, list(keys)
     paths.ensure()
-    with Store(paths.db) as store:
+    with Store.open(paths, "write") as store:
         for key in keys:
             ids = store.article_ids_for(key)
             if not ids and key.lower().startswith(("http://", "https://")):
@@ -537,25 +582,32 @@ def forget_articles(paths: Paths, keys: Iterable[str]) -> tuple[list[dict[str, A
     return removed, unknown
 
 
+def copy_database(paths: Paths, to: str) -> dict[str, Any]:
+    """`tracker db copy --to TARGET`: this store (SQLite file or PostgreSQL) into TARGET, a postgresql://
+    URL or an SQLite file path, which must hold no articles yet.
+
+    Returns {"from", "to", "rows": {table: rows copied}}."""
+    if not Store.exists(paths):
+        raise StoreError(f"{paths.db}: no store to copy")
+    target: str | Path = to if to.startswith(("postgresql://", "postgres://")) else Path(to).expanduser()
+    with Store.open(paths, "upgrade") as source, Store(target) as dest:
+        if isinstance(target, Path) and target.resolve() == Path(source.location).resolve():
+            raise UsageError("--to names the store being copied")
+        rows = source.copy_to(dest)
+        return {"from": source.backend, "to": dest.backend, "rows": rows}
+
+
 # -- read side ----------------------------------------------------------------------------------------
 def reindex(paths: Paths, *, progress: Progress | None = None, embedder: Any = None) -> int:
     """Rebuild the FAISS index from SQLite; return the number of claims indexed."""
-    with Store(paths.ensure().db) as store:
+    with Store.open(paths, "write") as store:
         index = _open_index(paths, embedder)
         return int(index.rebuild(store, embedder, _index_progress(progress)) or 0)
 
 
 def _open_readonly(paths: Paths) -> Store | None:
-    if not paths.db.exists():
-        return None
     # Where we may write, a read-write handle, so pending migrations apply; a read-only store is read as is.
-    writable = os.access(paths.db, os.W_OK) and os.access(paths.data_dir, os.W_OK)
-    try:
-        return Store(paths.db, readonly=not writable)
-    except StoreError:
-        raise
-    except Exception as exc:  # noqa: BLE001
-        raise StoreError(f"{paths.db}: {exc}") from None
+    return Store.open(paths, "upgrade") if Store.exists(paths) else None
 
 
 def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | None = None) -> dict[str, Any]:
@@ -569,6 +621,8 @@ def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | N
         "feeds": [],
         "last_ingest": None,
         "data_dir": str(paths.data_dir),
+        "backend": "postgresql" if paths.database else "sqlite",
+        "database": None,
         "pages_given_up_last_run": 0,
         "pages_to_retry": 0,
     }
@@ -577,6 +631,7 @@ def status(paths: Paths, config: FeedsConfig | None = None, *, now: datetime | N
     out["index"] = {"health": "ok", "detail": "nothing to index", "count": 0}
     if store is not None:
         with store:
+            out["database"] = store.location
             out.update(store.counts())
             out["last_ingest"] = store.last_run()
             # pages abandoned at a time limit by the last ingest, and those the next one will try again

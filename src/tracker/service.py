@@ -54,10 +54,10 @@ def conflicts_report(paths: Paths, *, model: str | None = None, soft: bool = Tru
     """`tracker conflicts`: value conflicts (and, with soft, extent / framing notes) over the store."""
     from .store import Store
 
-    if not paths.db.exists():
+    if not Store.exists(paths):
         return {"conflicts": [], "notes": [], "note": "nothing ingested yet"}
     found: list[Fact] = []
-    with Store(paths.db, readonly=True) as store:
+    with Store.open(paths, "read") as store:
         names = store.model_names()
         if model:
             canonical = store.resolve_alias(model) or model
@@ -80,9 +80,9 @@ def summary_json(paths: Paths, model: str) -> dict[str, object]:
     """`tracker summary --format json`."""
     from .store import Store
 
-    if not paths.db.exists():
+    if not Store.exists(paths):
         return {"model": model, "facts": [], "note": "nothing ingested yet"}
-    with Store(paths.db, readonly=True) as store:
+    with Store.open(paths, "read") as store:
         s = model_summary(store, model)
     out: dict[str, object] = {
         "model": s.model,
@@ -102,9 +102,9 @@ def summary_markdown(paths: Paths, model: str) -> str:
     """`tracker summary --format md`: the fact sheet as Markdown."""
     from .store import Store
 
-    if not paths.db.exists():
+    if not Store.exists(paths):
         return "nothing ingested yet\n"
-    with Store(paths.db, readonly=True) as store:
+    with Store.open(paths, "read") as store:
         s = model_summary(store, model)
     from .render.markdown import render_summary_markdown
 

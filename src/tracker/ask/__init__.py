@@ -114,10 +114,10 @@ def ask(
         from ..errors import UsageError
 
         raise UsageError(f"unknown attribute {attribute!r}; one of: {', '.join(ATTRIBUTES)}")
-    if not paths.db.exists():
+    if not Store.exists(paths):
         result.note = "nothing ingested yet"
         return result
-    with Store(paths.db, readonly=True) as store:
+    with Store.open(paths, "read") as store:
         if not store.has_claims():
             result.note = "nothing ingested yet"
             return result
@@ -466,7 +466,15 @@ def _constraint_text(c: object) -> str:
 
 
 def _index_state(paths: Paths, store: Store) -> str:
-    """ok, or what is wrong with the vector index (missing, empty, stale, corrupt, foreign)."""
+    """ok, or what is wrong with the vector index (missing, empty, stale, corrupt, foreign).
+
+    A missing, corrupt or foreign index is first rebuilt from the vectors the store keeps (no embedding)."""
     from ..dense import index_health
 
-    return str(index_health(paths, store.max_claim_id(), store.get_meta("store_uuid"))["health"])
+    health = str(index_health(paths, store.max_claim_id(), store.get_meta("store_uuid"))["health"])
+    if health in ("missing", "corrupt", "foreign", "empty"):
+        from ..index import restore_from_store
+
+        if restore_from_store(paths, store):
+            health = str(index_health(paths, store.max_claim_id(), store.get_meta("store_uuid"))["health"])
+    return health
