@@ -124,7 +124,7 @@ def ask(
         # The dense search starts before the question is understood, so that it runs while understanding
         # and the SQL side do; a question that turns out to need no dense neighbours stops it.
         pending: list[DenseHandle] = []
-        if dense is not None and question.strip() and _index_state(paths, store) == "ok":
+        if dense is not None and question.strip() and _index_state(paths, store, restore=False) == "ok":
             started = dense(question, paths)
             pending += [started] if started is not None else []
         try:
@@ -292,7 +292,7 @@ def _answer(
         return
     # open: hybrid retrieval (off-topic questions were turned away above).
     handle = None
-    health = _index_state(paths, store)
+    health = _index_state(paths, store, result)
     if health != "ok":
         result.warnings.append(
             f"the vector index is {health}: answered from keyword search only (run `tracker reindex`)"
@@ -465,16 +465,24 @@ def _constraint_text(c: object) -> str:
     return f"{words(attribute)} {shown}" + (f" on {name}" if name else "")
 
 
-def _index_state(paths: Paths, store: Store) -> str:
+def _index_state(paths: Paths, store: Store, result: AskResult | None = None, *, restore: bool = True) -> str:
     """ok, or what is wrong with the vector index (missing, empty, stale, corrupt, foreign).
 
-    A missing, corrupt or foreign index is first rebuilt from the vectors the store keeps (no embedding)."""
+    With `restore`, a missing, corrupt or foreign index is first rebuilt from the vectors the store keeps (no
+    embedding), and the rebuild is said in the result's warnings, so that it is never silent. Only a question
+    that needs the index asks for that: a lookup answered from SQL changes nothing on disk."""
     from ..dense import index_health
 
     health = str(index_health(paths, store.max_claim_id(), store.get_meta("store_uuid"))["health"])
-    if health in ("missing", "corrupt", "foreign", "empty"):
+    if restore and health in ("missing", "corrupt", "foreign", "empty"):
         from ..index import restore_from_store
 
-        if restore_from_store(paths, store):
+        restored = restore_from_store(paths, store)
+        if restored:
+            was = health
             health = str(index_health(paths, store.max_claim_id(), store.get_meta("store_uuid"))["health"])
+            if result is not None:
+                result.warnings.append(
+                    f"the vector index was {was}: rebuilt from the store's vectors ({restored} claims)"
+                )
     return health
