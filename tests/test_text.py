@@ -11,19 +11,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.errors import ParseError
+from tracker.fingerprint import fingerprint_distance, same_story
 from tracker.records import Article, Entry
 from tracker.store import Store
 from tracker.text import (
-    SAME_STORY_BITS,
     Sandbox,
     canonical_url,
     clean_text,
     content_hash,
     extract_page,
-    fingerprint_distance,
     is_relevant,
     page_from_entry,
-    same_story,
     story_fingerprint,
     strip_html,
 )
@@ -219,7 +217,6 @@ def test_story_fingerprints_link_syndicated_copies_only() -> None:
 
 
 def test_store_finds_the_story_of_a_syndicated_copy(tmp_path: Path) -> None:
-    assert Store.STORY_MAX_DISTANCE == SAME_STORY_BITS
     with Store(tmp_path / "t.db") as store:
         article = Article(
             url="https://a.test/1",

@@ -615,7 +615,6 @@ def content_hash(text: str) -> str:
 
 # -- syndication: simhash --------------------------------------------------------------------------------
 
-SAME_STORY_BITS = 12  # max differing bits; store.STORY_MAX_DISTANCE mirrors it (see the docstring below)
 _WORD = re.compile(r"\w+")
 
 
@@ -625,7 +624,7 @@ def story_fingerprint(text: str) -> int:
     Near-identical texts (a syndicated copy with another byline, intro or footer) differ in few bits;
     unrelated texts differ in about 32. Measured on the dev launch articles: a copy with a byline, a
     footer and one paragraph dropped differs by at most 13 bits (mean 6); two different launch articles
-    by at least 19 (5th percentile 25). Hence SAME_STORY_BITS = 12.
+    by at least 19 (5th percentile 25). Hence fingerprint.SAME_STORY_BITS = 12.
     """
     words = _WORD.findall(normalize_text(text))
     if len(words) < 3:
@@ -639,16 +638,6 @@ def story_fingerprint(text: str) -> int:
             counts[bit] += 1 if (h >> bit) & 1 else -1
     value = sum(1 << bit for bit in range(64) if counts[bit] > 0)
     return value - (1 << 64) if value >= 1 << 63 else value
-
-
-def fingerprint_distance(a: int, b: int) -> int:
-    """Differing bits of two fingerprints."""
-    return ((a ^ b) & ((1 << 64) - 1)).bit_count()
-
-
-def same_story(a: int, b: int) -> bool:
-    """True when two fingerprints are close enough to be copies of one story."""
-    return fingerprint_distance(a, b) <= SAME_STORY_BITS
 
 
 # -- relevance -------------------------------------------------------------------------------------------

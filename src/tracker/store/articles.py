@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import StoreError
+from ..fingerprint import SAME_STORY_BITS, fingerprint_distance
 from ..records import Article, Claim
 from .base import StoreBase, _from_iso, _iso, utcnow
 from .claims import embedding_text
@@ -255,14 +256,12 @@ class ArticlesMixin(StoreBase):
                 (key, reason, now),
             )
 
-    STORY_MAX_DISTANCE = 12  # differing bits; mirrors text.SAME_STORY_BITS (a test keeps them equal)
-
     def find_story(
         self, fingerprint: int, *, since_days: int = 30, max_distance: int | None = None
     ) -> int | None:
         """story_id of the closest article fetched in the last `since_days` whose fingerprint is within
         `max_distance` bits of this one (a syndicated copy of the same story), else None."""
-        limit = self.STORY_MAX_DISTANCE if max_distance is None else max_distance
+        limit = SAME_STORY_BITS if max_distance is None else max_distance
         since = _iso(utcnow() - timedelta(days=since_days))
         best: tuple[int, int] | None = None
         rows = self.db.execute(
@@ -270,7 +269,7 @@ class ArticlesMixin(StoreBase):
             (since,),
         )
         for r in rows:
-            distance = ((int(r["fingerprint"]) ^ fingerprint) & 0xFFFFFFFFFFFFFFFF).bit_count()
+            distance = fingerprint_distance(int(r["fingerprint"]), fingerprint)
             if distance <= limit and (best is None or distance < best[0]):
                 best = (distance, int(r["story_id"] or r["id"]))
         return best[1] if best else None
