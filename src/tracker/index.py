@@ -684,14 +684,20 @@ def _store_uuid(store: Store) -> str:
 
 
 # -- entry points for the pipeline and ask ------------------------------------------------------------
-def ensure_index(
-    paths: Paths, store: Store, embedder: EmbedderLike | None = None, progress: Progress | None = None
-) -> VectorIndex:
-    """Open (or create / rebuild) the index and bring it in line with the store; the pipeline's step."""
+def open_index(paths: Paths, embedder: EmbedderLike | None = None) -> VectorIndex:
+    """The on-disk index of this data dir for the embedder's model (empty, flagged for rebuild, when missing
+    or unusable)."""
     from .embed import DIM, MODEL_ID
 
     model_id = embedder.model_id if embedder is not None else MODEL_ID
-    index = VectorIndex.open(paths.index_dir, model_id=model_id, dim=DIM)
+    return VectorIndex.open(paths.index_dir, model_id=model_id, dim=DIM)
+
+
+def ensure_index(
+    paths: Paths, store: Store, embedder: EmbedderLike | None = None, progress: Progress | None = None
+) -> VectorIndex:
+    """Open (or create / rebuild) the index and bring it in line with the store."""
+    index = open_index(paths, embedder)
     index.sync(store, embedder, progress)
     return index
 

@@ -433,18 +433,11 @@ def _sync_index(
     """Bring the FAISS index up to date with the store (stored vectors copied; `only`: which claims
     without one may be embedded now)."""
     t = perf_counter()
-    index = _open_index(paths, embedder)
+    from .index import open_index
+
+    index = open_index(paths, embedder)
     report.indexed = int(index.sync(store, embedder, _index_progress(progress), embed_only=only) or 0)
     report.add_time("index", perf_counter() - t)
-
-
-def _open_index(paths: Paths, embedder: Any) -> Any:
-    """The on-disk index for writing (empty and flagged for rebuild when missing or unusable)."""
-    from .embed import DIM, MODEL_ID
-    from .index import VectorIndex
-
-    model_id = embedder.model_id if embedder is not None else MODEL_ID
-    return VectorIndex.open(paths.index_dir, model_id=model_id, dim=DIM)
 
 
 def _index_progress(progress: Progress | None) -> Callable[[int, int], None] | None:
@@ -600,8 +593,10 @@ def copy_database(paths: Paths, to: str) -> dict[str, Any]:
 # -- read side ----------------------------------------------------------------------------------------
 def reindex(paths: Paths, *, progress: Progress | None = None, embedder: Any = None) -> int:
     """Rebuild the FAISS index from SQLite; return the number of claims indexed."""
+    from .index import open_index
+
     with Store.open(paths, "write") as store:
-        index = _open_index(paths, embedder)
+        index = open_index(paths, embedder)
         return int(index.rebuild(store, embedder, _index_progress(progress)) or 0)
 
 
