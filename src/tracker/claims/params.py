@@ -21,6 +21,19 @@ _BRACKET_GAP = re.compile(r"\s*(?:(?:model\s+)?(?:series|family|line|models)\s*)
 _SUBJECT_AFTER = re.compile(r",\s+(?:the|this)\s+(?:new\s+)?(?:[\w-]+\s+){0,2}?model\b")
 
 
+def _both_counts(doc: Doc, m: re.Match[str], seen: Spans, out: list[Found], *, first: str) -> None:
+    """Total and active counts from one phrase: num / scale hold the `first` kind, anum / ascale the other."""
+    if not is_free(doc, m.start(), m.end()) or seen.covers(m.start()):
+        return
+    targets = pick(doc, m.start(), m.end(), allow_topic=True)
+    if not targets:
+        return
+    second = "parameters_total" if first == "parameters_active" else "parameters_active"
+    for kind, num, scale in ((first, "num", "scale"), (second, "anum", "ascale")):
+        out.append(Found(kind, magnitude(m.group(num), m.group(scale)), m.start(), m.end(), targets))
+    seen.append((m.start(), m.end()))
+
+
 def _size_family(canonical: str) -> str:
     """The name a list of sizes attaches to ("Qwen2.5-VL-7B-Instruct" -> "Qwen2.5-VL")."""
     name = re.sub(rf"(?i)-{_TUNING}(?=-|$)", "", canonical)
@@ -54,43 +67,14 @@ def find_parameters(doc: Doc) -> list[Found]:
 
     for m in scan(doc, R.PARAMS_ACTIVATING, PARAM_KEY):
         add(m, "parameters_active", allow_topic=True)
+    # one figure for both counts: "10B of the 230B parameters are active" (the part first), "106B-A12B" and
+    # "236B / 21B active" (the whole first)
     for m in scan(doc, R.PARAMS_PART_ACTIVE, PARAM_KEY):
-        if not is_free(doc, m.start(), m.end()) or seen.covers(m.start()):
-            continue
-        targets = pick(doc, m.start(), m.end(), allow_topic=True)
-        if targets:  # the part is active, the whole is the total
-            for kind, num, scale in (
-                ("parameters_active", "num", "scale"),
-                ("parameters_total", "anum", "ascale"),
-            ):
-                out.append(Found(kind, magnitude(m.group(num), m.group(scale)), m.start(), m.end(), targets))
-            seen.append((m.start(), m.end()))
+        _both_counts(doc, m, seen, out, first="parameters_active")
     for m in scan(doc, R.PARAMS_ARE_ACTIVE, PARAM_KEY):
         add(m, "parameters_active", allow_topic=True)
     for m in [*scan(doc, R.PARAMS_MOE_FORM, PARAM_KEY), *scan(doc, R.PARAMS_SLASH, PARAM_KEY)]:
-        if not is_free(doc, m.start(), m.end()) or seen.covers(m.start()):
-            continue
-        targets = pick(doc, m.start(), m.end(), allow_topic=True)
-        if targets:
-            out.append(
-                Found(
-                    "parameters_total",
-                    magnitude(m.group("num"), m.group("scale")),
-                    m.start(),
-                    m.end(),
-                    targets,
-                )
-            )
-            out.append(
-                Found(
-                    "parameters_active",
-                    magnitude(m.group("anum"), m.group("ascale")),
-                    m.start(),
-                    m.end(),
-                    targets,
-                )
-            )
-            seen.append((m.start(), m.end()))
+        _both_counts(doc, m, seen, out, first="parameters_total")
     size_lists = [*scan(doc, R.PARAMS_SIZES, PARAM_KEY), *scan(doc, R.PARAMS_SIZES_AFTER, PARAM_KEY)]
     size_lists += scan(doc, R.PARAMS_SIZES_LABEL, PARAM_KEY)
     size_lists += scan(doc, R.PARAMS_SIZES_SUSPENDED, PARAM_KEY)
