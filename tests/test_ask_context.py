@@ -176,7 +176,7 @@ def test_the_dense_search_starts_before_understanding_and_stops_when_not_needed(
 ) -> None:
     import tracker.ask as ask_mod
 
-    monkeypatch.setattr(ask_mod, "_index_state", lambda paths, store: "ok")
+    monkeypatch.setattr(ask_mod, "_index_state", lambda paths, store, result=None, restore=True: "ok")
     lookup = _FakeDense()
     ask("How large is Brakk R?", Paths(paths), now=NOW, dense=lookup)
     assert (lookup.started, lookup.collected, lookup.cancelled) == (["How large is Brakk R?"], 0, 1)
