@@ -28,8 +28,9 @@ def leading_date(raw: str) -> tuple[str, int] | None:
 
 def cell_date(raw: str) -> str | None:
     """The date a cell or a bracket holds, and nothing else."""
-    found = leading_date(raw.strip())
-    return found[0] if found and found[1] == len(raw.strip()) else None
+    cell = raw.strip()
+    found = leading_date(cell)
+    return found[0] if found and found[1] == len(cell) else None
 
 
 # "Mistral Large 1 (February 26, 2024)", "Succeeded by V3 (Dec 2024)": a date in brackets after a name
@@ -50,26 +51,27 @@ def _dated_names(doc: Doc, seen: Spans) -> list[Found]:
         if named is not None and value and not seen.overlaps(b.start(), b.end()):
             seen.append((b.start(), b.end()))
             out.append(Found("release_date", value, named.start, b.end(), [named]))
+    starts = {x.start: x for x in doc.mentions}
     for m in doc.mentions:
         if m.start != 0 and text[m.start - 1] != "\n":
             continue
         names, pos = [m], m.end
-        while (j := _JOINER.match(text, pos)) and j.end() in {x.start for x in doc.mentions}:
-            nxt = next(x for x in doc.mentions if x.start == j.end())
-            names.append(nxt)
-            pos = nxt.end
+        while (j := _JOINER.match(text, pos)) and j.end() in starts:
+            names.append(starts[j.end()])
+            pos = names[-1].end
         when = R.DATE_MONTH_YEAR.match(text, pos + 1) or R.DATE_FULL.match(text, pos + 1)
         if text[pos : pos + 1] != " " or when is None or seen.overlaps(when.start(), when.end()):
             continue
-        rest = text[when.end() : text.find("\n", when.end()) if "\n" in text[when.end() :] else len(text)]
-        if len(rest) > 40:
+        line_end = text.find("\n", when.end())
+        if (len(text) if line_end < 0 else line_end) - when.end() > 40:
             continue  # a sentence that opens with a name and a date, not a timeline row
         seen.append((when.start(), when.end()))
         dates = [(cell_date(when.group(0)), when.end())]
         pre = _PREVIEW.match(text, when.end())
-        if pre and cell_date(pre.group("date")):
+        preview = cell_date(pre.group("date")) if pre else None
+        if pre and preview:
             seen.append((pre.start(), pre.end()))
-            dates.append((cell_date(pre.group("date")), pre.end()))
+            dates.append((preview, pre.end()))
         for value, end in dates:
             out += [Found("release_date", value, m.start, end, [x]) for x in names if value]
     return out
