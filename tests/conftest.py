@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -65,8 +64,6 @@ BACKENDS = ["sqlite", "postgresql"]
 def pg_server() -> Iterator[str]:
     """A fresh database for this test session on the server TRACKER_TEST_DATABASE_URL names (an admin
     connection; default: ADMIN_URL), dropped at the end. No server: skip, unless CI is set (then fail)."""
-    from urllib.parse import urlsplit, urlunsplit
-
     from tracker.store.postgres import mask, reason
 
     admin = os.environ.get("TRACKER_TEST_DATABASE_URL") or ADMIN_URL
@@ -80,14 +77,13 @@ def pg_server() -> Iterator[str]:
         pytest.skip(
             f"no PostgreSQL at {mask(admin)}; point TRACKER_TEST_DATABASE_URL at a server to run these tests"
         )
-    name = f"tracker_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    # C collation: text sorts by code point on both backends, as SQLite sorts it
-    conn.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
-    try:
-        yield urlunsplit(urlsplit(admin)._replace(path=f"/{name}"))
-    finally:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.close()
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from pgtemp import database_on  # the one way to make a throwaway database (the bench uses it too)
+
+    with conn, database_on(conn, admin, "tracker_test") as url:
+        yield url
 
 
 @pytest.fixture
