@@ -57,6 +57,14 @@ def share_with_members(doc: Doc, makers: list[Found]) -> list[Found]:
     return out
 
 
+def _opening(doc: Doc, start: int, before: int) -> int:
+    """Where a sentence's own words begin: after the page's dateline when the sentence opens with it."""
+    for bs, be in doc.blocked:
+        if start <= bs < be <= before and bs - start <= 12:
+            return be
+    return start
+
+
 def _brand(m: ModelMention) -> str:
     return re.split(r"[-\d]", m.canonical, maxsplit=1)[0].lower()
 
@@ -164,7 +172,7 @@ def find_developers(doc: Doc) -> list[Found]:
                 ) and R.DEV_VERB.match(text, o.end() + 1):
                     add(o, m, m.start, o.end())
             # (e) "DeepSeek, ..., shook the market with its R1 reasoning model"
-            if orgs and o is orgs[0] and o.start() - sent.start <= 40:
+            if orgs and o is orgs[0] and o.start() - _opening(doc, sent.start, o.start()) <= 40:
                 for m in ms:
                     if m.start <= o.end() or orgs_in(doc, o.end(), m.start):
                         continue

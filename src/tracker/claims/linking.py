@@ -136,6 +136,9 @@ def _comparison_object(doc: Doc, sent: Sentence, vs: int, ve: int) -> ModelMenti
     return None
 
 
+_IN_THE_SERIES = re.compile(r"\bin\s+the\s+(?:series|family|line)", re.I)
+
+
 def _fanout(doc: Doc, sent: Sentence, vs: int, before: list[ModelMention]) -> list[ModelMention | str]:
     """Fan-out cues ("both models", "the models", "both with 1M context"): one claim per variant."""
     cues = doc.fanout.get(sent.start)
@@ -164,6 +167,9 @@ def _fanout(doc: Doc, sent: Sentence, vs: int, before: list[ModelMention]) -> li
     if len(group) >= 2 and len(families) == 1:
         return list(group.values())
     base = nearest or topic_of(doc, vs)
+    if nearest is None and _IN_THE_SERIES.search(cue.group(0)):
+        prev = _previous_models(doc, sent)  # "All models in the series": the series just named
+        base = prev[0] if prev else base
     if base is None:
         return []
     family = base.family or base.canonical

@@ -129,6 +129,7 @@ _MORE_SIZES = re.compile(
 SIZE_REF = re.compile(
     r"(?=[AaTtIi])\b(?:[Aa]n?|[Tt]he|[Ii]ts)\s+(?P<size>\d+(?:\.\d+)?)(?:\s?B|[- ]billion)(?:[- ]param(?:eter)?s?)?\s+(?:model|variant|version)\b"
 )
+_COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|being|been)\s+$")
 SIZE_LIST_REF = re.compile(
     r"(?=[aApw])\b(?:alongside|along\s+with|as\s+well\s+as|plus|with)\s+(?:(?:refreshed|updated|new|smaller|upgraded|improved)\s+)?"
     r"(?P<sizes>\d+(?:\.\d+)?B(?:\s*,\s*\d+(?:\.\d+)?B)*,?\s+and\s+\d+(?:\.\d+)?B)\s+(?:versions|variants|models|siblings)\b"
@@ -402,6 +403,7 @@ def discover_mentions(text: str) -> list[ModelMention]:
         low_parts = tuple(p.lower() for p in x.parts)
         for k in range(1, len(low_parts)):
             ends_with.setdefault(low_parts[k:], {})[x.parts] = x
+    unresolved: list[names.NameParts] = []
     for c in shorthand:
         endings = ends_with.get(tuple(p.lower() for p in c.parts), {})
         if len(endings) == 1:  # "Flash-Lite" after "Gemini 2.5 Flash-Lite": the one full name it ends
@@ -422,14 +424,36 @@ def discover_mentions(text: str) -> list[ModelMention]:
             pool = owners or code_brands
             owner = max(set(pool), key=pool.count) if pool else None
         if owner is None:
+            unresolved.append(c)
             continue
         out.append(_mention(text, c, (owner,)))
+    # "Haiku 4.5 ... trails Sonnet 4.5": a variant word with a version on the line of a sibling the article
+    # gave a brand ("Haiku 4.5" for "Claude Haiku 4.5") takes that brand
+    for c in unresolved:
+        if len(c.parts) != 2 or c.kinds[1] != "ver" or c.parts[0].lower() not in names.VARIANT_WORDS:
+            continue
+        line_start, line_end = text.rfind("\n", 0, c.start) + 1, text.find("\n", c.end)
+        line_end = len(text) if line_end < 0 else line_end
+        siblings = {
+            m.family.split("-")[0]
+            for m in out
+            if m.kind == "shorthand"
+            and m.family
+            and line_start <= m.start < line_end
+            and abs(m.start - c.start) <= 200
+            and m.surface.split()[0].lower() in names.VARIANT_WORDS
+        }
+        if len(siblings) == 1:
+            out.append(_mention(text, c, (siblings.pop(),)))
     out.sort(key=lambda m: m.start)
     return out
 
 
 _VERSIONS_PAREN = re.compile(
     r"\s*\(\s*versions?\s+(?P<a>\d+(?:\.\d+)+)\s+and\s+(?:the\s+)?(?:[a-z]+\s+)?(?P<b>\d+(?:\.\d+)+)\s*\)"
+)
+_VARIANTS_PAREN = re.compile(
+    r"\s+(?:series\s+|family\s+)?(?:models?\s+|variants?\s+)?\(\s*(?P<a>[A-Z][a-z]+)\s+and\s+(?P<b>[A-Z][a-z]+)\s*\)"
 )
 _SLASH_VERSION = re.compile(r"/(?P<ver>\d+(?:\.\d+)?)(?![\w.%/])")
 _VERSION_ONLY = re.compile(r"\d+(?:\.\d+)?")
@@ -657,8 +681,13 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
             )
             take(m.start(), m.end())
     # "Devstral Small (versions 1.0 and the upgraded 1.1)": the versions of the name just before
+    # "the Zephyr-80B series models (Instruct and Thinking)": the variants of the name just before
     for x in mentions:
         vp = _VERSIONS_PAREN.match(text, x.end) if x.kind == "name" else None
+        if vp is None and x.kind == "name":
+            vp = _VARIANTS_PAREN.match(text, x.end)
+            if vp and not all(vp.group(g).lower() in names.VARIANT_WORDS for g in ("a", "b")):
+                vp = None
         if vp is None:
             continue
         for group in ("a", "b"):
@@ -755,6 +784,8 @@ def _add_references(text: str, mentions: list[ModelMention]) -> list[ModelMentio
             x.end in (m.start() - 1, m.start() - 2) for x in mentions
         ):
             continue  # "Phi-4, a 14B model": apposition, a size statement about that model
+        if _COPULA_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "Zephyr, released in May, was a 21B model": a predicate, the subject's size
         extra.append(
             ModelMention(
                 f"{family}-{size}",

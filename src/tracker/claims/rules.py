@@ -227,6 +227,7 @@ DATE_RELATIVE_MONTH = re.compile(r"\b(?:earlier\s+|later\s+)?(?P<rel>this\s+mont
 RELEASE_CUE = re.compile(
     r"\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed|ement)|"
     r"debut(?:s|ed)?|dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|roll\s+out|rolling\s+out|followed\s+(?:up\s+)?with|followed|published\s+(?:the\s+)?(?:full\s+|open\s+)?weights|made\s+(?:it\s+|them\s+)?(?:generally\s+)?available|"
+    r"mak(?:es|ing)\s+(?:it|them)\s+(?:generally\s+|widely\s+|publicly\s+)?available|"
     r"became\s+(?:generally\s+)?available|(?:was|were)\s+made\s+available|"
     r"went\s+live|goes\s+live|open-sourced|Initial\s+release|Released|arrived|"
     # "Microsoft added two small models to its Phi family on Wednesday"
@@ -541,7 +542,8 @@ ANAPHOR = re.compile(
 )  # "A 4-bit build runs on an RTX 4070": the model, quantised
 FANOUT = re.compile(
     r"\b(?:both(?:\s+of\s+the\s+[\w.\- ]{0,20}?models|\s+models|\s+variants|\s+versions)?|the\s+models|these\s+models|"
-    r"all\s+(?:three|four|five|six)(?:\s+(?:models|variants|versions|sizes))?|the\s+pair|the\s+duo|the\s+two\s+(?:models|variants|versions)"
+    r"all\s+(?:three|four|five|six)(?:\s+(?:models|variants|versions|sizes))?|the\s+pair"
+    r"|all\s+(?:of\s+)?(?:the\s+)?(?:models|variants|versions)\s+in\s+the\s+(?:series|family|line(?:up)?)|the\s+duo|the\s+two\s+(?:models|variants|versions)"
     r"|two\s+(?:distinct\s+)?(?:versions|variants|models))\b",
     _I,
 )
