@@ -11,7 +11,7 @@ article, from the names it has already written in full.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import names
 from . import rules as R
@@ -175,7 +175,21 @@ _BARE_BEFORE = re.compile(r"(?:^|\n|\. |\bthe |\bThe )$")  # what may precede a 
 def find_model_mentions(text: str) -> list[ModelMention]:
     """Every model the text names, in order, each with its canonical name and exact span."""
     mentions = [m for m in discover_mentions(text) if not _PRODUCT_AFTER.match(text, m.end)]
-    return _add_references(text, _resolve_overlaps(mentions))
+    return _add_references(text, _same_as_whole_version(_resolve_overlaps(mentions)))
+
+
+_POINT_ZERO = re.compile(r"(?<=\d)\.0(?=-|$)")
+
+
+def _same_as_whole_version(mentions: list[ModelMention]) -> list[ModelMention]:
+    """ "Claude 2.0" in an article that also writes "Claude 2": one model, named as the article names it bare."""
+    names = {m.canonical for m in mentions}
+    return [
+        replace(m, canonical=short)
+        if (short := _POINT_ZERO.sub("", m.canonical)) != m.canonical and short in names
+        else m
+        for m in mentions
+    ]
 
 
 # A bare brand word used as a model: "Devstral is an agentic coding model", "released Codestral", "the Jamba model".

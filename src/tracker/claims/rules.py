@@ -489,7 +489,7 @@ SCORE_BOUND = re.compile(
 DEV_VERB = re.compile(
     # "at launch", "its release", "the launch of": nouns, not a maker's act
     r"(?<!\bat\s)(?<!\bits\s)(?<!\bthe\s)(?<!\bupon\s)(?<!\bon\s)\b(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|unveil(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|announc(?:e|es|ed)|debut(?:s|ed)?|"
-    r"dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|open-sourced|built|builds|develop(?:s|ed)|created|trained|unveil|"
+    r"dropped|drops|ship(?:s|ped)|rolled\s+out|rolls\s+out|open-sourced|built(?!\s+(?:on|upon|atop)\b)|builds(?!\s+(?:on|upon)\b)|develop(?:s|ed)|created|trained|unveil|"
     r"extended\s+the\s+family\s+with|expanded\s+the\s+family\s+with|added|is\s+proud\s+to\s+release|"
     r"publish(?:es|ed)|followed\s+(?:up\s+)?with|"
     r"made\s+(?:[\w.-]+\s+){1,4}?(?:generally\s+|publicly\s+|widely\s+)?available)\b",

@@ -251,7 +251,8 @@ def cell_value(attr_extra: tuple[str, str | None], raw: str) -> int | float | st
     """The value of one table cell for its column's attribute, or None."""
     attr, extra = attr_extra
     if attr in ("parameters_total", "parameters_active"):
-        m = re.fullmatch(r"~?\s*(\d+(?:\.\d+)?)\s*(trillion|billion|T|B)\b.*", raw, re.I)
+        # "400B+" is a bound, not a count (GUIDELINES: bounds are skipped)
+        m = re.fullmatch(r"~?\s*(\d+(?:\.\d+)?)\s*(trillion|billion|T|B)\b(?!\s*\+).*", raw, re.I)
         return magnitude(m.group(1), m.group(2)) if m else None
     if attr == "context_window":
         m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(M|K|k|million)?(?:\s*tokens)?", raw, re.I)
