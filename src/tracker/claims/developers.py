@@ -14,6 +14,9 @@ _ORG_AND = re.compile(r"\s+(?:and|&)\s+")
 _MAKER_OPENER = re.compile(
     r"\W{0,4}(?:Developed|Built|Created|Made|Released|Trained|Published)\s+by\s+(?:the\s+)?"
 )
+_FAMILY_PREDICATE = re.compile(
+    r"\s+(?:is|was|refers\s+to)\s+(?:an?|the)\s+(?:[^.;\n]{0,40}?\s)?(?:family|series|line-?up)\s+of\b"
+)
 _SERIES_AFTER = re.compile(r"\s+(?:model\s+)?(?:series|family|lineup|line-up|line|generation)\b")
 _ITS_BEFORE = re.compile(r"\bits\s+(?:[\w-]+\s+){0,4}(?:codenamed\s+|called\s+|named\s+)?[“\"]?$")
 _KIN = re.compile(r"\b(?:predecessors?|successors?|rivals?|competitors?|peers?)\b")
@@ -26,8 +29,8 @@ _SERIES_GOES_ON = re.compile(
 )
 
 
-def share_with_members(doc: Doc, makers: list[Found]) -> list[Found]:
-    """The maker of a series is the maker of each member the text names with it.
+def share_with_members(doc: Doc, makers: list[Found], *, same_sentence: bool = True) -> list[Found]:
+    """The maker (or release date) of a series is that of each member the text names with it.
 
     "Acme released the Zephyr series. This series includes Zephyr-2B and Zephyr-9B": members named
     in the sentence, or in the next one when it goes on about the series. (Sizes given only as a list,
@@ -37,23 +40,32 @@ def share_with_members(doc: Doc, makers: list[Found]) -> list[Found]:
     out: list[Found] = []
     for f in makers:
         m = f.models[0]
-        if isinstance(m, str) or not _SERIES_AFTER.match(text, m.end):
+        if isinstance(m, str):
+            continue
+        # "Zephyr refers to the family of small models ... The family includes Zephyr 3B and Zephyr 8B"
+        named_family = bool(_FAMILY_PREDICATE.match(text, m.end))
+        if not named_family and not _SERIES_AFTER.match(text, m.end):
             continue
         k = doc.sentence_index(m.start)
         sentences = [doc.sentences[k]]
-        if k + 1 < len(doc.sentences) and _SERIES_GOES_ON.match(text, doc.sentences[k + 1].start):
+        goes_on = k + 1 < len(doc.sentences) and bool(_SERIES_GOES_ON.match(text, doc.sentences[k + 1].start))
+        if goes_on:
             sentences.append(doc.sentences[k + 1])
         prefix = m.canonical + "-"
         seen: set[str] = set()
         for sent in sentences:
+            listed = goes_on and sent is sentences[-1] and len(sentences) == 2
+            if not listed and not same_sentence:
+                continue  # a date: "debuted in May, later enhanced with Zephyr 1.1" is not the member's
             for member in sent.mentions:
-                if (
-                    member.start > m.end
-                    and member.canonical.startswith(prefix)
-                    and member.canonical not in seen
-                ):
+                member_of = member.canonical.startswith(prefix) or (
+                    listed and _brand(member) == _brand(m) and member.canonical != m.canonical
+                )
+                if member.start > m.end and member_of and member.canonical not in seen:
                     seen.add(member.canonical)
-                    out.append(Found("developer", f.value, f.start, max(f.end, member.end), [member]))
+                    later = member.start > f.end and sent is not sentences[0]
+                    span_end = f.end if later else max(f.end, member.end)
+                    out.append(Found(f.attribute, f.value, f.start, span_end, [member]))
     return out
 
 

@@ -64,7 +64,10 @@ def _claims(doc: Doc) -> list[Claim]:
     found += find_parameters(doc)
     found += find_contexts(doc)
     found += find_prices(doc)
-    found += find_dates(doc)
+    dates = find_dates(doc)
+    found += dates + share_with_members(
+        doc, [f for f in dates if f.attribute == "release_date"], same_sentence=False
+    )
     found += find_hardware(doc)
     found += find_benchmarks(doc)
     found += find_training_tokens(doc)

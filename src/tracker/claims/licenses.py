@@ -9,6 +9,8 @@ from .document import LICENSE_KEY, Doc, Found, Spans, orgs_in, scan
 from .linking import pick
 from .mentions import ModelMention
 from .orgs import canonical_org
+from .params import size_family
+from .subject import topic_of
 
 
 def norm_license(raw: str) -> str | None:
@@ -114,9 +116,39 @@ def find_licenses(doc: Doc) -> list[Found]:
             )
             or _LICENSE_IS_QUOTED.search(text, sent.start, s)
         )
+        sized, subject = _by_size(doc, s)
+        if sized:  # the evidence runs from the sizes the clause names to the license
+            out.append(Found("license", name, subject, e, sized, expected=False))
+            continue
         out.append(Found("license", name, s, e, [], expected=False))
         out[-1].models = _pick_license(doc, s, e, adjective=adjective, allow_topic=pronoun or under)
     return [f for f in out if f.models]
+
+
+# "Licensing varies by size: the 7B and 32B weights are Apache 2.0, the 72B uses the Qwen License"
+_CLAUSE_SIZES = re.compile(
+    r"[\s*]*(?:and\s+|while\s+)?(?:the\s+)?(?P<sizes>\d+(?:\.\d+)?B(?:\s*(?:,|and|&|/)\s*\d+(?:\.\d+)?B)*)"
+    r"(?![\w.-])(?:\s+(?:weights|models?|versions?|variants?|checkpoints?|sizes?))?\s+[a-z]"
+)
+_CLAUSE_BREAK = re.compile(r"[;:,]")
+
+
+def _by_size(doc: Doc, s: int) -> tuple[list[ModelMention | str], int]:
+    """A license clause whose subject is bare sizes: the family's models of those sizes, and their start."""
+    text = doc.text
+    sent = doc.sentence_of(s)
+    breaks = [b.end() for b in _CLAUSE_BREAK.finditer(text, sent.start, s)]
+    start = breaks[-1] if breaks else sent.start
+    m = _CLAUSE_SIZES.match(text, start)
+    if m is None or m.end() > s or any(start <= x.start < s for x in sent.mentions):
+        return [], s
+    sized = [x for x in doc.mentions if x.start < s and x.size and x.kind == "name"]
+    base = sized[-1] if sized else topic_of(doc, s)
+    if base is None:
+        return [], s
+    family = size_family(base.canonical)
+    sizes = re.findall(r"\d+(?:\.\d+)?B", m.group("sizes"))
+    return [f"{family}-{size}" for size in sizes], m.start("sizes")
 
 
 def _pick_license(

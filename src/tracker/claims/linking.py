@@ -28,6 +28,9 @@ _COMPARED_VALUE = re.compile(
 )
 
 
+_COMPANION_BEFORE = re.compile(r"\b(?:alongside|along\s+with|together\s+with)\s+(?:the\s+|its\s+)?$")
+
+
 def pick(
     doc: Doc,
     vs: int,
@@ -88,6 +91,11 @@ def _pick(
     # "cheaper than GPT-4 Turbo, at $5": the object of a comparison does not own the value
     before = not_compared(doc, sent, [m for m in ms if m.end <= vs])
     after = not_compared(doc, sent, [m for m in ms if m.start >= ve])
+    # "released in July alongside Zephyr-V and Zephyr-X": companions do not own a value said before them
+    for i, m in enumerate(after):
+        if _COMPANION_BEFORE.search(text, max(ve, m.start - 30), m.start):
+            after = after[:i]
+            break
 
     owner = _comparison_object(doc, sent, vs, ve)
     if owner is not None:  # "..., up from the 8K tokens of Llama 3": the comparison's own value

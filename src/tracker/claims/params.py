@@ -34,7 +34,7 @@ def _both_counts(doc: Doc, m: re.Match[str], seen: Spans, out: list[Found], *, f
     seen.append((m.start(), m.end()))
 
 
-def _size_family(canonical: str) -> str:
+def size_family(canonical: str) -> str:
     """The name a list of sizes attaches to ("Qwen2.5-VL-7B-Instruct" -> "Qwen2.5-VL")."""
     name = re.sub(rf"(?i)-{_TUNING}(?=-|$)", "", canonical)
     return re.sub(r"-\d+(?:\.\d+)?[BbMm](?=-|$)", "", name)
@@ -95,7 +95,7 @@ def find_parameters(doc: Doc) -> list[Found]:
         if not base or isinstance(base[0], str):
             continue
         # the family the sizes belong to: the model's name without a size of its own ("Qwen2.5-VL")
-        family = _size_family(base[0].canonical)
+        family = size_family(base[0].canonical)
         for n in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:billion|B)?", m.group("list")):
             if not n.group(1):
                 continue
