@@ -175,21 +175,37 @@ _BARE_BEFORE = re.compile(r"(?:^|\n|\. |\bthe |\bThe )$")  # what may precede a 
 def find_model_mentions(text: str) -> list[ModelMention]:
     """Every model the text names, in order, each with its canonical name and exact span."""
     mentions = [m for m in discover_mentions(text) if not _PRODUCT_AFTER.match(text, m.end)]
-    return _add_references(text, _same_as_whole_version(_resolve_overlaps(mentions)))
+    return _add_references(text, _same_model_aliases(_resolve_overlaps(mentions)))
 
 
 _POINT_ZERO = re.compile(r"(?<=\d)\.0(?=-|$)")
 
 
-def _same_as_whole_version(mentions: list[ModelMention]) -> list[ModelMention]:
-    """ "Claude 2.0" in an article that also writes "Claude 2": one model, named as the article names it bare."""
+_INNER_SIZE = re.compile(r"-\d+(?:\.\d+)?[BbMm](?=-)")
+
+
+def _same_model_aliases(mentions: list[ModelMention]) -> list[ModelMention]:
+    """One model written two ways in one article, named one way.
+
+    "Claude 2.0" where the article also writes "Claude 2" is Claude-2; "Zephyr 3 Instruct" where it
+    also writes "Zephyr 3 70B Instruct" (and no other size of it) is the sized name.
+    """
     names = {m.canonical for m in mentions}
-    return [
-        replace(m, canonical=short)
-        if (short := _POINT_ZERO.sub("", m.canonical)) != m.canonical and short in names
-        else m
-        for m in mentions
-    ]
+    unsized: dict[str, dict[str, str]] = {}  # lower-cased name without its size -> {sized, lower: as written}
+    for m in mentions:
+        if _INNER_SIZE.search(m.canonical):
+            sized = unsized.setdefault(_INNER_SIZE.sub("", m.canonical).lower(), {})
+            sized.setdefault(m.canonical.lower(), m.canonical)
+    out = []
+    for m in mentions:
+        short = _POINT_ZERO.sub("", m.canonical)
+        one = unsized.get(m.canonical.lower(), {})
+        if short != m.canonical and short in names:
+            m = replace(m, canonical=short)
+        elif len(one) == 1:
+            m = replace(m, canonical=next(iter(one.values())))
+        out.append(m)
+    return out
 
 
 # A bare brand word used as a model: "Devstral is an agentic coding model", "released Codestral", "the Jamba model".
