@@ -18,6 +18,7 @@ _TUNING = r"(?:chat|instruct|base|it|hf|preview|thinking|reasoning|latest)"
 
 
 _BRACKET_GAP = re.compile(r"\s*(?:(?:model\s+)?(?:series|family|line|models)\s*)?")
+_ALONE_ON_LINE = re.compile(r"\s*~?\d+(?:\.\d+)?\s?(?:B|billion)\s+param(?:eter)?s\s*")
 _SUBJECT_AFTER = re.compile(r",\s+(?:the|this)\s+(?:new\s+)?(?:[\w-]+\s+){0,2}?model\b")
 
 
@@ -130,8 +131,10 @@ def find_parameters(doc: Doc) -> list[Found]:
             kind = "parameters_active"
         else:
             kind = "parameters_total"
-        strong = bool(kind_word) or "total" in window[:12]
         sent = doc.sentence_of(m.start())
+        # a spec card's line holding only the figure ("7B parameters") is about the page's model
+        alone = _ALONE_ON_LINE.fullmatch(text, sent.start, sent.end) is not None
+        strong = bool(kind_word) or "total" in window[:12] or alone
         pronoun = bool(
             R.PRONOUN_START.match(text, sent.start)
             or R.SUBJECTLESS_START.match(text, sent.start)

@@ -76,6 +76,13 @@ def find_prices(doc: Doc) -> list[Found]:
     for m in scan(doc, R.PRICE_PAIR, PRICE_KEY):
         io = m.group("io")
         context = text[max(0, m.start() - 300) : m.start()].lower()
+        tiers = _ONE_DIRECTION_AFTER.match(text, m.end())
+        if not io and tiers:  # "$0.14/$0.28 input": two tiers of one direction (GUIDELINES convention 4)
+            attr = "price_input" if tiers.group(1).lower() in ("input", "prompt") else "price_output"
+            seen.append((m.start(), tiers.end()))
+            add(attr, m.group("a"), m.group("unit"), m.start(), tiers.end(), m.start())
+            add(attr, m.group("b"), m.group("unit"), m.start(), tiers.end(), m.start())
+            continue
         if not io and "input/output" not in context and "input and output" not in context:
             continue
         seen.append((m.start(), m.end()))
@@ -103,6 +110,8 @@ def find_prices(doc: Doc) -> list[Found]:
             add(attr, m.group("p"), unit, m.start(), m.end(), anchor)
     return out
 
+
+_ONE_DIRECTION_AFTER = re.compile(r"\s+(input|output|prompt|completion)\b(?!\s*/)", re.I)
 
 # "the 4x price increase from Haiku 3.5 ($0.25→$1/M input)": an old price, an arrow, the new one
 _PRICE_CHANGE = re.compile(r"\$\s?(?P<old>\d+(?:\.\d+)?)\s*(?:→|->|⇒)\s*$")
