@@ -173,6 +173,11 @@ def find_benchmarks(doc: Doc) -> list[Found]:
             used.append((again.start(), again.end()))
             second = tidy(parse_number(again.group("score")))
             out.append(Found("benchmark", second, s, again.end(), targets, name=name))
+        # "93.1 (up from 88.4 on V3.1-Terminus)", "50.5% — from V2's 38.9%": the earlier model's own score
+        earlier = _earlier_score(doc, sent.mentions, e)
+        if earlier is not None and not used.overlaps(earlier[1], earlier[2]):
+            used.append((earlier[1], earlier[2]))
+            out.append(Found("benchmark", earlier[0], earlier[1], earlier[2], [earlier[3]], name=name))
         # "..., ahead of GPT-4-Turbo at 72.05 and GPT-3.5-Turbo at 54.66": competitors in the same sentence,
         # up to the next benchmark named
         next_bench = min((b.start() for b, _ in bench_hits if b.start() > m.end()), default=sent.end)
@@ -270,6 +275,10 @@ def find_benchmarks(doc: Doc) -> list[Found]:
                     name=name,
                 )
             )
+            earlier = _earlier_score(doc, sent.mentions, sm.end())
+            if earlier is not None and not used.overlaps(earlier[1], earlier[2]):
+                used.append((earlier[1], earlier[2]))
+                out.append(Found("benchmark", earlier[0], earlier[1], earlier[2], [earlier[3]], name=name))
     out += _benchmark_blocks(doc)
     return out
 
@@ -282,6 +291,35 @@ _COORD_SCORE = re.compile(
     r"\s(?P<score>\d{1,3}(?:\.\d+)?)\s?%?(?!\w|\.\d|\s?(?:[BMKT]\b|billion|million|tokens|percentile))"
 )
 _WHICH_CLAUSE = re.compile(r"\s*,\s+which\s+[^.;,()]{0,80}$")
+
+
+_FROM_EARLIER = re.compile(
+    r"\s?%?\s*(?:[—–(,]|\s-)?\s*(?:up\s+|down\s+|improving\s+|rising\s+)?from\s+(?:the\s+)?"
+)
+_SCORE_ON_MODEL = re.compile(r"(?P<score>\d{1,3}(?:\.\d+)?)\s?%?\s+(?:on|for|with|by|in)\s+(?:the\s+)?")
+
+
+def _earlier_score(
+    doc: Doc, mentions: list[ModelMention], pos: int
+) -> tuple[int | float, int, int, ModelMention] | None:
+    """A score followed by the one it rose from: (score, start, end, that model), or None."""
+    text = doc.text
+    lead = _FROM_EARLIER.match(text, pos)
+    if lead is None:
+        return None
+    at = lead.end()
+    for m in mentions:
+        if m.start == at:  # "from V2's 38.9%"
+            own = _POSSESSIVE_SCORE.match(text, m.end)
+            if own is not None:
+                return tidy(parse_number(own.group("score"))), at, own.end(), m
+            return None
+    score = _SCORE_ON_MODEL.match(text, at)  # "from 88.4 on V3.1-Terminus"
+    if score is not None:
+        for m in mentions:
+            if m.start == score.end():
+                return tidy(parse_number(score.group("score"))), at, m.end, m
+    return None
 
 
 def _which_clause_owner(doc: Doc, mentions: list[ModelMention], pos: int) -> list[ModelMention | str]:
