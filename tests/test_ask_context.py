@@ -49,6 +49,13 @@ STORIES: dict[str, tuple[str, list[tuple[str, str, object, str, str | None]]]] =
             ("Pell-6", "developer", "Fennic", "Fennic also made Pell-6", None),
         ],
     ),
+    "tolva": (
+        "Tolva-3 is the cheapest model on the list - $0.12/$0.24 input, $0.60 output per million tokens.",
+        [
+            ("Tolva-3", "price_input", 0.12, "$0.12/$0.24 input", None),
+            ("Tolva-3", "price_input", 0.24, "$0.12/$0.24 input", None),
+        ],
+    ),
     "granary": (
         "Granary-2 Small: a 40-billion-parameter mixture-of-experts model with 8 billion active parameters. "
         "Granary-2 Tiny: a 6-billion-parameter hybrid model with 1 billion active parameters. The Granary-2 "
@@ -110,6 +117,9 @@ def top(data: Path, question: str) -> tuple[str, str, object]:
         ("What did Ostra-4 score on Quarry-Math without majority voting?", 61.5),
         ("What does Ostra-4 cost per million input tokens on a cache miss?", 0.31),
         ("What does Ostra-4 cost per million input tokens on a cache hit?", 0.031),
+        # tiers with no words to tell them apart: a cache hit is billed below a miss
+        ("What does Tolva-3 cost per million input tokens on a cache miss?", 0.24),
+        ("What does Tolva-3 cost per million input tokens on a cache hit?", 0.12),
     ],
 )
 def test_the_value_the_question_words_point_at(paths: Path, question: str, value: object) -> None:

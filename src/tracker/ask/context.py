@@ -84,6 +84,10 @@ def preferred_values(
             score += sum(2 * math.log(total + 1) for x in numbers if any(_same(x, y) for y in nums))
             scores[n] = score
         best = max(scores, key=lambda n: scores[n], default=None)
+        if (best is None or scores[best] <= 0) and fact.attribute.startswith("price_"):
+            best = _cache_tier(question, fact)  # "$0.14/$0.28 input": no words tell the tiers apart
+            if best is not None:
+                scores[best] = 1.0
         if best is None or scores[best] <= 0:
             continue
         unique = sum(1 for s in scores.values() if s == scores[best]) == 1
@@ -91,6 +95,23 @@ def preferred_values(
         if unique and best != 0 and fact.values[best].support >= fact.values[0].support:
             out[id(fact)] = fact.values[best]
     return out
+
+
+_CACHE_MISS = re.compile(r"\b(?:cache[\s-]+miss(?:es)?|uncached|without\s+(?:a\s+)?cache|standard)\b", re.I)
+_CACHE_HIT = re.compile(r"\b(?:cache[\s-]+hits?|cached)\b", re.I)
+
+
+def _cache_tier(question: str, fact: Fact) -> int | None:
+    """Tiered prices with nothing but the figures: a cache hit is billed below a miss, so a question about
+    a miss takes the highest tier, one about a hit the lowest."""
+    miss, hit = _CACHE_MISS.search(question), _CACHE_HIT.search(question)
+    if bool(miss) == bool(hit):
+        return None
+    prices = [(as_number(v.value), n) for n, v in enumerate(fact.values)]
+    known = [(p, n) for p, n in prices if p is not None]
+    if len(known) < 2:
+        return None
+    return (max(known) if miss else min(known))[1]
 
 
 def _question_terms(question: str, skip: list[tuple[int, int]]) -> tuple[set[str], set[str], list[float]]:

@@ -185,11 +185,24 @@ _INNER_SIZE = re.compile(r"-\d+(?:\.\d+)?[BbMm](?=-)")
 
 
 def _same_model_aliases(mentions: list[ModelMention]) -> list[ModelMention]:
-    """One model written two ways in one article, named one way.
+    """One model written several ways in one article, named one way.
 
-    "Claude 2.0" where the article also writes "Claude 2" is Claude-2; "Zephyr 3 Instruct" where it
+    Case aside, "Claude 2.0" where the article also writes "Claude 2" is Claude-2; "Zephyr 3 Instruct" where it
     also writes "Zephyr 3 70B Instruct" (and no other size of it) is the sized name.
     """
+    # one spelling per name: "llama-3.1-nemotron-70b-instruct" in a table is the "Llama 3.1 Nemotron 70b
+    # Instruct" of the prose (the spelling with the most capitals, as a reader would write it)
+    spelling: dict[str, str] = {}
+    for m in mentions:
+        known = spelling.setdefault(m.canonical.lower(), m.canonical)
+        if sum(c.isupper() for c in m.canonical) > sum(c.isupper() for c in known):
+            spelling[m.canonical.lower()] = m.canonical
+    mentions = [
+        m
+        if spelling[m.canonical.lower()] == m.canonical
+        else replace(m, canonical=spelling[m.canonical.lower()])
+        for m in mentions
+    ]
     names = {m.canonical for m in mentions}
     unsized: dict[str, dict[str, str]] = {}  # lower-cased name without its size -> {sized, lower: as written}
     for m in mentions:
