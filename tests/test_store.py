@@ -263,6 +263,19 @@ def test_bad_database_url_is_one_line_exit_2_password_masked(run_cli: Any, url: 
     assert "s3cret" not in result.stderr + result.stdout
 
 
+def test_refused_credentials_are_one_line_exit_2_password_masked(run_cli: Any, pg_url: str) -> None:
+    """The server turns the login down (here an unknown role: the test server trusts every password)."""
+    from urllib.parse import urlsplit
+
+    where = urlsplit(pg_url)
+    url = f"postgresql://no_such_role_x:s3cret@{where.hostname}:{where.port or 5432}{where.path}"
+    result = run_cli("status", env={"TRACKER_DATABASE_URL": url})
+    assert result.code == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no_such_role_x:***@" in lines[0] and "cannot connect" in lines[0], lines
+    assert "s3cret" not in result.stderr + result.stdout
+
+
 def test_missing_database_is_one_line_exit_2(run_cli: Any, pg_url: str) -> None:
     url = pg_url.rsplit("/", 1)[0] + "/no_such_tracker_db"
     result = run_cli("status", env={"TRACKER_DATABASE_URL": url})
