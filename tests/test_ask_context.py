@@ -50,11 +50,18 @@ STORIES: dict[str, tuple[str, list[tuple[str, str, object, str, str | None]]]] =
         ],
     ),
     "tolva": (
-        "Tolva-3 is the cheapest model on the list - $0.12/$0.24 input, $0.60 output per million tokens.",
+        "Tolva-3 is the cheapest model on the list - $0.12/$0.24 input, $0.60 output per million tokens. "
+        "Its weights ship under Apache 2.0 and its code under the Tolva Community License.",
         [
             ("Tolva-3", "price_input", 0.12, "$0.12/$0.24 input", None),
             ("Tolva-3", "price_input", 0.24, "$0.12/$0.24 input", None),
+            ("Tolva-3", "license", "Apache-2.0", "Its weights ship under Apache 2.0", None),
+            ("Tolva-3", "license", "Tolva Community License", "code under the Tolva Community License", None),
         ],
+    ),
+    "tolva-review": (
+        "A review of Tolva-3: the weights are Apache 2.0, so any team may run them.",
+        [("Tolva-3", "license", "Apache-2.0", "the weights are Apache 2.0", None)],
     ),
     "granary": (
         "Granary-2 Small: a 40-billion-parameter mixture-of-experts model with 8 billion active parameters. "
@@ -275,3 +282,13 @@ def test_a_description_by_an_owner_the_store_does_not_know(paths: Path) -> None:
     result = ask("What license does Nvidia's ~30B model use?", Paths(paths), now=NOW)
     assert result.answers == [] and result.note and "by Nvidia" in result.note
     assert top(paths, "What license does the ~30B model use?")[0] == "Brakk-R"
+
+
+@pytest.mark.parametrize(
+    "besides", ["Besides Apache 2.0", "Other than Apache-2.0", "Apart from the Apache 2.0"]
+)
+def test_a_value_the_question_already_names_goes_last(paths: Path, besides: str) -> None:
+    result = ask(f"{besides}, which license covers Tolva-3?", Paths(paths), now=NOW)
+    assert [a.value for a in result.answers] == ["Tolva Community License", "Apache-2.0"]
+    plain = ask("Which license covers Tolva-3?", Paths(paths), now=NOW)
+    assert plain.answers[0].value == "Apache-2.0"  # two sources: first unless the question sets it aside

@@ -15,6 +15,7 @@ answered with another model. This path imports no torch, httpx or trafilatura.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -146,6 +147,8 @@ def ask(
         finally:
             for handle in pending:
                 handle.cancel()
+    if it.excluded and result.answers:
+        result.answers = _others_first(result.answers, it.excluded)
     if it.typo and result.answers:
         read = "; ".join(f"{span!r} read as {m}" for span, m in it.typo.items())
         result.note = "; ".join(n for n in (result.note, read) if n)
@@ -335,6 +338,16 @@ def _answer(
     result.answers = answers_for(reconcile(cited), scores, it, k, numeric_order=bool(it.order))
     if not result.answers:
         result.note = result.note or f"no claims about this question{_attr_suffix(it)}"
+
+
+def _others_first(answers: list[Answer], excluded: list[str]) -> list[Answer]:
+    """ "Besides TPU v5e, which ...": answers with a value the question already names go last."""
+    named = {_plain(x) for x in excluded}
+    return sorted(answers, key=lambda a: _plain(str(a.value)) in named)  # stable: the order kept otherwise
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[^a-z0-9.]", "", text.lower())
 
 
 def _description_text(it: Intent) -> str:

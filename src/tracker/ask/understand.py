@@ -171,6 +171,7 @@ class Intent:
     asks_model: bool = False  # "which model ...?"
     scope: list[str] = field(default_factory=list)  # "which GLM-4 model": candidates within these families
     spans: list[tuple[int, int]] = field(default_factory=list)  # where the question names its models
+    excluded: list[str] = field(default_factory=list)  # "Besides TPU v5e, ...": values the asker already has
 
 
 # -- tokens ------------------------------------------------------------------------------------------------
@@ -180,6 +181,13 @@ class Intent:
 
 
 # -- attributes, values, windows ---------------------------------------------------------------------------
+
+
+# "Besides TPU v5e, which ...", "other than MIT": a value the asker names to hear of the others
+_BESIDES = re.compile(
+    r"\b(?:[Bb]esides|[Oo]ther\s+than|[Aa]part\s+from|[Aa]side\s+from|[Ee]xcept(?:\s+for)?)\s+(?:the\s+)?"
+    r"(?P<value>[^,;?]{1,40}?)\s*(?=[,;?]|$)"
+)
 
 
 def find_attribute(question: str) -> str | None:
@@ -493,6 +501,7 @@ def understand(
         it.kind = "foreign"
         return it
     question = re.sub(r"(?<=[A-Za-z0-9])\+(?=\s|$|[?,.!])", " Plus", question)  # "Command R+"
+    it.excluded = [m.group("value").strip() for m in _BESIDES.finditer(question)]
     keys = ModelKeys(store)
     toks = tokens(question)
     spans: list[tuple[int, int]] = []
