@@ -26,7 +26,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     # Robustness and throughput first; the latency-sensitive ones last, on a machine that has settled.
     "hostile": ([], []),
     "poll304": ([], []),
-    "crash": ([], ["--n", "5"]),
+    "crash": (["--backend", "both"], ["--n", "5", "--backend", "both"]),
     "ingest_throughput": ([], ["--n", "50"]),
     "embed_speed": ([], ["--n", "500"]),
     "index_scale": ([], ["--sizes", "10000"]),

@@ -54,6 +54,24 @@ def test_leases_are_disjoint_and_expire(pg_url: str) -> None:
         )
 
 
+def test_a_lease_ends_with_its_holders_connection(pg_url: str) -> None:
+    """A poller killed with its feeds in hand (its connection gone) frees them at once, not at expiry."""
+    urls = [f"https://feeds.example/{n}" for n in range(3)]
+    start = utcnow()
+    with Store(pg_url) as alive, Store(pg_url) as other:
+        held = alive.claim_feeds(urls[:1], "alive", lease_seconds=600, round_started=start)
+        dead = Store(pg_url)
+        taken = dead.claim_feeds(urls[1:], "dead", lease_seconds=600, round_started=start)
+        assert held == urls[:1] and taken == urls[1:]
+        assert other.claim_feeds(urls, "next", lease_seconds=600, round_started=start) == []
+        dead.close()  # what the server does for a process killed with -9
+        deadline = time.monotonic() + 10
+        while not (got := other.claim_feeds(urls, "next", lease_seconds=600, round_started=start)):
+            assert time.monotonic() < deadline, "the dead holder's leases were never freed"
+            time.sleep(0.05)  # the server drops a closed connection's locks as its backend exits
+        assert got == urls[1:]  # the live holder keeps its feed
+
+
 def test_nightly_lock_is_an_advisory_lock_on_postgres(tmp_path: Path, pg_url: str) -> None:
     paths = Paths(tmp_path, database=pg_url)
     with run_lock(paths):

@@ -150,6 +150,26 @@ def test_migrations_by_name_on_either_backend(target: str | Path) -> None:
         assert store.readonly and not store.has_claims()
 
 
+def test_integrity_problems_say_what_is_broken(target: str | Path) -> None:
+    """The crash suite's check, on either backend: a sound store has none; a claim whose article is gone
+    and a migration missing from the record are each named."""
+    with Store(target) as store:
+        store.add_article(_article(), [_claim()])
+        assert store.integrity_problems() == [] and store.integrity_ok()
+        # get past the foreign key the way a damaged store would have (no cascade to the claim)
+        if store.dialect == "sqlite":
+            store.db.execute("PRAGMA foreign_keys = OFF")
+        else:
+            store.db.execute("ALTER TABLE claims DROP CONSTRAINT claims_article_id_fkey")
+        store.db.execute("DELETE FROM articles")
+        store.db.execute("DELETE FROM migrations WHERE name = ?", (MIGRATIONS[-1][0],))
+        problems = store.integrity_problems()
+        assert not store.integrity_ok()
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("schema: an older schema") and MIGRATIONS[-1][0] in problems[0]
+    assert problems[1] == "1 claims of a missing article"
+
+
 def test_read_only_store_refuses_writes(target: str | Path) -> None:
     with Store(target) as store:
         store.add_article(_article(), [_claim()])

@@ -238,9 +238,31 @@ class StoreBase:
         return _sqlite_applied(self.db, version)
 
     def integrity_ok(self) -> bool:
-        if self.dialect == "postgresql":
-            return True  # the server guards its own pages; nothing like SQLite's file check to run
-        return bool(self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+        return not self.integrity_problems()
+
+    def integrity_problems(self) -> list[str]:
+        """What is wrong with this store's structure, one line each (empty: nothing), on either backend.
+
+        Both: the recorded migrations are exactly this tracker's schema, and no row points at a missing
+        one (a claim at its article, an alias at its model). SQLite adds its file check (`PRAGMA
+        integrity_check`); PostgreSQL guards its own pages, so there it is the indexes the server marks
+        invalid instead."""
+        problems: list[str] = []
+        if self.dialect == "sqlite":
+            check = [str(r[0]) for r in self.db.execute("PRAGMA integrity_check")]
+            if check != ["ok"]:
+                return [f"integrity_check: {'; '.join(check[:3])}"]  # the rows below cannot be trusted
+        else:
+            invalid = [r[0] for r in self.db.execute(_PG_INVALID_INDEXES)]
+            problems += [f"index {name} is marked invalid" for name in invalid]
+        mismatch = schema.describe_mismatch(self.applied_migrations())
+        if mismatch:
+            problems.append(f"schema: {mismatch}")
+        for what, sql in _ORPHANS:
+            n = int(self.db.execute(sql).fetchone()[0])
+            if n:
+                problems.append(f"{n} {what}")
+        return problems
 
     # A period is [start, end) on an article's date: its publication date (fetch time when it has none),
     # or with by="fetched" the time we stored it (what the nightly digest uses: each article once).
@@ -276,6 +298,26 @@ class StoreBase:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+
+# Rows that point at a missing row: what a foreign key forbids, checked rather than trusted (SQLite
+# enforces keys only on connections that turned them on).
+_ORPHANS = [
+    (
+        "claims of a missing article",
+        "SELECT count(*) FROM claims c LEFT JOIN articles a ON a.id = c.article_id WHERE a.id IS NULL",
+    ),
+    (
+        "aliases of a missing model",
+        "SELECT count(*) FROM aliases x LEFT JOIN models m ON m.name = x.model WHERE m.name IS NULL",
+    ),
+]
+
+# PostgreSQL: indexes of this schema the server will not use (a build that failed half-way).
+_PG_INVALID_INDEXES = (
+    "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+    "WHERE NOT i.indisvalid AND c.relnamespace = current_schema()::regnamespace ORDER BY c.relname"
+)
 
 
 def _statements(script: str) -> list[str]:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..records import FEED_STATE_FIELDS
+from . import postgres
 from .base import StoreBase, _iso, utcnow
 
 
@@ -14,6 +15,7 @@ class FeedsMixin(StoreBase):
     """Feeds queries of the store."""
 
     FEED_FIELDS = FEED_STATE_FIELDS
+    _lease_owners: frozenset[str] = frozenset()  # PostgreSQL: owners whose liveness lock this session holds
 
     def save_feed_state(self, url: str, **fields: Any) -> None:
         unknown = set(fields) - set(self.FEED_FIELDS)
@@ -41,12 +43,21 @@ class FeedsMixin(StoreBase):
     ) -> list[str]:
         """Lease up to `limit` of these feeds to `owner` and return them: those no live lease holds and
         no poller finished since `round_started`. PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, so pollers
-        claiming at the same moment get disjoint feeds without waiting on each other."""
+        claiming at the same moment get disjoint feeds without waiting on each other.
+
+        A lease is live until it runs out, and on PostgreSQL only while its holder's connection lasts: the
+        holder keeps a session advisory lock named after it (the server drops it when the connection ends,
+        however the process died), so a killed poller's feeds are free for the next run at once, not after
+        `lease_seconds`."""
         wanted = list(dict.fromkeys(urls))
         if not wanted:
             return []
         now = utcnow()
-        free = "(lease_until IS NULL OR lease_until < ?) AND (polled_at IS NULL OR polled_at < ?)"
+        held = "lease_until IS NULL OR lease_until < ?"
+        if self.dialect == "postgresql":
+            self._hold_lease_lock(owner)  # before the lease is visible: never a lease without its lock
+            held += f" OR NOT ({_PG_HOLDER_CONNECTED})"
+        free = f"({held}) AND (polled_at IS NULL OR polled_at < ?)"
         args: list[Any] = [_iso(now), _iso(round_started)]
         with self.transaction() as db:
             db.executemany(
@@ -70,6 +81,12 @@ class FeedsMixin(StoreBase):
             )
         return got
 
+    def _hold_lease_lock(self, owner: str) -> None:
+        """Take the session advisory lock that tells other pollers `owner` is alive (once per owner)."""
+        if owner not in self._lease_owners:
+            self.db.execute("SELECT pg_advisory_lock(?, hashtext(?))", (postgres.LEASE_LOCK_CLASS, owner))
+            self._lease_owners = self._lease_owners | {owner}
+
     def release_feed(self, url: str, owner: str) -> None:
         """The poller is done with this feed (its state is saved): free it, and mark it polled this round."""
         self.db.execute(
@@ -80,3 +97,12 @@ class FeedsMixin(StoreBase):
 
     def feed_states(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute("SELECT * FROM feeds ORDER BY name, url")]
+
+
+# PostgreSQL: the feed's lease holder still has its connection (it holds its advisory lock, see
+# _hold_lease_lock; pg_locks shows the two-key form as classid, objid with objsubid 2).
+_PG_HOLDER_CONNECTED = (
+    "EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 "
+    f"AND l.classid = {postgres.LEASE_LOCK_CLASS}::oid AND l.objid = hashtext(feeds.lease_owner)::oid "
+    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
+)

@@ -19,6 +19,7 @@ from ..errors import ConfigError
 
 SCHEMES = ("postgresql://", "postgres://")
 MIGRATION_LOCK = 0x7472_6B72  # advisory lock key: one migrating host at a time
+LEASE_LOCK_CLASS = 0x7472_6B6C  # advisory lock class: a live poller's hold on its feed leases (feeds.py)
 CONNECT_TIMEOUT_S = 5
 
 MIGRATIONS: dict[str, str] = {
