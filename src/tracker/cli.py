@@ -547,6 +547,7 @@ def ask(
         since=start,
         source=source,
         dense=dense.start,
+        release=dense.discard,
     )
     for warning in result.warnings:
         sys.stderr.write(f"warning: {warning}\n")

@@ -11,6 +11,7 @@ killed. The fork-and-pipe code lives in tracker.dense only (TRACKER_ASK_FORK=0 t
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from .dense import discard, submit, warm_start
@@ -22,14 +23,21 @@ __all__ = ["discard", "main", "submit"]
 
 def main() -> None:
     """Entry point: warm the dense side for `ask`, run the CLI, never leave a child behind."""
-    if _is_ask(sys.argv[1:]):
+    ask = _is_ask(sys.argv[1:])
+    if ask:
         warm_start()
+        # A cold ask is one short process: the cyclic collector would only walk the objects the imports
+        # made (typer, pydantic, psycopg: tens of thousands) again and again, ~40-70 ms of collections
+        # while importing and as much again in the teardown pass at exit, and free next to nothing.
+        gc.disable()
     try:
         from .cli import main as cli_main
 
         cli_main()
     finally:
         discard()
+        if ask:
+            gc.freeze()  # the interpreter's last collection at exit then has nothing to walk
 
 
 def _is_ask(args: list[str]) -> bool:

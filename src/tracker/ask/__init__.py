@@ -80,6 +80,9 @@ class DenseHandle(Protocol):
 
 DenseStarter = Callable[[str, "Paths"], "DenseHandle | None"]
 
+# Index states an open question repairs from the store's vectors before searching it (_index_state).
+RESTORABLE = ("missing", "corrupt", "foreign", "empty")
+
 EXAMPLE = 'ask about a model, e.g. "What is the context window of Llama 3.1 405B?"'
 
 
@@ -93,12 +96,15 @@ def ask(
     since: datetime | None = None,
     source: str | None = None,
     dense: DenseStarter | None = None,
+    release: Callable[[], None] | None = None,
     now: datetime | None = None,
 ) -> AskResult:
     """Answer a question from the stored claims: best answer first, each with its sources.
 
     dense: starts the dense search of a question elsewhere (tracker.dense.start: a forked child) so it
     runs while the SQL side does; without it the dense search runs in this process. Answers are the same.
+    release: called as soon as this ask knows it will start no dense search, to free what was readied for
+    one (tracker.dense.discard: the warm child) rather than let it take CPU until the answer is out.
     """
     result = AskResult.model_construct(
         question=question,
@@ -125,11 +131,23 @@ def ask(
         # The dense search starts before the question is understood, so that it runs while understanding
         # and the SQL side do; a question that turns out to need no dense neighbours stops it.
         pending: list[DenseHandle] = []
-        if dense is not None and question.strip() and _index_state(paths, store, restore=False) == "ok":
-            started = dense(question, paths)
-            pending += [started] if started is not None else []
+        if dense is not None and question.strip():
+            health = _index_state(paths, store, restore=False)
+            if health == "ok":
+                started = dense(question, paths)
+                pending += [started] if started is not None else []
+            elif health not in RESTORABLE and release is not None:
+                release()  # a stale index stays stale in an ask: keyword search only, no dense search
         try:
             it = understand(question, store, model=model, attribute=attribute, now=now)
+            if it.kind != "open":
+                # Only an open question reads dense neighbours: stop the search now, not after the answer,
+                # so that on a busy machine it no longer takes CPU from the SQL side.
+                for handle in pending:
+                    handle.cancel()
+                pending.clear()
+                if release is not None:
+                    release()
             result.kind, result.models = it.kind, it.models
             result.attribute, result.name = it.attribute, it.name
             _answer(
@@ -487,7 +505,7 @@ def _index_state(paths: Paths, store: Store, result: AskResult | None = None, *,
     from ..dense import index_health
 
     health = str(index_health(paths, store.max_claim_id(), store.get_meta("store_uuid"))["health"])
-    if restore and health in ("missing", "corrupt", "foreign", "empty"):
+    if restore and health in RESTORABLE:
         from ..index import restore_from_store
 
         restored = restore_from_store(paths, store)

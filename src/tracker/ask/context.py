@@ -62,7 +62,9 @@ def preferred_values(
     words, against, numbers = _question_terms(question, skip)
     if not words and not numbers:
         return {}
-    texts: dict[int, str] = {}
+    # The sources' texts in one query (for each claim a sentence around its value is read from them).
+    wanted = {(f.model, f.attribute) for f in multi}
+    texts = store.article_texts(c.article_id for c in cited if (c.claim.model, c.claim.attribute) in wanted)
     weights: dict[str, float] = {}
     total = max(store.max_claim_id(), 1)
     out: dict[int, FactValue] = {}
@@ -70,7 +72,7 @@ def preferred_values(
         mine = [c for c in cited if c.claim.model == fact.model and c.claim.attribute == fact.attribute]
         if fact.attribute == "benchmark":
             mine = [c for c in mine if (c.claim.name or "").lower() == (fact.name or "").lower()] or mine
-        contexts = _value_contexts(store, fact, mine, texts)
+        contexts = _value_contexts(fact, mine, texts)
         shared = set.intersection(*(ctx for ctx, _ in contexts.values())) if contexts else set()
         shared |= set(_ATTRIBUTE_WORDS.get(fact.attribute.split("_")[0], "").split())
         shared |= set(_ATTRIBUTE_WORDS.get(fact.attribute, "").split())
@@ -142,17 +144,15 @@ def _same(x: float, y: float) -> bool:
 
 
 def _value_contexts(
-    store: Store, fact: Fact, cited: list[CitedClaim], texts: dict[int, str]
+    fact: Fact, cited: list[CitedClaim], texts: dict[int, str]
 ) -> dict[int, tuple[set[str], list[float]]]:
     """Value index -> (the words next to that value in the sources, every number of its sentences)."""
     values = [as_number(v.value) for v in fact.values]
     numeric = fact.attribute != "release_date" and all(x is not None for x in values)
     out: dict[int, tuple[set[str], list[float]]] = defaultdict(lambda: (set(), []))
     for c in cited:
-        if c.article_id not in texts:
-            article = store.article(c.article_id)
-            texts[c.article_id] = article.text if article is not None else c.claim.evidence
-        sentence = _sentence(texts[c.article_id], c.claim.start, c.claim.end) or c.claim.evidence
+        text = texts.get(c.article_id, c.claim.evidence)  # an article gone since (forgotten): its evidence
+        sentence = _sentence(text, c.claim.start, c.claim.end) or c.claim.evidence
         own = next((n for n, v in enumerate(fact.values) if v.value == c.claim.value), None)
         if not numeric:
             if own is not None:

@@ -94,8 +94,8 @@ class StoreBase:
         self.location = postgres.mask(url)
         self.db = postgres.connect(url, readonly=self.readonly)
         try:
-            applied = self._pg_applied()
             if self.readonly:
+                applied = self._pg_applied()
                 if applied is None:
                     raise StoreError(
                         f"{self.location}: no tracker store in this database yet (run `tracker ingest`)"
@@ -110,11 +110,18 @@ class StoreBase:
             raise
 
     def _pg_applied(self) -> list[str] | None:
-        """Migration names recorded in the PostgreSQL database, None when it has no tracker schema."""
-        if self.db.execute("SELECT to_regclass('migrations')").fetchone()[0] is None:
+        """Migration names recorded in the PostgreSQL database, None when it has no tracker schema.
+
+        One round trip, every open pays it: the names are asked for, and "no such table" means no schema.
+        Not for inside a transaction before the table exists (the error would abort it): migrate creates
+        the table first."""
+        from psycopg.errors import UndefinedTable
+
+        try:
+            # names are numbered and append-only: their order is the order they were applied in
+            return [r[0] for r in self.db.execute("SELECT name FROM migrations ORDER BY name")]
+        except UndefinedTable:
             return None
-        # names are numbered and append-only: their order is the order they were applied in
-        return [r[0] for r in self.db.execute("SELECT name FROM migrations ORDER BY name")]
 
     def _connect_readonly(self) -> sqlite3.Connection:
         """A read-only connection that works where nothing may be written; it never writes itself.

@@ -11,6 +11,7 @@ one transaction under an advisory lock, so two hosts starting at once do not bot
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -152,7 +153,12 @@ class _Row(tuple[Any, ...]):
 
 
 def _row_factory(cursor: Any) -> Any:
-    names = tuple(d.name for d in cursor.description or ())
+    return _row_class(tuple(d.name for d in cursor.description or ()))
+
+
+@functools.cache
+def _row_class(names: tuple[str, ...]) -> type[_Row]:
+    """One row class per column list: a query run again reuses it rather than building a new class."""
     return type("Row", (_Row,), {"_names": names, "_index": {n: i for i, n in enumerate(names)}})
 
 
